@@ -1,0 +1,26 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '*.js', '*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      'no-console': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    // Tests, the sample and benchmarks print to the console on purpose.
+    files: ['test/**', 'sample/**', 'bench/**', 'docs/**'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['lib/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'error' },
+  },
+);

@@ -1,0 +1,143 @@
+/**
+ * The one place that decides what is secret. Logging, errors and `toCurl` all redact through here.
+ */
+export const REDACTED = '***';
+
+/** Header names, query parameters and body fields whose values are never shown. */
+export const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'api-key',
+  'apikey',
+  'api_key',
+  'client_secret',
+  'client_assertion',
+  'password',
+  'refresh_token',
+  'access_token',
+  'id_token',
+  'token',
+  'secret',
+];
+
+export type HeaderRecord = Record<string, unknown>;
+
+export class Redactor {
+  private readonly keys: ReadonlySet<string>;
+  private readonly secrets: readonly string[];
+
+  /**
+   * @param extraKeys names (case-insensitive) to treat as sensitive besides the defaults
+   * @param secrets literal values (credentials the caller knows) scrubbed from any text
+   */
+  constructor(extraKeys: readonly string[] = [], secrets: readonly (string | undefined)[] = []) {
+    this.keys = new Set([...DEFAULT_SENSITIVE_KEYS, ...extraKeys].map((k) => k.toLowerCase()));
+    // Longest first so a secret that contains another is replaced whole.
+    this.secrets = secrets
+      .filter((s): s is string => typeof s === 'string' && s.length >= 4)
+      .sort((a, b) => b.length - a.length);
+  }
+
+  /** A redactor with more keys or secrets; this one is left unchanged. */
+  extend(
+    extraKeys: readonly string[] = [],
+    secrets: readonly (string | undefined)[] = [],
+  ): Redactor {
+    return new Redactor([...this.keys, ...extraKeys], [...this.secrets, ...secrets]);
+  }
+
+  isSensitive(key: string): boolean {
+    return this.keys.has(key.toLowerCase());
+  }
+
+  headers(headers: HeaderRecord | undefined): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (!headers) return out;
+    for (const [name, value] of Object.entries(headers)) {
+      if (value === undefined || value === null) continue;
+      const text = Array.isArray(value) ? value.join(', ') : String(value);
+      out[name] = this.isSensitive(name) ? REDACTED : this.text(text);
+    }
+    return out;
+  }
+
+  /** Redacts sensitive query parameters and user info; leaves everything else readable. */
+  url(url: string | undefined): string {
+    if (!url) return '';
+    const queryStart = url.indexOf('?');
+    let base = queryStart >= 0 ? url.slice(0, queryStart) : url;
+    base = base.replace(/\/\/[^/@]*@/, `//${REDACTED}@`);
+    if (queryStart < 0) return this.text(base);
+    const params = url
+      .slice(queryStart + 1)
+      .split('&')
+      .map((pair) => {
+        const eq = pair.indexOf('=');
+        if (eq < 0) return pair;
+        const key = safeDecode(pair.slice(0, eq));
+        return this.isSensitive(key) ? `${pair.slice(0, eq)}=${REDACTED}` : pair;
+      });
+    return this.text(`${base}?${params.join('&')}`);
+  }
+
+  /** Redacts a request or response body: objects, JSON text and form-encoded text. */
+  body(body: unknown): unknown {
+    if (body === undefined || body === null) return body;
+    if (typeof body === 'string') return this.bodyText(body);
+    if (body instanceof URLSearchParams) return this.bodyText(body.toString());
+    if (Buffer.isBuffer(body)) return `<${body.length} bytes>`;
+    if (typeof body === 'object') return this.value(body, 0);
+    return body;
+  }
+
+  /** Replaces any known secret value that appears in free text. */
+  text(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) {
+      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    }
+    return out;
+  }
+
+  private bodyText(text: string): string {
+    const trimmed = text.trim();
+    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+      try {
+        return JSON.stringify(this.value(JSON.parse(trimmed), 0));
+      } catch {
+        return this.text(text);
+      }
+    }
+    if (/^[^=&\s]+=[^&]*(&[^=&\s]+=[^&]*)*$/.test(trimmed)) {
+      return this.url(`?${trimmed}`).slice(1);
+    }
+    return this.text(text);
+  }
+
+  private value(value: unknown, depth: number): unknown {
+    if (depth > 20) return '[deep]';
+    if (typeof value === 'string') return this.text(value);
+    if (Array.isArray(value)) return value.map((v) => this.value(v, depth + 1));
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        out[k] = this.isSensitive(k) ? REDACTED : this.value(v, depth + 1);
+      }
+      return out;
+    }
+    return value;
+  }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
+export const defaultRedactor = new Redactor();

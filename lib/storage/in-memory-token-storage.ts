@@ -1,0 +1,46 @@
+import { TokenData } from '../tokens/token-data';
+import { TokenStorage } from './token-storage.interface';
+
+interface Entry {
+  token: TokenData;
+  /** Epoch ms after which the entry is gone, or undefined to keep it. */
+  evictAt?: number;
+}
+
+/** Per-process storage. Entries past their TTL or their token's expiry are not returned. */
+export class InMemoryTokenStorage implements TokenStorage {
+  private readonly entries = new Map<string, Entry>();
+
+  async get(key: string): Promise<TokenData | undefined> {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    const now = Date.now();
+    if ((entry.evictAt !== undefined && now >= entry.evictAt) || entry.token.isExpired(0, now)) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.token;
+  }
+
+  async set(key: string, token: TokenData, ttlMs?: number): Promise<void> {
+    const evictAt = ttlMs !== undefined && ttlMs > 0 ? Date.now() + ttlMs : undefined;
+    this.entries.set(key, { token, evictAt });
+  }
+
+  async delete(key: string): Promise<void> {
+    this.entries.delete(key);
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.get(key)) !== undefined;
+  }
+
+  /** Number of entries held, expired ones included until they are read. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}

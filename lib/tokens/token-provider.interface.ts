@@ -1,0 +1,15 @@
+import { TokenData } from './token-data';
+
+/** Obtains tokens for one service. Implement it for a custom grant or identity provider. */
+export interface TokenProvider {
+  /** Names the service in storage keys, logs and errors. */
+  readonly serviceName: string;
+  /**
+   * What the token depends on (token URL, client id, grant, scope, audience...), hashed into the
+   * storage key so that two configurations never share a token. No secrets in it.
+   */
+  readonly cacheKey?: string;
+  fetchToken(): Promise<TokenData>;
+  /** Renews `current` (e.g. with its refresh token). Absent: `fetchToken()` is used. */
+  refreshToken?(current: TokenData): Promise<TokenData>;
+}
