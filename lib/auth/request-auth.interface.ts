@@ -1,0 +1,25 @@
+import { TokenData } from '../tokens/token-data';
+
+/** What one auth method put on one request. */
+export interface AppliedAuth {
+  /** Headers carrying the credential; a header the caller set on the request wins over these. */
+  headers: Record<string, string>;
+  /** The token that was sent, so that a 401 invalidates exactly that token. */
+  token?: TokenData;
+}
+
+/**
+ * One auth method of a client (bearer, API key, basic, token). The client calls `apply()` once
+ * per attempt for requests to its base origin (and not on excluded paths), and
+ * `onUnauthorized()` when the API answered 401 to what was applied.
+ */
+export interface RequestAuth {
+  readonly kind: 'bearer' | 'api-key' | 'basic' | 'token';
+  /** Every header name this method may write; removed on a redirect to another origin. */
+  readonly headerNames: readonly string[];
+  /** Literal secret values this method knows, scrubbed from any text we log or throw. */
+  readonly secrets: readonly string[];
+  apply(): AppliedAuth | Promise<AppliedAuth>;
+  /** Dynamic auth only: forget the refused credential so that the next `apply()` gets a new one. */
+  onUnauthorized?(refused: AppliedAuth): Promise<void>;
+}
