@@ -16,3 +16,6 @@ export * from './request-forge.constants';
 export * from './request-forge.module';
 export * from './request-forge.module-definition';
 export * from './forge-client.registry';
+export * from './hooks/hook.types';
+export * from './hooks/built-in.hooks';
+export type { LoggingOptions } from './hooks/request-logger';

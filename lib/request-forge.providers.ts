@@ -1,5 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Provider } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { resolveHooks } from './hooks/hook-resolver';
 import { createClientConfig } from './client/client-config.factory';
 import { ForgeClientOptions, RequestForgeModuleOptions } from './client/client-options.interface';
 import { ForgeClient } from './client/forge-client';
@@ -65,9 +67,18 @@ export function createClientProviders(name: string): Provider[] {
     },
     {
       provide: getForgeClientToken(name),
-      inject: [REQUEST_FORGE_OPTIONS, HttpService],
-      useFactory: (options: RequestForgeModuleOptions, http: HttpService): ForgeClient =>
-        new ForgeClient(createClientConfig(name, clientOptionsOf(options, name)), http, name),
+      inject: [REQUEST_FORGE_OPTIONS, HttpService, ModuleRef],
+      useFactory: async (
+        options: RequestForgeModuleOptions,
+        http: HttpService,
+        moduleRef: ModuleRef,
+      ): Promise<ForgeClient> => {
+        const clientOptions = clientOptionsOf(options, name);
+        if (clientOptions instanceof HttpClientConfig)
+          return new ForgeClient(clientOptions, http, name);
+        const hooks = await resolveHooks(name, clientOptions.hooks, moduleRef);
+        return new ForgeClient(createClientConfig(name, clientOptions, { hooks }), http, name);
+      },
     },
   ];
 }

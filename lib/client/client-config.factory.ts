@@ -1,4 +1,5 @@
 import { RequestAuth } from '../auth/request-auth.interface';
+import { ForgeHook, ForgeHooks } from '../hooks/hook.types';
 import { ConfigProblem } from './config-validation';
 import { ForgeClientOptions } from './client-options.interface';
 import { HttpClientConfig } from './http-client-config';
@@ -9,14 +10,19 @@ const STATIC_AUTH_TYPES = ['bearer', 'api-key', 'basic'];
 /** Auth types whose credential is a token from a TokenManager (made by the module). */
 export const TOKEN_AUTH_TYPES = ['client-credentials', 'password', 'pipeline'];
 
-/**
- * Turns plain per-client options into an `HttpClientConfig`. `tokenAuth` is the dynamic auth the
- * module made for token auth types.
- */
+/** What the module resolved from DI for one client. */
+export interface ResolvedClientParts {
+  /** The dynamic auth for token auth types. */
+  tokenAuth?: RequestAuth;
+  /** `options.hooks` with classes replaced by their instances. */
+  hooks?: (ForgeHooks | ForgeHook)[];
+}
+
+/** Turns plain per-client options into an `HttpClientConfig`. */
 export function createClientConfig(
   clientName: string,
   options: ForgeClientOptions | HttpClientConfig,
-  tokenAuth?: RequestAuth,
+  resolved: ResolvedClientParts = {},
 ): HttpClientConfig {
   if (options instanceof HttpClientConfig) return options;
   const problem = new ConfigProblem(clientName);
@@ -31,7 +37,14 @@ export function createClientConfig(
     .withExcludedPathPatterns(
       problem.stringArray('excludedPathPatterns', options.excludedPathPatterns),
     );
-  applyAuth(builder, problem, options.auth, tokenAuth);
+  applyAuth(builder, problem, options.auth, resolved.tokenAuth);
+  for (const hooks of resolved.hooks ?? []) builder.withHooks(hooks);
+  if (options.logging !== undefined) {
+    if (typeof options.logging !== 'object' || options.logging === null) {
+      problem.fail('logging', 'must be an object ({ logHeaders?, logBody?, sensitiveKeys? })');
+    }
+    builder.withLogging(options.logging);
+  }
   return builder.build();
 }
 

@@ -1,3 +1,6 @@
+import { Type } from '@nestjs/common';
+import { ForgeHook, ForgeHooks } from '../hooks/hook.types';
+import { LoggingOptions } from '../hooks/request-logger';
 import { TokenStorage } from '../storage/token-storage.interface';
 import { HttpClientConfig } from './http-client-config';
 
@@ -38,7 +41,16 @@ export interface ForgeClientOptions {
   excludedPathPatterns?: string[];
   /** Token storage: `'cache'` = the app's CACHE_MANAGER, `'memory'` = per process. */
   storage?: 'memory' | 'cache' | TokenStorage;
+  /** Request logging through Nest's Logger, always redacted. Absent: no logging. */
+  logging?: LoggingOptions;
+  /**
+   * Hooks in registration order: hook objects (`{ beforeRequest: [fn] }`), hook instances, or
+   * injectable classes implementing `ForgeHook`, resolved from Nest's DI.
+   */
+  hooks?: ForgeClientHookOption[];
 }
+
+export type ForgeClientHookOption = ForgeHooks | ForgeHook | Type<ForgeHook>;
 
 /** What `forRoot` takes and what `forRootAsync`'s factory returns. */
 export interface RequestForgeModuleOptions {

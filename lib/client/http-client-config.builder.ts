@@ -1,5 +1,7 @@
 import { ApiKeyAuth, BasicAuth, BearerAuth } from '../auth/static-auth';
 import { RequestAuth } from '../auth/request-auth.interface';
+import { appendHooks, ForgeHook, ForgeHooks, NO_HOOKS, NormalizedHooks } from '../hooks/hook.types';
+import { LoggingOptions } from '../hooks/request-logger';
 import { ConfigProblem } from './config-validation';
 import { HttpClientConfig } from './http-client-config';
 
@@ -19,6 +21,8 @@ export class HttpClientConfigBuilder {
   private readonly auths: PendingAuth[] = [];
   private excludedPaths: string[] = [];
   private excludedPathPatterns: string[] = [];
+  private hooks: NormalizedHooks = NO_HOOKS;
+  private logging?: LoggingOptions;
 
   /** @param clientName named in validation errors */
   constructor(private readonly clientName?: string) {}
@@ -93,6 +97,18 @@ export class HttpClientConfigBuilder {
     return this;
   }
 
+  /** Adds hooks after those already added; they run in registration order. */
+  withHooks(hooks: ForgeHooks | ForgeHook): this {
+    this.hooks = appendHooks(this.hooks, hooks);
+    return this;
+  }
+
+  /** Logs every attempt through Nest's Logger, always redacted. */
+  withLogging(options: LoggingOptions = {}): this {
+    this.logging = { ...options };
+    return this;
+  }
+
   build(): HttpClientConfig {
     const p = new ConfigProblem(this.clientName);
     const base = p.httpUrl('baseUrl', this.baseUrl);
@@ -109,6 +125,11 @@ export class HttpClientConfigBuilder {
       auth: this.auths[0]?.create(p),
       excludedPaths: p.stringArray('excludedPaths', this.excludedPaths),
       excludedPathPatterns: p.stringArray('excludedPathPatterns', this.excludedPathPatterns),
+      hooks: this.hooks,
+      logging: this.logging && {
+        ...this.logging,
+        sensitiveKeys: p.stringArray('logging.sensitiveKeys', this.logging.sensitiveKeys),
+      },
     });
   }
 }

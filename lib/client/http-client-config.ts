@@ -1,4 +1,6 @@
 import { RequestAuth } from '../auth/request-auth.interface';
+import { NO_HOOKS, NormalizedHooks } from '../hooks/hook.types';
+import { LoggingOptions } from '../hooks/request-logger';
 
 /** Everything a ForgeClient needs; immutable, made by `HttpClientConfigBuilder.build()`. */
 export interface HttpClientConfigInit {
@@ -8,6 +10,8 @@ export interface HttpClientConfigInit {
   auth?: RequestAuth;
   excludedPaths: readonly string[];
   excludedPathPatterns: readonly string[];
+  hooks?: NormalizedHooks;
+  logging?: LoggingOptions;
 }
 
 export class HttpClientConfig {
@@ -18,6 +22,9 @@ export class HttpClientConfig {
   readonly auth?: RequestAuth;
   readonly excludedPaths: readonly string[];
   readonly excludedPathPatterns: readonly string[];
+  readonly hooks: NormalizedHooks;
+  /** Absent: no request logging. */
+  readonly logging?: Readonly<LoggingOptions>;
 
   constructor(init: HttpClientConfigInit) {
     this.baseUrl = init.baseUrl;
@@ -26,6 +33,8 @@ export class HttpClientConfig {
     if (init.auth) this.auth = init.auth;
     this.excludedPaths = Object.freeze([...init.excludedPaths]);
     this.excludedPathPatterns = Object.freeze([...init.excludedPathPatterns]);
+    this.hooks = init.hooks ?? NO_HOOKS;
+    if (init.logging) this.logging = Object.freeze({ ...init.logging });
     Object.freeze(this);
   }
 }
