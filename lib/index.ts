@@ -5,3 +5,4 @@ export * from './storage/token-storage.interface';
 export * from './storage/in-memory-token-storage';
 export * from './storage/token-lock.interface';
 export * from './storage/in-process-token-lock';
+export * from './retry';
