@@ -12,6 +12,9 @@ import {
 import { ScriptedServer, sleep } from '../support/scripted-server';
 import { typedErrors } from './support/typed-errors';
 
+const activeTimers = () =>
+  process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+
 describe('retryRequest on a plain HttpService call', () => {
   let server: ScriptedServer;
   const http = new HttpService(axios.create());
@@ -136,6 +139,19 @@ describe('retryRequest on a plain HttpService call', () => {
     subscription.unsubscribe();
     await sleep(400);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('clears the backoff timer on unsubscribe', async () => {
+    server.otherwise({ status: 503 });
+    const strategy = new ExponentialBackoffRetryStrategy({ baseDelay: 5_000, jitter: false });
+    const subscription = get()
+      .pipe(retryRequest(strategy))
+      .subscribe({ error: () => undefined });
+    await server.waitForRequests(1);
+    await sleep(50);
+    const timersDuringBackoff = activeTimers();
+    subscription.unsubscribe();
+    expect(activeTimers()).toBe(timersDuringBackoff - 1);
   });
 
   it('starts no retry past deadlineMs and returns the last error', async () => {
