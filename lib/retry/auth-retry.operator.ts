@@ -1,4 +1,5 @@
 import { MonoTypeOperatorFunction } from 'rxjs';
+import { ConfigurationException } from '../errors';
 import { TokenData } from '../tokens/token-data';
 import {
   AuthRetryStrategy,
@@ -23,7 +24,7 @@ export interface AuthRetryOptions {
    * cannot be read, `invalidate()` is called without a token.
    */
   tokenManager?: TokenInvalidator;
-  /** Called before each retry instead of `tokenManager`, e.g. to invalidate what was sent. */
+  /** Called before each retry, e.g. to invalidate what was sent. Not together with `tokenManager`. */
   onUnauthorized?: (error: unknown, retry: number) => unknown;
   /** Method and headers of the request, for errors that do not carry them (the client's). */
   request?: RequestDescription;
@@ -75,6 +76,11 @@ function invalidation(
   options: AuthRetryOptions,
 ): (error: unknown, failure: RequestFailure, retry: number) => unknown {
   const { onUnauthorized, tokenManager } = options;
+  if (onUnauthorized && tokenManager) {
+    throw new ConfigurationException('authRetry: pass tokenManager or onUnauthorized, not both', {
+      field: 'onUnauthorized',
+    });
+  }
   if (onUnauthorized) return (error, _failure, retry) => onUnauthorized(error, retry);
   if (tokenManager) {
     return (_error, failure) => {

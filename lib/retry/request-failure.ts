@@ -141,12 +141,11 @@ function toPlainHeaders(headers: unknown): Record<string, unknown> | undefined {
 
 function lowerCaseHeaders(headers: Record<string, unknown> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  if (!headers) return out;
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || value === null || typeof value === 'object') {
-      if (!Array.isArray(value)) continue;
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (Array.isArray(value)) out[name.toLowerCase()] = value.join(', ');
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      out[name.toLowerCase()] = String(value);
     }
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Observable, defer, firstValueFrom, switchMap } from 'rxjs';
 import {
   ConditionalAuthRetryStrategy,
+  ConfigurationException,
   ExponentialAuthRetryStrategy,
   HttpStatusException,
   SimpleAuthRetryStrategy,
@@ -117,6 +118,12 @@ describe('authRetry on a plain HttpService observable', () => {
     const call = getWithToken().pipe(authRetry({ onUnauthorized: () => Promise.reject(broken) }));
     await expect(firstValueFrom(call)).rejects.toBe(broken);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('refuses both a tokenManager and an onUnauthorized callback', () => {
+    expect(() => authRetry({ tokenManager, onUnauthorized: () => undefined })).toThrow(
+      ConfigurationException,
+    );
   });
 
   it('recognises the typed HttpStatusException the client throws', async () => {
