@@ -84,7 +84,8 @@ export class OptionValidator {
   }
 
   private path(field: string): string {
-    return this.fieldPrefix ? `${this.fieldPrefix}.${field}` : field;
+    if (!this.fieldPrefix) return field;
+    return field ? `${this.fieldPrefix}.${field}` : this.fieldPrefix;
   }
 
   private client(): { clientName?: string } {

@@ -44,7 +44,12 @@ const RETRY_FIELDS = {
   simple: ['type', 'maxRetries', 'delay', 'maxDelay', 'retryableStatusCodes'],
   exponential: [
     'type',
-    ...['maxRetries', 'baseDelay', 'maxDelay', 'multiplier', 'jitter', 'retryableStatusCodes'],
+    'maxRetries',
+    'baseDelay',
+    'maxDelay',
+    'multiplier',
+    'jitter',
+    'retryableStatusCodes',
   ],
 } as const;
 
