@@ -19,3 +19,4 @@ export * from './forge-client.registry';
 export * from './hooks/hook.types';
 export * from './hooks/built-in.hooks';
 export type { LoggingOptions } from './hooks/request-logger';
+export * from './retry';
