@@ -39,6 +39,10 @@ export function createClientConfig(
     );
   applyAuth(builder, problem, options.auth, resolved.tokenAuth);
   for (const hooks of resolved.hooks ?? []) builder.withHooks(hooks);
+  if (options.retry !== undefined) builder.withRetryStrategy(options.retry);
+  if (options.authRetry !== undefined) builder.withAuthRetryStrategy(options.authRetry);
+  if (options.circuitBreaker !== undefined) builder.withCircuitBreaker(options.circuitBreaker);
+  if (options.deadline !== undefined) builder.withDeadline(options.deadline);
   if (options.logging !== undefined) {
     if (typeof options.logging !== 'object' || options.logging === null) {
       problem.fail('logging', 'must be an object ({ logHeaders?, logBody?, sensitiveKeys? })');

@@ -1,6 +1,13 @@
 import { Type } from '@nestjs/common';
 import { ForgeHook, ForgeHooks } from '../hooks/hook.types';
 import { LoggingOptions } from '../hooks/request-logger';
+import { AuthRetryStrategy } from '../retry/auth-retry-strategies';
+import { RetryStrategy } from '../retry/retry-strategy';
+import {
+  AuthRetryStrategyConfig,
+  CircuitBreakerConfig,
+  RetryStrategyConfig,
+} from '../retry/strategy-factories';
 import { TokenStorage } from '../storage/token-storage.interface';
 import { HttpClientConfig } from './http-client-config';
 
@@ -41,6 +48,14 @@ export interface ForgeClientOptions {
   excludedPathPatterns?: string[];
   /** Token storage: `'cache'` = the app's CACHE_MANAGER, `'memory'` = per process. */
   storage?: 'memory' | 'cache' | TokenStorage;
+  /** Transient-failure retries: `{ type: 'exponential', maxRetries: 3, ... }` or an instance. */
+  retry?: RetryStrategyConfig | RetryStrategy;
+  /** 401 retries with token auth: `{ type: 'simple', maxRetries: 1 }` (default) or an instance. */
+  authRetry?: AuthRetryStrategyConfig | AuthRetryStrategy;
+  /** `{ failureThreshold: 5, recoveryTimeout: 30_000, halfOpenMaxCalls: 1 }`. */
+  circuitBreaker?: CircuitBreakerConfig;
+  /** Ms after which no retry (auth or transient) starts for a call. */
+  deadline?: number;
   /** Request logging through Nest's Logger, always redacted. Absent: no logging. */
   logging?: LoggingOptions;
   /**

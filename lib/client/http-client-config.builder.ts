@@ -2,6 +2,17 @@ import { ApiKeyAuth, BasicAuth, BearerAuth } from '../auth/static-auth';
 import { RequestAuth } from '../auth/request-auth.interface';
 import { appendHooks, ForgeHook, ForgeHooks, NO_HOOKS, NormalizedHooks } from '../hooks/hook.types';
 import { LoggingOptions } from '../hooks/request-logger';
+import { AuthRetryStrategy } from '../retry/auth-retry-strategies';
+import { ExponentialBackoffRetryOptions } from '../retry/exponential-backoff-retry-strategy';
+import { RetryStrategy } from '../retry/retry-strategy';
+import {
+  CircuitBreakerConfig,
+  AuthRetryStrategyConfig,
+  createAuthRetryStrategy,
+  createCircuitBreaker,
+  createRetryStrategy,
+  RetryStrategyConfig,
+} from '../retry/strategy-factories';
 import { ConfigProblem } from './config-validation';
 import { HttpClientConfig } from './http-client-config';
 
@@ -23,6 +34,10 @@ export class HttpClientConfigBuilder {
   private excludedPathPatterns: string[] = [];
   private hooks: NormalizedHooks = NO_HOOKS;
   private logging?: LoggingOptions;
+  private retry?: RetryStrategyConfig | RetryStrategy;
+  private authRetry?: AuthRetryStrategy | AuthRetryStrategyConfig;
+  private circuitBreaker?: CircuitBreakerConfig;
+  private deadline?: number;
 
   /** @param clientName named in validation errors */
   constructor(private readonly clientName?: string) {}
@@ -109,6 +124,41 @@ export class HttpClientConfigBuilder {
     return this;
   }
 
+  /**
+   * Retries transient failures (network errors, 408/429/5xx; idempotent methods or an
+   * `Idempotency-Key`) with exponential backoff and jitter.
+   */
+  withRetry(
+    options: Pick<ExponentialBackoffRetryOptions, 'maxRetries' | 'baseDelay' | 'maxDelay'> = {},
+  ): this {
+    this.retry = { type: 'exponential', ...options };
+    return this;
+  }
+
+  /** A strategy instance, or plain options (`{ type: 'exponential', maxRetries: 5 }`). */
+  withRetryStrategy(strategy: RetryStrategy | RetryStrategyConfig): this {
+    this.retry = strategy;
+    return this;
+  }
+
+  /** How 401s are retried with a new token (token auth). Default one immediate retry. */
+  withAuthRetryStrategy(strategy: AuthRetryStrategy | AuthRetryStrategyConfig): this {
+    this.authRetry = strategy;
+    return this;
+  }
+
+  /** Fails fast with `CircuitOpenException` after `failureThreshold` consecutive failures. */
+  withCircuitBreaker(options: CircuitBreakerConfig = {}): this {
+    this.circuitBreaker = { ...options };
+    return this;
+  }
+
+  /** No retry (auth or transient) starts later than `ms` after a call began. */
+  withDeadline(ms: number): this {
+    this.deadline = ms;
+    return this;
+  }
+
   build(): HttpClientConfig {
     const p = new ConfigProblem(this.clientName);
     const base = p.httpUrl('baseUrl', this.baseUrl);
@@ -126,10 +176,30 @@ export class HttpClientConfigBuilder {
       excludedPaths: p.stringArray('excludedPaths', this.excludedPaths),
       excludedPathPatterns: p.stringArray('excludedPathPatterns', this.excludedPathPatterns),
       hooks: this.hooks,
+      retryStrategy:
+        this.retry === undefined
+          ? undefined
+          : createRetryStrategy(this.retry, { field: 'retry', clientName: this.clientName }),
+      authRetryStrategy:
+        this.authRetry === undefined
+          ? undefined
+          : createAuthRetryStrategy(this.authRetry, {
+              field: 'authRetry',
+              clientName: this.clientName,
+            }),
+      circuitBreaker: this.checkedCircuitBreaker(),
+      deadline: p.optionalPositiveInt('deadline', this.deadline),
       logging: this.logging && {
         ...this.logging,
         sensitiveKeys: p.stringArray('logging.sensitiveKeys', this.logging.sensitiveKeys),
       },
     });
+  }
+
+  private checkedCircuitBreaker(): CircuitBreakerConfig | undefined {
+    if (this.circuitBreaker === undefined) return undefined;
+    // Constructing one validates the options; each client then makes its own breaker.
+    createCircuitBreaker(this.circuitBreaker, { clientName: this.clientName });
+    return this.circuitBreaker;
   }
 }

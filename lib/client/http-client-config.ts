@@ -1,6 +1,9 @@
 import { RequestAuth } from '../auth/request-auth.interface';
 import { NO_HOOKS, NormalizedHooks } from '../hooks/hook.types';
 import { LoggingOptions } from '../hooks/request-logger';
+import { AuthRetryStrategy } from '../retry/auth-retry-strategies';
+import { CircuitBreakerConfig } from '../retry/strategy-factories';
+import { RetryStrategy } from '../retry/retry-strategy';
 
 /** Everything a ForgeClient needs; immutable, made by `HttpClientConfigBuilder.build()`. */
 export interface HttpClientConfigInit {
@@ -12,6 +15,10 @@ export interface HttpClientConfigInit {
   excludedPathPatterns: readonly string[];
   hooks?: NormalizedHooks;
   logging?: LoggingOptions;
+  retryStrategy?: RetryStrategy;
+  authRetryStrategy?: AuthRetryStrategy;
+  circuitBreaker?: CircuitBreakerConfig;
+  deadline?: number;
 }
 
 export class HttpClientConfig {
@@ -25,6 +32,14 @@ export class HttpClientConfig {
   readonly hooks: NormalizedHooks;
   /** Absent: no request logging. */
   readonly logging?: Readonly<LoggingOptions>;
+  /** Transient failures; absent: none retried. */
+  readonly retryStrategy?: RetryStrategy;
+  /** 401s with token auth; absent: one retry with a new token. */
+  readonly authRetryStrategy?: AuthRetryStrategy;
+  /** Absent: no circuit breaker. Each ForgeClient keeps its own breaker state. */
+  readonly circuitBreaker?: Readonly<CircuitBreakerConfig>;
+  /** Ms after which no retry (auth or transient) starts for a call. */
+  readonly deadline?: number;
 
   constructor(init: HttpClientConfigInit) {
     this.baseUrl = init.baseUrl;
@@ -35,6 +50,10 @@ export class HttpClientConfig {
     this.excludedPathPatterns = Object.freeze([...init.excludedPathPatterns]);
     this.hooks = init.hooks ?? NO_HOOKS;
     if (init.logging) this.logging = Object.freeze({ ...init.logging });
+    if (init.retryStrategy) this.retryStrategy = init.retryStrategy;
+    if (init.authRetryStrategy) this.authRetryStrategy = init.authRetryStrategy;
+    if (init.circuitBreaker) this.circuitBreaker = Object.freeze({ ...init.circuitBreaker });
+    if (init.deadline !== undefined) this.deadline = init.deadline;
     Object.freeze(this);
   }
 }

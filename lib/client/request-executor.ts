@@ -11,6 +11,11 @@ import { CallContext } from '../hooks/call-context';
 import { HookRunner } from '../hooks/hook-runner';
 import { HookContext } from '../hooks/hook.types';
 import { RequestLogger } from '../hooks/request-logger';
+import { SimpleAuthRetryStrategy } from '../retry/auth-retry-strategies';
+import { CircuitBreaker } from '../retry/circuit-breaker';
+import { resilience, ResilienceOptions } from '../retry/resilience.operator';
+import { createCircuitBreaker } from '../retry/strategy-factories';
+import { toFinalAuthError } from './final-auth-error';
 import { mergeHeaders } from './header-merge';
 import { HttpClientConfig } from './http-client-config';
 import { RequestTarget, resolveTarget } from './request-target';
@@ -36,6 +41,7 @@ export class RequestExecutor {
   private readonly exclusion: PathExclusion;
   private readonly hooks: HookRunner;
   private readonly requestLogger?: RequestLogger;
+  private readonly breaker?: CircuitBreaker;
 
   constructor(
     private readonly config: HttpClientConfig,
@@ -51,15 +57,59 @@ export class RequestExecutor {
     );
     const logger = new Logger(`RequestForge:${this.clientName}`);
     this.hooks = new HookRunner(config.hooks, logger, this.redactor);
-    if (config.logging)
+    if (config.logging) {
       this.requestLogger = new RequestLogger(logger, config.logging, this.redactor);
+    }
+    if (config.circuitBreaker) {
+      this.breaker = createCircuitBreaker(config.circuitBreaker, { clientName: this.clientName });
+    }
   }
 
   execute<T>(request: AxiosRequestConfig): Observable<AxiosResponse<T>> {
     return defer(() => {
       const call = new CallContext(this.clientName);
-      return defer(() => this.sendOnce<T>(request, call));
+      let lastApplied: AppliedAuth | undefined;
+      const attempt$ = defer(() =>
+        this.sendOnce<T>(request, call, (applied) => (lastApplied = applied)),
+      );
+      const options = this.resilienceFor(request, call, () => lastApplied);
+      if (!options) return attempt$;
+      const dynamicAuth = options.authRetry !== undefined;
+      return attempt$.pipe(
+        resilience<AxiosResponse<T>>(options),
+        catchError((error: unknown) =>
+          throwError(() => (dynamicAuth ? toFinalAuthError(error, this.clientName) : error)),
+        ),
+      );
     });
+  }
+
+  /** auth retry → transient retry → circuit breaker, as configured; undefined when none is. */
+  private resilienceFor(
+    request: AxiosRequestConfig,
+    call: CallContext,
+    lastApplied: () => AppliedAuth | undefined,
+  ): ResilienceOptions | undefined {
+    const auth = this.config.auth;
+    const onUnauthorized = auth?.onUnauthorized?.bind(auth);
+    if (!onUnauthorized && !this.config.retryStrategy && !this.breaker) return undefined;
+    return {
+      authRetry: onUnauthorized && {
+        strategy: this.config.authRetryStrategy ?? new SimpleAuthRetryStrategy(),
+        onUnauthorized: async () => {
+          call.countAuthRetry();
+          const refused = lastApplied();
+          if (refused) await onUnauthorized(refused);
+        },
+      },
+      retry: this.config.retryStrategy,
+      circuitBreaker: this.breaker,
+      deadlineMs: this.config.deadline,
+      request: {
+        method: (request.method ?? 'GET').toUpperCase(),
+        headers: mergeHeaders(this.config.headers, request.headers as Record<string, unknown>),
+      },
+    };
   }
 
   /** True when a request to `target` carries this client's credential. */
@@ -89,6 +139,7 @@ export class RequestExecutor {
   private sendOnce<T>(
     request: AxiosRequestConfig,
     call: CallContext,
+    onApplied: (applied: AppliedAuth | undefined) => void,
   ): Observable<AxiosResponse<T>> {
     const context = call.nextAttempt();
     const startedAt = Date.now();
@@ -96,6 +147,7 @@ export class RequestExecutor {
     return from(this.prepare(request, context)).pipe(
       mergeMap((prepared) => {
         sent = prepared.axiosConfig;
+        onApplied(prepared.applied);
         return this.http.request<T>(prepared.axiosConfig).pipe(
           catchError((error: unknown) =>
             throwError(() =>
