@@ -1,0 +1,188 @@
+import { Logger } from '@nestjs/common';
+import { ConfigurationException } from '../errors';
+import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
+import { InProcessTokenLock } from '../storage/in-process-token-lock';
+import { TokenLock } from '../storage/token-lock.interface';
+import { TokenStorage } from '../storage/token-storage.interface';
+import { hashCacheKey } from './cache-key';
+import { TokenData } from './token-data';
+import { TokenProvider } from './token-provider.interface';
+import { SafeTokenStorage } from './safe-token-storage';
+
+/** Shared by every manager of the process, so two managers of one service make one fetch. */
+const processWideLock = new InProcessTokenLock();
+
+export interface TokenManagerOptions {
+  /** Renew this many ms before expiry; the current token is served meanwhile. Default 60_000. */
+  refreshSkew?: number;
+  /**
+   * Lifetime given to a token the provider returns without `expiresAt`, in ms. Default: none
+   * (such a token is kept until invalidated). OAuth2 providers already apply their own default.
+   */
+  defaultTokenLifetime?: number;
+  /** Single flight across processes (e.g. a Redis lock). Default: one lock per process. */
+  lock?: TokenLock;
+}
+
+/**
+ * Gives callers a valid token without them thinking about it: cached in the storage, fetched
+ * once for any number of concurrent callers, renewed in the background before it expires, and
+ * dropped when an API refuses it.
+ */
+export class TokenManager {
+  readonly storageKey: string;
+  private readonly logger = new Logger(TokenManager.name);
+  private readonly storage: SafeTokenStorage;
+  private readonly lock: TokenLock;
+  private readonly refreshSkew: number;
+  private readonly defaultTokenLifetime?: number;
+  /** The one fetch of this manager in flight; every caller awaits it. */
+  private inFlight?: Promise<TokenData>;
+  /** Last token this manager saw: refresh basis, and the answer while the storage is down. */
+  private lastToken?: TokenData;
+  /** Last token an API refused; never served again even if a storage still returns it. */
+  private refused?: TokenData;
+  /** Serializes compare-and-delete against storing a new token (see `invalidate`). */
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly provider: TokenProvider,
+    storage: TokenStorage = new InMemoryTokenStorage(),
+    options: TokenManagerOptions = {},
+  ) {
+    if (!provider || typeof provider.fetchToken !== 'function') {
+      throw new ConfigurationException('TokenManager: provider must implement fetchToken()', {
+        field: 'provider',
+      });
+    }
+    const { refreshSkew = 60_000, defaultTokenLifetime, lock } = options;
+    if (typeof refreshSkew !== 'number' || !(refreshSkew >= 0)) {
+      throw new ConfigurationException('TokenManager: refreshSkew must be a number >= 0', {
+        field: 'refreshSkew',
+      });
+    }
+    if (defaultTokenLifetime !== undefined && !(defaultTokenLifetime > 0)) {
+      throw new ConfigurationException('TokenManager: defaultTokenLifetime must be > 0', {
+        field: 'defaultTokenLifetime',
+      });
+    }
+    this.refreshSkew = refreshSkew;
+    this.defaultTokenLifetime = defaultTokenLifetime;
+    this.lock = lock ?? processWideLock;
+    this.storageKey = `${provider.serviceName}:${hashCacheKey([provider.cacheKey ?? provider.serviceName])}`;
+    this.storage = new SafeTokenStorage(
+      storage,
+      this.storageKey,
+      provider.serviceName,
+      this.logger,
+    );
+  }
+
+  get serviceName(): string {
+    return this.provider.serviceName;
+  }
+
+  /** A token that is not expired; fetched only when no usable one is stored. */
+  async getToken(): Promise<TokenData> {
+    const current = await this.readCurrent();
+    if (current && !current.isExpired(this.refreshSkew)) return current;
+    if (current && !current.isExpired()) {
+      // Within the skew: serve it, and let one background refresh replace it.
+      this.fetchShared().catch((error: unknown) =>
+        this.logger.warn(
+          `Background token refresh for "${this.serviceName}" failed: ${describe(error)}`,
+        ),
+      );
+      return current;
+    }
+    return this.fetchShared();
+  }
+
+  /**
+   * Forgets `token` (the one an API refused) so that the next `getToken()` fetches a new one.
+   * The stored token is deleted only if it is still that token: a token a peer already stored
+   * in its place is kept. Without an argument, whatever is stored is deleted.
+   */
+  async invalidate(token?: TokenData): Promise<void> {
+    if (!token) {
+      this.lastToken = undefined;
+      await this.serialized(() => this.storage.delete());
+      return;
+    }
+    this.refused = token;
+    if (token.sameTokenAs(this.lastToken)) this.lastToken = undefined;
+    await this.serialized(async () => {
+      const stored = await this.storage.get();
+      if (stored.ok && stored.token && !stored.token.sameTokenAs(token)) return;
+      await this.storage.delete();
+    });
+  }
+
+  private async readCurrent(): Promise<TokenData | undefined> {
+    const stored = await this.storage.get();
+    const token = stored.ok ? stored.token : this.lastToken;
+    if (!token || token.sameTokenAs(this.refused)) return undefined;
+    if (stored.ok) this.lastToken = token;
+    return token;
+  }
+
+  private fetchShared(): Promise<TokenData> {
+    this.inFlight ??= this.lock
+      .runExclusive(this.storageKey, {
+        fetch: () => this.fetchAndStore(),
+        poll: () => this.pollFresh(),
+        fetchTimeoutMs: this.provider.fetchTimeoutMs ?? 30_000,
+      })
+      .finally(() => {
+        this.inFlight = undefined;
+      });
+    return this.inFlight;
+  }
+
+  /** Runs under the lock. */
+  private async fetchAndStore(): Promise<TokenData> {
+    // A peer may have stored a fresh token while we waited for the lock.
+    const fresh = await this.pollFresh();
+    if (fresh) return fresh;
+    const basis = this.lastToken;
+    const fetched =
+      basis?.refreshToken && this.provider.refreshToken
+        ? await this.provider.refreshToken(basis)
+        : await this.provider.fetchToken();
+    const token = this.withDefaultExpiry(fetched);
+    this.lastToken = token;
+    const ttl = token.expiresInMs();
+    if (ttl === undefined || ttl > 0) {
+      await this.serialized(() => this.storage.set(token, ttl));
+    }
+    return token;
+  }
+
+  private async pollFresh(): Promise<TokenData | undefined> {
+    const stored = await this.storage.get();
+    const token = stored.ok ? stored.token : undefined;
+    if (!token || token.sameTokenAs(this.refused) || token.isExpired(this.refreshSkew)) {
+      return undefined;
+    }
+    this.lastToken = token;
+    return token;
+  }
+
+  private withDefaultExpiry(token: TokenData): TokenData {
+    if (token.expiresAt || this.defaultTokenLifetime === undefined) return token;
+    return new TokenData({
+      ...token.toJSON(),
+      expiresAt: new Date(Date.now() + this.defaultTokenLifetime),
+    });
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.writes.then(work, work);
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : 'unknown error';
+}
