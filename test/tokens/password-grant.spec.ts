@@ -1,0 +1,117 @@
+import { AuthenticationException, PasswordGrantTokenProvider, TokenManager } from '../../lib';
+import {
+  ALICE,
+  PASSWORD_CLIENT,
+  PasswordGrantTestServer,
+  PUBLIC_CLIENT,
+} from '../support/password-grant-server';
+import { ProtectedApi } from '../support/protected-api';
+import { CapturingLogger, expectNoSecrets } from '../support/secret-leak';
+
+describe('PasswordGrantTokenProvider against @node-oauth/oauth2-server (RFC 6749 §4.3, §6)', () => {
+  let server: PasswordGrantTestServer;
+  let api: ProtectedApi;
+  let logs: CapturingLogger;
+
+  beforeAll(async () => {
+    server = await PasswordGrantTestServer.start({ accessTokenLifetime: 2 });
+    api = await ProtectedApi.start({ validate: (token) => server.validate(token) });
+    logs = CapturingLogger.install();
+  });
+  afterAll(async () => {
+    CapturingLogger.uninstall();
+    await api.close();
+    await server.close();
+  });
+  beforeEach(() => {
+    server.reset();
+    logs.lines.length = 0;
+  });
+
+  const provider = (
+    overrides: Partial<ConstructorParameters<typeof PasswordGrantTokenProvider>[0]> = {},
+  ) =>
+    new PasswordGrantTokenProvider({
+      tokenUrl: server.tokenUrl,
+      clientId: PASSWORD_CLIENT.clientId,
+      clientSecret: PASSWORD_CLIENT.clientSecret,
+      username: ALICE.username,
+      password: ALICE.password,
+      serviceName: 'users-api',
+      ...overrides,
+    });
+
+  it('gets a token the protected API accepts, with a refresh token', async () => {
+    const token = await provider().fetchToken();
+    expect(token.refreshToken).toBeTruthy();
+    expect(await api.accepts(token.accessToken)).toBe(true);
+    expect(server.grantCounts).toEqual({ password: 1 });
+  });
+
+  it('works as a public client (no secret) and with HTTP Basic', async () => {
+    const publicToken = await provider({
+      clientId: PUBLIC_CLIENT.clientId,
+      clientSecret: undefined,
+    }).fetchToken();
+    const basicToken = await provider({ authMethod: 'header' }).fetchToken();
+    expect(await api.accepts(publicToken.accessToken)).toBe(true);
+    expect(await api.accepts(basicToken.accessToken)).toBe(true);
+  });
+
+  it('renews with grant_type=refresh_token in the background (counted at the server)', async () => {
+    const manager = new TokenManager(provider(), undefined, { refreshSkew: 1_000 });
+    const first = await manager.getToken();
+    // 2 s tokens, 1 s skew: after 1.3 s the token is served while one refresh runs.
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
+    await waitFor(() => server.grantCounts.refresh_token === 1);
+    const renewed = await manager.getToken();
+    expect(renewed.sameTokenAs(first)).toBe(false);
+    expect(server.grantCounts).toEqual({ password: 1, refresh_token: 1 });
+    expect(await api.accepts(renewed.accessToken)).toBe(true);
+  });
+
+  it('renews an expired token with grant_type=refresh_token too', async () => {
+    const manager = new TokenManager(provider(), undefined, { refreshSkew: 0 });
+    const first = await manager.getToken();
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const renewed = await manager.getToken();
+    expect(renewed.sameTokenAs(first)).toBe(false);
+    expect(server.grantCounts).toEqual({ password: 1, refresh_token: 1 });
+  });
+
+  it('falls back to the password grant when the refresh is refused', async () => {
+    const p = provider();
+    const first = await p.fetchToken();
+    server.refuseRefresh = true;
+    const renewed = await p.refreshToken(first);
+    expect(server.grantCounts).toEqual({ password: 2, refresh_token: 1 });
+    expect(await api.accepts(renewed.accessToken)).toBe(true);
+    expectNoSecrets(
+      logs.lines.join('\n'),
+      [ALICE.password, PASSWORD_CLIENT.clientSecret, first.accessToken, first.refreshToken!],
+      logs,
+    );
+  });
+
+  it('reports a wrong password as invalid_grant without leaking it', async () => {
+    const wrong = 'not-al1ce-password';
+    let error: unknown;
+    try {
+      await provider({ password: wrong }).fetchToken();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AuthenticationException);
+    expect(error).toMatchObject({ error: 'invalid_grant', status: 400, attempts: 1 });
+    expectNoSecrets(error, [wrong, ALICE.password, PASSWORD_CLIENT.clientSecret], logs);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
