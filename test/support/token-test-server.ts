@@ -23,7 +23,7 @@ export interface RecordedTokenRequest {
  */
 export class ScriptedTokenServer {
   readonly requests: RecordedTokenRequest[] = [];
-  expiresIn: number | undefined = 60;
+  expiresIn: number | undefined = 3600;
   /** Delay before every default (token) answer, in ms. */
   delayMs = 0;
   private script: ScriptedResponse[] = [];
@@ -68,7 +68,7 @@ export class ScriptedTokenServer {
   reset(): void {
     this.requests.length = 0;
     this.script = [];
-    this.expiresIn = 60;
+    this.expiresIn = 3600;
     this.delayMs = 0;
   }
 
