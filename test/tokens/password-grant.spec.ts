@@ -14,7 +14,8 @@ describe('PasswordGrantTokenProvider against @node-oauth/oauth2-server (RFC 6749
   let logs: CapturingLogger;
 
   beforeAll(async () => {
-    server = await PasswordGrantTestServer.start({ accessTokenLifetime: 2 });
+    // The server floors expires_in: a 3 s token may be announced as 2 s.
+    server = await PasswordGrantTestServer.start({ accessTokenLifetime: 3 });
     api = await ProtectedApi.start({ validate: (token) => server.validate(token) });
     logs = CapturingLogger.install();
   });
@@ -61,8 +62,8 @@ describe('PasswordGrantTokenProvider against @node-oauth/oauth2-server (RFC 6749
   it('renews with grant_type=refresh_token in the background (counted at the server)', async () => {
     const manager = new TokenManager(provider(), undefined, { refreshSkew: 1_000 });
     const first = await manager.getToken();
-    // 2 s tokens, 1 s skew: after 1.3 s the token is served while one refresh runs.
-    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    // 1 s skew: once within it, the token is served while one refresh runs.
+    await new Promise((resolve) => setTimeout(resolve, first.expiresInMs()! - 1_000 + 200));
     expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
     await waitFor(() => server.grantCounts.refresh_token === 1);
     const renewed = await manager.getToken();
@@ -74,7 +75,7 @@ describe('PasswordGrantTokenProvider against @node-oauth/oauth2-server (RFC 6749
   it('renews an expired token with grant_type=refresh_token too', async () => {
     const manager = new TokenManager(provider(), undefined, { refreshSkew: 0 });
     const first = await manager.getToken();
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await new Promise((resolve) => setTimeout(resolve, first.expiresInMs()! + 100));
     const renewed = await manager.getToken();
     expect(renewed.sameTokenAs(first)).toBe(false);
     expect(server.grantCounts).toEqual({ password: 1, refresh_token: 1 });
