@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ConfigurationException } from '../errors';
+import { ConfigurationException, RequestForgeException } from '../errors';
 import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
 import { InProcessTokenLock } from '../storage/in-process-token-lock';
 import { TokenLock } from '../storage/token-lock.interface';
@@ -8,6 +8,9 @@ import { hashCacheKey } from './cache-key';
 import { TokenData } from './token-data';
 import { TokenProvider } from './token-provider.interface';
 import { SafeTokenStorage } from './safe-token-storage';
+
+/** After a failed background refresh, the current token is served this long before the next try. */
+const BACKGROUND_RETRY_PAUSE_MS = 5_000;
 
 /** Shared by every manager of the process, so two managers of one service make one fetch. */
 const processWideLock = new InProcessTokenLock();
@@ -42,6 +45,10 @@ export class TokenManager {
   private lastToken?: TokenData;
   /** Last token an API refused; never served again even if a storage still returns it. */
   private refused?: TokenData;
+  /** Lifetime of the token this manager fetched last, to keep the skew below half of it. */
+  private fetched?: { token: TokenData; lifetimeMs: number };
+  /** No background refresh before this epoch ms (set after one failed). */
+  private backgroundPausedUntil = 0;
   /** Serializes compare-and-delete against storing a new token (see `invalidate`). */
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -85,17 +92,34 @@ export class TokenManager {
   /** A token that is not expired; fetched only when no usable one is stored. */
   async getToken(): Promise<TokenData> {
     const current = await this.readCurrent();
-    if (current && !current.isExpired(this.refreshSkew)) return current;
+    if (current && !current.isExpired(this.skewFor(current))) return current;
     if (current && !current.isExpired()) {
-      // Within the skew: serve it, and let one background refresh replace it.
-      this.fetchShared().catch((error: unknown) =>
-        this.logger.warn(
-          `Background token refresh for "${this.serviceName}" failed: ${describe(error)}`,
-        ),
-      );
+      this.refreshInBackground();
       return current;
     }
     return this.fetchShared();
+  }
+
+  /** Within the skew: the current token is served while one refresh replaces it. */
+  private refreshInBackground(): void {
+    if (this.inFlight || Date.now() < this.backgroundPausedUntil) return;
+    this.fetchShared().catch((error: unknown) => {
+      // Without a pause every call in the skew window would start another failing refresh.
+      this.backgroundPausedUntil = Date.now() + BACKGROUND_RETRY_PAUSE_MS;
+      this.logger.warn(
+        `Background token refresh for "${this.serviceName}" failed (${describe(error)}); ` +
+          `serving the current token until it expires`,
+      );
+    });
+  }
+
+  /**
+   * The refresh skew for `token`, at most half its lifetime when we know it: a 60 s skew on a
+   * 30 s token would otherwise renew it on every call.
+   */
+  private skewFor(token: TokenData): number {
+    if (!this.fetched?.token.sameTokenAs(token)) return this.refreshSkew;
+    return Math.min(this.refreshSkew, this.fetched.lifetimeMs / 2);
   }
 
   /**
@@ -109,8 +133,9 @@ export class TokenManager {
       await this.serialized(() => this.storage.delete());
       return;
     }
+    // `lastToken` may stay the refused token: it is never served again, but its refresh token
+    // can still renew it (a 401 says the access token is bad, not the refresh token).
     this.refused = token;
-    if (token.sameTokenAs(this.lastToken)) this.lastToken = undefined;
     await this.serialized(async () => {
       const stored = await this.storage.get();
       if (stored.ok && stored.token && !stored.token.sameTokenAs(token)) return;
@@ -151,7 +176,9 @@ export class TokenManager {
         : await this.provider.fetchToken();
     const token = this.withDefaultExpiry(fetched);
     this.lastToken = token;
+    this.backgroundPausedUntil = 0;
     const ttl = token.expiresInMs();
+    if (ttl !== undefined) this.fetched = { token, lifetimeMs: ttl };
     if (ttl === undefined || ttl > 0) {
       await this.serialized(() => this.storage.set(token, ttl));
     }
@@ -161,7 +188,7 @@ export class TokenManager {
   private async pollFresh(): Promise<TokenData | undefined> {
     const stored = await this.storage.get();
     const token = stored.ok ? stored.token : undefined;
-    if (!token || token.sameTokenAs(this.refused) || token.isExpired(this.refreshSkew)) {
+    if (!token || token.sameTokenAs(this.refused) || token.isExpired(this.skewFor(token))) {
       return undefined;
     }
     this.lastToken = token;
@@ -183,6 +210,8 @@ export class TokenManager {
   }
 }
 
+/** Our own errors carry safe messages; a custom provider's error might quote anything. */
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : 'unknown error';
+  if (error instanceof RequestForgeException) return error.message;
+  return error instanceof Error ? error.name : 'unknown error';
 }

@@ -81,6 +81,18 @@ describe('PasswordGrantTokenProvider against @node-oauth/oauth2-server (RFC 6749
     expect(server.grantCounts).toEqual({ password: 1, refresh_token: 1 });
   });
 
+  it('renews a refused token with its refresh token', async () => {
+    const manager = new TokenManager(provider(), undefined, { refreshSkew: 0 });
+    const refused = await manager.getToken();
+    server.revoke(refused.accessToken);
+    expect(await api.accepts(refused.accessToken)).toBe(false);
+    await manager.invalidate(refused);
+    const renewed = await manager.getToken();
+    expect(renewed.sameTokenAs(refused)).toBe(false);
+    expect(server.grantCounts).toEqual({ password: 1, refresh_token: 1 });
+    expect(await api.accepts(renewed.accessToken)).toBe(true);
+  });
+
   it('falls back to the password grant when the refresh is refused', async () => {
     const p = provider();
     const first = await p.fetchToken();

@@ -120,6 +120,17 @@ describe('TokenManager with oidc-provider and a protected API', () => {
     expect(await api.accepts(seenByA.accessToken)).toBe(true);
   });
 
+  it('makes one fetch for concurrent callers of two managers on one storage', async () => {
+    const storage = new InMemoryTokenStorage();
+    const a = new TokenManager(provider(), storage, { refreshSkew: 0 });
+    const b = new TokenManager(provider(), storage, { refreshSkew: 0 });
+    const tokens = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).getToken()),
+    );
+    expect((await oidc.stats()).tokenRequests).toBe(1);
+    expect(new Set(tokens.map((t) => t.accessToken)).size).toBe(1);
+  });
+
   it('keys the storage by service and by what changes the token', () => {
     const read = new TokenManager(provider('api:read'));
     const none = new TokenManager(provider());
@@ -220,6 +231,32 @@ describe('TokenManager (scripted token endpoint)', () => {
     const token = await manager.getToken();
     expect(token.expiresInMs()).toBeGreaterThan(4_000);
     expect(token.expiresInMs()).toBeLessThanOrEqual(5_000);
+  });
+
+  it('keeps the skew below half the lifetime of a short-lived token', async () => {
+    server.expiresIn = 10; // the default 60 s skew is longer than the token lives
+    const manager = new TokenManager(provider());
+    const first = await manager.getToken();
+    for (let i = 0; i < 10; i++) expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
+    await sleep(50);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('serves the current token and pauses after a failed background refresh', async () => {
+    server.expiresIn = 2;
+    const manager = new TokenManager(provider(), undefined, { refreshSkew: 1_000 });
+    const first = await manager.getToken();
+    server.respondWith({ status: 400, body: { error: 'invalid_client' } });
+    await sleep(first.expiresInMs()! - 1_000 + 100);
+    for (let i = 0; i < 10; i++) {
+      expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
+      await sleep(20);
+    }
+    expect(server.requests).toHaveLength(2);
+    expect(logs.lines.some((l) => /Background token refresh for "scripted" failed/.test(l))).toBe(
+      true,
+    );
+    expectNoSecrets(logs.lines.join('\n'), ['scripted-s3cret', first.accessToken], logs);
   });
 
   it('treats a failing storage as a miss, logs it once and still fetches only once', async () => {
