@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // Tests, the sample and benchmarks print to the console on purpose.
-    files: ['test/**', 'sample/**', 'bench/**', 'docs/**'],
+    files: ['test/**', 'sample/**', 'bench/**', 'docs/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
   {

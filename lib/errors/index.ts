@@ -3,3 +3,4 @@ export * from './http-status.exception';
 export * from './simple.exceptions';
 export * from './authentication.exception';
 export * from './redaction';
+export * from './http-error.mapper';

@@ -1,0 +1,48 @@
+import { AxiosRequestConfig } from 'axios';
+
+type BeforeRedirect = NonNullable<AxiosRequestConfig['beforeRedirect']>;
+
+/**
+ * Credentials go only to the base URL's origin (scheme, host and port), never to an absolute URL
+ * elsewhere or to a redirect target elsewhere.
+ */
+export function isSameOrigin(a: URL, b: URL): boolean {
+  return a.origin === b.origin;
+}
+
+/** Shape of the options follow-redirects hands to axios' `beforeRedirect`. */
+export interface RedirectOptions {
+  href?: string;
+  protocol?: string;
+  host?: string;
+  hostname?: string;
+  port?: string | number;
+  headers?: Record<string, unknown>;
+}
+
+/**
+ * A `beforeRedirect` that removes every credential header (case-insensitive) when the next hop
+ * leaves `origin`. axios itself strips only `Authorization` and `Cookie`, not an API-key header.
+ */
+export function stripCredentialsOnForeignRedirect(
+  origin: URL,
+  headerNames: readonly string[],
+  next?: BeforeRedirect,
+): BeforeRedirect {
+  const names = new Set(headerNames.map((h) => h.toLowerCase()));
+  return (options, responseDetails, requestDetails) => {
+    const hop = options as RedirectOptions;
+    if (!isSameOrigin(origin, redirectTarget(hop)) && hop.headers) {
+      for (const header of Object.keys(hop.headers)) {
+        if (names.has(header.toLowerCase())) delete hop.headers[header];
+      }
+    }
+    next?.(options, responseDetails, requestDetails);
+  };
+}
+
+function redirectTarget(options: RedirectOptions): URL {
+  if (options.href) return new URL(options.href);
+  const port = options.port ? `:${options.port}` : '';
+  return new URL(`${options.protocol ?? 'http:'}//${options.hostname ?? options.host}${port}/`);
+}

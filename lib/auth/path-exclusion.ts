@@ -1,0 +1,43 @@
+import picomatch from 'picomatch';
+
+/**
+ * Decides which request paths get no credential. Exact paths and globs are matched against the
+ * normalized path (dot segments resolved, duplicate and trailing slashes removed, no query).
+ * In globs `*` never crosses `/` and `**` does; a pattern without a leading `/` is matched
+ * against the path without its leading `/`.
+ */
+export class PathExclusion {
+  private readonly exact: ReadonlySet<string>;
+  private readonly matchers: readonly ((path: string) => boolean)[];
+
+  constructor(excludedPaths: readonly string[] = [], excludedPathPatterns: readonly string[] = []) {
+    this.exact = new Set(excludedPaths.map((p) => normalizePath(p)));
+    this.matchers = excludedPathPatterns.map((pattern) => {
+      const anchored = pattern.startsWith('/');
+      const isMatch = picomatch(anchored ? pattern : pattern, { dot: true });
+      return (path: string) => isMatch(anchored ? path : path.slice(1));
+    });
+  }
+
+  get isEmpty(): boolean {
+    return this.exact.size === 0 && this.matchers.length === 0;
+  }
+
+  /** `paths` are candidate normalized paths (e.g. relative to the base path and absolute). */
+  isExcluded(...paths: string[]): boolean {
+    return paths.some(
+      (path) => this.exact.has(path) || this.matchers.some((matches) => matches(path)),
+    );
+  }
+}
+
+/** `/a//b/./c/../d/?x=1` → `/a/b/d`. Uses WHATWG URL so that `%2e%2e` counts as `..`. */
+export function normalizePath(path: string): string {
+  const withoutQuery = path.split(/[?#]/, 1)[0] ?? '';
+  const pathname = new URL(
+    withoutQuery.startsWith('/') ? withoutQuery : `/${withoutQuery}`,
+    'http://x',
+  ).pathname;
+  const collapsed = pathname.replace(/\/{2,}/g, '/');
+  return collapsed.length > 1 ? collapsed.replace(/\/+$/, '') : collapsed;
+}

@@ -1,0 +1,41 @@
+import { AxiosRequestConfig } from 'axios';
+import { Redactor } from '../errors/redaction';
+import { withParams } from './query-params';
+
+/**
+ * A curl command line for a request, for debugging. Credential headers and sensitive fields are
+ * replaced by `***`, so the line can be pasted into a ticket.
+ */
+export function toCurlCommand(
+  method: string,
+  url: string,
+  headers: Record<string, unknown>,
+  data: unknown,
+  params: AxiosRequestConfig['params'],
+  redactor: Redactor,
+): string {
+  const parts = ['curl', '-X', method.toUpperCase(), quote(redactor.url(withParams(url, params)))];
+  const safeHeaders = redactor.headers(headers);
+  let body: string | undefined;
+  if (data !== undefined && data !== null) {
+    const redacted = redactor.body(data);
+    body = typeof redacted === 'string' ? redacted : JSON.stringify(redacted);
+    const hasContentType = Object.keys(safeHeaders).some((h) => h.toLowerCase() === 'content-type');
+    if (!hasContentType) {
+      safeHeaders['Content-Type'] =
+        typeof data === 'string' || data instanceof URLSearchParams
+          ? 'application/x-www-form-urlencoded'
+          : 'application/json';
+    }
+  }
+  for (const [name, value] of Object.entries(safeHeaders)) {
+    parts.push('-H', quote(`${name}: ${value}`));
+  }
+  if (body !== undefined) parts.push('--data-raw', quote(body));
+  return parts.join(' ');
+}
+
+/** POSIX shell single quotes; a `'` inside becomes `'\''`. */
+function quote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}

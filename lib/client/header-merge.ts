@@ -1,0 +1,38 @@
+/** Plain header values as axios accepts them on a request. */
+export type HeaderValue = string | number | boolean | string[] | null | undefined;
+
+/**
+ * Merges header records case-insensitively; later layers win, and keep their own spelling.
+ * A caller's `{ Authorization: undefined }` removes the header.
+ */
+export function mergeHeaders(
+  ...layers: (Record<string, unknown> | undefined)[]
+): Record<string, HeaderValue> {
+  const byLowerName = new Map<string, [string, HeaderValue]>();
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const [name, value] of Object.entries(layer)) {
+      byLowerName.set(name.toLowerCase(), [name, value as HeaderValue]);
+    }
+  }
+  const out: Record<string, HeaderValue> = {};
+  for (const [name, value] of byLowerName.values()) {
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/** True when `headers` has `name`, case-insensitively. */
+export function hasHeader(headers: Record<string, unknown> | undefined, name: string): boolean {
+  if (!headers) return false;
+  const lower = name.toLowerCase();
+  return Object.keys(headers).some((h) => h.toLowerCase() === lower);
+}
+
+/** A header's value, case-insensitively. */
+export function getHeader(headers: Record<string, unknown> | undefined, name: string): unknown {
+  if (!headers) return undefined;
+  const lower = name.toLowerCase();
+  const key = Object.keys(headers).find((h) => h.toLowerCase() === lower);
+  return key === undefined ? undefined : headers[key];
+}

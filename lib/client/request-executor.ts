@@ -1,0 +1,163 @@
+import { HttpService } from '@nestjs/axios';
+import { Logger } from '@nestjs/common';
+import { AxiosRequestConfig, AxiosResponse } from 'axios';
+import { catchError, defer, from, mergeMap, Observable, tap, throwError } from 'rxjs';
+import { isSameOrigin, stripCredentialsOnForeignRedirect } from '../auth/origin-guard';
+import { PathExclusion } from '../auth/path-exclusion';
+import { AppliedAuth } from '../auth/request-auth.interface';
+import { toForgeException } from '../errors/http-error.mapper';
+import { defaultRedactor, Redactor } from '../errors/redaction';
+import { CallContext } from '../hooks/call-context';
+import { HookRunner } from '../hooks/hook-runner';
+import { HookContext } from '../hooks/hook.types';
+import { RequestLogger } from '../hooks/request-logger';
+import { mergeHeaders } from './header-merge';
+import { HttpClientConfig } from './http-client-config';
+import { RequestTarget, resolveTarget } from './request-target';
+
+/** One attempt, ready to send. */
+interface PreparedAttempt {
+  axiosConfig: AxiosRequestConfig;
+  target: RequestTarget;
+  /** The credential sent, if any. */
+  applied?: AppliedAuth;
+}
+
+/**
+ * The one request path of a ForgeClient:
+ * hooks → auth → HttpService → typed error (→ auth retry → retry → circuit breaker).
+ * `execute` returns a cold observable: one call per subscription, and unsubscribing aborts the
+ * request through HttpService's AbortController.
+ */
+export class RequestExecutor {
+  readonly redactor: Redactor;
+  readonly clientName: string;
+  private readonly baseOrigin: URL;
+  private readonly exclusion: PathExclusion;
+  private readonly hooks: HookRunner;
+  private readonly requestLogger?: RequestLogger;
+
+  constructor(
+    private readonly config: HttpClientConfig,
+    private readonly http: HttpService,
+    clientName?: string,
+  ) {
+    this.clientName = clientName ?? 'default';
+    this.baseOrigin = new URL(config.baseUrl);
+    this.exclusion = new PathExclusion(config.excludedPaths, config.excludedPathPatterns);
+    this.redactor = defaultRedactor.extend(
+      [...(config.auth?.headerNames ?? []), ...(config.logging?.sensitiveKeys ?? [])],
+      config.auth?.secrets ?? [],
+    );
+    const logger = new Logger(`RequestForge:${this.clientName}`);
+    this.hooks = new HookRunner(config.hooks, logger, this.redactor);
+    if (config.logging)
+      this.requestLogger = new RequestLogger(logger, config.logging, this.redactor);
+  }
+
+  execute<T>(request: AxiosRequestConfig): Observable<AxiosResponse<T>> {
+    return defer(() => {
+      const call = new CallContext(this.clientName);
+      return defer(() => this.sendOnce<T>(request, call));
+    });
+  }
+
+  /** True when a request to `target` carries this client's credential. */
+  sendsCredential(target: RequestTarget): boolean {
+    if (!this.config.auth || !isSameOrigin(this.baseOrigin, target.parsed)) return false;
+    if (this.exclusion.isEmpty) return true;
+    const candidates = [target.absolutePath];
+    if (target.relativePath !== undefined) candidates.push(target.relativePath);
+    return !this.exclusion.isExcluded(...candidates);
+  }
+
+  /** The headers and URL a request would be sent with, credential values left as names only. */
+  describe(request: AxiosRequestConfig): { url: string; headers: Record<string, unknown> } {
+    const target = resolveTarget(this.config.baseUrl, request.url);
+    const credentialHeaders: Record<string, string> = {};
+    if (this.sendsCredential(target)) {
+      for (const name of this.config.auth?.headerNames ?? []) credentialHeaders[name] = '***';
+    }
+    const headers = mergeHeaders(
+      this.config.headers,
+      credentialHeaders,
+      request.headers as Record<string, unknown> | undefined,
+    );
+    return { url: target.url, headers };
+  }
+
+  private sendOnce<T>(
+    request: AxiosRequestConfig,
+    call: CallContext,
+  ): Observable<AxiosResponse<T>> {
+    const context = call.nextAttempt();
+    const startedAt = Date.now();
+    let sent: AxiosRequestConfig = request;
+    return from(this.prepare(request, context)).pipe(
+      mergeMap((prepared) => {
+        sent = prepared.axiosConfig;
+        return this.http.request<T>(prepared.axiosConfig).pipe(
+          catchError((error: unknown) =>
+            throwError(() =>
+              toForgeException(error, {
+                clientName: this.clientName,
+                method: prepared.axiosConfig.method ?? 'GET',
+                url: prepared.target.url,
+                timeout: prepared.axiosConfig.timeout,
+                redactor: this.redactor,
+              }),
+            ),
+          ),
+          tap((response) => this.requestLogger?.responded(sent, response, startedAt, context)),
+          mergeMap((response) =>
+            this.hooks.isEmpty
+              ? [response]
+              : from(this.hooks.afterResponse(response, context) as Promise<AxiosResponse<T>>),
+          ),
+          catchError((error: unknown) => {
+            this.requestLogger?.failed(sent, error, startedAt, context);
+            if (this.hooks.isEmpty) return throwError(() => error);
+            return from(this.hooks.onError(error, context)).pipe(
+              mergeMap(() => throwError(() => error)),
+            );
+          }),
+        );
+      }),
+    );
+  }
+
+  private async prepare(
+    original: AxiosRequestConfig,
+    context: HookContext,
+  ): Promise<PreparedAttempt> {
+    const request = this.hooks.isEmpty
+      ? original
+      : await this.hooks.beforeRequest({ ...original }, context);
+    const target = resolveTarget(this.config.baseUrl, request.url);
+    const auth = this.config.auth;
+    let applied: AppliedAuth | undefined;
+    if (auth && this.sendsCredential(target)) {
+      applied = await auth.apply();
+    }
+    const axiosConfig: AxiosRequestConfig = {
+      ...request,
+      method: (request.method ?? 'GET').toUpperCase(),
+      url: target.url,
+      baseURL: undefined,
+      timeout: request.timeout ?? this.config.timeout,
+      headers: mergeHeaders(
+        this.config.headers,
+        applied?.headers,
+        request.headers as Record<string, unknown> | undefined,
+      ),
+    };
+    if (auth) {
+      axiosConfig.beforeRedirect = stripCredentialsOnForeignRedirect(
+        this.baseOrigin,
+        auth.headerNames,
+        request.beforeRedirect,
+      );
+    }
+    return { axiosConfig, target, applied };
+  }
+}

@@ -1,0 +1,35 @@
+import { normalizePath } from '../auth/path-exclusion';
+
+/** Where one request goes, worked out once per call. */
+export interface RequestTarget {
+  /** Absolute URL sent to axios. */
+  url: string;
+  parsed: URL;
+  /** Normalized path relative to the base URL's path (`/users`), or undefined when outside it. */
+  relativePath?: string;
+  /** Normalized absolute path (`/api/users`). */
+  absolutePath: string;
+}
+
+const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** `/users` and `users` both resolve to `<base>/users`; absolute URLs are kept as they are. */
+export function resolveTarget(baseUrl: string, url: string | undefined): RequestTarget {
+  const raw = url ?? '';
+  const absolute = ABSOLUTE.test(raw) ? raw : joinUrl(baseUrl, raw);
+  const parsed = new URL(absolute);
+  const absolutePath = normalizePath(parsed.pathname);
+  const basePath = normalizePath(new URL(baseUrl).pathname);
+  let relativePath: string | undefined;
+  if (basePath === '/') relativePath = absolutePath;
+  else if (absolutePath === basePath) relativePath = '/';
+  else if (absolutePath.startsWith(`${basePath}/`))
+    relativePath = absolutePath.slice(basePath.length);
+  return { url: absolute, parsed, relativePath, absolutePath };
+}
+
+function joinUrl(baseUrl: string, path: string): string {
+  if (path === '') return baseUrl;
+  if (path.startsWith('?') || path.startsWith('#')) return `${baseUrl}${path}`;
+  return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}

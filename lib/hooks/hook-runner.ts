@@ -1,0 +1,65 @@
+import { Logger } from '@nestjs/common';
+import { AxiosRequestConfig, AxiosResponse } from 'axios';
+import { Redactor } from '../errors/redaction';
+import { HookContext, NormalizedHooks } from './hook.types';
+
+/**
+ * Runs a client's hooks in registration order. A throwing `beforeRequest` aborts the call with
+ * its error; a throwing `afterResponse` or `onError` is logged and never changes the outcome.
+ */
+export class HookRunner {
+  constructor(
+    private readonly hooks: NormalizedHooks,
+    private readonly logger: Logger,
+    private readonly redactor: Redactor,
+  ) {}
+
+  get isEmpty(): boolean {
+    return (
+      this.hooks.beforeRequest.length === 0 &&
+      this.hooks.afterResponse.length === 0 &&
+      this.hooks.onError.length === 0
+    );
+  }
+
+  async beforeRequest(
+    config: AxiosRequestConfig,
+    context: HookContext,
+  ): Promise<AxiosRequestConfig> {
+    let current = config;
+    for (const hook of this.hooks.beforeRequest) {
+      current = (await hook(current, context)) ?? current;
+    }
+    return current;
+  }
+
+  async afterResponse(response: AxiosResponse, context: HookContext): Promise<AxiosResponse> {
+    let current = response;
+    for (const [index, hook] of this.hooks.afterResponse.entries()) {
+      try {
+        current = (await hook(current, context)) ?? current;
+      } catch (error) {
+        this.reportFailure('afterResponse', index, error, context);
+      }
+    }
+    return current;
+  }
+
+  async onError(error: unknown, context: HookContext): Promise<void> {
+    for (const [index, hook] of this.hooks.onError.entries()) {
+      try {
+        await hook(error, context);
+      } catch (hookError) {
+        this.reportFailure('onError', index, hookError, context);
+      }
+    }
+  }
+
+  private reportFailure(kind: string, index: number, error: unknown, context: HookContext): void {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : 'non-Error thrown';
+    this.logger.warn(
+      `${kind} hook #${index + 1} failed for request ${context.requestId} ` +
+        `(attempt ${context.attempt}); the outcome is kept. ${this.redactor.text(message)}`,
+    );
+  }
+}

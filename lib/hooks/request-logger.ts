@@ -1,0 +1,102 @@
+import { Logger } from '@nestjs/common';
+import { AxiosRequestConfig, AxiosResponse } from 'axios';
+import { HttpStatusException, RequestForgeException } from '../errors';
+import { Redactor } from '../errors/redaction';
+import { withParams } from '../client/query-params';
+import { HookContext } from './hook.types';
+
+export interface LoggingOptions {
+  /** Log request and response headers (redacted). Default false. */
+  logHeaders?: boolean;
+  /** Log request and response bodies (redacted). Default false. */
+  logBody?: boolean;
+  /** Extra names (case-insensitive) redacted in headers, query strings and bodies. */
+  sensitiveKeys?: string[];
+}
+
+/**
+ * Logs each attempt through Nest's Logger (context `RequestForge:<client>`): method, URL, status,
+ * duration, attempt. Everything goes through the client's redactor first.
+ */
+export class RequestLogger {
+  private readonly redactor: Redactor;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly options: LoggingOptions,
+    redactor: Redactor,
+  ) {
+    this.redactor = redactor.extend(options.sensitiveKeys ?? []);
+  }
+
+  responded(
+    config: AxiosRequestConfig,
+    response: AxiosResponse,
+    startedAt: number,
+    ctx: HookContext,
+  ): void {
+    const parts = [this.line(config, `${response.status}`, startedAt, ctx)];
+    this.appendDetails(parts, config, response.headers, response.data);
+    this.logger.log(parts.join(' '));
+  }
+
+  failed(config: AxiosRequestConfig, error: unknown, startedAt: number, ctx: HookContext): void {
+    const outcome =
+      error instanceof HttpStatusException
+        ? `${error.status}`
+        : error instanceof RequestForgeException
+          ? error.name
+          : 'error';
+    const parts = [this.line(config, outcome, startedAt, ctx)];
+    if (error instanceof HttpStatusException) {
+      this.appendDetails(parts, config, error.response.headers, error.response.data);
+    } else if (error instanceof Error) {
+      parts.push(`- ${this.redactor.text(error.message)}`);
+    }
+    this.logger.warn(parts.join(' '));
+  }
+
+  private line(
+    config: AxiosRequestConfig,
+    outcome: string,
+    startedAt: number,
+    ctx: HookContext,
+  ): string {
+    const method = (config.method ?? 'GET').toUpperCase();
+    const url = this.redactor.url(withParams(config.url ?? '', config.params));
+    const auth = ctx.authAttempt > 0 ? `, auth retry ${ctx.authAttempt}` : '';
+    return `${method} ${url} → ${outcome} in ${Date.now() - startedAt} ms (attempt ${ctx.attempt}${auth}, request ${ctx.requestId})`;
+  }
+
+  private appendDetails(
+    parts: string[],
+    config: AxiosRequestConfig,
+    responseHeaders: unknown,
+    responseData: unknown,
+  ): void {
+    if (this.options.logHeaders) {
+      parts.push(`request headers ${JSON.stringify(this.redactor.headers(plain(config.headers)))}`);
+      parts.push(
+        `response headers ${JSON.stringify(this.redactor.headers(plain(responseHeaders)))}`,
+      );
+    }
+    if (this.options.logBody) {
+      if (config.data !== undefined)
+        parts.push(`request body ${show(this.redactor.body(config.data))}`);
+      if (responseData !== undefined && responseData !== '') {
+        parts.push(`response body ${show(this.redactor.body(responseData))}`);
+      }
+    }
+  }
+}
+
+function plain(headers: unknown): Record<string, unknown> {
+  if (!headers || typeof headers !== 'object') return {};
+  const h = headers as { toJSON?: () => Record<string, unknown> };
+  return typeof h.toJSON === 'function' ? h.toJSON() : { ...(headers as Record<string, unknown>) };
+}
+
+function show(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 2_000 ? `${text.slice(0, 2_000)}…` : text;
+}

@@ -1,0 +1,29 @@
+/**
+ * Provider tokens, one per configured client. Use the getters, never the raw strings. The token
+ * reads as a hint because Nest prints it when a client is injected but not configured.
+ */
+function providerToken(kind: string, name: string): string {
+  return `${kind}:${name} (RequestForgeModule clients.${name})`;
+}
+
+export function getForgeClientToken(name: string): string {
+  return providerToken('ForgeClient', name);
+}
+
+export function getTokenManagerToken(name: string): string {
+  return providerToken('TokenManager', name);
+}
+
+export function getTokenProviderToken(name: string): string {
+  return providerToken('TokenProvider', name);
+}
+
+export function getTokenStorageToken(name: string): string {
+  return providerToken('TokenStorage', name);
+}
+
+/** The client names the module was defined with. */
+export const FORGE_CLIENT_NAMES = 'RequestForge:ClientNames';
+
+/** `CACHE_MANAGER` of @nestjs/cache-manager, spelled here so that package stays optional. */
+export const CACHE_MANAGER_TOKEN = 'CACHE_MANAGER';

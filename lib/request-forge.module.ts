@@ -1,0 +1,90 @@
+import { HttpModule } from '@nestjs/axios';
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigurationException } from './errors';
+import { ForgeClientRegistry } from './forge-client.registry';
+import {
+  REQUEST_FORGE_ASYNC_OPTIONS_TYPE,
+  REQUEST_FORGE_OPTIONS_TYPE,
+  RequestForgeConfigurableModule,
+} from './request-forge.module-definition';
+import {
+  clientProviderTokens,
+  createClientProviders,
+  createNamesProvider,
+} from './request-forge.providers';
+
+export type RequestForgeAsyncOptions = typeof REQUEST_FORGE_ASYNC_OPTIONS_TYPE & {
+  /** The client names; Nest must know every provider token when the module is defined. */
+  clients: string[];
+};
+
+/**
+ * Named, pre-configured HTTP clients. `forRoot({ clients: { name: options } })` or
+ * `forRootAsync({ clients: ['name'], useFactory, inject })`.
+ */
+// Composes the generated module class rather than extending it: forRootAsync needs a required
+// `clients` list that the generated signature does not have.
+@Module({})
+export class RequestForgeModule {
+  static forRoot(options: typeof REQUEST_FORGE_OPTIONS_TYPE): DynamicModule {
+    if (!options || typeof options.clients !== 'object' || options.clients === null) {
+      throw new ConfigurationException(
+        'RequestForgeModule.forRoot: "clients" must be an object of client names to options',
+        { field: 'clients' },
+      );
+    }
+    return withClients(
+      RequestForgeConfigurableModule.forRoot(options),
+      Object.keys(options.clients),
+    );
+  }
+
+  static forRootAsync(options: RequestForgeAsyncOptions): DynamicModule {
+    const { clients, ...asyncOptions } = options ?? ({} as RequestForgeAsyncOptions);
+    if (!Array.isArray(clients) || clients.length === 0) {
+      throw new ConfigurationException(
+        'RequestForgeModule.forRootAsync: "clients" must list the client names, e.g. ' +
+          "clients: ['service-a']",
+        { field: 'clients' },
+      );
+    }
+    return withClients(RequestForgeConfigurableModule.forRootAsync(asyncOptions), clients);
+  }
+}
+
+function withClients(definition: DynamicModule, names: readonly string[]): DynamicModule {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (typeof name !== 'string' || name.trim() === '') {
+      throw new ConfigurationException(
+        'RequestForgeModule: client names must be non-empty strings',
+        {
+          field: 'clients',
+        },
+      );
+    }
+    if (seen.has(name)) {
+      throw new ConfigurationException(`Client "${name}": declared twice`, {
+        clientName: name,
+        field: 'clients',
+      });
+    }
+    seen.add(name);
+  }
+  return {
+    ...definition,
+    module: RequestForgeModule,
+    imports: [...(definition.imports ?? []), HttpModule],
+    providers: [
+      ...(definition.providers ?? []),
+      ...names.flatMap((name) => createClientProviders(name)),
+      createNamesProvider(names),
+      ForgeClientRegistry,
+    ],
+    exports: [
+      ...(definition.exports ?? []),
+      ...names.flatMap((name) => clientProviderTokens(name)),
+      ForgeClientRegistry,
+    ],
+  };
+}

@@ -1,0 +1,131 @@
+import { AxiosResponse } from 'axios';
+import { RandomSource, exponentialDelay } from './backoff';
+import { OptionValidator } from './option-validation';
+
+/**
+ * Decides whether a 401 is retried (after the refused credential was invalidated) and after how
+ * long. The `authRetry` operator never asks about a 401 whose `WWW-Authenticate` carries
+ * `error="insufficient_scope"`: a new token would have the same scopes.
+ */
+export interface AuthRetryStrategy {
+  /** Auth retries after the first attempt. */
+  readonly maxRetries: number;
+  /** Milliseconds to wait before auth retry `retry` (1-based), or `undefined` to give up. */
+  retryDelay(response: AxiosResponse, retry: number): number | undefined;
+}
+
+export interface SimpleAuthRetryOptions {
+  /** Default 1. */
+  maxRetries?: number;
+  /** Default 0 ms. */
+  delay?: number;
+}
+
+/** Retries a 401 up to `maxRetries` times after a fixed `delay`. */
+export class SimpleAuthRetryStrategy implements AuthRetryStrategy {
+  readonly maxRetries: number;
+  readonly delay: number;
+
+  constructor(options: SimpleAuthRetryOptions = {}) {
+    const check = new OptionValidator('SimpleAuthRetryStrategy');
+    this.maxRetries = check.nonNegativeInteger('maxRetries', options.maxRetries ?? 1);
+    this.delay = check.duration('delay', options.delay ?? 0);
+  }
+
+  retryDelay(_response: AxiosResponse, retry: number): number | undefined {
+    return retry > this.maxRetries ? undefined : this.delay;
+  }
+}
+
+export interface ExponentialAuthRetryOptions {
+  /** Default 3. */
+  maxRetries?: number;
+  /** Default 500 ms. */
+  baseDelay?: number;
+  /** Default 5000 ms. */
+  maxDelay?: number;
+  /** Default 2. */
+  multiplier?: number;
+  /** Default true. */
+  jitter?: boolean;
+  /** Uniform [0, 1) source for the jitter. Default `Math.random`. */
+  random?: RandomSource;
+}
+
+/**
+ * Retries a 401 with the same formula as `ExponentialBackoffRetryStrategy`: before retry `n`,
+ * `capped = min(maxDelay, baseDelay × multiplier^(n − 1))`, and with jitter a delay in
+ * `[capped / 2, capped)`. Defaults without jitter: 500, 1000, 2000 ms.
+ */
+export class ExponentialAuthRetryStrategy implements AuthRetryStrategy {
+  readonly maxRetries: number;
+  readonly baseDelay: number;
+  readonly maxDelay: number;
+  readonly multiplier: number;
+  readonly jitter: boolean;
+  private readonly random: RandomSource;
+
+  constructor(options: ExponentialAuthRetryOptions = {}) {
+    const check = new OptionValidator('ExponentialAuthRetryStrategy');
+    this.maxRetries = check.nonNegativeInteger('maxRetries', options.maxRetries ?? 3);
+    this.baseDelay = check.duration('baseDelay', options.baseDelay ?? 500);
+    this.maxDelay = check.duration('maxDelay', options.maxDelay ?? 5000);
+    check.notAbove('baseDelay', this.baseDelay, 'maxDelay', this.maxDelay);
+    this.multiplier = check.atLeastOne('multiplier', options.multiplier ?? 2);
+    this.jitter = check.boolean('jitter', options.jitter ?? true);
+    this.random = check.func('random', options.random ?? Math.random);
+  }
+
+  backoffDelay(retry: number): number {
+    return exponentialDelay(
+      {
+        baseDelay: this.baseDelay,
+        maxDelay: this.maxDelay,
+        multiplier: this.multiplier,
+        jitter: this.jitter,
+        random: this.random,
+      },
+      retry,
+    );
+  }
+
+  retryDelay(_response: AxiosResponse, retry: number): number | undefined {
+    return retry > this.maxRetries ? undefined : this.backoffDelay(retry);
+  }
+}
+
+export interface ConditionalAuthRetryOptions {
+  /** Default 1. */
+  maxRetries?: number;
+  /** Default 0 ms. */
+  delay?: number;
+  /** Looks at the 401 (`status`, `headers`, parsed `data`); true to retry. */
+  shouldRetry: (response: AxiosResponse) => boolean;
+}
+
+/**
+ * Retries a 401 only when `shouldRetry` says so, e.g. when the body says `token_expired` but not
+ * when it says `invalid_token`.
+ */
+export class ConditionalAuthRetryStrategy implements AuthRetryStrategy {
+  readonly maxRetries: number;
+  readonly delay: number;
+  private readonly shouldRetry: (response: AxiosResponse) => boolean;
+
+  constructor(options: ConditionalAuthRetryOptions) {
+    const check = new OptionValidator('ConditionalAuthRetryStrategy');
+    this.maxRetries = check.nonNegativeInteger('maxRetries', options?.maxRetries ?? 1);
+    this.delay = check.duration('delay', options?.delay ?? 0);
+    this.shouldRetry = check.func('shouldRetry', options?.shouldRetry);
+  }
+
+  retryDelay(response: AxiosResponse, retry: number): number | undefined {
+    if (retry > this.maxRetries || !this.shouldRetry(response)) return undefined;
+    return this.delay;
+  }
+}
+
+/** RFC 6750 §3.1: the token is valid but lacks the scope; fetching another one will not help. */
+export function isInsufficientScope(wwwAuthenticate: string | undefined): boolean {
+  return !!wwwAuthenticate && /error\s*=\s*"?insufficient_scope"?/i.test(wwwAuthenticate);
+}

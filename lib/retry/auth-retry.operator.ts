@@ -1,0 +1,99 @@
+import { MonoTypeOperatorFunction } from 'rxjs';
+import { ConfigurationException } from '../errors';
+import { TokenData } from '../tokens/token-data';
+import {
+  AuthRetryStrategy,
+  SimpleAuthRetryStrategy,
+  isInsufficientScope,
+} from './auth-retry-strategies';
+import { RequestDescription, RequestFailure, classifyFailure } from './request-failure';
+import { retryLoop } from './retry-loop';
+import { relativeDeadline, validateDeadline } from './retry-request.operator';
+
+/** Anything that can forget a refused token, such as the `TokenManager`. */
+export interface TokenInvalidator {
+  invalidate(token?: TokenData): unknown;
+}
+
+export interface AuthRetryOptions {
+  /** Default `new SimpleAuthRetryStrategy()` (one retry, no delay). */
+  strategy?: AuthRetryStrategy;
+  /**
+   * Told to invalidate the refused token before each retry. The token is read from the
+   * `Authorization` header the failed request carried (available on an `AxiosError`); when it
+   * cannot be read, `invalidate()` is called without a token.
+   */
+  tokenManager?: TokenInvalidator;
+  /** Called before each retry, e.g. to invalidate what was sent. Not together with `tokenManager`. */
+  onUnauthorized?: (error: unknown, retry: number) => unknown;
+  /** Method and headers of the request, for errors that do not carry them (the client's). */
+  request?: RequestDescription;
+  /** No retry starts later than this many ms after subscribing; the last error is returned. */
+  deadlineMs?: number;
+  /** Clock for the deadline. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * Retries a 401 as the strategy decides, after invalidating the refused credential, by
+ * resubscribing to the cold source. The source must read the token when subscribed, so wrap an
+ * `HttpService` call in `defer`:
+ *
+ *     defer(() => tokenManager.getToken()).pipe(
+ *       switchMap((token) => http.get(url, { headers: { Authorization: token.authorizationHeader } })),
+ *       authRetry({ strategy, tokenManager }),
+ *     )
+ *
+ * Never retried: any other status, and a 401 whose `WWW-Authenticate` says `insufficient_scope`.
+ */
+export function authRetry<T>(options: AuthRetryOptions = {}): MonoTypeOperatorFunction<T> {
+  validateDeadline('authRetry', options.deadlineMs);
+  return authRetryUntil(options, relativeDeadline(options.deadlineMs, options.now));
+}
+
+/** `authRetry` with a deadline computed elsewhere (shared with `retryRequest` by `resilience`). */
+export function authRetryUntil<T>(
+  options: Omit<AuthRetryOptions, 'deadlineMs'>,
+  deadlineAt: () => number | undefined,
+): MonoTypeOperatorFunction<T> {
+  const strategy = options.strategy ?? new SimpleAuthRetryStrategy();
+  const invalidate = invalidation(options);
+  return retryLoop<T>({
+    now: options.now ?? Date.now,
+    deadlineAt,
+    decide: (error, retry) => {
+      const failure = classifyFailure(error, options.request);
+      if (!failure?.response || failure.status !== 401) return undefined;
+      if (isInsufficientScope(failure.headers['www-authenticate'])) return undefined;
+      const delayMs = strategy.retryDelay(failure.response, retry);
+      if (delayMs === undefined) return undefined;
+      return { delayMs, before: () => invalidate(error, failure, retry) };
+    },
+  });
+}
+
+function invalidation(
+  options: AuthRetryOptions,
+): (error: unknown, failure: RequestFailure, retry: number) => unknown {
+  const { onUnauthorized, tokenManager } = options;
+  if (onUnauthorized && tokenManager) {
+    throw new ConfigurationException('authRetry: pass tokenManager or onUnauthorized, not both', {
+      field: 'onUnauthorized',
+    });
+  }
+  if (onUnauthorized) return (error, _failure, retry) => onUnauthorized(error, retry);
+  if (tokenManager) {
+    return (_error, failure) => {
+      const refused = refusedToken(failure.requestHeaders['authorization']);
+      return refused ? tokenManager.invalidate(refused) : tokenManager.invalidate();
+    };
+  }
+  return () => undefined;
+}
+
+/** The token a failed request carried, rebuilt from its `Authorization` header (not Basic). */
+export function refusedToken(authorization: string | undefined): TokenData | undefined {
+  const match = /^\s*(\S+)\s+(\S.*?)\s*$/.exec(authorization ?? '');
+  if (!match || match[1].toLowerCase() === 'basic') return undefined;
+  return new TokenData({ accessToken: match[2], tokenType: match[1] });
+}

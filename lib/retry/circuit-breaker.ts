@@ -1,0 +1,130 @@
+import { CircuitOpenException } from '../errors';
+import { OptionValidator } from './option-validation';
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+export interface CircuitBreakerOptions {
+  /** Consecutive failed calls that open the circuit. Default 5. */
+  failureThreshold?: number;
+  /** Ms the circuit stays open before letting probes through. Default 30_000. */
+  recoveryTimeout?: number;
+  /** Calls let through at once while half-open. Default 1. */
+  halfOpenMaxCalls?: number;
+  /** Put on `CircuitOpenException.clientName`. */
+  name?: string;
+  /** Clock. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** One admitted call; report how it ended exactly once. */
+export interface CircuitPermit {
+  /** The service answered (any 2xx, or a 4xx: the service is up). */
+  succeeded(): void;
+  /** A network error, a timeout or a 5xx. */
+  failed(): void;
+  /** The call ended without telling anything about the service (cancelled, a local error). */
+  released(): void;
+}
+
+/**
+ * closed → open after `failureThreshold` consecutive failures → (after `recoveryTimeout`)
+ * half-open, admitting `halfOpenMaxCalls` probes at once → closed on a probe's success, open
+ * again on a probe's failure. While open, `acquire()` throws `CircuitOpenException`.
+ */
+export class CircuitBreaker {
+  readonly failureThreshold: number;
+  readonly recoveryTimeout: number;
+  readonly halfOpenMaxCalls: number;
+  private readonly name?: string;
+  private readonly now: () => number;
+  private current: CircuitState = 'closed';
+  private consecutiveFailures = 0;
+  private openedAt = 0;
+  private probesInFlight = 0;
+
+  constructor(options: CircuitBreakerOptions = {}) {
+    const check = new OptionValidator('CircuitBreaker');
+    this.failureThreshold = check.positiveInteger(
+      'failureThreshold',
+      options.failureThreshold ?? 5,
+    );
+    this.recoveryTimeout = check.duration('recoveryTimeout', options.recoveryTimeout ?? 30_000);
+    this.halfOpenMaxCalls = check.positiveInteger(
+      'halfOpenMaxCalls',
+      options.halfOpenMaxCalls ?? 1,
+    );
+    if (options.name !== undefined) this.name = options.name;
+    this.now = check.func('now', options.now ?? Date.now);
+  }
+
+  get state(): CircuitState {
+    if (this.current === 'open' && this.now() >= this.retryAt) {
+      this.current = 'half-open';
+      this.probesInFlight = 0;
+    }
+    return this.current;
+  }
+
+  /** Admits one call, or throws `CircuitOpenException` (the call must then not be sent). */
+  acquire(): CircuitPermit {
+    const state = this.state;
+    if (state === 'open') throw this.openException();
+    if (state === 'half-open') {
+      if (this.probesInFlight >= this.halfOpenMaxCalls) throw this.openException();
+      this.probesInFlight++;
+    }
+    return this.permit(state === 'half-open');
+  }
+
+  /** Back to closed, forgetting failures. */
+  reset(): void {
+    this.current = 'closed';
+    this.consecutiveFailures = 0;
+    this.probesInFlight = 0;
+  }
+
+  private get retryAt(): number {
+    return this.openedAt + this.recoveryTimeout;
+  }
+
+  private permit(isProbe: boolean): CircuitPermit {
+    let settled = false;
+    const settle = (outcome: () => void) => () => {
+      if (settled) return;
+      settled = true;
+      if (isProbe && this.current === 'half-open') this.probesInFlight--;
+      outcome();
+    };
+    return {
+      succeeded: settle(() => this.onSuccess()),
+      failed: settle(() => this.onFailure(isProbe)),
+      released: settle(() => undefined),
+    };
+  }
+
+  private onSuccess(): void {
+    this.consecutiveFailures = 0;
+    if (this.current === 'half-open') this.reset();
+  }
+
+  private onFailure(isProbe: boolean): void {
+    if (isProbe && this.current === 'half-open') return this.open();
+    if (this.current !== 'closed') return;
+    this.consecutiveFailures++;
+    if (this.consecutiveFailures >= this.failureThreshold) this.open();
+  }
+
+  private open(): void {
+    this.current = 'open';
+    this.openedAt = this.now();
+    this.probesInFlight = 0;
+  }
+
+  private openException(): CircuitOpenException {
+    const retryAt = this.current === 'open' ? this.retryAt : this.now();
+    return new CircuitOpenException(
+      `Circuit open${this.name ? ` for ${this.name}` : ''}: request not sent`,
+      { retryAt, attempts: 0, ...(this.name !== undefined ? { clientName: this.name } : {}) },
+    );
+  }
+}

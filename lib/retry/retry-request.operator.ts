@@ -1,0 +1,72 @@
+import { MonoTypeOperatorFunction } from 'rxjs';
+import { OptionValidator } from './option-validation';
+import { RequestDescription, RequestFailure, classifyFailure } from './request-failure';
+import { retryLoop } from './retry-loop';
+import { RetryStrategy } from './retry-strategy';
+
+/** What `onRetry` is told before each wait. */
+export interface RetryEvent {
+  error: unknown;
+  failure: RequestFailure;
+  /** 1-based number of the retry about to be made. */
+  retry: number;
+  delayMs: number;
+}
+
+export interface RetryRequestOptions {
+  /** Method and headers of the request, for errors that do not carry them (the client's). */
+  request?: RequestDescription;
+  /** No retry starts later than this many ms after subscribing; the last error is returned. */
+  deadlineMs?: number;
+  /** Clock for the deadline. Default `Date.now`. */
+  now?: () => number;
+  /** Called before each wait, e.g. to log. */
+  onRetry?: (event: RetryEvent) => void;
+}
+
+/**
+ * Retries a cold request observable (a `ForgeClient` call, or an `HttpService` call wrapped in
+ * `defer`) as `strategy` decides. Each retry is a fresh subscription, so a fresh request. When it
+ * gives up, the caller gets the last error with `attempts` set.
+ */
+export function retryRequest<T>(
+  strategy: RetryStrategy,
+  options: RetryRequestOptions = {},
+): MonoTypeOperatorFunction<T> {
+  validateDeadline('retryRequest', options.deadlineMs);
+  return retryRequestUntil(strategy, options, relativeDeadline(options.deadlineMs, options.now));
+}
+
+/** `retryRequest` with a deadline computed elsewhere (shared with `authRetry` by `resilience`). */
+export function retryRequestUntil<T>(
+  strategy: RetryStrategy,
+  options: Omit<RetryRequestOptions, 'deadlineMs'>,
+  deadlineAt: () => number | undefined,
+): MonoTypeOperatorFunction<T> {
+  return retryLoop<T>({
+    now: options.now ?? Date.now,
+    deadlineAt,
+    decide: (error, retry) => {
+      const failure = classifyFailure(error, options.request);
+      if (!failure) return undefined;
+      const delayMs = strategy.retryDelay(failure, retry);
+      if (delayMs === undefined) return undefined;
+      return {
+        delayMs,
+        before: options.onRetry && (() => options.onRetry?.({ error, failure, retry, delayMs })),
+      };
+    },
+  });
+}
+
+/** A deadline `deadlineMs` after each subscription. */
+export function relativeDeadline(
+  deadlineMs: number | undefined,
+  now: () => number = Date.now,
+): () => number | undefined {
+  return () => (deadlineMs === undefined ? undefined : now() + deadlineMs);
+}
+
+export function validateDeadline(owner: string, deadlineMs: number | undefined): void {
+  if (deadlineMs !== undefined) new OptionValidator(owner).duration('deadlineMs', deadlineMs);
+}

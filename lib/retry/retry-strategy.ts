@@ -1,0 +1,59 @@
+import { parseRetryAfter } from './retry-after';
+import { RequestFailure } from './request-failure';
+
+/** Decides whether a failed attempt is sent again, and after how long. */
+export interface RetryStrategy {
+  /** Retries after the first attempt; the call makes at most `maxRetries + 1` attempts. */
+  readonly maxRetries: number;
+  /**
+   * Milliseconds to wait before retry number `retry` (1-based) after `failure`, or `undefined` to
+   * give up and hand the caller this failure.
+   */
+  retryDelay(failure: RequestFailure, retry: number): number | undefined;
+}
+
+export const DEFAULT_RETRYABLE_STATUS_CODES: readonly number[] = [408, 429, 500, 502, 503, 504];
+
+/** RFC 9110 §9.2.2: methods a server must treat as idempotent (POST and PATCH are not). */
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PUT',
+  'DELETE',
+]);
+
+/**
+ * Safe to send again: an idempotent method, or any method with an `Idempotency-Key` header (the
+ * server deduplicates). An unknown method is treated as not idempotent.
+ */
+export function isReplayable(failure: RequestFailure): boolean {
+  if (failure.requestHeaders['idempotency-key']) return true;
+  return failure.method !== undefined && IDEMPOTENT_METHODS.has(failure.method);
+}
+
+/** A network error, a timeout, or a listed status, on a request that is safe to send again. */
+export function isTransient(failure: RequestFailure, statusCodes: readonly number[]): boolean {
+  if (!isReplayable(failure)) return false;
+  if (failure.isNetwork) return true;
+  return failure.status !== undefined && statusCodes.includes(failure.status);
+}
+
+/** The server's `Retry-After`, capped by `maxDelay`; `undefined` when it sent none. */
+export function cappedRetryAfter(
+  failure: RequestFailure,
+  maxDelay: number,
+  now: number,
+): number | undefined {
+  const asked = parseRetryAfter(failure.headers['retry-after'], now);
+  return asked === undefined ? undefined : Math.min(asked, maxDelay);
+}
+
+/** Never retries. */
+export class NoRetryStrategy implements RetryStrategy {
+  readonly maxRetries = 0;
+
+  retryDelay(): undefined {
+    return undefined;
+  }
+}

@@ -1,0 +1,76 @@
+import { lastValueFrom } from 'rxjs';
+import { ForgeClient, HttpClientConfigBuilder } from '../../lib';
+import { LogCapture } from '../support/log-capture';
+import { json, RecordingServer } from '../support/recording-server';
+import { expectNoSecrets } from '../support/secrets';
+
+describe('withLogging', () => {
+  let server: RecordingServer;
+  let logs: LogCapture;
+
+  beforeEach(async () => {
+    server = await RecordingServer.start((req, res) =>
+      json(res, req.url?.startsWith('/fail') ? 503 : 200, {
+        access_token: 'response-token-123',
+        Account_Number: 'acct-777',
+        ok: true,
+      }),
+    );
+    logs = LogCapture.install();
+  });
+  afterEach(async () => {
+    LogCapture.uninstall();
+    await server.close();
+  });
+
+  it('logs method, URL, status, duration and attempt with context RequestForge:<client>, redacted', async () => {
+    const client = new ForgeClient(
+      new HttpClientConfigBuilder()
+        .withBaseUrl(server.url)
+        .withApiKey('log-api-key-999', 'X-Secret-Key')
+        .withLogging({ logHeaders: true, logBody: true, sensitiveKeys: ['account_number'] })
+        .build(),
+      undefined,
+      'billing',
+    );
+    await lastValueFrom(
+      client.post(
+        '/pay?token=query-token-1&page=2',
+        { password: 'body-pw-1', amount: 5 },
+        {
+          headers: { Cookie: 'sid=cookie-val-1' },
+        },
+      ),
+    );
+    await lastValueFrom(client.get('/fail')).catch(() => undefined);
+
+    // Control: the secrets did travel, so their absence from the logs means something.
+    expect(server.requests[0].headers['x-secret-key']).toBe('log-api-key-999');
+    expect(server.requests[0].body).toContain('body-pw-1');
+
+    const [ok, failed] = logs.lines;
+    expect(ok.level).toBe('log');
+    expect(ok.text).toMatch(
+      /^POST http:\/\/127\.0\.0\.1:\d+\/pay\?token=\*\*\*&page=2 → 200 in \d+ ms \(attempt 1/,
+    );
+    expect(ok.text).toContain('"amount":5');
+    expect(ok.text).toContain('"X-Secret-Key":"***"');
+    expect(failed.level).toBe('warn');
+    expect(failed.text).toContain('GET');
+    expect(failed.text).toContain('→ 503');
+    expectNoSecrets(logs.text, [
+      'log-api-key-999',
+      'query-token-1',
+      'body-pw-1',
+      'cookie-val-1',
+      'response-token-123',
+      'acct-777',
+    ]);
+  });
+
+  it('logs nothing without withLogging', async () => {
+    const client = new ForgeClient(new HttpClientConfigBuilder().withBaseUrl(server.url).build());
+    await lastValueFrom(client.get('/quiet'));
+    expect(logs.lines).toHaveLength(0);
+  });
+});
