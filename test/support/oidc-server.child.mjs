@@ -74,7 +74,10 @@ server.on('request', async (req, res) => {
   handle(req, res);
 });
 
+process.on('disconnect', () => process.exit(0));
 process.on('message', (message) => {
-  if (message === 'close') server.close(() => process.exit(0));
+  if (message !== 'close') return;
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
 });
 process.send({ port });

@@ -139,6 +139,37 @@ describe('token endpoint faults (scripted server)', () => {
     });
   });
 
+  it('form-encodes id and secret before base64 for client_secret_basic (§2.3.1)', async () => {
+    await client({
+      authMethod: 'header',
+      clientId: 'id:with space',
+      clientSecret: 'a+b/c:d%',
+    }).requestToken({ grant_type: 'client_credentials' });
+    const [request] = server.requests;
+    const basic = Buffer.from(request.headers.authorization!.replace(/^Basic /, ''), 'base64');
+    expect(basic.toString()).toBe('id%3Awith+space:a%2Bb%2Fc%3Ad%25');
+    expect(request.form).toEqual({ grant_type: 'client_credentials' });
+  });
+
+  it('sends scope, audience and extraParams, which cannot override the grant', async () => {
+    const provider = new ClientCredentialsTokenProvider({
+      tokenUrl: server.url,
+      clientId: 'scripted-client',
+      clientSecret: SECRET,
+      serviceName: 'scripted',
+      scope: 'read write',
+      audience: 'https://api.example.com',
+      extraParams: { resource: 'https://api.example.com/v2' },
+    });
+    await provider.fetchToken();
+    expect(server.requests[0].form).toMatchObject({
+      grant_type: 'client_credentials',
+      scope: 'read write',
+      audience: 'https://api.example.com',
+      resource: 'https://api.example.com/v2',
+    });
+  });
+
   it.each([
     [
       'malformed JSON',
