@@ -100,6 +100,27 @@ export class TokenManager {
     return this.fetchShared();
   }
 
+  /**
+   * Forgets `token` (the one an API refused) so that the next `getToken()` fetches a new one.
+   * The stored token is deleted only if it is still that token: a token a peer already stored
+   * in its place is kept. Without an argument, whatever is stored is deleted.
+   */
+  async invalidate(token?: TokenData): Promise<void> {
+    if (!token) {
+      this.lastToken = undefined;
+      await this.serialized(() => this.storage.delete());
+      return;
+    }
+    // `lastToken` may stay the refused token: it is never served again, but its refresh token
+    // can still renew it (a 401 says the access token is bad, not the refresh token).
+    this.refused = token;
+    await this.serialized(async () => {
+      const stored = await this.storage.get();
+      if (stored.ok && stored.token && !stored.token.sameTokenAs(token)) return;
+      await this.storage.delete();
+    });
+  }
+
   /** Within the skew: the current token is served while one refresh replaces it. */
   private refreshInBackground(): void {
     if (this.inFlight || Date.now() < this.backgroundPausedUntil) return;
@@ -120,27 +141,6 @@ export class TokenManager {
   private skewFor(token: TokenData): number {
     if (!this.fetched?.token.sameTokenAs(token)) return this.refreshSkew;
     return Math.min(this.refreshSkew, this.fetched.lifetimeMs / 2);
-  }
-
-  /**
-   * Forgets `token` (the one an API refused) so that the next `getToken()` fetches a new one.
-   * The stored token is deleted only if it is still that token: a token a peer already stored
-   * in its place is kept. Without an argument, whatever is stored is deleted.
-   */
-  async invalidate(token?: TokenData): Promise<void> {
-    if (!token) {
-      this.lastToken = undefined;
-      await this.serialized(() => this.storage.delete());
-      return;
-    }
-    // `lastToken` may stay the refused token: it is never served again, but its refresh token
-    // can still renew it (a 401 says the access token is bad, not the refresh token).
-    this.refused = token;
-    await this.serialized(async () => {
-      const stored = await this.storage.get();
-      if (stored.ok && stored.token && !stored.token.sameTokenAs(token)) return;
-      await this.storage.delete();
-    });
   }
 
   private async readCurrent(): Promise<TokenData | undefined> {
@@ -175,6 +175,8 @@ export class TokenManager {
         ? await this.provider.refreshToken(basis)
         : await this.provider.fetchToken();
     const token = this.withDefaultExpiry(fetched);
+    // Some servers hand out the same token until it expires: if they vouch for it, serve it.
+    if (token.sameTokenAs(this.refused)) this.refused = undefined;
     this.lastToken = token;
     this.backgroundPausedUntil = 0;
     const ttl = token.expiresInMs();

@@ -219,6 +219,23 @@ describe('TokenManager (scripted token endpoint)', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('serves a refused token again when the server hands out that same token', async () => {
+    let fetches = 0;
+    const sameEveryTime = new TokenData({
+      accessToken: 'same-token-every-time',
+      expiresAt: new Date(Date.now() + 600_000),
+    });
+    const manager = new TokenManager({
+      serviceName: 'sticky',
+      fetchToken: async () => (fetches++, sameEveryTime),
+    });
+    const first = await manager.getToken();
+    await manager.invalidate(first);
+    expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
+    await manager.getToken();
+    expect(fetches).toBe(2);
+  });
+
   it('applies defaultTokenLifetime to tokens without expiry', async () => {
     const manager = new TokenManager(
       {
