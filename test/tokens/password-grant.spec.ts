@@ -6,7 +6,7 @@ import {
   PUBLIC_CLIENT,
 } from '../support/password-grant-server';
 import { ProtectedApi } from '../support/protected-api';
-import { CapturingLogger, expectNoSecrets } from '../support/secret-leak';
+import { CapturingLogger, expectSecretsAbsent } from '../support/capturing-logger';
 
 describe('PasswordGrantTokenProvider against @node-oauth/oauth2-server (RFC 6749 §4.3, §6)', () => {
   let server: PasswordGrantTestServer;
@@ -100,7 +100,7 @@ describe('PasswordGrantTokenProvider against @node-oauth/oauth2-server (RFC 6749
     const renewed = await p.refreshToken(first);
     expect(server.grantCounts).toEqual({ password: 2, refresh_token: 1 });
     expect(await api.accepts(renewed.accessToken)).toBe(true);
-    expectNoSecrets(
+    expectSecretsAbsent(
       logs.lines.join('\n'),
       [ALICE.password, PASSWORD_CLIENT.clientSecret, first.accessToken, first.refreshToken!],
       logs,
@@ -117,7 +117,7 @@ describe('PasswordGrantTokenProvider against @node-oauth/oauth2-server (RFC 6749
     }
     expect(error).toBeInstanceOf(AuthenticationException);
     expect(error).toMatchObject({ error: 'invalid_grant', status: 400, attempts: 1 });
-    expectNoSecrets(error, [wrong, ALICE.password, PASSWORD_CLIENT.clientSecret], logs);
+    expectSecretsAbsent(error, [wrong, ALICE.password, PASSWORD_CLIENT.clientSecret], logs);
   });
 });
 

@@ -5,7 +5,7 @@ import {
   TokenEndpointClient,
 } from '../../lib';
 import { BASIC_CLIENT, OidcTestServer, POST_CLIENT } from '../support/oidc-server';
-import { CapturingLogger, expectNoSecrets } from '../support/secret-leak';
+import { CapturingLogger, expectSecretsAbsent } from '../support/capturing-logger';
 import { ScriptedTokenServer } from '../support/token-test-server';
 
 const SECRET = 'scripted-client-s3cret';
@@ -80,7 +80,7 @@ describe('token endpoint against oidc-provider (RFC 6749 §4.4)', () => {
       expect(error).toMatchObject({ serviceName: 'wrong', error: 'invalid_client', status: 401 });
       expect(error.attempts).toBe(1);
       expect((await oidc.stats()).tokenRequests).toBe(1);
-      expectNoSecrets(error, [wrongSecret, client.clientSecret], logs);
+      expectSecretsAbsent(error, [wrongSecret, client.clientSecret], logs);
     },
   );
 
@@ -204,7 +204,7 @@ describe('token endpoint faults (scripted server)', () => {
     expect(error.message).toMatch(message);
     expect(error.serviceName).toBe('scripted');
     expect(server.requests).toHaveLength(1);
-    expectNoSecrets(error, [SECRET, 'leaky-token-value-123'], logs);
+    expectSecretsAbsent(error, [SECRET, 'leaky-token-value-123'], logs);
   });
 
   it.each(['invalid_grant', 'unauthorized_client', 'invalid_scope'])(
@@ -220,7 +220,7 @@ describe('token endpoint faults (scripted server)', () => {
       expect(error).toMatchObject({ error: code, status: 400, attempts: 1 });
       expect(error.errorDescription).toBe('refused; you sent ***');
       expect(server.requests).toHaveLength(1);
-      expectNoSecrets(error, [SECRET, 'pw-123456'], logs);
+      expectSecretsAbsent(error, [SECRET, 'pw-123456'], logs);
     },
   );
 
@@ -245,7 +245,7 @@ describe('token endpoint faults (scripted server)', () => {
     const error = await failure(() => client().requestToken({ grant_type: 'client_credentials' }));
     expect(error).toMatchObject({ status: 503, error: 'temporarily_unavailable', attempts: 3 });
     expect(server.requests).toHaveLength(3);
-    expectNoSecrets(error, [SECRET], logs);
+    expectSecretsAbsent(error, [SECRET], logs);
   });
 
   it('times out a silent endpoint and retries', async () => {
@@ -258,7 +258,7 @@ describe('token endpoint faults (scripted server)', () => {
     );
     expect(error.message).toMatch(/no answer within 150 ms/);
     expect(error.attempts).toBe(2);
-    expectNoSecrets(error, [SECRET], logs);
+    expectSecretsAbsent(error, [SECRET], logs);
   });
 
   it('retries network errors and reports them without secrets', async () => {
@@ -271,7 +271,7 @@ describe('token endpoint faults (scripted server)', () => {
     expect(error.message).toMatch(/could not reach the token endpoint \(ECONNREFUSED\)/);
     expect(error.attempts).toBe(2);
     expect(error.cause).toMatchObject({ code: 'ECONNREFUSED' });
-    expectNoSecrets(error, [SECRET], logs);
+    expectSecretsAbsent(error, [SECRET], logs);
   });
 
   it('does not follow redirects with the client secret', async () => {

@@ -9,7 +9,7 @@ import {
 } from '../../lib';
 import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
 import { ProtectedApi } from '../support/protected-api';
-import { CapturingLogger, expectNoSecrets } from '../support/secret-leak';
+import { CapturingLogger, expectSecretsAbsent } from '../support/capturing-logger';
 import { ScriptedTokenServer } from '../support/token-test-server';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -273,7 +273,7 @@ describe('TokenManager (scripted token endpoint)', () => {
     expect(logs.lines.some((l) => /Background token refresh for "scripted" failed/.test(l))).toBe(
       true,
     );
-    expectNoSecrets(logs.lines.join('\n'), ['scripted-s3cret', first.accessToken], logs);
+    expectSecretsAbsent(logs.lines.join('\n'), ['scripted-s3cret', first.accessToken], logs);
   });
 
   it('treats a failing storage as a miss, logs it once and still fetches only once', async () => {
@@ -303,7 +303,7 @@ describe('TokenManager (scripted token endpoint)', () => {
     // A refused token is not served again even though the storage could not delete it.
     await manager.invalidate(again);
     expect((await manager.getToken()).sameTokenAs(again)).toBe(false);
-    expectNoSecrets(logs.lines.join('\n'), ['scripted-s3cret', again.accessToken], logs);
+    expectSecretsAbsent(logs.lines.join('\n'), ['scripted-s3cret', again.accessToken], logs);
   });
 
   it('runs fetches through the configured lock with a fetch timeout', async () => {
@@ -328,7 +328,7 @@ describe('TokenManager (scripted token endpoint)', () => {
     expect(server.requests).toHaveLength(1);
     await expect(manager.getToken()).resolves.toBeInstanceOf(TokenData);
     for (const result of results) {
-      expectNoSecrets((result as PromiseRejectedResult).reason, ['scripted-s3cret'], logs);
+      expectSecretsAbsent((result as PromiseRejectedResult).reason, ['scripted-s3cret'], logs);
     }
   });
 });
