@@ -1,5 +1,30 @@
 import { inspect } from 'node:util';
-import { ConfigurationException } from '../errors';
+import { AuthenticationException, ConfigurationException } from '../errors';
+import { jwtExpiryMs } from './jwt-expiry';
+
+/**
+ * Lifetime given to a token whose response has neither `expires_in` nor a JWT `exp`: one hour,
+ * the common default of authorization servers (RFC 6749 §5.1 leaves it to the server).
+ */
+export const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000;
+
+export interface TokenResponseOptions {
+  /** Lifetime when the response says nothing about expiry; default `DEFAULT_TOKEN_LIFETIME_MS`. */
+  defaultLifetimeMs?: number;
+  /** Epoch ms the response was received at; default `Date.now()`. */
+  now?: number;
+  /** Named in the errors thrown for an invalid response. */
+  serviceName?: string;
+}
+
+/** Fields of a token response (RFC 6749 §5.1) that TokenData keeps apart from `extra`. */
+const STANDARD_FIELDS = new Set([
+  'access_token',
+  'token_type',
+  'expires_in',
+  'refresh_token',
+  'scope',
+]);
 
 export interface TokenDataInit {
   accessToken: string;
@@ -106,6 +131,51 @@ export class TokenData {
     });
   }
 
+  /**
+   * Validates a successful token response (RFC 6749 §5.1) and builds the token from it. Expiry:
+   * `expires_in` (number or numeric string), else the JWT `exp` of the access token, else
+   * `defaultLifetimeMs`. Invalid responses throw an AuthenticationException that never quotes
+   * the response (it may hold a token).
+   */
+  static fromTokenResponse(json: unknown, options: TokenResponseOptions = {}): TokenData {
+    const serviceName = options.serviceName ?? 'token endpoint';
+    const invalid = (why: string) =>
+      new AuthenticationException(`Token response for "${serviceName}" is invalid: ${why}`, {
+        serviceName,
+        error: 'invalid_token_response',
+      });
+    if (!json || typeof json !== 'object' || Array.isArray(json)) {
+      throw invalid('expected a JSON object');
+    }
+    const body = json as Record<string, unknown>;
+    if (typeof body.access_token !== 'string' || body.access_token.trim() === '') {
+      throw invalid('access_token is missing or empty');
+    }
+    if (typeof body.token_type !== 'string' || body.token_type.trim() === '') {
+      throw invalid('token_type is missing or not a string');
+    }
+    if (body.refresh_token !== undefined && typeof body.refresh_token !== 'string') {
+      throw invalid('refresh_token is not a string');
+    }
+    if (body.scope !== undefined && typeof body.scope !== 'string') {
+      throw invalid('scope is not a string');
+    }
+    const now = options.now ?? Date.now();
+    const expiresAtMs = expiryFromResponse(body, now, options.defaultLifetimeMs, invalid);
+    const extra: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(body)) {
+      if (!STANDARD_FIELDS.has(key)) extra[key] = value;
+    }
+    return new TokenData({
+      accessToken: body.access_token,
+      tokenType: body.token_type,
+      expiresAt: new Date(expiresAtMs),
+      refreshToken: body.refresh_token as string | undefined,
+      scope: body.scope as string | undefined,
+      ...(Object.keys(extra).length ? { extra } : {}),
+    });
+  }
+
   toString(): string {
     return `TokenData(${this.describe()})`;
   }
@@ -121,4 +191,21 @@ export class TokenData {
     if (this.scope !== undefined) parts.push(`scope=${this.scope}`);
     return parts.join(', ');
   }
+}
+
+function expiryFromResponse(
+  body: Record<string, unknown>,
+  now: number,
+  defaultLifetimeMs = DEFAULT_TOKEN_LIFETIME_MS,
+  invalid: (why: string) => Error,
+): number {
+  const raw = body.expires_in;
+  if (raw !== undefined && raw !== null) {
+    const seconds = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+      throw invalid('expires_in is not a non-negative number');
+    }
+    return now + seconds * 1000;
+  }
+  return jwtExpiryMs(body.access_token as string) ?? now + defaultLifetimeMs;
 }

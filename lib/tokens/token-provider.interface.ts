@@ -9,6 +9,8 @@ export interface TokenProvider {
    * storage key so that two configurations never share a token. No secrets in it.
    */
   readonly cacheKey?: string;
+  /** Longest one fetch can take (retries included); sizes cross-process locks. Default 30_000. */
+  readonly fetchTimeoutMs?: number;
   fetchToken(): Promise<TokenData>;
   /** Renews `current` (e.g. with its refresh token). Absent: `fetchToken()` is used. */
   refreshToken?(current: TokenData): Promise<TokenData>;

@@ -1,0 +1,99 @@
+import { Logger } from '@nestjs/common';
+import { AuthenticationException } from '../errors';
+import { hashCacheKey } from './cache-key';
+import { TokenData } from './token-data';
+import { TokenEndpointClient } from './token-endpoint.client';
+import { TokenProvider } from './token-provider.interface';
+import {
+  OptionSource,
+  PasswordGrantTokenProviderOptions,
+  validatePasswordGrantOptions,
+} from './token-provider.options';
+
+/**
+ * RFC 6749 §4.3 (resource owner password credentials) with §6 refresh: a token with a refresh
+ * token is renewed with `grant_type=refresh_token`; when the server refuses that refresh, the
+ * password grant is used again.
+ */
+export class PasswordGrantTokenProvider implements TokenProvider {
+  readonly serviceName: string;
+  readonly cacheKey: string;
+  private readonly logger = new Logger(PasswordGrantTokenProvider.name);
+  private readonly endpoint: TokenEndpointClient;
+  private readonly username: string;
+  private readonly password: string;
+  private readonly scope?: string;
+
+  constructor(options: PasswordGrantTokenProviderOptions, source?: OptionSource) {
+    validatePasswordGrantOptions(
+      options,
+      source ?? { context: 'PasswordGrantTokenProvider', fieldPrefix: '' },
+    );
+    this.serviceName = options.serviceName;
+    this.username = options.username;
+    this.password = options.password;
+    this.scope = options.scope;
+    // The user is part of the key: two users never share a token.
+    this.cacheKey = hashCacheKey([
+      options.tokenUrl,
+      options.clientId,
+      'password',
+      options.scope,
+      options.username,
+    ]);
+    this.endpoint = new TokenEndpointClient({
+      ...options,
+      authMethod: options.authMethod ?? 'body',
+    });
+  }
+
+  get fetchTimeoutMs(): number {
+    return 2 * this.endpoint.worstCaseDurationMs;
+  }
+
+  /** §4.3.2 */
+  fetchToken(): Promise<TokenData> {
+    return this.endpoint.requestToken({
+      grant_type: 'password',
+      username: this.username,
+      password: this.password,
+      scope: this.scope,
+    });
+  }
+
+  /** §6; a refused refresh (`invalid_grant` and the like) falls back to the password grant. */
+  async refreshToken(current: TokenData): Promise<TokenData> {
+    if (!current.refreshToken) return this.fetchToken();
+    let renewed: TokenData;
+    try {
+      renewed = await this.endpoint.requestToken({
+        grant_type: 'refresh_token',
+        refresh_token: current.refreshToken,
+        scope: this.scope,
+      });
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      this.logger.log(
+        `Refresh for "${this.serviceName}" refused (${error.error ?? error.status}); using the password grant`,
+      );
+      return this.fetchToken();
+    }
+    // §6: the server may keep the refresh token it issued before.
+    if (renewed.refreshToken || !current.refreshToken) return renewed;
+    return new TokenData({
+      ...renewed.toJSON(),
+      expiresAt: renewed.expiresAt,
+      refreshToken: current.refreshToken,
+    });
+  }
+}
+
+/** The server answered and said no (4xx); network trouble and 5xx are not refusals. */
+function isRefusal(error: unknown): error is AuthenticationException {
+  return (
+    error instanceof AuthenticationException &&
+    error.status !== undefined &&
+    error.status >= 400 &&
+    error.status < 500
+  );
+}

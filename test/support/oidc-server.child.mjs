@@ -1,0 +1,83 @@
+/* global process, setTimeout */
+// Runs oidc-provider (ESM-only) in its own process for test/support/oidc-server.ts.
+// Config arrives as JSON in argv[2]; the listening port goes back over IPC.
+import { createServer } from 'node:http';
+import Provider from 'oidc-provider';
+
+const config = JSON.parse(process.argv[2]);
+const stats = { tokenRequests: 0, introspections: 0 };
+const faults = { statuses: [], delayMs: 0 };
+
+const server = createServer();
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const { port } = server.address();
+const issuer = `http://127.0.0.1:${port}`;
+
+const provider = new Provider(issuer, {
+  clients: config.clients,
+  scopes: config.scopes,
+  features: {
+    clientCredentials: { enabled: true },
+    introspection: { enabled: true },
+    revocation: { enabled: true },
+    devInteractions: { enabled: false },
+  },
+  ttl: { ClientCredentials: config.tokenTtlSeconds },
+});
+const handle = provider.callback();
+
+async function readJson(req) {
+  let text = '';
+  for await (const chunk of req) text += chunk;
+  return text ? JSON.parse(text) : {};
+}
+
+function reply(res, status, body) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+server.on('request', async (req, res) => {
+  const path = req.url.split('?')[0];
+  if (path === '/__test/stats') return reply(res, 200, stats);
+  if (path === '/__test/reset') {
+    stats.tokenRequests = 0;
+    stats.introspections = 0;
+    faults.statuses = [];
+    faults.delayMs = 0;
+    return reply(res, 200, stats);
+  }
+  if (path === '/__test/faults') {
+    Object.assign(faults, await readJson(req));
+    return reply(res, 200, faults);
+  }
+  if (path === '/__test/revoke') {
+    const { token } = await readJson(req);
+    const found = await provider.ClientCredentials.find(token);
+    await found?.destroy();
+    return reply(res, 200, { revoked: !!found });
+  }
+  if (path === '/token/introspection') stats.introspections += 1;
+  if (path === '/token' && req.method === 'POST') {
+    stats.tokenRequests += 1;
+    if (faults.delayMs > 0) await new Promise((r) => setTimeout(r, faults.delayMs));
+    const status = faults.statuses.shift();
+    if (status === 'html') {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      return res.end('<!doctype html><html><body>Bad gateway</body></html>');
+    }
+    if (status !== undefined) {
+      res.writeHead(status, { 'content-type': 'text/plain', 'retry-after': '0' });
+      return res.end('unavailable');
+    }
+  }
+  handle(req, res);
+});
+
+process.on('disconnect', () => process.exit(0));
+process.on('message', (message) => {
+  if (message !== 'close') return;
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+});
+process.send({ port });

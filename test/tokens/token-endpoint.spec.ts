@@ -1,0 +1,311 @@
+import {
+  AuthenticationException,
+  ClientCredentialsTokenProvider,
+  ConfigurationException,
+  TokenEndpointClient,
+} from '../../lib';
+import { BASIC_CLIENT, OidcTestServer, POST_CLIENT } from '../support/oidc-server';
+import { CapturingLogger, expectSecretsAbsent } from '../support/capturing-logger';
+import { ScriptedTokenServer } from '../support/token-test-server';
+
+const SECRET = 'scripted-client-s3cret';
+
+async function failure(work: () => Promise<unknown>): Promise<AuthenticationException> {
+  try {
+    await work();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AuthenticationException);
+    return error as AuthenticationException;
+  }
+  throw new Error('expected the token request to fail');
+}
+
+describe('token endpoint against oidc-provider (RFC 6749 §4.4)', () => {
+  let oidc: OidcTestServer;
+  let logs: CapturingLogger;
+
+  beforeAll(async () => {
+    oidc = await OidcTestServer.start();
+    logs = CapturingLogger.install();
+  });
+  afterAll(async () => {
+    CapturingLogger.uninstall();
+    await oidc.close();
+  });
+  beforeEach(() => oidc.reset());
+
+  it('authenticates with client_secret_basic (authMethod header), form-encoding id and secret', async () => {
+    const provider = new ClientCredentialsTokenProvider({
+      tokenUrl: oidc.tokenUrl,
+      clientId: BASIC_CLIENT.clientId,
+      clientSecret: BASIC_CLIENT.clientSecret,
+      serviceName: 'basic',
+      authMethod: 'header',
+      scope: 'api:read api:write',
+    });
+    const token = await provider.fetchToken();
+    expect(token.scope).toBe('api:read api:write');
+    const introspection = await oidc.introspect(token.accessToken);
+    expect(introspection).toMatchObject({ active: true, client_id: BASIC_CLIENT.clientId });
+    expect(token.expiresAt!.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('authenticates with client_secret_post (authMethod body)', async () => {
+    const provider = new ClientCredentialsTokenProvider({
+      tokenUrl: oidc.tokenUrl,
+      clientId: POST_CLIENT.clientId,
+      clientSecret: POST_CLIENT.clientSecret,
+      serviceName: 'post',
+    });
+    const token = await provider.fetchToken();
+    expect(await oidc.introspect(token.accessToken)).toMatchObject({
+      active: true,
+      client_id: POST_CLIENT.clientId,
+    });
+  });
+
+  it.each(['header', 'body'] as const)(
+    'turns a wrong secret (%s) into invalid_client with its status, without retrying',
+    async (authMethod) => {
+      const wrongSecret = 'wrong-s3cret-value-xyz';
+      const client = authMethod === 'header' ? BASIC_CLIENT : POST_CLIENT;
+      const provider = new ClientCredentialsTokenProvider({
+        tokenUrl: oidc.tokenUrl,
+        clientId: client.clientId,
+        clientSecret: wrongSecret,
+        serviceName: 'wrong',
+        authMethod,
+      });
+      const error = await failure(() => provider.fetchToken());
+      expect(error).toMatchObject({ serviceName: 'wrong', error: 'invalid_client', status: 401 });
+      expect(error.attempts).toBe(1);
+      expect((await oidc.stats()).tokenRequests).toBe(1);
+      expectSecretsAbsent(error, [wrongSecret, client.clientSecret], logs);
+    },
+  );
+
+  it('retries 503, 503 and then succeeds', async () => {
+    await oidc.setFaults({ statuses: [503, 503] });
+    const provider = new ClientCredentialsTokenProvider({
+      tokenUrl: oidc.tokenUrl,
+      clientId: POST_CLIENT.clientId,
+      clientSecret: POST_CLIENT.clientSecret,
+      serviceName: 'flaky',
+    });
+    const token = await provider.fetchToken();
+    expect((await oidc.introspect(token.accessToken)).active).toBe(true);
+    expect((await oidc.stats()).tokenRequests).toBe(3);
+  });
+});
+
+describe('token endpoint faults (scripted server)', () => {
+  let server: ScriptedTokenServer;
+  let logs: CapturingLogger;
+
+  beforeAll(async () => {
+    server = await ScriptedTokenServer.start();
+    logs = CapturingLogger.install();
+  });
+  afterAll(async () => {
+    CapturingLogger.uninstall();
+    await server.close();
+  });
+  beforeEach(() => {
+    server.reset();
+    logs.lines.length = 0;
+  });
+
+  const client = (overrides: Partial<ConstructorParameters<typeof TokenEndpointClient>[0]> = {}) =>
+    new TokenEndpointClient({
+      tokenUrl: server.url,
+      serviceName: 'scripted',
+      clientId: 'scripted-client',
+      clientSecret: SECRET,
+      retryBaseDelay: 10,
+      ...overrides,
+    });
+
+  it('sends a form-encoded POST with client_secret_post', async () => {
+    await client().requestToken({ grant_type: 'client_credentials', scope: 'a b' });
+    const [request] = server.requests;
+    expect(request.method).toBe('POST');
+    expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(request.headers.authorization).toBeUndefined();
+    expect(request.form).toEqual({
+      grant_type: 'client_credentials',
+      scope: 'a b',
+      client_id: 'scripted-client',
+      client_secret: SECRET,
+    });
+  });
+
+  it('form-encodes id and secret before base64 for client_secret_basic (§2.3.1)', async () => {
+    await client({
+      authMethod: 'header',
+      clientId: 'id:with space',
+      clientSecret: 'a+b/c:d%',
+    }).requestToken({ grant_type: 'client_credentials' });
+    const [request] = server.requests;
+    const basic = Buffer.from(request.headers.authorization!.replace(/^Basic /, ''), 'base64');
+    expect(basic.toString()).toBe('id%3Awith+space:a%2Bb%2Fc%3Ad%25');
+    expect(request.form).toEqual({ grant_type: 'client_credentials' });
+  });
+
+  it('sends scope, audience and extraParams, which cannot override the grant', async () => {
+    const provider = new ClientCredentialsTokenProvider({
+      tokenUrl: server.url,
+      clientId: 'scripted-client',
+      clientSecret: SECRET,
+      serviceName: 'scripted',
+      scope: 'read write',
+      audience: 'https://api.example.com',
+      extraParams: { resource: 'https://api.example.com/v2' },
+    });
+    await provider.fetchToken();
+    expect(server.requests[0].form).toMatchObject({
+      grant_type: 'client_credentials',
+      scope: 'read write',
+      audience: 'https://api.example.com',
+      resource: 'https://api.example.com/v2',
+    });
+  });
+
+  it.each([
+    [
+      'malformed JSON',
+      { status: 200, body: '{"access_token": "leaky-token-value-123' },
+      /not valid JSON/,
+    ],
+    [
+      'a response without access_token',
+      {
+        status: 200,
+        body: { token_type: 'Bearer', expires_in: 60, refresh_token: 'leaky-token-value-123' },
+      },
+      /access_token is missing/,
+    ],
+    [
+      'an HTML error page',
+      {
+        status: 200,
+        headers: { 'content-type': 'text/html' },
+        body: '<!doctype html><p>Login</p>',
+      },
+      /HTML page/,
+    ],
+    [
+      'an HTML 404 page',
+      { status: 404, headers: { 'content-type': 'text/html' }, body: '<html>Not found</html>' },
+      /answered 404 with an HTML page/,
+    ],
+  ])('rejects %s with a clear AuthenticationException', async (_case, response, message) => {
+    server.respondWith(response);
+    const error = await failure(() => client().requestToken({ grant_type: 'client_credentials' }));
+    expect(error.message).toMatch(message);
+    expect(error.serviceName).toBe('scripted');
+    expect(server.requests).toHaveLength(1);
+    expectSecretsAbsent(error, [SECRET, 'leaky-token-value-123'], logs);
+  });
+
+  it.each(['invalid_grant', 'unauthorized_client', 'invalid_scope'])(
+    'does not retry %s (§5.2)',
+    async (code) => {
+      server.respondWith({
+        status: 400,
+        body: { error: code, error_description: `refused; you sent ${SECRET}` },
+      });
+      const error = await failure(() =>
+        client().requestToken({ grant_type: 'password', password: 'pw-123456' }),
+      );
+      expect(error).toMatchObject({ error: code, status: 400, attempts: 1 });
+      expect(error.errorDescription).toBe('refused; you sent ***');
+      expect(server.requests).toHaveLength(1);
+      expectSecretsAbsent(error, [SECRET, 'pw-123456'], logs);
+    },
+  );
+
+  it('honours Retry-After on 429, capped by maxRetryDelay', async () => {
+    server.respondWith({ status: 429, headers: { 'retry-after': '100' }, body: '' });
+    const started = Date.now();
+    const token = await client({ maxRetryDelay: 300 }).requestToken({
+      grant_type: 'client_credentials',
+    });
+    const elapsed = Date.now() - started;
+    expect(token.accessToken).toMatch(/^token-/);
+    expect(elapsed).toBeGreaterThanOrEqual(250);
+    expect(elapsed).toBeLessThan(5_000);
+  });
+
+  it('gives up after 3 attempts of 5xx with the last status', async () => {
+    server.respondWith(
+      { status: 500, body: '' },
+      { status: 502, body: '' },
+      { status: 503, body: { error: 'temporarily_unavailable' } },
+    );
+    const error = await failure(() => client().requestToken({ grant_type: 'client_credentials' }));
+    expect(error).toMatchObject({ status: 503, error: 'temporarily_unavailable', attempts: 3 });
+    expect(server.requests).toHaveLength(3);
+    expectSecretsAbsent(error, [SECRET], logs);
+  });
+
+  it('times out a silent endpoint and retries', async () => {
+    server.respondWith(
+      { status: 200, delayMs: 1_000, body: {} },
+      { status: 200, delayMs: 1_000, body: {} },
+    );
+    const error = await failure(() =>
+      client({ timeout: 150, maxAttempts: 2 }).requestToken({ grant_type: 'client_credentials' }),
+    );
+    expect(error.message).toMatch(/no answer within 150 ms/);
+    expect(error.attempts).toBe(2);
+    expectSecretsAbsent(error, [SECRET], logs);
+  });
+
+  it('retries network errors and reports them without secrets', async () => {
+    const closed = await ScriptedTokenServer.start();
+    const url = closed.url;
+    await closed.close();
+    const error = await failure(() =>
+      client({ tokenUrl: url, maxAttempts: 2 }).requestToken({ grant_type: 'client_credentials' }),
+    );
+    expect(error.message).toMatch(/could not reach the token endpoint \(ECONNREFUSED\)/);
+    expect(error.attempts).toBe(2);
+    expect(error.cause).toMatchObject({ code: 'ECONNREFUSED' });
+    expectSecretsAbsent(error, [SECRET], logs);
+  });
+
+  it('does not follow redirects with the client secret', async () => {
+    server.respondWith({
+      status: 307,
+      headers: { location: 'http://127.0.0.1:1/elsewhere' },
+      body: '',
+    });
+    const error = await failure(() => client().requestToken({ grant_type: 'client_credentials' }));
+    expect(error.status).toBe(307);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('requires https unless the host is loopback or allowInsecureRequests is set', () => {
+    const make = (tokenUrl: string, allowInsecureRequests?: boolean) =>
+      new TokenEndpointClient({
+        tokenUrl,
+        serviceName: 's',
+        clientId: 'c',
+        allowInsecureRequests,
+      });
+    expect(() => make('http://auth.example.com/token')).toThrow(ConfigurationException);
+    expect(() => make('http://auth.example.com/token')).toThrow(/tokenUrl must use https/);
+    expect(() => make('http://auth.example.com/token', true)).not.toThrow();
+    expect(() => make('https://auth.example.com/token')).not.toThrow();
+    for (const loopback of [
+      'http://127.0.0.1/t',
+      'http://127.8.9.10/t',
+      'http://[::1]/t',
+      'http://localhost/t',
+    ]) {
+      expect(() => make(loopback)).not.toThrow();
+    }
+    expect(() => make('http://128.0.0.1/t')).toThrow(/https/);
+    expect(() => make('ftp://x/t')).toThrow(/absolute http\(s\) URL/);
+  });
+});

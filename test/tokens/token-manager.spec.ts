@@ -1,0 +1,334 @@
+import {
+  ClientCredentialsTokenProvider,
+  ExclusiveWork,
+  InMemoryTokenStorage,
+  TokenData,
+  TokenLock,
+  TokenManager,
+  TokenStorage,
+} from '../../lib';
+import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
+import { ProtectedApi } from '../support/protected-api';
+import { CapturingLogger, expectSecretsAbsent } from '../support/capturing-logger';
+import { ScriptedTokenServer } from '../support/token-test-server';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('TokenManager with oidc-provider and a protected API', () => {
+  let oidc: OidcTestServer;
+  let api: ProtectedApi;
+
+  beforeAll(async () => {
+    // oidc-provider counts expiry in whole seconds from a floored iat, so a 3 s token may die at the
+    // API 2 s after we got it: a 1.5 s skew keeps every token we serve valid there.
+    oidc = await OidcTestServer.start({ tokenTtlSeconds: 3 });
+    api = await ProtectedApi.start({ validate: (token) => oidc.introspect(token) });
+  });
+  afterAll(async () => {
+    await api.close();
+    await oidc.close();
+  });
+  beforeEach(() => oidc.reset());
+
+  const provider = (scope?: string) =>
+    new ClientCredentialsTokenProvider({
+      tokenUrl: oidc.tokenUrl,
+      clientId: POST_CLIENT.clientId,
+      clientSecret: POST_CLIENT.clientSecret,
+      serviceName: 'orders',
+      scope,
+    });
+
+  it('makes one token request for 1000 concurrent calls', async () => {
+    const manager = new TokenManager(provider(), new InMemoryTokenStorage(), { refreshSkew: 0 });
+    const tokens = await Promise.all(Array.from({ length: 1000 }, () => manager.getToken()));
+    expect((await oidc.stats()).tokenRequests).toBe(1);
+    expect(new Set(tokens.map((t) => t.accessToken)).size).toBe(1);
+    expect(await api.accepts(tokens[0].accessToken)).toBe(true);
+  });
+
+  it('serves a token within the skew at once while one background refresh runs', async () => {
+    const manager = new TokenManager(provider(), new InMemoryTokenStorage(), {
+      refreshSkew: 1_500,
+    });
+    const first = await manager.getToken();
+    await oidc.setFaults({ delayMs: 500 });
+    await sleep(first.expiresInMs()! - 1_500 + 100); // within the skew, still valid
+    const started = Date.now();
+    const served = await Promise.all(Array.from({ length: 200 }, () => manager.getToken()));
+    expect(Date.now() - started).toBeLessThan(300);
+    expect(served.every((t) => t.sameTokenAs(first))).toBe(true);
+    expect(await api.accepts(first.accessToken)).toBe(true);
+    await sleep(800); // the refresh answers after 500 ms
+    const renewed = await manager.getToken();
+    expect(renewed.sameTokenAs(first)).toBe(false);
+    expect((await oidc.stats()).tokenRequests).toBe(2);
+    expect(await api.accepts(renewed.accessToken)).toBe(true);
+  });
+
+  it('never serves an expired token over 4 s of traffic with 3 s tokens', async () => {
+    const manager = new TokenManager(provider(), new InMemoryTokenStorage(), {
+      refreshSkew: 1_500,
+    });
+    const until = Date.now() + 4_000;
+    let checked = 0;
+    while (Date.now() < until) {
+      const token = await manager.getToken();
+      expect(token.isExpired()).toBe(false);
+      if (checked++ % 10 === 0) expect(await api.accepts(token.accessToken)).toBe(true);
+      await sleep(50);
+    }
+    const requests = (await oidc.stats()).tokenRequests;
+    expect(requests).toBeGreaterThanOrEqual(2);
+    expect(requests).toBeLessThanOrEqual(4);
+  });
+
+  it('fetches one new token for 500 concurrent 401s on one revoked token', async () => {
+    const manager = new TokenManager(provider(), new InMemoryTokenStorage(), { refreshSkew: 0 });
+    const revoked = await manager.getToken();
+    await oidc.revoke(revoked.accessToken);
+    expect(await api.accepts(revoked.accessToken)).toBe(false);
+    const renewed = await Promise.all(
+      Array.from({ length: 500 }, async () => {
+        await manager.invalidate(revoked);
+        return manager.getToken();
+      }),
+    );
+    expect((await oidc.stats()).tokenRequests).toBe(2);
+    expect(new Set(renewed.map((t) => t.accessToken)).size).toBe(1);
+    expect(renewed[0].sameTokenAs(revoked)).toBe(false);
+    expect(await api.accepts(renewed[0].accessToken)).toBe(true);
+  });
+
+  it('keeps the newer token a peer stored when an old token is refused (two managers, one storage)', async () => {
+    const storage = new InMemoryTokenStorage();
+    const a = new TokenManager(provider(), storage, { refreshSkew: 0 });
+    const b = new TokenManager(provider(), storage, { refreshSkew: 0 });
+    expect(a.storageKey).toBe(b.storageKey);
+    const old = await a.getToken();
+    expect((await b.getToken()).sameTokenAs(old)).toBe(true);
+    await oidc.revoke(old.accessToken);
+
+    await b.invalidate(old); // B's request got the 401 first
+    const newer = await b.getToken();
+    await a.invalidate(old); // A's late 401 on the old token
+    const seenByA = await a.getToken();
+
+    expect(seenByA.sameTokenAs(newer)).toBe(true);
+    expect((await storage.get(a.storageKey))?.sameTokenAs(newer)).toBe(true);
+    expect((await oidc.stats()).tokenRequests).toBe(2);
+    expect(await api.accepts(seenByA.accessToken)).toBe(true);
+  });
+
+  it('makes one fetch for concurrent callers of two managers on one storage', async () => {
+    const storage = new InMemoryTokenStorage();
+    const a = new TokenManager(provider(), storage, { refreshSkew: 0 });
+    const b = new TokenManager(provider(), storage, { refreshSkew: 0 });
+    const tokens = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).getToken()),
+    );
+    expect((await oidc.stats()).tokenRequests).toBe(1);
+    expect(new Set(tokens.map((t) => t.accessToken)).size).toBe(1);
+  });
+
+  it('keys the storage by service and by what changes the token', () => {
+    const read = new TokenManager(provider('api:read'));
+    const none = new TokenManager(provider());
+    expect(read.storageKey).toMatch(/^orders:[0-9a-f]{32}$/);
+    expect(read.storageKey).not.toBe(none.storageKey);
+    expect(read.storageKey).not.toContain(POST_CLIENT.clientSecret);
+    expect(read.serviceName).toBe('orders');
+  });
+});
+
+describe('TokenManager (scripted token endpoint)', () => {
+  let server: ScriptedTokenServer;
+  let logs: CapturingLogger;
+
+  beforeAll(async () => {
+    server = await ScriptedTokenServer.start();
+    logs = CapturingLogger.install();
+  });
+  afterAll(async () => {
+    CapturingLogger.uninstall();
+    await server.close();
+  });
+  beforeEach(() => {
+    server.reset();
+    logs.lines.length = 0;
+  });
+
+  const provider = () =>
+    new ClientCredentialsTokenProvider({
+      tokenUrl: server.url,
+      clientId: 'c',
+      clientSecret: 'scripted-s3cret',
+      serviceName: 'scripted',
+    });
+
+  it('returns the cached token until it is within the skew', async () => {
+    const manager = new TokenManager(provider());
+    const first = await manager.getToken();
+    for (let i = 0; i < 20; i++) expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
+    await sleep(50); // a background refresh, had one started, would have reached the server
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('waits for a new token when the current one has expired', async () => {
+    server.expiresIn = 1;
+    const manager = new TokenManager(provider(), undefined, { refreshSkew: 0 });
+    const first = await manager.getToken();
+    await sleep(1_100);
+    const second = await manager.getToken();
+    expect(second.sameTokenAs(first)).toBe(false);
+    expect(second.isExpired()).toBe(false);
+  });
+
+  it('stores the token with a TTL equal to its time to expiry', async () => {
+    const sets: number[] = [];
+    const storage = new InMemoryTokenStorage();
+    const recording: TokenStorage = {
+      get: (key) => storage.get(key),
+      delete: (key) => storage.delete(key),
+      exists: (key) => storage.exists(key),
+      set: (key, token, ttl) => {
+        sets.push(ttl!);
+        return storage.set(key, token, ttl);
+      },
+    };
+    server.expiresIn = 30;
+    await new TokenManager(provider(), recording).getToken();
+    expect(sets).toHaveLength(1);
+    expect(sets[0]).toBeGreaterThan(28_000);
+    expect(sets[0]).toBeLessThanOrEqual(30_000);
+  });
+
+  it('invalidate() without a token deletes whatever is stored', async () => {
+    const manager = new TokenManager(provider());
+    const first = await manager.getToken();
+    await manager.invalidate();
+    expect((await manager.getToken()).sameTokenAs(first)).toBe(false);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('invalidate(token) of a token never stored keeps the stored one', async () => {
+    const manager = new TokenManager(provider());
+    const current = await manager.getToken();
+    await manager.invalidate(new TokenData({ accessToken: 'some-other-token' }));
+    expect((await manager.getToken()).sameTokenAs(current)).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('serves a refused token again when the server hands out that same token', async () => {
+    let fetches = 0;
+    const sameEveryTime = new TokenData({
+      accessToken: 'same-token-every-time',
+      expiresAt: new Date(Date.now() + 600_000),
+    });
+    const manager = new TokenManager({
+      serviceName: 'sticky',
+      fetchToken: async () => (fetches++, sameEveryTime),
+    });
+    const first = await manager.getToken();
+    await manager.invalidate(first);
+    expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
+    await manager.getToken();
+    expect(fetches).toBe(2);
+  });
+
+  it('applies defaultTokenLifetime to tokens without expiry', async () => {
+    const manager = new TokenManager(
+      {
+        serviceName: 'custom',
+        fetchToken: async () => new TokenData({ accessToken: 'no-expiry' }),
+      },
+      undefined,
+      { defaultTokenLifetime: 5_000, refreshSkew: 0 },
+    );
+    const token = await manager.getToken();
+    expect(token.expiresInMs()).toBeGreaterThan(4_000);
+    expect(token.expiresInMs()).toBeLessThanOrEqual(5_000);
+  });
+
+  it('keeps the skew below half the lifetime of a short-lived token', async () => {
+    server.expiresIn = 10; // the default 60 s skew is longer than the token lives
+    const manager = new TokenManager(provider());
+    const first = await manager.getToken();
+    for (let i = 0; i < 10; i++) expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
+    await sleep(50);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('serves the current token and pauses after a failed background refresh', async () => {
+    server.expiresIn = 2;
+    const manager = new TokenManager(provider(), undefined, { refreshSkew: 1_000 });
+    const first = await manager.getToken();
+    server.respondWith({ status: 400, body: { error: 'invalid_client' } });
+    await sleep(first.expiresInMs()! - 1_000 + 100);
+    for (let i = 0; i < 10; i++) {
+      expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
+      await sleep(20);
+    }
+    expect(server.requests).toHaveLength(2);
+    expect(logs.lines.some((l) => /Background token refresh for "scripted" failed/.test(l))).toBe(
+      true,
+    );
+    expectSecretsAbsent(logs.lines.join('\n'), ['scripted-s3cret', first.accessToken], logs);
+  });
+
+  it('treats a failing storage as a miss, logs it once and still fetches only once', async () => {
+    const failing: TokenStorage = {
+      get: async () => {
+        throw Object.assign(new Error('redis down, value scripted-s3cret'), {
+          code: 'ECONNREFUSED',
+        });
+      },
+      set: async () => {
+        throw new Error('redis down');
+      },
+      delete: async () => {
+        throw new Error('redis down');
+      },
+      exists: async () => false,
+    };
+    const manager = new TokenManager(provider(), failing);
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => manager.getToken()));
+    const again = await manager.getToken();
+    expect(again.sameTokenAs(tokens[0])).toBe(true);
+    await sleep(50);
+    expect(server.requests).toHaveLength(1);
+    const storageLines = logs.lines.filter((l) => l.includes('Token storage'));
+    expect(storageLines).toHaveLength(1);
+    expect(storageLines[0]).toMatch(/ECONNREFUSED/);
+    // A refused token is not served again even though the storage could not delete it.
+    await manager.invalidate(again);
+    expect((await manager.getToken()).sameTokenAs(again)).toBe(false);
+    expectSecretsAbsent(logs.lines.join('\n'), ['scripted-s3cret', again.accessToken], logs);
+  });
+
+  it('runs fetches through the configured lock with a fetch timeout', async () => {
+    const calls: { key: string; fetchTimeoutMs: number }[] = [];
+    const lock: TokenLock = {
+      runExclusive<T>(key: string, work: ExclusiveWork<T>): Promise<T> {
+        calls.push({ key, fetchTimeoutMs: work.fetchTimeoutMs });
+        return work.fetch();
+      },
+    };
+    const manager = new TokenManager(provider(), undefined, { lock });
+    await Promise.all([manager.getToken(), manager.getToken()]);
+    expect(calls).toEqual([{ key: manager.storageKey, fetchTimeoutMs: expect.any(Number) }]);
+    expect(calls[0].fetchTimeoutMs).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('propagates a token endpoint failure to every waiting caller and recovers', async () => {
+    server.respondWith({ status: 400, body: { error: 'invalid_client' } });
+    const manager = new TokenManager(provider());
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => manager.getToken()));
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(server.requests).toHaveLength(1);
+    await expect(manager.getToken()).resolves.toBeInstanceOf(TokenData);
+    for (const result of results) {
+      expectSecretsAbsent((result as PromiseRejectedResult).reason, ['scripted-s3cret'], logs);
+    }
+  });
+});
