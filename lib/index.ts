@@ -20,3 +20,4 @@ export * from './hooks/hook.types';
 export * from './hooks/built-in.hooks';
 export type { LoggingOptions } from './hooks/request-logger';
 export * from './retry';
+export * from './pipeline';
