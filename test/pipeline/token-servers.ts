@@ -35,7 +35,15 @@ export async function startTokenServers(options: TokenServersOptions = {}): Prom
   const userTokens = new Set<string>();
   const counts = { app: 0, user: 0, api: 0 };
   const userAuthorizations: string[] = [];
-  const delay = () => new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 0));
+  const timers = new Set<NodeJS.Timeout>();
+  const delay = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, options.delayMs ?? 0);
+      timers.add(timer);
+    });
 
   const app = await listen(async (req, res) => {
     counts.app += 1;
@@ -96,6 +104,8 @@ export async function startTokenServers(options: TokenServersOptions = {}): Prom
     userAuthorizations,
     revokeUserTokens: () => userTokens.clear(),
     close: async () => {
+      // Answers still waiting on their delay are dropped with their sockets.
+      timers.forEach((timer) => clearTimeout(timer));
       await Promise.all([app.close(), user.close(), api.close()]);
     },
   };
