@@ -63,6 +63,7 @@ export function createPipelineTokenProvider(
     const pipeline = new TokenFetchPipeline({
       steps,
       storage: dependencies.storage,
+      lock: dependencies.lock,
       cacheKeyPrefix: options.cacheKeyPrefix,
     });
     return new PipelineTokenProvider(pipeline, {

@@ -1,3 +1,4 @@
+import { TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
 import { BodyTokenFetcherOptions } from './token-fetcher.options';
 
@@ -23,4 +24,6 @@ export interface PipelineAuthOptions {
 export interface PipelineProviderDependencies {
   /** The client's token storage (shared cache or in-memory). */
   storage?: TokenStorage;
+  /** The client's cross-process lock, when its storage is shared. */
+  lock?: TokenLock;
 }

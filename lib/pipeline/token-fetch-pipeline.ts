@@ -2,10 +2,12 @@ import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { ConfigurationException } from '../errors';
 import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
+import { TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
 import { TokenData } from '../tokens/token-data';
 import { PipelineContext } from './pipeline-context';
 import { PipelinePlan, planPipeline } from './pipeline-plan';
+import { StepTokenCache } from './step-token-cache';
 import { TokenFetcher } from './token-fetcher';
 
 export interface TokenFetchPipelineOptions {
@@ -14,6 +16,11 @@ export interface TokenFetchPipelineOptions {
   storage?: TokenStorage;
   /** Start of every storage key. Default `'token_pipeline'`. */
   cacheKeyPrefix?: string;
+  /**
+   * Single flight across processes that share `storage` (e.g. a Redis lock): one of them fetches
+   * a missing step, the others read what it stored. Default: within this pipeline only.
+   */
+  lock?: TokenLock;
 }
 
 export interface PipelineRunOptions {
@@ -35,8 +42,8 @@ export class TokenFetchPipeline {
   private readonly logger = new Logger(TokenFetchPipeline.name);
   private readonly plan: PipelinePlan;
   private readonly steps: ReadonlyMap<string, TokenFetcher>;
-  private readonly storage: TokenStorage;
-  private readonly keys: ReadonlyMap<string, string>;
+  private readonly cache: StepTokenCache;
+  private readonly lock?: TokenLock;
   private readonly inFlight = new Map<string, Promise<TokenData>>();
   // Bumped when a step is invalidated, so a fetch that started before is not cached after it.
   private readonly generations = new Map<string, number>();
@@ -60,16 +67,17 @@ export class TokenFetchPipeline {
     this.stepNames = this.plan.order;
     this.finalStep = this.plan.finalStep;
     this.steps = new Map(steps.map((step) => [step.name, step]));
-    this.storage = options.storage ?? new InMemoryTokenStorage();
     const prefix = options.cacheKeyPrefix ?? 'token_pipeline';
-    this.keys = new Map(
-      steps.map((step) => [step.name, `${prefix}:${step.name}:${step.cacheKey}`]),
+    this.cache = new StepTokenCache(
+      options.storage ?? new InMemoryTokenStorage(),
+      new Map(steps.map((step) => [step.name, `${prefix}:${step.name}:${step.cacheKey}`])),
     );
+    if (options.lock) this.lock = options.lock;
   }
 
   /** Identifies every step's configuration (secrets redacted), for keys of caches above this. */
   get cacheKey(): string {
-    const keys = this.stepNames.map((name) => this.keys.get(name));
+    const keys = this.stepNames.map((name) => this.cache.keyOf(name));
     return createHash('sha256').update(JSON.stringify(keys)).digest('hex').slice(0, 16);
   }
 
@@ -87,7 +95,7 @@ export class TokenFetchPipeline {
   /** The cached token of a step, without fetching anything. */
   async cachedToken(step: string): Promise<TokenData | undefined> {
     this.assertStep(step);
-    return this.read(step);
+    return this.cache.read(step);
   }
 
   /** `step` and every step that depends on it, in run order. */
@@ -103,7 +111,7 @@ export class TokenFetchPipeline {
       this.generations.set(name, this.generation(name) + 1);
       this.inFlight.delete(name);
     }
-    await Promise.all(dropped.map((name) => this.remove(name)));
+    await Promise.all(dropped.map((name) => this.cache.remove(name)));
     return dropped;
   }
 
@@ -129,13 +137,27 @@ export class TokenFetchPipeline {
 
   private async loadOrFetch(step: string, serviceName: string): Promise<TokenData> {
     const generation = this.generation(step);
-    const cached = await this.read(step);
+    const cached = await this.cache.read(step);
     if (cached) return cached;
     const fetcher = this.steps.get(step) as TokenFetcher;
     const dependencies = await Promise.all(
       fetcher.dependsOn.map(async (name) => [name, await this.resolve(name, serviceName)] as const),
     );
     const context = new PipelineContext(step, serviceName, new Map(dependencies));
+    const work = {
+      fetch: () => this.fetchAndStore(fetcher, context, generation),
+      poll: () => this.cache.read(step),
+      fetchTimeoutMs: fetcher.timeout,
+    };
+    return this.lock ? this.lock.runExclusive(this.cache.keyOf(step), work) : work.fetch();
+  }
+
+  private async fetchAndStore(
+    fetcher: TokenFetcher,
+    context: PipelineContext,
+    generation: number,
+  ): Promise<TokenData> {
+    const step = fetcher.name;
     let token: TokenData;
     try {
       token = await fetcher.fetch(context);
@@ -145,10 +167,10 @@ export class TokenFetchPipeline {
     }
     const expiresIn = token.expiresInMs();
     this.logger.debug(
-      `Pipeline step '${step}' of service '${serviceName}' fetched` +
+      `Pipeline step '${step}' of service '${context.serviceName}' fetched` +
         (expiresIn === undefined ? ' (no expiry)' : ` (valid for ${expiresIn} ms)`),
     );
-    if (this.generation(step) === generation) await this.write(step, token);
+    if (this.generation(step) === generation) await this.cache.write(step, token);
     return token;
   }
 
@@ -161,32 +183,6 @@ export class TokenFetchPipeline {
       throw new ConfigurationException(`TokenFetchPipeline has no step '${step}'`, {
         field: 'step',
       });
-    }
-  }
-
-  // A storage outage must not fail a fetch that can still succeed: it reads as a miss.
-  private async read(step: string): Promise<TokenData | undefined> {
-    try {
-      const token = await this.storage.get(this.keys.get(step) as string);
-      return token && !token.isExpired() ? token : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  private async write(step: string, token: TokenData): Promise<void> {
-    try {
-      await this.storage.set(this.keys.get(step) as string, token, token.expiresInMs());
-    } catch {
-      this.logger.warn(`Pipeline step '${step}': its token could not be stored; it is not cached`);
-    }
-  }
-
-  private async remove(step: string): Promise<void> {
-    try {
-      await this.storage.delete(this.keys.get(step) as string);
-    } catch {
-      this.logger.warn(`Pipeline step '${step}': its token could not be removed from the storage`);
     }
   }
 }

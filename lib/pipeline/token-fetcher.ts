@@ -35,6 +35,8 @@ export abstract class TokenFetcher {
   readonly name: string;
   readonly dependsOn: readonly string[];
   readonly ttl?: number;
+  /** Milliseconds before the token request is abandoned. */
+  readonly timeout: number;
   protected readonly options: Readonly<TokenFetcherOptions>;
   // Its own instance: interceptors an app adds to the global axios never see step credentials.
   private readonly http: AxiosInstance = axios.create();
@@ -49,6 +51,7 @@ export abstract class TokenFetcher {
     this.name = options.name;
     this.dependsOn = Object.freeze([...new Set(options.dependsOn ?? [])]);
     if (options.ttl !== undefined) this.ttl = options.ttl;
+    this.timeout = options.timeout ?? DEFAULT_TOKEN_FETCH_TIMEOUT;
   }
 
   /** Identifies what this step's token depends on; secret values are redacted before hashing. */
@@ -108,7 +111,7 @@ export abstract class TokenFetcher {
         ],
       ),
     };
-    const timeout = this.options.timeout ?? DEFAULT_TOKEN_FETCH_TIMEOUT;
+    const timeout = this.timeout;
     let response: TokenHttpResponse;
     try {
       response = await this.send(headers, data, timeout);

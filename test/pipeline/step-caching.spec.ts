@@ -1,4 +1,4 @@
-import { InMemoryTokenStorage, PipelineTokenProvider } from '../../lib';
+import { InMemoryTokenStorage, InProcessTokenLock, PipelineTokenProvider } from '../../lib';
 import { twoStepPipeline } from './two-step-config';
 import { startTokenServers, TokenServers } from './token-servers';
 
@@ -60,6 +60,19 @@ describe('TokenFetchPipeline caching', () => {
     await Promise.all(Array.from({ length: 200 }, () => provider.fetchToken()));
 
     expect(servers.counts).toMatchObject({ app: 1, user: 1 });
+  });
+
+  it('makes one request per step for two pipelines sharing a storage and a lock', async () => {
+    servers = await startTokenServers({ delayMs: 50 });
+    // Two "processes": their own pipelines, one shared storage (as Redis would be) and lock.
+    const storage = new InMemoryTokenStorage();
+    const lock = new InProcessTokenLock();
+    const pipelines = [0, 1].map(() => twoStepPipeline(servers, {}, storage, lock));
+
+    const tokens = await Promise.all(Array.from({ length: 100 }, (_, i) => pipelines[i % 2].run()));
+
+    expect(servers.counts).toMatchObject({ app: 1, user: 1 });
+    expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(1);
   });
 
   it('drops a step and its dependents on invalidateStep, and keeps the others', async () => {

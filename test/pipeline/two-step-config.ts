@@ -4,6 +4,7 @@ import {
   PipelineContext,
   RequestData,
   TokenFetchPipeline,
+  TokenLock,
   TokenStorage,
 } from '../../lib';
 import {
@@ -64,6 +65,7 @@ export function twoStepPipeline(
   servers: TokenServers,
   lifetimes: StepLifetimes = {},
   storage?: TokenStorage,
+  lock?: TokenLock,
 ): TokenFetchPipeline {
   return new TokenFetchPipeline({
     steps: [
@@ -71,5 +73,6 @@ export function twoStepPipeline(
       new UserTokenFetcher(userStepOptions(servers, lifetimes.userTtl)),
     ],
     ...(storage ? { storage } : {}),
+    ...(lock ? { lock } : {}),
   });
 }
