@@ -38,9 +38,13 @@ export function stepRefused(
   failure: StepFailureContext,
   status: number,
   body: unknown,
+  wwwAuthenticate?: string,
 ): AuthenticationException {
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const error = typeof fields.error === 'string' ? failure.scrub.text(fields.error) : undefined;
+  // RFC 6750 §3: a resource server may only say why in `WWW-Authenticate: Bearer error="..."`.
+  const challenged = /\berror="([^"]*)"/.exec(wwwAuthenticate ?? '')?.[1];
+  const code = typeof fields.error === 'string' ? fields.error : challenged;
+  const error = code !== undefined ? failure.scrub.text(code) : undefined;
   const description =
     typeof fields.error_description === 'string'
       ? failure.scrub.text(fields.error_description).slice(0, MAX_DESCRIPTION)

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { ConfigurationException } from '../errors';
+import { AuthenticationException, ConfigurationException } from '../errors';
 import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
 import { TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
@@ -47,9 +47,11 @@ export class TokenFetchPipeline {
   private readonly inFlight = new Map<string, Promise<TokenData>>();
   // Bumped when a step is invalidated, so a fetch that started before is not cached after it.
   private readonly generations = new Map<string, number>();
+  // When this pipeline fetched a token, to tell a cached upstream token from one fetched just now.
+  private readonly fetchedAt = new WeakMap<TokenData, number>();
 
   constructor(options: TokenFetchPipelineOptions) {
-    const steps = options.steps;
+    const steps = options?.steps;
     if (!Array.isArray(steps)) {
       throw new ConfigurationException('TokenFetchPipeline: steps must be an array of fetchers', {
         field: 'steps',
@@ -107,11 +109,7 @@ export class TokenFetchPipeline {
   /** Drops the token of `step` and of every step that depends on it; returns their names. */
   async invalidateStep(step: string): Promise<readonly string[]> {
     const dropped = this.dependentsOf(step);
-    for (const name of dropped) {
-      this.generations.set(name, this.generation(name) + 1);
-      this.inFlight.delete(name);
-    }
-    await Promise.all(dropped.map((name) => this.cache.remove(name)));
+    await this.drop(dropped);
     return dropped;
   }
 
@@ -140,16 +138,45 @@ export class TokenFetchPipeline {
     const cached = await this.cache.read(step);
     if (cached) return cached;
     const fetcher = this.steps.get(step) as TokenFetcher;
+    const startedAt = Date.now();
+    const context = await this.contextFor(fetcher, serviceName);
+    try {
+      return await this.fetchExclusive(fetcher, context, generation);
+    } catch (error) {
+      const reused = context.steps.filter(
+        (name) => !this.fetchedSince(context.get(name), startedAt),
+      );
+      if (!refusedUpstreamToken(fetcher, error) || reused.length === 0) throw error;
+      // RFC 6750 §3.1 invalid_token: the endpoint refused a cached token of an earlier step,
+      // revoked before it expired. Those steps are fetched again, once.
+      this.logger.warn(`Pipeline step '${step}': fetching ${reused.join(', ')} again`);
+      await this.drop(reused);
+      return this.fetchExclusive(fetcher, await this.contextFor(fetcher, serviceName), generation);
+    }
+  }
+
+  private async contextFor(fetcher: TokenFetcher, serviceName: string): Promise<PipelineContext> {
     const dependencies = await Promise.all(
       fetcher.dependsOn.map(async (name) => [name, await this.resolve(name, serviceName)] as const),
     );
-    const context = new PipelineContext(step, serviceName, new Map(dependencies));
+    return new PipelineContext(fetcher.name, serviceName, new Map(dependencies));
+  }
+
+  private fetchExclusive(
+    fetcher: TokenFetcher,
+    context: PipelineContext,
+    generation: number,
+  ): Promise<TokenData> {
     const work = {
       fetch: () => this.fetchAndStore(fetcher, context, generation),
-      poll: () => this.cache.read(step),
+      poll: () => this.cache.read(fetcher.name),
       fetchTimeoutMs: fetcher.timeout,
     };
-    return this.lock ? this.lock.runExclusive(this.cache.keyOf(step), work) : work.fetch();
+    return this.lock ? this.lock.runExclusive(this.cache.keyOf(fetcher.name), work) : work.fetch();
+  }
+
+  private fetchedSince(token: TokenData, since: number): boolean {
+    return (this.fetchedAt.get(token) ?? 0) >= since;
   }
 
   private async fetchAndStore(
@@ -170,8 +197,17 @@ export class TokenFetchPipeline {
       `Pipeline step '${step}' of service '${context.serviceName}' fetched` +
         (expiresIn === undefined ? ' (no expiry)' : ` (valid for ${expiresIn} ms)`),
     );
+    this.fetchedAt.set(token, Date.now());
     if (this.generation(step) === generation) await this.cache.write(step, token);
     return token;
+  }
+
+  private async drop(steps: readonly string[]): Promise<void> {
+    for (const name of steps) {
+      this.generations.set(name, this.generation(name) + 1);
+      this.inFlight.delete(name);
+    }
+    await Promise.all(steps.map((name) => this.cache.remove(name)));
   }
 
   private generation(step: string): number {
@@ -185,4 +221,14 @@ export class TokenFetchPipeline {
       });
     }
   }
+}
+
+function refusedUpstreamToken(fetcher: TokenFetcher, error: unknown): boolean {
+  return (
+    fetcher.dependsOn.length > 0 &&
+    error instanceof AuthenticationException &&
+    error.step === fetcher.name &&
+    error.status === 401 &&
+    error.error === 'invalid_token'
+  );
 }

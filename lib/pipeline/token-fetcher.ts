@@ -119,7 +119,12 @@ export abstract class TokenFetcher {
       throw stepRequestFailed(failure, error, timeout);
     }
     if (response.status < 200 || response.status >= 300) {
-      throw stepRefused(failure, response.status, response.data);
+      throw stepRefused(
+        failure,
+        response.status,
+        response.data,
+        response.headers['www-authenticate'],
+      );
     }
     const read = this.readToken(response);
     if ('problem' in read) throw stepResponseInvalid(failure, read.problem, response.status);

@@ -65,6 +65,17 @@ describe('PipelineTokenProvider', () => {
     expect(servers.counts).toMatchObject({ app: 1, user: 2 });
   });
 
+  it('fetches a revoked app token again when the user endpoint refuses it', async () => {
+    const provider = providerFor('user_token');
+    await callApi(provider);
+    servers.revokeAppTokens();
+    servers.revokeUserTokens();
+
+    expect(await callApi(provider)).toBe(200);
+    // user: the first token, one refused for its app token, one with the new app token.
+    expect(servers.counts).toMatchObject({ app: 2, user: 3 });
+  });
+
   it('refetches once for many requests refused with the same token', async () => {
     const provider = providerFor('user_token');
     const refused = await provider.fetchToken();

@@ -27,6 +27,7 @@ export interface TokenServers {
   /** `Authorization` headers the user-token endpoint received. */
   userAuthorizations: string[];
   revokeUserTokens(): void;
+  revokeAppTokens(): void;
   close(): Promise<void>;
 }
 
@@ -68,7 +69,9 @@ export async function startTokenServers(options: TokenServersOptions = {}): Prom
     const body = await readBody(req);
     await delay();
     if (!appTokens.has(authorization.replace(/^Bearer /, ''))) {
-      return json(res, 401, { error: 'invalid_token', error_description: 'app token required' });
+      // RFC 6750 §3: the reason only in the challenge, as many resource servers do.
+      res.setHeader('www-authenticate', 'Bearer realm="users", error="invalid_token"');
+      return json(res, 401, { error_description: 'app token required' });
     }
     if (body.username !== USER_NAME || body.password !== USER_PASSWORD) {
       // Echoes the password on purpose: the client must scrub what servers send back.
@@ -103,6 +106,7 @@ export async function startTokenServers(options: TokenServersOptions = {}): Prom
     counts,
     userAuthorizations,
     revokeUserTokens: () => userTokens.clear(),
+    revokeAppTokens: () => appTokens.clear(),
     close: async () => {
       // Answers still waiting on their delay are dropped with their sockets.
       timers.forEach((timer) => clearTimeout(timer));
