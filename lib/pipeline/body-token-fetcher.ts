@@ -1,6 +1,7 @@
 import { BodyTokenFetcherOptions } from './token-fetcher.options';
-import { MissingToken, TokenFetcher, TokenHttpResponse } from './token-fetcher';
-import { readString, TokenResponseFields } from './token-response.fields';
+import { TokenFetcher } from './token-fetcher';
+import { readString } from './token-response.fields';
+import { MissingToken, TokenHttpResponse, TokenResponseFields } from './token-response.types';
 
 /** A step whose token is a field of the JSON response body (`tokenField`, a dot path). */
 export class BodyTokenFetcher extends TokenFetcher {

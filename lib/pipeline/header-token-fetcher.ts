@@ -1,6 +1,6 @@
 import { HeaderTokenFetcherOptions } from './token-fetcher.options';
-import { MissingToken, TokenFetcher, TokenHttpResponse } from './token-fetcher';
-import { TokenResponseFields } from './token-response.fields';
+import { TokenFetcher } from './token-fetcher';
+import { MissingToken, TokenHttpResponse, TokenResponseFields } from './token-response.types';
 
 const BEARER = /^bearer\s+/i;
 

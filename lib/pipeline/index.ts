@@ -1,5 +1,6 @@
 export * from './token-fetcher.options';
 export * from './pipeline-context';
+export * from './token-response.types';
 export * from './token-fetcher';
 export * from './body-token-fetcher';
 export * from './header-token-fetcher';

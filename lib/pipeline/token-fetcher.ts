@@ -12,19 +12,8 @@ import {
   RequestDataValue,
   TokenFetcherOptions,
 } from './token-fetcher.options';
-import { readSeconds, readString, TokenResponseFields, toTokenData } from './token-response.fields';
-
-/** A step's HTTP answer as fetchers read it: lower-case header names, parsed JSON body. */
-export interface TokenHttpResponse {
-  status: number;
-  headers: Readonly<Record<string, string>>;
-  data: unknown;
-}
-
-/** A field the response lacked; says where, never what was there (it may be a token). */
-export interface MissingToken {
-  problem: string;
-}
+import { readSeconds, readString, toTokenData } from './token-response.fields';
+import { MissingToken, TokenHttpResponse, TokenResponseFields } from './token-response.types';
 
 /**
  * One step of a token pipeline: builds a request from its options and the tokens of the steps

@@ -1,13 +1,5 @@
 import { TokenData } from '../tokens/token-data';
-
-/** What a step read from its response, before the pipeline's lifetime rules apply. */
-export interface TokenResponseFields {
-  accessToken: string;
-  tokenType?: string;
-  refreshToken?: string;
-  /** Seconds, as `expires_in` (RFC 6749 §5.1) gives it. */
-  expiresIn?: number;
-}
+import { TokenResponseFields } from './token-response.types';
 
 /** Reads `a.b.c` from parsed JSON; undefined when any part is missing. */
 export function readDotPath(body: unknown, path: string): unknown {
