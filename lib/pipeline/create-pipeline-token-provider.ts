@@ -88,7 +88,7 @@ function createStep(
   const named = typeof step.name === 'string' && step.name ? ` ('${step.name}')` : '';
   const stepFail = (key: string, problem: string): never => {
     throw new ConfigurationException(
-      `RequestForge client '${clientName}': ${at}${named}.${key} ${problem}`,
+      `RequestForge client '${clientName}': ${at}${named}: ${key} ${problem}`,
       { clientName, field: `${at}.${key}` },
     );
   };

@@ -151,7 +151,7 @@ describe('createPipelineTokenProvider (plain module options)', () => {
     const misspelt = { ...step('user_token'), dependOn: ['app_token'] } as PipelineStepConfig;
     const error = configError(() => createPipelineTokenProvider('crm', auth([misspelt])));
     expect(error.message).toBe(
-      "RequestForge client 'crm': auth.steps[0] ('user_token').dependOn is not a known option",
+      "RequestForge client 'crm': auth.steps[0] ('user_token'): dependOn is not a known option",
     );
   });
 
