@@ -1,4 +1,9 @@
-import { InMemoryTokenStorage, InProcessTokenLock, PipelineTokenProvider } from '../../lib';
+import {
+  InMemoryTokenStorage,
+  InProcessTokenLock,
+  PipelineTokenProvider,
+  TokenStorage,
+} from '../../lib';
 import { twoStepPipeline } from './two-step-config';
 import { startTokenServers, TokenServers } from './token-servers';
 
@@ -89,6 +94,17 @@ describe('TokenFetchPipeline caching', () => {
     expect(await pipeline.invalidateStep('app_token')).toEqual(['app_token', 'user_token']);
     await pipeline.run();
     expect(servers.counts).toMatchObject({ app: 2, user: 3 });
+  });
+
+  it('still returns tokens while its storage is down, fetching as if nothing were cached', async () => {
+    servers = await startTokenServers();
+    const down = (): Promise<never> => Promise.reject(new Error('ECONNREFUSED redis:6379'));
+    const brokenStorage: TokenStorage = { get: down, set: down, delete: down, exists: down };
+    const pipeline = twoStepPipeline(servers, {}, brokenStorage);
+
+    expect((await pipeline.run()).accessToken).toMatch(/^user-/);
+    await pipeline.run();
+    expect(servers.counts).toMatchObject({ app: 2, user: 2 });
   });
 
   it('does not cache a token whose fetch started before its step was invalidated', async () => {
