@@ -21,7 +21,7 @@ export function stepRequestFailed(
   error: unknown,
   timeoutMs: number,
 ): AuthenticationException {
-  const code = axios.isAxiosError(error) ? error.code : undefined;
+  const code = axios.isAxiosError(error) ? (error.code ?? causeCode(error)) : undefined;
   const reason =
     code === 'ECONNABORTED' || code === 'ETIMEDOUT'
       ? `got no answer within ${timeoutMs} ms`
@@ -86,4 +86,10 @@ function scrubbedCause(error: unknown, scrub: Redactor): unknown {
   safe.name = error.name;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? Object.assign(safe, { code }) : safe;
+}
+
+// Some network failures leave the AxiosError without a code and put it on its cause.
+function causeCode(error: Error): string | undefined {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return typeof code === 'string' ? code : undefined;
 }
