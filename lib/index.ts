@@ -27,3 +27,4 @@ export * from './tokens/password-grant.token-provider';
 export * from './tokens/token-manager';
 export * from './tokens/token-provider.factory';
 export * from './auth/token-auth';
+export * from './pipeline';

@@ -1,0 +1,26 @@
+import { BodyTokenFetcherOptions } from './token-fetcher.options';
+import { TokenFetcher } from './token-fetcher';
+import { readString } from './token-response.fields';
+import { MissingToken, TokenHttpResponse, TokenResponseFields } from './token-response.types';
+
+/** A step whose token is a field of the JSON response body (`tokenField`, a dot path). */
+export class BodyTokenFetcher extends TokenFetcher {
+  private readonly tokenField: string;
+
+  constructor(options: BodyTokenFetcherOptions) {
+    super(options);
+    this.tokenField = options.tokenField ?? 'access_token';
+  }
+
+  protected override tokenLocation(): string {
+    return `body:${this.tokenField}`;
+  }
+
+  protected override readToken(response: TokenHttpResponse): TokenResponseFields | MissingToken {
+    const accessToken = readString(response.data, this.tokenField);
+    if (accessToken === undefined) {
+      return { problem: `has no non-empty string at '${this.tokenField}'` };
+    }
+    return { accessToken, ...this.readBodyFields(response.data) };
+  }
+}

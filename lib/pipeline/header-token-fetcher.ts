@@ -1,0 +1,32 @@
+import { HeaderTokenFetcherOptions } from './token-fetcher.options';
+import { TokenFetcher } from './token-fetcher';
+import { MissingToken, TokenHttpResponse, TokenResponseFields } from './token-response.types';
+
+const BEARER = /^bearer\s+/i;
+
+/**
+ * A step whose token comes back in a response header (`tokenHeader`, any case). A leading
+ * `Bearer ` scheme becomes the token type; lifetime and refresh token may still come from a JSON
+ * body.
+ */
+export class HeaderTokenFetcher extends TokenFetcher {
+  private readonly tokenHeader: string;
+
+  constructor(options: HeaderTokenFetcherOptions) {
+    super(options);
+    this.tokenHeader = options.tokenHeader ?? 'Authorization';
+  }
+
+  protected override tokenLocation(): string {
+    return `header:${this.tokenHeader.toLowerCase()}`;
+  }
+
+  protected override readToken(response: TokenHttpResponse): TokenResponseFields | MissingToken {
+    const value = response.headers[this.tokenHeader.toLowerCase()]?.trim() ?? '';
+    const bearer = BEARER.test(value);
+    const accessToken = value.replace(BEARER, '').trim();
+    if (accessToken === '') return { problem: `has no '${this.tokenHeader}' header` };
+    const bodyFields = this.readBodyFields(response.data);
+    return { ...bodyFields, accessToken, ...(bearer ? { tokenType: 'Bearer' } : {}) };
+  }
+}

@@ -1,0 +1,29 @@
+import { TokenLock } from '../storage/token-lock.interface';
+import { TokenStorage } from '../storage/token-storage.interface';
+import { BodyTokenFetcherOptions } from './token-fetcher.options';
+
+/** One step in plain config: a `BodyTokenFetcher`, or a `HeaderTokenFetcher` with `kind: 'header'`. */
+export interface PipelineStepConfig extends BodyTokenFetcherOptions {
+  /** Default `'body'`, or `'header'` when `tokenHeader` is set. */
+  kind?: 'body' | 'header';
+  /** Header fetchers: the response header holding the token. Default `'Authorization'`. */
+  tokenHeader?: string;
+}
+
+/** `auth: { type: 'pipeline', ... }` in a client's module options: plain, serializable data. */
+export interface PipelineAuthOptions {
+  type: 'pipeline';
+  steps: readonly PipelineStepConfig[];
+  /** See `PipelineTokenProviderOptions.refreshFromStep`. */
+  refreshFromStep?: string;
+  /** Start of the storage keys of the steps. Default `'token_pipeline'`. */
+  cacheKeyPrefix?: string;
+}
+
+/** Programmatic pieces the module hands over besides the plain options. */
+export interface PipelineProviderDependencies {
+  /** The client's token storage (shared cache or in-memory). */
+  storage?: TokenStorage;
+  /** The client's cross-process lock, when its storage is shared. */
+  lock?: TokenLock;
+}

@@ -1,0 +1,95 @@
+import axios from 'axios';
+import { AuthenticationException, Redactor } from '../errors';
+
+/** The step and service a failure is about, and the values it must never show. */
+export interface StepFailureContext {
+  step: string;
+  serviceName: string;
+  /** Knows every value the request carried (passwords, upstream tokens) and scrubs them. */
+  scrub: Redactor;
+}
+
+const MAX_DESCRIPTION = 200;
+
+function prefix({ step, serviceName }: StepFailureContext): string {
+  return `Pipeline step '${step}' of service '${serviceName}'`;
+}
+
+/** No usable answer: refused connection, reset socket, timeout. */
+export function stepRequestFailed(
+  failure: StepFailureContext,
+  error: unknown,
+  timeoutMs: number,
+): AuthenticationException {
+  const code = axios.isAxiosError(error) ? (error.code ?? causeCode(error)) : undefined;
+  const reason =
+    code === 'ECONNABORTED' || code === 'ETIMEDOUT'
+      ? `got no answer within ${timeoutMs} ms`
+      : `could not reach its endpoint (${code ?? 'network error'})`;
+  return new AuthenticationException(`${prefix(failure)} ${reason}`, {
+    serviceName: failure.serviceName,
+    step: failure.step,
+    cause: scrubbedCause(error, failure.scrub),
+  });
+}
+
+/** A non-2xx answer; RFC 6749 §5.2 `error` / `error_description` are kept when present. */
+export function stepRefused(
+  failure: StepFailureContext,
+  status: number,
+  body: unknown,
+  wwwAuthenticate?: string,
+): AuthenticationException {
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  // RFC 6750 §3: a resource server may only say why in `WWW-Authenticate: Bearer error="..."`.
+  const challenged = /\berror="([^"]*)"/.exec(wwwAuthenticate ?? '')?.[1];
+  const code = typeof fields.error === 'string' ? fields.error : challenged;
+  const error = code !== undefined ? failure.scrub.text(code) : undefined;
+  const description =
+    typeof fields.error_description === 'string'
+      ? failure.scrub.text(fields.error_description).slice(0, MAX_DESCRIPTION)
+      : undefined;
+  const reason =
+    status >= 300 && status < 400
+      ? `was redirected (HTTP ${status}); token requests do not follow redirects`
+      : `was refused with HTTP ${status}`;
+  const detail = [error, description].filter(Boolean).join(': ');
+  return new AuthenticationException(
+    `${prefix(failure)} ${reason}${detail ? ` (${detail})` : ''}`,
+    {
+      serviceName: failure.serviceName,
+      step: failure.step,
+      status,
+      ...(error !== undefined ? { error } : {}),
+      ...(description !== undefined ? { errorDescription: description } : {}),
+    },
+  );
+}
+
+/** A 2xx answer without a usable token. */
+export function stepResponseInvalid(
+  failure: StepFailureContext,
+  problem: string,
+  status: number,
+): AuthenticationException {
+  return new AuthenticationException(`${prefix(failure)}: the response ${problem}`, {
+    serviceName: failure.serviceName,
+    step: failure.step,
+    status,
+  });
+}
+
+/** The cause kept on the exception: its name and code, its message with request values removed. */
+function scrubbedCause(error: unknown, scrub: Redactor): unknown {
+  if (!(error instanceof Error)) return error;
+  const safe = new Error(scrub.text(error.message));
+  safe.name = error.name;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? Object.assign(safe, { code }) : safe;
+}
+
+// Some network failures leave the AxiosError without a code and put it on its cause.
+function causeCode(error: Error): string | undefined {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return typeof code === 'string' ? code : undefined;
+}

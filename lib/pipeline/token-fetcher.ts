@@ -1,0 +1,204 @@
+import axios, { AxiosInstance } from 'axios';
+import { createHash } from 'node:crypto';
+import { defaultRedactor, Redactor } from '../errors';
+import { TokenData } from '../tokens/token-data';
+import { stepLabel, validateFetcherOptions } from './fetcher-options.validation';
+import { PipelineContext } from './pipeline-context';
+import { fillPlaceholders, fillPlaceholdersDeep } from './placeholders';
+import { stepRefused, stepRequestFailed, stepResponseInvalid } from './step-failure';
+import {
+  DEFAULT_TOKEN_FETCH_TIMEOUT,
+  RequestData,
+  RequestDataValue,
+  TokenFetcherOptions,
+} from './token-fetcher.options';
+import { readSeconds, readString, toTokenData } from './token-response.fields';
+import { MissingToken, TokenHttpResponse, TokenResponseFields } from './token-response.types';
+
+/**
+ * One step of a token pipeline: builds a request from its options and the tokens of the steps
+ * it depends on, sends it, and reads one token from the answer. Subclasses decide where the
+ * token is (`readToken`) and may override `buildRequestHeaders` / `buildRequestData`.
+ */
+export abstract class TokenFetcher {
+  readonly name: string;
+  readonly dependsOn: readonly string[];
+  readonly ttl?: number;
+  /** Milliseconds before the token request is abandoned. */
+  readonly timeout: number;
+  protected readonly options: Readonly<TokenFetcherOptions>;
+  // Its own instance: interceptors an app adds to the global axios never see step credentials.
+  private readonly http: AxiosInstance = axios.create();
+
+  constructor(options: TokenFetcherOptions) {
+    validateFetcherOptions(options, { label: stepLabel(options) });
+    this.options = Object.freeze({
+      ...options,
+      requestHeaders: options.requestHeaders && { ...options.requestHeaders },
+      requestData: options.requestData && structuredClone(options.requestData),
+    });
+    this.name = options.name;
+    this.dependsOn = Object.freeze([...new Set(options.dependsOn ?? [])]);
+    if (options.ttl !== undefined) this.ttl = options.ttl;
+    this.timeout = options.timeout ?? DEFAULT_TOKEN_FETCH_TIMEOUT;
+  }
+
+  /** Identifies what this step's token depends on; secret values are redacted before hashing. */
+  get cacheKey(): string {
+    const o = this.options;
+    const identity = JSON.stringify([
+      this.constructor.name,
+      this.name,
+      o.baseUrl,
+      o.endpoint,
+      this.method,
+      o.contentType ?? 'form',
+      this.dependsOn,
+      this.tokenLocation(),
+      defaultRedactor.headers(o.requestHeaders),
+      defaultRedactor.body(o.requestData),
+    ]);
+    return createHash('sha256').update(identity).digest('hex').slice(0, 16);
+  }
+
+  /** Headers of the token request: `requestHeaders` with `{{step}}` placeholders filled. */
+  buildRequestHeaders(
+    context: PipelineContext,
+  ): Record<string, string> | Promise<Record<string, string>> {
+    const tokenOf = (step: string) => context.get(step).accessToken;
+    return Object.fromEntries(
+      Object.entries(this.options.requestHeaders ?? {}).map(([header, value]) => [
+        header,
+        fillPlaceholders(value, tokenOf),
+      ]),
+    );
+  }
+
+  /** Body (or query, for GET) of the token request: `requestData` with placeholders filled. */
+  buildRequestData(
+    context: PipelineContext,
+  ): RequestData | undefined | Promise<RequestData | undefined> {
+    const data = this.options.requestData;
+    if (!data) return undefined;
+    const tokenOf = (step: string) => context.get(step).accessToken;
+    return fillPlaceholdersDeep(data, tokenOf) as RequestData;
+  }
+
+  /** Fetches this step's token; failures are `AuthenticationException`s naming step and service. */
+  async fetch(context: PipelineContext): Promise<TokenData> {
+    const headers = await this.buildRequestHeaders(context);
+    const data = await this.buildRequestData(context);
+    const failure = {
+      step: this.name,
+      serviceName: context.serviceName,
+      scrub: new Redactor(
+        [],
+        [
+          ...stringsIn(headers),
+          ...stringsIn(data),
+          ...context.steps.map((step) => context.get(step).accessToken),
+        ],
+      ),
+    };
+    const timeout = this.timeout;
+    let response: TokenHttpResponse;
+    try {
+      response = await this.send(headers, data, timeout);
+    } catch (error) {
+      throw stepRequestFailed(failure, error, timeout);
+    }
+    if (response.status < 200 || response.status >= 300) {
+      throw stepRefused(
+        failure,
+        response.status,
+        response.data,
+        response.headers['www-authenticate'],
+      );
+    }
+    const read = this.readToken(response);
+    if ('problem' in read) throw stepResponseInvalid(failure, read.problem, response.status);
+    return toTokenData(read, this.ttl);
+  }
+
+  /** Where this fetcher finds the token, for the cache key (e.g. the field or header name). */
+  protected abstract tokenLocation(): string;
+
+  /** Reads the token from a 2xx answer. */
+  protected abstract readToken(response: TokenHttpResponse): TokenResponseFields | MissingToken;
+
+  /** Token type, lifetime and refresh token from a JSON body, where the options say. */
+  protected readBodyFields(body: unknown): Omit<TokenResponseFields, 'accessToken'> {
+    const o = this.options;
+    const tokenType = readString(body, o.tokenTypeField);
+    const refreshToken = readString(body, o.refreshTokenField);
+    const expiresIn = readSeconds(body, o.expiresInField ?? 'expires_in');
+    return {
+      ...(tokenType !== undefined ? { tokenType } : {}),
+      ...(refreshToken !== undefined ? { refreshToken } : {}),
+      ...(expiresIn !== undefined ? { expiresIn } : {}),
+    };
+  }
+
+  private get method(): string {
+    return (this.options.method ?? 'POST').toUpperCase();
+  }
+
+  private async send(
+    headers: Record<string, string>,
+    data: RequestData | undefined,
+    timeout: number,
+  ): Promise<TokenHttpResponse> {
+    const json = this.options.contentType === 'json';
+    const inQuery = this.method === 'GET';
+    const body =
+      data === undefined || inQuery
+        ? undefined
+        : json
+          ? JSON.stringify(data)
+          : new URLSearchParams(formEntries(data)).toString();
+    const response = await this.http.request({
+      url: joinUrl(this.options.baseUrl, this.options.endpoint),
+      method: this.method,
+      headers: {
+        Accept: 'application/json',
+        ...(body !== undefined
+          ? { 'Content-Type': json ? 'application/json' : 'application/x-www-form-urlencoded' }
+          : {}),
+        ...headers,
+      },
+      data: body,
+      params: inQuery ? data : undefined,
+      timeout,
+      // A token request that is redirected is refused, never replayed with its credentials.
+      maxRedirects: 0,
+      validateStatus: () => true,
+      responseType: 'json',
+    });
+    return { status: response.status, headers: flatHeaders(response.headers), data: response.data };
+  }
+}
+
+function joinUrl(baseUrl: string, endpoint: string): string {
+  if (!endpoint) return baseUrl;
+  return `${baseUrl.replace(/\/+$/, '')}/${endpoint.replace(/^\/+/, '')}`;
+}
+
+function formEntries(data: RequestData): [string, string][] {
+  return Object.entries(data).map(([key, value]) => [key, value === null ? '' : String(value)]);
+}
+
+function flatHeaders(headers: object): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || value === null) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return out;
+}
+
+function stringsIn(value: RequestDataValue | Record<string, string> | undefined): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap((item: RequestDataValue) => stringsIn(item));
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
+  return [];
+}
