@@ -28,3 +28,6 @@ export * from './tokens/token-manager';
 export * from './tokens/token-provider.factory';
 export * from './auth/token-auth';
 export * from './pipeline';
+export * from './storage/cache-manager-token-storage';
+export * from './storage/redis-lock-client';
+export * from './storage/redis-token-lock';

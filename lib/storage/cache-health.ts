@@ -1,0 +1,62 @@
+import { Logger } from '@nestjs/common';
+import type { Cache } from 'cache-manager';
+import { OutageLog } from './outage-log';
+
+interface ErrorEventSource {
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+}
+
+/**
+ * The health of one cache-manager cache, shared by every storage over it so that an outage is
+ * logged once per cache rather than once per client.
+ *
+ * cache-manager 7 and Keyv swallow most store errors: `get` resolves `undefined`, and the failure
+ * only shows as an `'error'` event on the Keyv store (or a `get` event carrying `error` when the
+ * store throws). Counting those events lets a call tell a real miss from a failed read.
+ */
+export class CacheHealth {
+  private static readonly byCache = new WeakMap<object, CacheHealth>();
+
+  private errors = 0;
+  readonly outage = new OutageLog(
+    new Logger('CacheManagerTokenStorage'),
+    'Token cache store',
+    'tokens are fetched without the shared cache until it is back',
+  );
+
+  static of(cache: Cache): CacheHealth {
+    let health = CacheHealth.byCache.get(cache);
+    if (!health) {
+      health = new CacheHealth(cache);
+      CacheHealth.byCache.set(cache, health);
+    }
+    return health;
+  }
+
+  private constructor(cache: Cache) {
+    const onError = (error: unknown) => this.recordError(error);
+    for (const store of cache.stores ?? []) {
+      if (hasErrorEvents(store)) store.on('error', onError);
+    }
+    const onCacheEvent = (data: { error?: unknown }) => {
+      if (data.error !== undefined) onError(data.error);
+    };
+    cache.on?.('get', onCacheEvent);
+    cache.on?.('set', onCacheEvent);
+    cache.on?.('del', onCacheEvent);
+  }
+
+  /** Number of errors seen so far; a call that saw it change did not really succeed. */
+  get errorCount(): number {
+    return this.errors;
+  }
+
+  recordError(error: unknown): void {
+    this.errors += 1;
+    this.outage.failed(error);
+  }
+}
+
+function hasErrorEvents(store: unknown): store is ErrorEventSource {
+  return typeof (store as Partial<ErrorEventSource> | undefined)?.on === 'function';
+}
