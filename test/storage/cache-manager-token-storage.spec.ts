@@ -1,0 +1,105 @@
+import { createKeyv } from '@keyv/redis';
+import { Cache, createCache } from 'cache-manager';
+import { CacheManagerTokenStorage, TokenData } from '../../lib';
+import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
+import { deleteKeysUnder, keysUnder, withRedisClient } from '../support/redis-keys';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function token(overrides: Partial<ConstructorParameters<typeof TokenData>[0]> = {}): TokenData {
+  return new TokenData({
+    accessToken: 'access-abc',
+    tokenType: 'Bearer',
+    expiresAt: new Date(Date.now() + 3_600_000),
+    refreshToken: 'refresh-xyz',
+    scope: 'read write',
+    extra: { tenant: 't1', n: 3 },
+    ...overrides,
+  });
+}
+
+describe('CacheManagerTokenStorage over the in-memory cache', () => {
+  it('round-trips a token and keys it as <keyPrefix>:<key>', async () => {
+    const cache = createCache();
+    const storage = new CacheManagerTokenStorage(cache, { keyPrefix: 'tokens' });
+    await storage.set('svc', token());
+    expect((await storage.get('svc'))?.accessToken).toBe('access-abc');
+    expect(await cache.get('tokens:svc')).toMatchObject({ accessToken: 'access-abc' });
+  });
+
+  it('does not store a token that has already expired', async () => {
+    const storage = new CacheManagerTokenStorage(createCache());
+    await storage.set('svc', token({ expiresAt: new Date(Date.now() - 1) }));
+    expect(await storage.exists('svc')).toBe(false);
+  });
+});
+
+describeRedis('CacheManagerTokenStorage on Redis (createKeyv)', () => {
+  const namespace = uniqueKeyPrefix('cache-storage');
+  const caches: Cache[] = [];
+
+  function redisCache(): Cache {
+    const cache = createCache({ stores: [createKeyv(redisUrl(), { namespace })] });
+    caches.push(cache);
+    return cache;
+  }
+
+  afterAll(async () => {
+    await Promise.all(caches.map((cache) => cache.disconnect()));
+    await deleteKeysUnder(namespace);
+  });
+
+  it('round-trips every TokenData field, dates included', async () => {
+    const storage = new CacheManagerTokenStorage(redisCache());
+    const original = token();
+    await storage.set('round-trip', original);
+    const read = await storage.get('round-trip');
+    expect(read).toBeInstanceOf(TokenData);
+    expect(read?.toJSON()).toEqual(original.toJSON());
+    expect(read?.expiresAt?.getTime()).toBe(original.expiresAt?.getTime());
+  });
+
+  it('expires the entry with the token: Redis TTL = time to expiry', async () => {
+    const storage = new CacheManagerTokenStorage(redisCache());
+    await storage.set('expiring', token({ expiresAt: new Date(Date.now() + 400) }));
+    const pttl = await withRedisClient((c) => c.pTTL(`${namespace}::api_tokens:expiring`));
+    expect(pttl).toBeGreaterThan(200);
+    expect(pttl).toBeLessThanOrEqual(400);
+    expect(await storage.exists('expiring')).toBe(true);
+    await sleep(450);
+    expect(await storage.get('expiring')).toBeUndefined();
+  });
+
+  it('uses an explicit ttlMs instead of the time to expiry', async () => {
+    const storage = new CacheManagerTokenStorage(redisCache());
+    await storage.set('short', token(), 150);
+    expect(await storage.exists('short')).toBe(true);
+    await sleep(200);
+    expect(await storage.exists('short')).toBe(false);
+  });
+
+  it('deletes', async () => {
+    const storage = new CacheManagerTokenStorage(redisCache());
+    await storage.set('gone', token());
+    await storage.delete('gone');
+    expect(await storage.get('gone')).toBeUndefined();
+  });
+
+  it('shares tokens between two separate caches (two processes) and writes <namespace>::<prefix>:<key>', async () => {
+    const a = new CacheManagerTokenStorage(redisCache());
+    const b = new CacheManagerTokenStorage(redisCache());
+    await a.set('shared', token({ accessToken: 'from-a' }));
+    expect((await b.get('shared'))?.accessToken).toBe('from-a');
+    expect(await keysUnder(`${namespace}::api_tokens:shared`)).toEqual([
+      `${namespace}::api_tokens:shared`,
+    ]);
+  });
+
+  it('never disconnects the cache it was given', async () => {
+    const cache = redisCache();
+    const storage = new CacheManagerTokenStorage(cache);
+    await storage.set('still-open', token());
+    await storage.delete('still-open');
+    expect(await cache.set('probe', 1)).toBe(1);
+  });
+});
