@@ -1,18 +1,18 @@
 import { createClient } from '@keyv/redis';
 import { redisUrl } from './redis';
 
-function connectClient(url: string) {
+export function newRedisClient(url: string) {
   return createClient({ url });
 }
 
-export type TestRedisClient = ReturnType<typeof connectClient>;
+export type TestRedisClient = ReturnType<typeof newRedisClient>;
 
 /** Keys under `prefix` on the shared Redis, for assertions and for cleaning up after a suite. */
 export async function withRedisClient<T>(
   use: (client: TestRedisClient) => Promise<T>,
   url = redisUrl(),
 ): Promise<T> {
-  const client = connectClient(url);
+  const client = newRedisClient(url);
   await client.connect();
   try {
     return await use(client);

@@ -1,0 +1,191 @@
+import { createKeyv } from '@keyv/redis';
+import { Cache, createCache } from 'cache-manager';
+import { CacheManagerTokenStorage, ExclusiveWork, RedisTokenLock, TokenData } from '../../lib';
+import { RecordingLogger } from '../support/recording-logger';
+import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
+import {
+  TestRedisClient,
+  deleteKeysUnder,
+  newRedisClient,
+  withRedisClient,
+} from '../support/redis-keys';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function newToken(accessToken: string): TokenData {
+  return new TokenData({ accessToken, expiresAt: new Date(Date.now() + 60_000) });
+}
+
+describeRedis('RedisTokenLock', () => {
+  const prefix = uniqueKeyPrefix('lock');
+  const logs = RecordingLogger.install();
+  const clients: TestRedisClient[] = [];
+  const caches: Cache[] = [];
+
+  function connect(): TestRedisClient {
+    const client = newRedisClient(redisUrl());
+    clients.push(client);
+    return client;
+  }
+
+  /** One simulated process: its own Redis connection for the lock and its own cache store. */
+  function simulatedProcess(lockOptions = {}) {
+    const cache = createCache({ stores: [createKeyv(redisUrl(), { namespace: prefix })] });
+    caches.push(cache);
+    return {
+      lock: new RedisTokenLock(connect(), { keyPrefix: `${prefix}lock:`, ...lockOptions }),
+      storage: new CacheManagerTokenStorage(cache),
+    };
+  }
+
+  afterEach(() => logs.clear());
+
+  afterAll(async () => {
+    await Promise.all(caches.map((cache) => cache.disconnect()));
+    await Promise.all(clients.filter((c) => c.isOpen).map((c) => c.close()));
+    await deleteKeysUnder(prefix);
+  });
+
+  it('runs fetch exactly once for 8 concurrent processes; the others get the stored token', async () => {
+    const key = 'single-flight';
+    let fetches = 0;
+    const processes = Array.from({ length: 8 }, () => simulatedProcess());
+    const results = await Promise.all(
+      processes.map(({ lock, storage }, i) =>
+        lock.runExclusive<TokenData>(key, {
+          fetchTimeoutMs: 2_000,
+          fetch: async () => {
+            fetches += 1;
+            await sleep(150);
+            const token = newToken(`token-from-${i}`);
+            await storage.set(key, token);
+            return token;
+          },
+          poll: () => storage.get(key),
+        }),
+      ),
+    );
+    expect(fetches).toBe(1);
+    expect(new Set(results.map((t) => t.accessToken)).size).toBe(1);
+  });
+
+  it('lets a waiter take over when the holder never releases before the lock expires', async () => {
+    const key = 'takeover';
+    const crashed = simulatedProcess({ lockTtlMarginMs: 100 });
+    const survivor = simulatedProcess({ lockTtlMarginMs: 100 });
+    const events: string[] = [];
+    const stalled = crashed.lock.runExclusive(key, {
+      fetchTimeoutMs: 100,
+      fetch: async () => {
+        await sleep(1_000); // hangs past the 200 ms lock and never stores
+        events.push('stalled holder finished');
+        return newToken('late');
+      },
+      poll: async () => undefined,
+    });
+    await sleep(30);
+    const started = Date.now();
+    const token = await survivor.lock.runExclusive(key, {
+      fetchTimeoutMs: 100,
+      fetch: async () => {
+        events.push('survivor fetched');
+        const fresh = newToken('taken-over');
+        await survivor.storage.set(key, fresh);
+        return fresh;
+      },
+      poll: () => survivor.storage.get(key),
+    });
+    expect(token.accessToken).toBe('taken-over');
+    expect(Date.now() - started).toBeLessThan(800);
+    await stalled;
+    expect(events).toEqual(['survivor fetched', 'stalled holder finished']);
+  });
+
+  it('is released only by its owner: an expired holder does not delete its successor’s lock', async () => {
+    const key = 'owner-release';
+    const lockKey = `${prefix}lock:${key}`;
+    const first = simulatedProcess({ lockTtlMarginMs: 50 });
+    const second = simulatedProcess({ lockTtlMarginMs: 1_000 });
+    let secondHolds!: () => void;
+    const secondMayFinish = new Promise<void>((resolve) => (secondHolds = resolve));
+    const firstRun = first.lock.runExclusive(key, {
+      fetchTimeoutMs: 50,
+      fetch: async () => {
+        await sleep(400); // its 100 ms lock expires meanwhile
+        return newToken('first');
+      },
+      poll: async () => undefined,
+    });
+    await sleep(150);
+    const secondRun = second.lock.runExclusive(key, {
+      fetchTimeoutMs: 50,
+      fetch: async () => {
+        await secondMayFinish;
+        return newToken('second');
+      },
+      poll: async () => undefined,
+    });
+    await firstRun; // releases with the first owner value
+    const holder = await withRedisClient((c) => c.get(lockKey));
+    expect(holder).not.toBeNull();
+    secondHolds();
+    await secondRun;
+    expect(await withRedisClient((c) => c.get(lockKey))).toBeNull();
+  });
+
+  it('fetches directly after maxWaitMs when a peer holds the lock and no token appears', async () => {
+    const key = 'bounded-wait';
+    await withRedisClient((c) =>
+      c.set(`${prefix}lock:${key}`, 'a-stuck-peer', { expiration: { type: 'PX', value: 10_000 } }),
+    );
+    const { lock } = simulatedProcess({ maxWaitMs: 300 });
+    let polls = 0;
+    const started = Date.now();
+    const token = await lock.runExclusive(key, {
+      fetchTimeoutMs: 1_000,
+      fetch: async () => newToken('direct'),
+      poll: async () => {
+        polls += 1;
+        return undefined;
+      },
+    });
+    expect(token.accessToken).toBe('direct');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(polls).toBeGreaterThan(1);
+  });
+
+  it('fetches directly when Redis is unreachable, logging one warning for many calls', async () => {
+    const lock = RedisTokenLock.fromUrl('redis://127.0.0.1:1', { commandTimeoutMs: 200 });
+    const work: ExclusiveWork<TokenData> = {
+      fetchTimeoutMs: 1_000,
+      fetch: async () => newToken('no-redis'),
+      poll: async () => undefined,
+    };
+    const started = Date.now();
+    const tokens = await Promise.all(Array.from({ length: 5 }, () => lock.runExclusive('k', work)));
+    tokens.push(await lock.runExclusive('k', work));
+    expect(tokens.every((t) => t.accessToken === 'no-redis')).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(logs.count('warn', 'RedisTokenLock')).toBe(1);
+    await lock.close();
+  });
+
+  it('closes the connection it opened from a URL and leaves a client passed in open', async () => {
+    const passedIn = connect();
+    await passedIn.connect();
+    const borrowed = new RedisTokenLock(passedIn, { keyPrefix: `${prefix}lock:` });
+    const owning = RedisTokenLock.fromUrl(redisUrl(), { keyPrefix: `${prefix}lock:` });
+    const work: ExclusiveWork<TokenData> = {
+      fetchTimeoutMs: 1_000,
+      fetch: async () => newToken('t'),
+      poll: async () => undefined,
+    };
+    await borrowed.runExclusive('close-a', work);
+    await owning.runExclusive('close-b', work);
+    await borrowed.close();
+    await owning.onModuleDestroy();
+    expect(passedIn.isOpen).toBe(true);
+    expect(logs.count('warn')).toBe(0);
+  });
+});
