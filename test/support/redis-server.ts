@@ -37,7 +37,12 @@ export class ThrowawayRedis {
       '--appendonly',
       'no',
     ];
-    this.process = spawn('redis-server', args, { stdio: 'ignore' });
+    const child = spawn('redis-server', args, { stdio: 'ignore' });
+    this.process = child;
+    // A forced jest exit skips afterAll: do not leave a server behind.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     const deadline = Date.now() + 5_000;
     while (!(await redisAvailable(this.url, 200))) {
       if (Date.now() > deadline) throw new Error(`redis-server on port ${this.port} did not start`);
