@@ -1,4 +1,6 @@
 import { createKeyv } from '@keyv/redis';
+import { CACHE_MANAGER, CacheModule } from '@nestjs/cache-manager';
+import { Test } from '@nestjs/testing';
 import { Cache, createCache } from 'cache-manager';
 import { CacheManagerTokenStorage, TokenData } from '../../lib';
 import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
@@ -93,6 +95,21 @@ describeRedis('CacheManagerTokenStorage on Redis (createKeyv)', () => {
     expect(await keysUnder(`${namespace}::api_tokens:shared`)).toEqual([
       `${namespace}::api_tokens:shared`,
     ]);
+  });
+
+  it('works on the CACHE_MANAGER of CacheModule.register({ stores: [createKeyv(url)] })', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [CacheModule.register({ stores: [createKeyv(redisUrl(), { namespace })] })],
+    }).compile();
+    await moduleRef.init();
+    try {
+      const storage = new CacheManagerTokenStorage(moduleRef.get<Cache>(CACHE_MANAGER));
+      await storage.set('nest', token({ accessToken: 'via-nest' }));
+      const other = new CacheManagerTokenStorage(redisCache());
+      expect((await other.get('nest'))?.accessToken).toBe('via-nest');
+    } finally {
+      await moduleRef.close(); // CacheModule disconnects its own stores
+    }
   });
 
   it('never disconnects the cache it was given', async () => {
