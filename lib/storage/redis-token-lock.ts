@@ -54,6 +54,7 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
   private client?: Promise<RedisLockClient>;
   private owned?: Promise<OwnedRedisLockClient>;
   private connecting?: Promise<unknown>;
+  private clientUsed = false;
   private closed = false;
 
   /** A lock on its own connection to `url`, closed by `close()` / `onModuleDestroy`. */
@@ -165,10 +166,13 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
 
   private async ensureConnected(client: RedisLockClient): Promise<RedisLockClient> {
     if (!client.isOpen) {
+      // Connected on first use, like @keyv/redis does; a client its owner closed stays closed.
+      if (this.clientUsed) throw new Error('the Redis client is closed');
       this.connecting = client.connect();
       // node-redis keeps retrying; the pending connect must never surface as unhandled.
       this.connecting.catch((error) => this.outage.failed(error));
     }
+    this.clientUsed = true;
     if (this.connecting) {
       await withDeadline(this.connecting, this.commandTimeoutMs, 'Redis connect').finally(() => {
         this.connecting = undefined;

@@ -188,4 +188,19 @@ describeRedis('RedisTokenLock', () => {
     expect(passedIn.isOpen).toBe(true);
     expect(logs.count('warn')).toBe(0);
   });
+
+  it('does not reopen a client its owner closed: fetches directly instead', async () => {
+    const passedIn = connect();
+    const lock = new RedisTokenLock(passedIn, { keyPrefix: `${prefix}lock:` });
+    const work: ExclusiveWork<TokenData> = {
+      fetchTimeoutMs: 1_000,
+      fetch: async () => newToken('direct'),
+      poll: async () => undefined,
+    };
+    await lock.runExclusive('reopen', work); // connects the fresh client on first use
+    await passedIn.close();
+    expect((await lock.runExclusive('reopen', work)).accessToken).toBe('direct');
+    expect(passedIn.isOpen).toBe(false);
+    expect(logs.count('warn', 'RedisTokenLock')).toBe(1);
+  });
 });
