@@ -1,6 +1,7 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { sleep, withDeadline } from './deadline';
+import { InProcessTokenLock } from './in-process-token-lock';
 import { OutageLog } from './outage-log';
 import { OwnedRedisLockClient, createOwnedRedisClient } from './own-redis-client';
 import { RedisLockClient } from './redis-lock-client';
@@ -21,6 +22,7 @@ export interface RedisTokenLockOptions {
 }
 
 export const DEFAULT_REDIS_LOCK_KEY_PREFIX = 'api_tokens:lock:';
+const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
 
 // Deletes the key only while it still holds our owner value: a holder whose lock expired and
 // was taken over must not release its successor's lock.
@@ -44,6 +46,7 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
     'Redis token lock',
     'token fetches are not shared between processes until it is back',
   );
+  private readonly inProcess = new InProcessTokenLock();
   private readonly keyPrefix: string;
   private readonly lockTtlMarginMs: number;
   private readonly maxWaitMs?: number;
@@ -74,11 +77,23 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
     this.maxPollDelayMs = options.maxPollDelayMs ?? 250;
   }
 
-  async runExclusive<T>(key: string, work: ExclusiveWork<T>): Promise<T> {
+  runExclusive<T>(key: string, work: ExclusiveWork<T>): Promise<T> {
+    // Callers in this process share one trip to Redis rather than each polling it.
+    return this.inProcess.runExclusive(key, {
+      ...work,
+      fetch: () => this.runAcrossProcesses(key, work),
+    });
+  }
+
+  private async runAcrossProcesses<T>(key: string, work: ExclusiveWork<T>): Promise<T> {
     const lockKey = this.keyPrefix + key;
     const owner = randomUUID();
-    const ttlMs = work.fetchTimeoutMs + this.lockTtlMarginMs;
-    const giveUpAt = Date.now() + (this.maxWaitMs ?? ttlMs + work.fetchTimeoutMs);
+    const fetchTimeoutMs =
+      Number.isFinite(work.fetchTimeoutMs) && work.fetchTimeoutMs > 0
+        ? work.fetchTimeoutMs
+        : DEFAULT_FETCH_TIMEOUT_MS;
+    const ttlMs = Math.ceil(fetchTimeoutMs + this.lockTtlMarginMs);
+    const giveUpAt = Date.now() + (this.maxWaitMs ?? ttlMs + fetchTimeoutMs);
     let delayMs = this.minPollDelayMs;
     for (;;) {
       const attempt = await this.tryAcquire(lockKey, owner, ttlMs);

@@ -69,6 +69,34 @@ describeRedis('RedisTokenLock', () => {
     expect(new Set(results.map((t) => t.accessToken)).size).toBe(1);
   });
 
+  it('sends concurrent callers of one process to Redis once', async () => {
+    const key = 'one-process';
+    const { lock, storage } = simulatedProcess();
+    let fetches = 0;
+    let polls = 0;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        lock.runExclusive<TokenData>(key, {
+          fetchTimeoutMs: 1_000,
+          fetch: async () => {
+            fetches += 1;
+            await sleep(50);
+            const token = newToken('shared-in-process');
+            await storage.set(key, token);
+            return token;
+          },
+          poll: async () => {
+            polls += 1;
+            return storage.get(key);
+          },
+        }),
+      ),
+    );
+    expect(fetches).toBe(1);
+    expect(results.every((t) => t.accessToken === 'shared-in-process')).toBe(true);
+    expect(polls).toBeLessThanOrEqual(50); // one read each after the fetch, none while waiting
+  });
+
   it('lets a waiter take over when the holder never releases before the lock expires', async () => {
     const key = 'takeover';
     const crashed = simulatedProcess({ lockTtlMarginMs: 100 });
