@@ -29,15 +29,15 @@ export function redisAvailable(url = redisUrl(), timeoutMs = 1_000): Promise<boo
   });
 }
 
-/** `describe` must be declared synchronously, so the probe runs in a short child process. */
+/** `describe` must be declared synchronously, so the same probe runs in a short child process. */
 export function redisAvailableSync(url = redisUrl(), timeoutMs = 1_000): boolean {
-  const probe = `require(${JSON.stringify(__filename)}).redisAvailable(${JSON.stringify(url)}, ${timeoutMs})
-    .then((up) => process.exit(up ? 0 : 1));`;
+  const { hostname, port } = new URL(url);
+  const probe = `const s = require('node:net').connect(${Number(port || 6379)}, ${JSON.stringify(hostname || '127.0.0.1')}, () => s.write('PING\\r\\n'));
+    s.setTimeout(${timeoutMs}, () => process.exit(1));
+    s.on('error', () => process.exit(1));
+    s.on('data', (d) => process.exit(/^\\+PONG|^-NOAUTH/.test(String(d)) ? 0 : 1));`;
   try {
-    execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', probe], {
-      stdio: 'ignore',
-      timeout: timeoutMs + 5_000,
-    });
+    execFileSync(process.execPath, ['-e', probe], { stdio: 'ignore', timeout: timeoutMs + 2_000 });
     return true;
   } catch {
     return false;
