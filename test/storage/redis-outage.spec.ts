@@ -26,7 +26,7 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 8_000): Pro
 // A second redis-server of our own, killed and restarted mid-run: the shared one stays up.
 applyDecision(
   'Redis outage (throwaway redis-server)',
-  decideRedisSuite(redisServerInstalled(), process.env, 'redis-server (binary)'),
+  decideRedisSuite(redisServerInstalled(), process.env, 'redis-server is not installed'),
   () => {
     const logs = RecordingLogger.install();
     const unhandled: unknown[] = [];

@@ -1,4 +1,10 @@
-import { decideRedisSuite, describeRedis, redisAvailable, redisUrl } from '../support/redis';
+import {
+  decideRedisSuite,
+  describeRedis,
+  redisAvailable,
+  redisMissing,
+  redisUrl,
+} from '../support/redis';
 
 describe('decideRedisSuite', () => {
   it('runs when Redis answers', () => {
@@ -7,7 +13,7 @@ describe('decideRedisSuite', () => {
   });
 
   it('skips with a message naming the URL and FORGE_REQUIRE_REDIS when Redis is optional', () => {
-    const decision = decideRedisSuite(false, {}, 'redis://127.0.0.1:6390');
+    const decision = decideRedisSuite(false, {}, redisMissing('redis://127.0.0.1:6390'));
     expect(decision.action).toBe('skip');
     expect(decision).toMatchObject({ message: expect.stringContaining('redis://127.0.0.1:6390') });
     expect(decision).toMatchObject({ message: expect.stringContaining('FORGE_REQUIRE_REDIS=1') });
@@ -19,7 +25,11 @@ describe('decideRedisSuite', () => {
   });
 
   it('never prints the password of a Redis URL', () => {
-    const decision = decideRedisSuite(false, {}, 'redis://user:s3cret@redis.internal:6379');
+    const decision = decideRedisSuite(
+      false,
+      {},
+      redisMissing('redis://user:s3cret@redis.internal:6379'),
+    );
     expect(JSON.stringify(decision)).not.toContain('s3cret');
   });
 });

@@ -47,22 +47,26 @@ export function redisAvailableSync(url = redisUrl(), timeoutMs = 1_000): boolean
 export type RedisSuiteDecision =
   { action: 'run' } | { action: 'skip'; message: string } | { action: 'fail'; message: string };
 
+/** The reason printed when the Redis at `url` does not answer; a password is masked. */
+export function redisMissing(url = redisUrl()): string {
+  return `Redis at ${maskCredentials(url)} does not answer`;
+}
+
 /** Whether a Redis suite runs, is skipped (Redis optional) or fails (`FORGE_REQUIRE_REDIS` set). */
 export function decideRedisSuite(
   available: boolean,
   env: NodeJS.ProcessEnv = process.env,
-  url = redisUrl(),
+  missing = redisMissing(),
 ): RedisSuiteDecision {
   if (available) return { action: 'run' };
   const required =
     env.FORGE_REQUIRE_REDIS !== undefined && !/^(0|false|)$/i.test(env.FORGE_REQUIRE_REDIS);
-  const what = `Redis at ${maskCredentials(url)} does not answer`;
   if (required) {
-    return { action: 'fail', message: `${what} and FORGE_REQUIRE_REDIS is set` };
+    return { action: 'fail', message: `${missing} and FORGE_REQUIRE_REDIS is set` };
   }
   return {
     action: 'skip',
-    message: `${what}: skipping Redis tests (start redis-server or set REDIS_URL; set FORGE_REQUIRE_REDIS=1 to make this a failure)`,
+    message: `${missing}: skipping Redis tests (start redis-server or set REDIS_URL; set FORGE_REQUIRE_REDIS=1 to make this a failure)`,
   };
 }
 
