@@ -115,9 +115,8 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
     this.closed = true;
     const owned = this.owned;
     this.owned = undefined;
-    if (!owned) return;
-    const client = await owned;
-    if (client.isOpen) await client.close();
+    const client = await owned?.catch(() => undefined);
+    if (client?.isOpen) await client.close();
   }
 
   onModuleDestroy(): Promise<void> {
