@@ -1,22 +1,29 @@
 import { HttpService } from '@nestjs/axios';
 import { Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { resolveHooks } from './hooks/hook-resolver';
-import { createClientConfig } from './client/client-config.factory';
+import { TokenAuth } from './auth/token-auth';
+import { createClientConfig, TOKEN_AUTH_TYPES } from './client/client-config.factory';
 import { ForgeClientOptions, RequestForgeModuleOptions } from './client/client-options.interface';
 import { ForgeClient } from './client/forge-client';
 import { HttpClientConfig } from './client/http-client-config';
 import { ConfigurationException } from './errors';
+import { resolveHooks } from './hooks/hook-resolver';
+import { createPipelineTokenProvider } from './pipeline/create-pipeline-token-provider';
+import { PipelineAuthOptions } from './pipeline/pipeline-auth.options';
 import { REQUEST_FORGE_OPTIONS } from './request-forge.module-definition';
 import {
+  CACHE_MANAGER_TOKEN,
   FORGE_CLIENT_NAMES,
   getForgeClientToken,
   getTokenManagerToken,
   getTokenProviderToken,
   getTokenStorageToken,
 } from './request-forge.constants';
-import { InMemoryTokenStorage } from './storage/in-memory-token-storage';
+import { resolveTokenStorage, StoreCache } from './request-forge.storage';
 import { TokenStorage } from './storage/token-storage.interface';
+import { TokenManager } from './tokens/token-manager';
+import { TokenProvider } from './tokens/token-provider.interface';
+import { createTokenProvider, OAuthAuthOptions } from './tokens/token-provider.factory';
 
 /** The options of one client; fails at bootstrap when the factory left it out. */
 export function clientOptionsOf(
@@ -40,44 +47,84 @@ export function clientOptionsOf(
   return clientOptions;
 }
 
-function isTokenStorage(value: unknown): value is TokenStorage {
-  const v = value as Partial<TokenStorage> | undefined;
-  return !!v && typeof v.get === 'function' && typeof v.set === 'function';
+function plainOptionsOf(
+  options: RequestForgeModuleOptions,
+  name: string,
+): ForgeClientOptions | undefined {
+  const clientOptions = clientOptionsOf(options, name);
+  return clientOptions instanceof HttpClientConfig ? undefined : clientOptions;
+}
+
+/** The auth `type` when it is one the module makes a TokenProvider for. */
+function tokenAuthType(options: ForgeClientOptions | undefined): string | undefined {
+  const auth = options?.auth as { type?: unknown } | undefined;
+  if (!auth || auth instanceof TokenManager || typeof auth.type !== 'string') return undefined;
+  return TOKEN_AUTH_TYPES.includes(auth.type) ? auth.type : undefined;
 }
 
 export function createClientProviders(name: string): Provider[] {
   return [
     {
       provide: getTokenStorageToken(name),
-      inject: [REQUEST_FORGE_OPTIONS],
-      useFactory: (options: RequestForgeModuleOptions): TokenStorage => {
-        const clientOptions = clientOptionsOf(options, name);
-        const storage =
-          clientOptions instanceof HttpClientConfig ? undefined : clientOptions.storage;
-        return isTokenStorage(storage) ? storage : new InMemoryTokenStorage();
-      },
+      inject: [REQUEST_FORGE_OPTIONS, { token: CACHE_MANAGER_TOKEN, optional: true }],
+      useFactory: (options: RequestForgeModuleOptions, cache?: StoreCache): TokenStorage =>
+        resolveTokenStorage(name, plainOptionsOf(options, name), cache),
     },
     {
       provide: getTokenProviderToken(name),
-      useValue: null,
+      inject: [REQUEST_FORGE_OPTIONS, getTokenStorageToken(name)],
+      useFactory: (
+        options: RequestForgeModuleOptions,
+        storage: TokenStorage,
+      ): TokenProvider | null => {
+        const clientOptions = plainOptionsOf(options, name);
+        const type = tokenAuthType(clientOptions);
+        if (!clientOptions || !type) return null;
+        if (type === 'pipeline') {
+          return createPipelineTokenProvider(name, clientOptions.auth as PipelineAuthOptions, {
+            storage,
+            lock: clientOptions.lock,
+          });
+        }
+        return createTokenProvider(name, clientOptions.auth as OAuthAuthOptions);
+      },
     },
     {
       provide: getTokenManagerToken(name),
-      useValue: null,
+      inject: [REQUEST_FORGE_OPTIONS, getTokenProviderToken(name), getTokenStorageToken(name)],
+      useFactory: (
+        options: RequestForgeModuleOptions,
+        provider: TokenProvider | null,
+        storage: TokenStorage,
+      ): TokenManager | null => {
+        const clientOptions = plainOptionsOf(options, name);
+        if (clientOptions?.auth instanceof TokenManager) return clientOptions.auth;
+        if (!provider) return null;
+        return new TokenManager(provider, storage, {
+          ...(clientOptions?.refreshSkew !== undefined
+            ? { refreshSkew: clientOptions.refreshSkew }
+            : {}),
+          ...(clientOptions?.lock ? { lock: clientOptions.lock } : {}),
+        });
+      },
     },
     {
       provide: getForgeClientToken(name),
-      inject: [REQUEST_FORGE_OPTIONS, HttpService, ModuleRef],
+      inject: [REQUEST_FORGE_OPTIONS, HttpService, ModuleRef, getTokenManagerToken(name)],
       useFactory: async (
         options: RequestForgeModuleOptions,
         http: HttpService,
         moduleRef: ModuleRef,
+        tokenManager: TokenManager | null,
       ): Promise<ForgeClient> => {
         const clientOptions = clientOptionsOf(options, name);
-        if (clientOptions instanceof HttpClientConfig)
+        if (clientOptions instanceof HttpClientConfig) {
           return new ForgeClient(clientOptions, http, name);
+        }
         const hooks = await resolveHooks(name, clientOptions.hooks, moduleRef);
-        return new ForgeClient(createClientConfig(name, clientOptions, { hooks }), http, name);
+        const tokenAuth = tokenManager ? new TokenAuth(tokenManager) : undefined;
+        const config = createClientConfig(name, clientOptions, { hooks, tokenAuth });
+        return new ForgeClient(config, http, name);
       },
     },
   ];

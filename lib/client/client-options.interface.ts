@@ -8,6 +8,13 @@ import {
   CircuitBreakerConfig,
   RetryStrategyConfig,
 } from '../retry/strategy-factories';
+import { PipelineAuthOptions } from '../pipeline/pipeline-auth.options';
+import {
+  ClientCredentialsAuthOptions,
+  PasswordAuthOptions,
+} from '../tokens/token-provider.factory';
+import { TokenManager } from '../tokens/token-manager';
+import { TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
 import { HttpClientConfig } from './http-client-config';
 
@@ -31,7 +38,12 @@ export interface BasicAuthOptions {
 
 export type StaticAuthOptions = BearerAuthOptions | ApiKeyAuthOptions | BasicAuthOptions;
 
-export type ForgeAuthOptions = StaticAuthOptions;
+/** OAuth2 and pipeline auth: the module builds a TokenProvider and a TokenManager for them. */
+export type TokenAuthOptionsPlain =
+  ClientCredentialsAuthOptions | PasswordAuthOptions | PipelineAuthOptions;
+
+/** Plain auth options, or a `TokenManager` built in code. */
+export type ForgeAuthOptions = StaticAuthOptions | TokenAuthOptionsPlain | TokenManager;
 
 /**
  * Per-client options in plain, serializable form (from `@nestjs/config`, YAML, env).
@@ -46,8 +58,15 @@ export interface ForgeClientOptions {
   excludedPaths?: string[];
   /** Globs (`/public/*`, `*\/health`, `/docs/**`) that get no credential. */
   excludedPathPatterns?: string[];
-  /** Token storage: `'cache'` = the app's CACHE_MANAGER, `'memory'` = per process. */
+  /**
+   * Token storage: `'cache'` = the app's CACHE_MANAGER, `'memory'` = per process, or an instance.
+   * Default: CACHE_MANAGER when a CacheModule is visible, else memory.
+   */
   storage?: 'memory' | 'cache' | TokenStorage;
+  /** Renew tokens this many ms before they expire (token auth). Default 60_000. */
+  refreshSkew?: number;
+  /** Cross-process single flight for token fetches (e.g. a `RedisTokenLock`). */
+  lock?: TokenLock;
   /** Transient-failure retries: `{ type: 'exponential', maxRetries: 3, ... }` or an instance. */
   retry?: RetryStrategyConfig | RetryStrategy;
   /** 401 retries with token auth: `{ type: 'simple', maxRetries: 1 }` (default) or an instance. */

@@ -1,4 +1,6 @@
 import { ApiKeyAuth, BasicAuth, BearerAuth } from '../auth/static-auth';
+import { TokenAuth } from '../auth/token-auth';
+import { TokenManager } from '../tokens/token-manager';
 import { RequestAuth } from '../auth/request-auth.interface';
 import { appendHooks, ForgeHook, ForgeHooks, NO_HOOKS, NormalizedHooks } from '../hooks/hook.types';
 import { LoggingOptions } from '../hooks/request-logger';
@@ -30,8 +32,8 @@ export class HttpClientConfigBuilder {
   private timeout?: number;
   private readonly headers: Record<string, string> = {};
   private readonly auths: PendingAuth[] = [];
-  private excludedPaths: string[] = [];
-  private excludedPathPatterns: string[] = [];
+  private readonly excludedPaths: string[] = [];
+  private readonly excludedPathPatterns: string[] = [];
   private hooks: NormalizedHooks = NO_HOOKS;
   private logging?: LoggingOptions;
   private retry?: RetryStrategyConfig | RetryStrategy;
@@ -81,19 +83,41 @@ export class HttpClientConfigBuilder {
     return this;
   }
 
-  /** Any `RequestAuth` (used by `withTokenAuth` and custom auth methods). */
+  /**
+   * OAuth2 tokens from `tokenManager` on every request to the base origin. On a 401 the refused
+   * token is invalidated and the request retried as `authRetryStrategy` says (default: once).
+   */
+  withTokenAuth(tokenManager: TokenManager, options: TokenAuthOptions = {}): this {
+    this.auths.push({
+      method: 'withTokenAuth',
+      create: (p) => {
+        if (!(tokenManager instanceof TokenManager)) p.fail('auth.tokenManager', 'is required');
+        return new TokenAuth(tokenManager);
+      },
+    });
+    if (options.excludedPaths) this.excludedPaths.push(...options.excludedPaths);
+    if (options.excludedPathPatterns) {
+      this.excludedPathPatterns.push(...options.excludedPathPatterns);
+    }
+    if (options.authRetryStrategy) this.authRetry = options.authRetryStrategy;
+    return this;
+  }
+
+  /** Any `RequestAuth` (custom auth methods). */
   withAuth(auth: RequestAuth, method = 'withAuth'): this {
     this.auths.push({ method, create: () => auth });
     return this;
   }
 
+  /** Adds paths (exact) that get no credential. */
   withExcludedPaths(paths: readonly string[]): this {
-    this.excludedPaths = [...paths];
+    this.excludedPaths.push(...paths);
     return this;
   }
 
+  /** Adds globs (`/public/*`, `*\/health`, `/docs/**`) whose paths get no credential. */
   withExcludedPathPatterns(patterns: readonly string[]): this {
-    this.excludedPathPatterns = [...patterns];
+    this.excludedPathPatterns.push(...patterns);
     return this;
   }
 
@@ -202,4 +226,13 @@ export class HttpClientConfigBuilder {
     createCircuitBreaker(this.circuitBreaker, { clientName: this.clientName });
     return this.circuitBreaker;
   }
+}
+
+export interface TokenAuthOptions {
+  /** Paths (exact) that get no token. */
+  excludedPaths?: readonly string[];
+  /** Globs that get no token. */
+  excludedPathPatterns?: readonly string[];
+  /** How 401s are retried; default `new SimpleAuthRetryStrategy({ maxRetries: 1 })`. */
+  authRetryStrategy?: AuthRetryStrategy | AuthRetryStrategyConfig;
 }

@@ -106,6 +106,7 @@ export class TokenManager {
    * in its place is kept. Without an argument, whatever is stored is deleted.
    */
   async invalidate(token?: TokenData): Promise<void> {
+    await this.provider.onUnauthorized?.(token);
     if (!token) {
       this.lastToken = undefined;
       await this.serialized(() => this.storage.delete());
@@ -170,8 +171,9 @@ export class TokenManager {
     const fresh = await this.pollFresh();
     if (fresh) return fresh;
     const basis = this.lastToken;
+    // The provider decides how to renew (refresh grant, re-run the last pipeline step...).
     const fetched =
-      basis?.refreshToken && this.provider.refreshToken
+      basis && this.provider.refreshToken
         ? await this.provider.refreshToken(basis)
         : await this.provider.fetchToken();
     const token = this.withDefaultExpiry(fetched);

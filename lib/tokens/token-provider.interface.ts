@@ -14,4 +14,10 @@ export interface TokenProvider {
   fetchToken(): Promise<TokenData>;
   /** Renews `current` (e.g. with its refresh token). Absent: `fetchToken()` is used. */
   refreshToken?(current: TokenData): Promise<TokenData>;
+  /**
+   * An API refused `refused` with 401 (undefined: invalidate whatever is current). Called by
+   * `TokenManager.invalidate()` before it drops its own copy, so a provider with caches of its
+   * own (a pipeline) can drop what produced that token.
+   */
+  onUnauthorized?(refused?: TokenData): Promise<void>;
 }
