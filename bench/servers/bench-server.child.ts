@@ -24,6 +24,8 @@ const state = {
   revokedUpTo: 0,
   tokenDelayMs: 50,
   unauthorized: 0,
+  /** TCP connections accepted: shows whether the clients reuse them (keep-alive). */
+  connections: 0,
 };
 
 function send(
@@ -108,6 +110,7 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
   });
 });
 
+server.on('connection', () => (state.connections += 1));
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ type: 'listening', port: (server.address() as AddressInfo).port });
 });

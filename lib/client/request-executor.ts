@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { catchError, defer, from, mergeMap, Observable, tap, throwError } from 'rxjs';
 import { isSameOrigin, stripCredentialsOnForeignRedirect } from '../auth/origin-guard';
-import { PathExclusion } from '../auth/path-exclusion';
+import { normalizePath, PathExclusion } from '../auth/path-exclusion';
 import { AppliedAuth } from '../auth/request-auth.interface';
 import { toForgeException } from '../errors/http-error.mapper';
 import { defaultRedactor, Redactor } from '../errors/redaction';
@@ -38,6 +38,10 @@ export class RequestExecutor {
   readonly redactor: Redactor;
   readonly clientName: string;
   private readonly baseOrigin: URL;
+  /** The base URL's normalized path, worked out once rather than on every request. */
+  private readonly basePath: string;
+  /** The redirect guard of requests that bring no `beforeRedirect` of their own (most). */
+  private readonly redirectGuard?: NonNullable<AxiosRequestConfig['beforeRedirect']>;
   private readonly exclusion: PathExclusion;
   private readonly hooks: HookRunner;
   private readonly requestLogger?: RequestLogger;
@@ -50,6 +54,13 @@ export class RequestExecutor {
   ) {
     this.clientName = clientName ?? 'default';
     this.baseOrigin = new URL(config.baseUrl);
+    this.basePath = normalizePath(this.baseOrigin.pathname);
+    if (config.auth) {
+      this.redirectGuard = stripCredentialsOnForeignRedirect(
+        this.baseOrigin,
+        config.auth.headerNames,
+      );
+    }
     this.exclusion = new PathExclusion(config.excludedPaths, config.excludedPathPatterns);
     this.redactor = defaultRedactor.extend(
       [...(config.auth?.headerNames ?? []), ...(config.logging?.sensitiveKeys ?? [])],
@@ -123,7 +134,7 @@ export class RequestExecutor {
 
   /** The headers and URL a request would be sent with, credential values left as names only. */
   describe(request: AxiosRequestConfig): { url: string; headers: Record<string, unknown> } {
-    const target = resolveTarget(this.config.baseUrl, request.url);
+    const target = resolveTarget(this.config.baseUrl, request.url, this.basePath);
     const credentialHeaders: Record<string, string> = {};
     if (this.sendsCredential(target)) {
       for (const name of this.config.auth?.headerNames ?? []) credentialHeaders[name] = '***';
@@ -148,7 +159,7 @@ export class RequestExecutor {
       mergeMap((prepared) => {
         sent = prepared.axiosConfig;
         onApplied(prepared.applied);
-        return this.http.request<T>(prepared.axiosConfig).pipe(
+        const response$ = this.http.request<T>(prepared.axiosConfig).pipe(
           catchError((error: unknown) =>
             throwError(() =>
               toForgeException(error, {
@@ -160,6 +171,10 @@ export class RequestExecutor {
               }),
             ),
           ),
+        );
+        // Each operator costs every request; a client without logging or hooks skips them.
+        if (!this.requestLogger && this.hooks.isEmpty) return response$;
+        return response$.pipe(
           tap((response) => this.requestLogger?.responded(sent, response, startedAt, context)),
           mergeMap((response) =>
             this.hooks.isEmpty
@@ -185,7 +200,7 @@ export class RequestExecutor {
     const request = this.hooks.isEmpty
       ? original
       : await this.hooks.beforeRequest({ ...original }, context);
-    const target = resolveTarget(this.config.baseUrl, request.url);
+    const target = resolveTarget(this.config.baseUrl, request.url, this.basePath);
     const auth = this.config.auth;
     let applied: AppliedAuth | undefined;
     if (auth && this.sendsCredential(target)) {
@@ -204,11 +219,13 @@ export class RequestExecutor {
       ),
     };
     if (auth) {
-      axiosConfig.beforeRedirect = stripCredentialsOnForeignRedirect(
-        this.baseOrigin,
-        auth.headerNames,
-        request.beforeRedirect,
-      );
+      axiosConfig.beforeRedirect = request.beforeRedirect
+        ? stripCredentialsOnForeignRedirect(
+            this.baseOrigin,
+            auth.headerNames,
+            request.beforeRedirect,
+          )
+        : this.redirectGuard;
     }
     return { axiosConfig, target, applied };
   }

@@ -13,13 +13,19 @@ export interface RequestTarget {
 
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-/** `/users` and `users` both resolve to `<base>/users`; absolute URLs are kept as they are. */
-export function resolveTarget(baseUrl: string, url: string | undefined): RequestTarget {
+/**
+ * `/users` and `users` both resolve to `<base>/users`; absolute URLs are kept as they are.
+ * `basePath` (the base URL's normalized path) may be passed in by a caller that keeps it.
+ */
+export function resolveTarget(
+  baseUrl: string,
+  url: string | undefined,
+  basePath = normalizePath(new URL(baseUrl).pathname),
+): RequestTarget {
   const raw = url ?? '';
   const absolute = ABSOLUTE.test(raw) ? raw : joinUrl(baseUrl, raw);
   const parsed = new URL(absolute);
   const absolutePath = normalizePath(parsed.pathname);
-  const basePath = normalizePath(new URL(baseUrl).pathname);
   let relativePath: string | undefined;
   if (basePath === '/') relativePath = absolutePath;
   else if (absolutePath === basePath) relativePath = '/';

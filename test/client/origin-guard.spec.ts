@@ -89,4 +89,25 @@ describe('credentials go only to the base origin', () => {
       ['/new', 'origin-api-key'],
     ]);
   });
+
+  it("still strips a foreign redirect's credential when the caller brings its own beforeRedirect, and calls it", async () => {
+    base.handle((_req, res) => {
+      res.writeHead(302, { location: `${other.url}/landing` });
+      res.end();
+    });
+    other.handle((_req, res) => json(res, 200, { landed: true }));
+    const hops: string[] = [];
+    const { bearer } = clients();
+    await lastValueFrom(
+      bearer.get('/go', { beforeRedirect: (options) => void hops.push(String(options.href)) }),
+    );
+    await lastValueFrom(bearer.get('/go')); // a plain request after it keeps the guard too
+    expect(hops).toEqual([`${other.url}/landing`]);
+    expect(other.requests.map((r) => r.headers.authorization)).toEqual([undefined, undefined]);
+    // Control: the credential was sent to the base origin both times.
+    expect(base.requests.map((r) => r.headers.authorization)).toEqual([
+      'Bearer origin-bearer',
+      'Bearer origin-bearer',
+    ]);
+  });
 });
