@@ -15,6 +15,7 @@ import { SimpleAuthRetryStrategy } from '../retry/auth-retry-strategies';
 import { CircuitBreaker } from '../retry/circuit-breaker';
 import { resilience, ResilienceOptions } from '../retry/resilience.operator';
 import { createCircuitBreaker } from '../retry/strategy-factories';
+import { cancelOnlyInFlight } from './cancel-in-flight';
 import { toFinalAuthError } from './final-auth-error';
 import { mergeHeaders } from './header-merge';
 import { HttpClientConfig } from './http-client-config';
@@ -159,7 +160,8 @@ export class RequestExecutor {
       mergeMap((prepared) => {
         sent = prepared.axiosConfig;
         onApplied(prepared.applied);
-        const response$ = this.http.request<T>(prepared.axiosConfig).pipe(
+        const send = (config: AxiosRequestConfig) => this.http.request<T>(config);
+        const response$ = cancelOnlyInFlight(send, prepared.axiosConfig).pipe(
           catchError((error: unknown) =>
             throwError(() =>
               toForgeException(error, {

@@ -1,0 +1,61 @@
+import { HttpService } from '@nestjs/axios';
+import axios, { AxiosRequestConfig, CancelToken } from 'axios';
+import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { cancelOnlyInFlight } from '../../lib/client/cancel-in-flight';
+import { json, RecordingServer } from '../support/recording-server';
+
+describe('cancelOnlyInFlight', () => {
+  let server: RecordingServer;
+  let http: HttpService;
+  let sentTokens: Array<CancelToken | undefined>;
+
+  const send = (config: AxiosRequestConfig) => {
+    sentTokens.push(config.cancelToken);
+    return http.request(config);
+  };
+
+  beforeEach(async () => {
+    server = await RecordingServer.start((_req, res) => json(res, 200, { ok: true }));
+    http = new HttpService(axios.create());
+    sentTokens = [];
+  });
+  afterEach(() => server.close());
+
+  it('does not cancel a request whose response came (firstValueFrom and lastValueFrom)', async () => {
+    await firstValueFrom(cancelOnlyInFlight(send, { url: `${server.url}/first` }));
+    await lastValueFrom(cancelOnlyInFlight(send, { url: `${server.url}/last` }));
+    expect(sentTokens).toHaveLength(2);
+    for (const token of sentTokens) expect(token?.reason).toBeUndefined();
+    expect(server.aborted).toEqual([]);
+  });
+
+  it('cancels a request still in flight when unsubscribed: the server sees the socket close', async () => {
+    server.handle(() => {
+      /* never answers */
+    });
+    const subscription = cancelOnlyInFlight(send, { url: `${server.url}/slow` }).subscribe({
+      error: () => undefined,
+    });
+    await server.waitForRequests(1);
+    subscription.unsubscribe();
+    await server.waitForAbort(1);
+    expect(sentTokens[0]?.reason).toBeDefined();
+    expect(server.aborted.map((r) => r.path)).toEqual(['/slow']);
+  });
+
+  it('does not cancel a request that failed', async () => {
+    server.handle((_req, res) => json(res, 503, { down: true }));
+    await expect(
+      firstValueFrom(cancelOnlyInFlight(send, { url: `${server.url}/down` })),
+    ).rejects.toMatchObject({ response: { status: 503 } });
+    expect(sentTokens[0]?.reason).toBeUndefined();
+  });
+
+  it("passes a caller's own cancelToken through as it is", async () => {
+    const own = axios.CancelToken.source();
+    await firstValueFrom(
+      cancelOnlyInFlight(send, { url: `${server.url}/own`, cancelToken: own.token }),
+    );
+    expect(sentTokens).toEqual([own.token]);
+  });
+});
