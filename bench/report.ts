@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchResults } from './bench-results';
+import { repoRoot } from './paths';
 import { SOCKETS_PER_STACK } from './stacks/stack';
 import { checkTargets } from './targets';
 
@@ -88,7 +89,7 @@ export function renderReport(results: BenchResults): string {
   }
 
   lines.push('', ...method(results));
-  const notes = join(__dirname, 'NOTES.md');
+  const notes = join(repoRoot(), 'bench', 'NOTES.md');
   if (existsSync(notes)) lines.push('', readFileSync(notes, 'utf8').trim());
   return `${lines.join('\n')}\n`;
 }

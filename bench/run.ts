@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { parseBenchOptions } from './bench-options';
 import { BenchResults } from './bench-results';
 import { describeEnvironment } from './environment';
+import { repoRoot } from './paths';
 import { renderReport } from './report';
 import { measureCrossProcess } from './scenarios/cross-process';
 import { measureHerd } from './scenarios/herd';
@@ -13,7 +14,7 @@ import { BenchServer } from './servers/bench-server';
 
 /** `npm run bench [-- --smoke] [-- --out-dir <dir>]`: runs every scenario and writes the report. */
 async function main(): Promise<void> {
-  const options = parseBenchOptions(process.argv.slice(2), join(__dirname, '..'));
+  const options = parseBenchOptions(process.argv.slice(2), repoRoot());
   const { sizes } = options;
   const environment = describeEnvironment();
   const began = Date.now();

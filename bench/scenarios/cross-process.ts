@@ -16,7 +16,7 @@ export type CrossProcessOutcome =
   | { skipped: false; withoutLock: TokenCount; withLock: TokenCount }
   | { skipped: true; reason: string };
 
-const WORKER = join(__dirname, '..', 'workers', 'cross-process.worker.ts');
+const WORKERS_DIR = join(__dirname, '..', 'workers');
 
 /**
  * `processes` processes sharing tokens through Redis (CacheManagerTokenStorage on
@@ -30,7 +30,8 @@ export async function measureCrossProcess(
   const url = redisUrl();
   if (!(await redisAvailable(url))) return { skipped: true, reason: redisMissing(url) };
   const group = await ProcessGroup.fork<CrossProcessPhase, CrossProcessResult>(
-    WORKER,
+    WORKERS_DIR,
+    'cross-process.worker',
     sizes.processes,
     {
       [WORKER_ENV.origin]: server.origin,

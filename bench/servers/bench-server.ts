@@ -1,5 +1,5 @@
-import { ChildProcess, fork } from 'node:child_process';
-import { join } from 'node:path';
+import { ChildProcess } from 'node:child_process';
+import { forkScript } from '../paths';
 
 export interface ServerStats {
   tokenRequests: number;
@@ -16,8 +16,7 @@ export class BenchServer {
   ) {}
 
   static async start(): Promise<BenchServer> {
-    const child = fork(join(__dirname, 'bench-server.child.ts'), [], {
-      execArgv: ['-r', 'ts-node/register/transpile-only'],
+    const child = forkScript(__dirname, 'bench-server.child', {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const port = await new Promise<number>((resolve, reject) => {

@@ -1,4 +1,5 @@
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
+import { forkScript } from '../paths';
 
 /** Parent → child. */
 export type GroupCommand<Phase> =
@@ -22,15 +23,16 @@ export class ProcessGroup<Phase, Result> {
     private readonly timeoutMs: number,
   ) {}
 
+  /** Forks `count` copies of `<dir>/<name>` (see `forkScript`). */
   static async fork<Phase, Result>(
-    script: string,
+    dir: string,
+    name: string,
     count: number,
     env: Record<string, string>,
     timeoutMs = 60_000,
   ): Promise<ProcessGroup<Phase, Result>> {
     const children = Array.from({ length: count }, () =>
-      fork(script, [], {
-        execArgv: ['-r', 'ts-node/register/transpile-only'],
+      forkScript(dir, name, {
         env: { ...process.env, ...env },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       }),

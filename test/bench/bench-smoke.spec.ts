@@ -9,19 +9,12 @@ import { decideRedisSuite, redisAvailable } from '../support/redis';
 const ROOT = join(__dirname, '..', '..');
 const COMMITTED_REPORT = join(ROOT, 'BENCHMARKS.md');
 
+/** Exactly what a developer runs: the npm script (build, then the compiled runner). */
 function runSmokeBench(outDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(
-      process.execPath,
-      [
-        '--expose-gc',
-        '-r',
-        'ts-node/register/transpile-only',
-        'bench/run.ts',
-        '--smoke',
-        '--out-dir',
-        outDir,
-      ],
+      'npm',
+      ['run', '--silent', 'bench', '--', '--smoke', '--out-dir', outDir],
       { cwd: ROOT, timeout: 110_000 },
       (error, _stdout, stderr) =>
         error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(),
