@@ -70,10 +70,19 @@ export function renderReport(results: BenchResults): string {
   );
 
   lines.push('', '## Targets (issue 9)', '', '| Target | Measured | Met |', '| --- | --- | --- |');
-  for (const check of checkTargets(results)) {
+  const checks = checkTargets(results);
+  for (const check of checks) {
     const met = check.met === undefined ? 'not run' : check.met ? 'met' : '**missed**';
     lines.push(`| ${check.target} | ${check.measured} | ${met} |`);
   }
+  const missed = checks.filter((check) => check.met === false);
+  lines.push(
+    '',
+    missed.length
+      ? 'Missed, by how much (the why is in the notes below):'
+      : 'Every target that ran was met.',
+  );
+  for (const check of missed) lines.push(`- ${check.target}: ${check.shortfall}.`);
 
   lines.push(
     '',

@@ -5,7 +5,12 @@ export interface TargetCheck {
   measured: string;
   /** undefined when the part did not run (Redis absent). */
   met?: boolean;
+  /** By how much a missed target was missed. */
+  shortfall?: string;
 }
+
+const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
+const extra = (count: number) => `${count - 1} extra token request${count === 2 ? '' : 's'}`;
 
 /** The goals of issue 9, checked against one run. */
 export function checkTargets(results: BenchResults): TargetCheck[] {
@@ -18,31 +23,37 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       target: 'ForgeClient ≤ 1.05× bare HttpService time',
       measured: `${forge.toFixed(2)}×`,
       met: forge <= 1.05,
+      shortfall: `${percent(forge / 1.05 - 1)} slower than the goal (${percent(forge - 1)} over HttpService)`,
     },
     {
       target: 'ForgeClient no slower than axios + axios-auth-refresh + axios-retry',
       measured: `${forge.toFixed(2)}× vs ${axiosStack.toFixed(2)}×`,
       met: forge <= axiosStack,
+      shortfall: `${percent(forge / axiosStack - 1)} slower than the axios stack`,
     },
     {
       target: 'Herd: 1 token request (ForgeClient)',
       measured: `${results.herd.forgeClient.tokenRequests}`,
       met: results.herd.forgeClient.tokenRequests === 1,
+      shortfall: extra(results.herd.forgeClient.tokenRequests),
     },
     {
       target: '401 storm: 1 token request (ForgeClient)',
       measured: `${results.storm.forgeClient.tokenRequests}`,
       met: results.storm.forgeClient.tokenRequests === 1,
+      shortfall: extra(results.storm.forgeClient.tokenRequests),
     },
     {
       target: 'Cross-process with the Redis lock: 1 token request',
       measured: cross.skipped ? `skipped: ${cross.reason}` : `${cross.withLock.tokenRequests}`,
       met: cross.skipped ? undefined : cross.withLock.tokenRequests === 1,
+      shortfall: cross.skipped ? undefined : extra(cross.withLock.tokenRequests),
     },
     {
       target: 'Memory growth < 5 MB',
       measured: `${results.memory.growthMb.toFixed(2)} MB`,
       met: results.memory.growthMb < 5,
+      shortfall: `${(results.memory.growthMb - 5).toFixed(2)} MB over`,
     },
   ];
 }
