@@ -108,6 +108,7 @@ function method(results: BenchResults): string[] {
   return [
     '## How it is measured',
     '',
+    '- Compiled JS, as users run it: `npm run bench` builds `lib/` and `bench/` with `tsc -p bench/tsconfig.json` into `bench/.out/build` (gitignored) and runs `node --expose-gc` on it; forked processes run the compiled files too.',
     '- One loopback server process (`bench/servers/bench-server.child.ts`, `node:http`, keep-alive) serves the API and a client-credentials token endpoint (50 ms per token, like a real authorization server) and counts token requests. It runs in its own process so its CPU time is not charged to the stacks.',
     `- Keep-alive everywhere: each axios-based stack has its own \`new http.Agent({ keepAlive: true, maxSockets: ${SOCKETS_PER_STACK} })\`; undici uses \`new Pool(origin, { connections: ${SOCKETS_PER_STACK} })\` (keep-alive by default). Token requests use axios' default agent (Node 20's global agent, keep-alive).`,
     '- Stacks: (1) `HttpService` from `@nestjs/axios` with a static `Authorization` header; (2) `ForgeClient` with `withTokenAuth` (a `TokenManager` over `ClientCredentialsTokenProvider`, in-memory storage), `withRetry()` and `withCircuitBreaker()`; (3) axios with a request interceptor adding the current token, `axios-auth-refresh` and `axios-retry` (3 retries); (4) undici `Pool.request` with a static header, the floor. Every stack parses the JSON body.',
