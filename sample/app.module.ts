@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { RequestForgeModule, RequestForgeModuleOptions, TokenLock } from '../lib';
 import { Environment, SERVICES_CONFIG, servicesConfig } from './config/services.config';
 import { SampleControl } from './demo/sample-control';
-import { SAMPLE_CONTROL, ServicesDemo } from './demo/services-demo';
+import { SAMPLE_CONTROL, SAMPLE_SCENARIOS, ServicesDemo } from './demo/services-demo';
 import { SAMPLE_TOKEN_LOCK, TokenStoreModule } from './storage/token-store.module';
 
 export const SERVICE_NAMES = ['service-a', 'service-b', 'service-c'];
@@ -62,7 +62,14 @@ export class AppModule {
             withLock(config.getOrThrow<RequestForgeModuleOptions>(SERVICES_CONFIG), lock),
         }),
       ],
-      providers: [ServicesDemo, { provide: SAMPLE_CONTROL, useValue: control }],
+      providers: [
+        ServicesDemo,
+        { provide: SAMPLE_CONTROL, useValue: control },
+        {
+          provide: SAMPLE_SCENARIOS,
+          useValue: env.SAMPLE_SCENARIOS === 'shared' ? 'shared' : 'all',
+        },
+      ],
     };
   }
 }

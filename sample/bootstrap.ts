@@ -39,7 +39,7 @@ export async function serveEmbedded(
   envFile: string,
   onReady: (urls: string) => void,
 ): Promise<SampleServerStats> {
-  const embedded = await startEmbeddedServices();
+  const embedded = await startEmbeddedServices({ tokenTtlSeconds: 300 });
   const lines = Object.entries(embedded.env).map(([key, value]) => `${key}=${value}`);
   writeFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 });
   onReady(embedded.env.SAMPLE_CONTROL_URL);

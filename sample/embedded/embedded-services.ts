@@ -10,15 +10,22 @@ export interface EmbeddedServices {
   close(): Promise<void>;
 }
 
-/** service-a's tokens live this long, so the demo can show a refresh within seconds. */
-const SERVICE_A_TOKEN_TTL_SECONDS = 4;
+export interface EmbeddedServicesOptions {
+  /**
+   * Lifetime of service-a's tokens. Default 4: the demo shows a refresh within seconds. Several
+   * processes sharing one token want longer ones.
+   */
+  tokenTtlSeconds?: number;
+}
 
 /**
  * Starts, on 127.0.0.1, everything the sample needs when no external URL is configured: a real
  * OAuth2 server (oidc-provider) for service-a, the pipeline token endpoints for service-c and a
  * protected API for all three. Credentials are fresh random values per start.
  */
-export async function startEmbeddedServices(): Promise<EmbeddedServices> {
+export async function startEmbeddedServices(
+  options: EmbeddedServicesOptions = {},
+): Promise<EmbeddedServices> {
   const secret = (): string => randomBytes(16).toString('hex');
   const serviceA = { clientId: 'sample-service-a', clientSecret: secret() };
   const apiKey = secret();
@@ -31,7 +38,7 @@ export async function startEmbeddedServices(): Promise<EmbeddedServices> {
 
   const oidc = await EmbeddedOidcServer.start({
     ...serviceA,
-    tokenTtlSeconds: SERVICE_A_TOKEN_TTL_SECONDS,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 4,
   });
   const api = await SampleApi.start({
     oidc,

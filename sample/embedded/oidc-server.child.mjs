@@ -1,10 +1,10 @@
 /* global process */
 // Runs oidc-provider (ESM-only) in its own process for sample/embedded/oidc-server.ts.
-// Config arrives as JSON in argv[2]; the listening port goes back over IPC.
+// Config arrives as JSON in SAMPLE_OIDC_CONFIG; the listening port goes back over IPC.
 import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
 
-const config = JSON.parse(process.argv[2]);
+const config = JSON.parse(process.env.SAMPLE_OIDC_CONFIG);
 const stats = { tokenRequests: 0 };
 
 const server = createServer();

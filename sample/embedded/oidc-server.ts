@@ -45,7 +45,9 @@ export class EmbeddedOidcServer {
       scopes: ['orders:read'],
       tokenTtlSeconds: options.tokenTtlSeconds,
     };
-    const child = fork(join(__dirname, 'oidc-server.child.mjs'), [JSON.stringify(config)], {
+    // In the environment rather than argv: `ps` shows every process's argv.
+    const child = fork(join(__dirname, 'oidc-server.child.mjs'), [], {
+      env: { ...process.env, SAMPLE_OIDC_CONFIG: JSON.stringify(config) },
       execArgv: [],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
