@@ -22,9 +22,13 @@ export interface TokenStoreOptions {
 export class TokenStoreModule {
   static forRoot(options: TokenStoreOptions): DynamicModule {
     const { redisUrl } = options;
+    const namespace = options.namespace ?? 'forge-sample';
     const lockProvider = {
       provide: SAMPLE_TOKEN_LOCK,
-      useFactory: (): TokenLock | null => (redisUrl ? RedisTokenLock.fromUrl(redisUrl) : null),
+      useFactory: (): TokenLock | null =>
+        redisUrl
+          ? RedisTokenLock.fromUrl(redisUrl, { keyPrefix: `${namespace}::api_tokens:lock:` })
+          : null,
     };
     return {
       module: TokenStoreModule,
@@ -32,7 +36,7 @@ export class TokenStoreModule {
         ? [
             CacheModule.register({
               isGlobal: true,
-              stores: [createKeyv(redisUrl, { namespace: options.namespace ?? 'forge-sample' })],
+              stores: [createKeyv(redisUrl, { namespace })],
             }),
           ]
         : [],
