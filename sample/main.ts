@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { runSample, serveEmbedded } from './bootstrap';
-import { formatReport } from './demo/sample-report';
+import { formatReport, formatServerStats } from './demo/sample-report';
 
 async function main(argv: string[]): Promise<void> {
   const serveAt = argv.indexOf('--serve');
@@ -10,11 +10,12 @@ async function main(argv: string[]): Promise<void> {
       console.log(`embedded servers up (${control}); environment written to ${envFile}`);
       console.log('stop with Ctrl-C / SIGTERM to print what they counted');
     });
-    console.log(`servers counted: ${JSON.stringify(stats)}`);
+    console.log(formatServerStats(stats).join('\n'));
     return;
   }
   const started = Date.now();
   const report = await runSample();
+  console.log(`sample process ${process.pid}`);
   console.log(formatReport(report).join('\n'));
   console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

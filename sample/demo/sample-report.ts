@@ -1,3 +1,5 @@
+import { SampleServerStats } from '../embedded/sample-api';
+
 /** One thing the sample did to a service, and what the servers counted meanwhile. */
 export interface ScenarioResult {
   name: string;
@@ -65,4 +67,18 @@ export function formatReport(report: SampleReport): string[] {
     );
   }
   return lines;
+}
+
+/** What the embedded servers counted over all the processes that used them. */
+export function formatServerStats(stats: SampleServerStats): string[] {
+  const { tokenRequests: t, api } = stats;
+  const calls = (id: 'a' | 'b' | 'c') =>
+    `service-${id} ${api[id].ok} ok / ${api[id].unauthorized} 401`;
+  return [
+    'servers counted (all processes):',
+    `  service-a token requests: ${t.serviceA}`,
+    `  service-c token requests: app_token ${t.serviceCAppToken}, user_token ${t.serviceCUserToken}`,
+    `  API calls: ${calls('a')}, ${calls('b')}, ${calls('c')}`,
+    `  /health: ${stats.health.requests} requests, ${stats.health.withCredential} with a credential`,
+  ];
 }

@@ -34,6 +34,9 @@ server.on('request', (req, res) => {
   handle(req, res);
 });
 
+// The parent owns this process: Ctrl-C in a terminal reaches the whole process group, and the
+// parent still needs the counts; it closes the child (or disconnects) when it is done.
+process.on('SIGINT', () => {});
 process.on('disconnect', () => process.exit(0));
 process.on('message', (message) => {
   if (message !== 'close') return;

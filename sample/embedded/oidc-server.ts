@@ -94,7 +94,8 @@ export class EmbeddedOidcServer {
   async close(): Promise<void> {
     if (this.child.exitCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send('close');
+    if (this.child.connected) this.child.send('close');
+    else this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
     await exited;
     clearTimeout(timer);
