@@ -9,7 +9,7 @@ import { TokenStorage } from './token-storage.interface';
 export interface CacheManagerTokenStorageOptions {
   /** Prepended to every key as `<keyPrefix>:<key>`. */
   keyPrefix?: string;
-  /** A store call slower than this is a miss (reads) or skipped (writes). */
+  /** A store call slower than this counts as an outage: see the class comment. */
   operationTimeoutMs?: number;
 }
 
