@@ -32,7 +32,9 @@ describe('the sample app (sample/app.module.ts) on its embedded servers', () => 
   }
 
   beforeAll(async () => {
-    embedded = await startEmbeddedServices();
+    // 6 s tokens renewed 2 s before expiry: 4 s in which the `cached` scenario must not see a
+    // refresh, even on a loaded machine.
+    embedded = await startEmbeddedServices({ tokenTtlSeconds: 6 });
     control = new SampleControl(embedded.env.SAMPLE_CONTROL_URL);
   });
 
