@@ -2,7 +2,7 @@ import { RecordedRequest, RecordingServer } from '../support/recording-server';
 
 /**
  * An API that echoes back what it received under keys no redactor knows (`seen`, `detail`,
- * `url`), the way careless error pages do. Paths: `/ok`, `/401`, `/403`, `/500`, `/slow`
+ * `url`, `presented`: the bare token), the way careless error pages do. Paths: `/ok`, `/401`, `/403`, `/500`, `/slow`
  * (answers after 1.5 s), `/echo` (400 with the parsed body and query).
  */
 export async function startEchoApi(): Promise<RecordingServer> {
@@ -12,6 +12,7 @@ export async function startEchoApi(): Promise<RecordingServer> {
       key: req.headers['x-api-key'] ?? null,
       detail: `credential ${req.headers.authorization ?? req.headers['x-api-key'] ?? 'none'} was checked`,
       url: recorded.url,
+      presented: /^\S+ (\S+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? null,
     };
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       if (res.destroyed) return;
