@@ -3,7 +3,9 @@ import { Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { TokenAuth } from './auth/token-auth';
 import { createClientConfig, TOKEN_AUTH_TYPES } from './client/client-config.factory';
+import { ConfigProblem } from './client/config-validation';
 import { ForgeClientOptions, RequestForgeModuleOptions } from './client/client-options.interface';
+import { assertKnownClientOptions } from './client/client-options.keys';
 import { ForgeClient } from './client/forge-client';
 import { HttpClientConfig } from './client/http-client-config';
 import { ConfigurationException } from './errors';
@@ -44,6 +46,15 @@ export function clientOptionsOf(
       { clientName: name, field: `clients.${name}` },
     );
   }
+  if (!(clientOptions instanceof HttpClientConfig)) {
+    if (!clientOptions || typeof clientOptions !== 'object') {
+      throw new ConfigurationException(`Client "${name}": options must be an object`, {
+        clientName: name,
+        field: `clients.${name}`,
+      });
+    }
+    assertKnownClientOptions(name, clientOptions);
+  }
   return clientOptions;
 }
 
@@ -60,6 +71,14 @@ function tokenAuthType(options: ForgeClientOptions | undefined): string | undefi
   const auth = options?.auth as { type?: unknown } | undefined;
   if (!auth || auth instanceof TokenManager || typeof auth.type !== 'string') return undefined;
   return TOKEN_AUTH_TYPES.includes(auth.type) ? auth.type : undefined;
+}
+
+/** TokenManager checks it too, but its message cannot name the client. */
+function checkRefreshSkew(name: string, refreshSkew: unknown): void {
+  if (refreshSkew === undefined) return;
+  if (typeof refreshSkew !== 'number' || !(refreshSkew >= 0)) {
+    new ConfigProblem(name).fail('refreshSkew', 'must be a number >= 0 (milliseconds)');
+  }
 }
 
 export function createClientProviders(name: string): Provider[] {
@@ -100,6 +119,7 @@ export function createClientProviders(name: string): Provider[] {
         const clientOptions = plainOptionsOf(options, name);
         if (clientOptions?.auth instanceof TokenManager) return clientOptions.auth;
         if (!provider) return null;
+        checkRefreshSkew(name, clientOptions?.refreshSkew);
         return new TokenManager(provider, storage, {
           ...(clientOptions?.refreshSkew !== undefined
             ? { refreshSkew: clientOptions.refreshSkew }

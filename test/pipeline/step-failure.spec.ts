@@ -9,7 +9,12 @@ import {
   TokenFetchPipeline,
 } from '../../lib';
 import { appStepOptions, userStepOptions, UserTokenFetcher } from './two-step-config';
-import { APP_CLIENT_SECRET, startTokenServers, TokenServers, USER_NAME } from './token-servers';
+import {
+  APP_CLIENT_SECRET,
+  startTokenServers,
+  TokenServers,
+  USER_NAME,
+} from '../support/pipeline-token-servers';
 
 const WRONG_PASSWORD = 'wrong-pw-93c1d7';
 
