@@ -167,12 +167,16 @@ export class RequestExecutor {
           mergeMap((response) =>
             this.hooks.isEmpty
               ? [response]
-              : from(this.hooks.afterResponse(response, context) as Promise<AxiosResponse<T>>),
+              : from(
+                  this.hooks.afterResponse(response, context, redactor) as Promise<
+                    AxiosResponse<T>
+                  >,
+                ),
           ),
           catchError((error: unknown) => {
             this.requestLogger?.failed(sent, error, startedAt, context, redactor);
             if (this.hooks.isEmpty) return throwError(() => error);
-            return from(this.hooks.onError(error, context)).pipe(
+            return from(this.hooks.onError(error, context, redactor)).pipe(
               mergeMap(() => throwError(() => error)),
             );
           }),

@@ -64,4 +64,35 @@ describe('the token a request carried is scrubbed from what the API echoed', () 
     expect(logs.text).toContain('"presented":"***"');
     expectNoSecrets([...renderings(error), logs.text], [token]);
   });
+
+  it('in the warning about a hook that failed with the token in its message', async () => {
+    const manager = new TokenManager(
+      new ClientCredentialsTokenProvider({
+        tokenUrl: tokens.url,
+        clientId: 'echo-client',
+        clientSecret: 'echo-client-secret',
+        serviceName: 'echo',
+      }),
+    );
+    const client = new ForgeClient(
+      new HttpClientConfigBuilder()
+        .withBaseUrl(api.url)
+        .withTokenAuth(manager)
+        .withHooks({
+          afterResponse: [
+            (response) => {
+              throw new Error(`audit failed for ${String(response.data.presented)}`);
+            },
+          ],
+        })
+        .build(),
+    );
+    // The response data a hook sees is the API's, unredacted: the hook may need it.
+    await lastValueFrom(client.get('/ok'));
+
+    const token = (await manager.getToken()).accessToken;
+    expect(api.requests[0].headers.authorization).toBe(`Bearer ${token}`);
+    expect(logs.text).toMatch(/afterResponse hook #1 failed .*audit failed for \*\*\*/);
+    expectNoSecrets(logs.text, [token]);
+  });
 });

@@ -49,8 +49,11 @@ export class LeakHarness {
           clients: {
             [name]: {
               logging: { logHeaders: true, logBody: true },
-              hooks: [{ onError: [(error: unknown) => void this.hookErrors.push(error)] }],
               ...options,
+              hooks: [
+                { onError: [(error: unknown) => void this.hookErrors.push(error)] },
+                ...(options.hooks ?? []),
+              ],
             },
           },
         }),

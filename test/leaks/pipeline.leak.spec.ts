@@ -5,7 +5,7 @@ import {
   startTokenServers,
   TokenServers,
   USER_PASSWORD,
-} from '../pipeline/token-servers';
+} from '../support/pipeline-token-servers';
 import { closedPort, RecordingServer } from '../support/recording-server';
 import { bearerOf, startEchoApi } from './echo-api';
 import { LeakHarness } from './leak-harness';

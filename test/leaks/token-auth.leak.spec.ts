@@ -86,6 +86,43 @@ describe('no secret leaks with client credentials (oidc-provider)', () => {
     leaks.expectClean();
   });
 
+  it('in the warning about a failing afterResponse or onError hook', async () => {
+    // A careless hook that puts the token it saw on the request into its error message.
+    const careless = (config: { headers?: unknown }) => {
+      const authorization = String((config.headers as Record<string, unknown>).Authorization);
+      throw new Error(`audit failed for token ${authorization.split(' ')[1]}`);
+    };
+    const seen: { token?: string } = {};
+    const client = await leaks.client('leak-cc-hooks', {
+      ...tokenClient(api.url, auth()),
+      hooks: [
+        {
+          afterResponse: [(response) => careless(response.config)],
+          onError: [
+            (error) => {
+              const token = (error as { response?: { data?: { presented?: string } } }).response
+                ?.data?.presented;
+              throw new Error(`audit failed for ${token} and ${String(seen.token)}`);
+            },
+          ],
+        },
+      ],
+    });
+    await new Promise<void>((resolve, reject) =>
+      client.get('/ok').subscribe({ complete: resolve, error: reject }),
+    );
+    seen.token = bearerOf(api.requests[0]);
+    const lastToken = seen.token!;
+    await leaks.failure(client, { method: 'GET', url: '/403' });
+    leaks.addSecrets(lastToken);
+
+    // Control: both hooks failed and were reported.
+    expect(leaks.logs.text).toMatch(/afterResponse hook #1 failed/);
+    expect(leaks.logs.text).toMatch(/onError hook #2 failed/);
+    leaks.expectDetects(lastToken);
+    leaks.expectClean();
+  });
+
   it('through token endpoint invalid_client, 500s and HTML pages', async () => {
     const wrongSecret = 'wr0ng-client-s3cret-value';
     leaks.addSecrets(wrongSecret);
