@@ -93,15 +93,20 @@ export class LeakHarness {
   /** No log line, error rendering, hook-visible error or curl line holds any secret. */
   expectClean(): void {
     const hookTexts = this.hookErrors.flatMap((e) => renderings(e));
-    if (process.env.LEAK_DEBUG) {
-      for (const text of [...this.texts, ...hookTexts, this.logs.text]) {
-        for (const secret of this.secrets) {
-          const at = text.indexOf(secret);
-          if (at >= 0) console.log(text.slice(Math.max(0, at - 120), at).replace(secret, '<S>'));
-        }
+    if (process.env.LEAK_DEBUG) this.printWhereSecretsAre([...this.texts, ...hookTexts]);
+    expectNoSecrets([...this.texts, ...hookTexts, this.logs.text], [...this.secrets]);
+  }
+
+  /** LEAK_DEBUG=1: what precedes each leaked secret, every secret masked, to find the leak. */
+  private printWhereSecretsAre(texts: string[]): void {
+    const mask = (text: string) =>
+      [...this.secrets].reduce((out, secret) => out.split(secret).join('<SECRET>'), text);
+    for (const text of [...texts, this.logs.text]) {
+      for (const secret of this.secrets) {
+        const at = text.indexOf(secret);
+        if (at >= 0) process.stderr.write(`${mask(text.slice(Math.max(0, at - 160), at + 160))}\n`);
       }
     }
-    expectNoSecrets([...this.texts, ...hookTexts, this.logs.text], [...this.secrets]);
   }
 
   /** Control: the same check over text that does hold `secret` fails. */
