@@ -90,6 +90,12 @@ export class LeakHarness {
     expect(this.logs.text).toContain('verbose verbose-probe');
   }
 
+  /** Proves logging with headers and bodies was on: the credential header logged as `***`. */
+  expectHeadersAndBodiesLogged(): void {
+    expect(this.logs.text).toMatch(/request headers \{[^}]*"(Authorization|X-API-Key)":"\*\*\*"/);
+    expect(this.logs.text).toContain('response body {');
+  }
+
   /** No log line, error rendering, hook-visible error or curl line holds any secret. */
   expectClean(): void {
     const hookTexts = this.hookErrors.flatMap((e) => renderings(e));

@@ -77,6 +77,7 @@ describe('no secret leaks with a two-step token pipeline', () => {
     expect(servers.counts.user).toBeGreaterThanOrEqual(2);
     expect(new Set(api.requests.map(bearerOf)).size).toBeGreaterThanOrEqual(2);
     expect(tokens.some((t) => t.startsWith('app-'))).toBe(true);
+    leaks.expectHeadersAndBodiesLogged();
     leaks.expectDetects(tokens[0]);
     leaks.expectClean();
   });

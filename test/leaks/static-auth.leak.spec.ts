@@ -88,6 +88,7 @@ describe.each(cases)(
       for (const request of api.requests) expect(received(request)).toBe(sent);
       expect(leaks.hookErrors.length).toBeGreaterThanOrEqual(6);
       expect(leaks.logs.lines.length).toBeGreaterThanOrEqual(8);
+      leaks.expectHeadersAndBodiesLogged();
       leaks.expectDetects(secrets[0]);
       leaks.expectClean();
     });

@@ -82,6 +82,7 @@ describe('no secret leaks with client credentials (oidc-provider)', () => {
     // Control: the 401 made the client fetch a second token; both were real, issued tokens.
     expect(issued.size).toBeGreaterThanOrEqual(2);
     for (const token of issued) expect((await oidc.introspect(token)).active).toBe(true);
+    leaks.expectHeadersAndBodiesLogged();
     leaks.expectDetects([...issued][0]);
     leaks.expectClean();
   });
@@ -188,6 +189,7 @@ describe('no secret leaks with the password grant (@node-oauth/oauth2-server)', 
     expect(authServer.grantCounts.password).toBeGreaterThanOrEqual(1);
     expect(authServer.grantCounts.refresh_token).toBeGreaterThanOrEqual(1);
     expect(issued.size).toBeGreaterThanOrEqual(3);
+    leaks.expectHeadersAndBodiesLogged();
     leaks.expectDetects(ALICE.password);
     leaks.expectClean();
   });
