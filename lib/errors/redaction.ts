@@ -28,7 +28,9 @@ export const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
  * challenge's parameters (`Bearer error="invalid_token"`), which callers parse.
  */
 const CREDENTIAL_IN_TEXT =
-  /\b(Bearer|Basic)\s+(?!\*\*\*|(?:realm|error|error_description|error_uri|scope|charset)\s*=)[A-Za-z0-9\-._~+/]+=*/gi;
+  /\b(Bearer|Basic)\s+(?!\*\*\*|(?:realm|error|error_description|error_uri|scope|charset)\s*=)([A-Za-z0-9\-._~+/]+=*)/gi;
+/** `Basic authentication failed`, `Bearer token required`: a plain word is prose, not a credential. */
+const PROSE_WORD = /^[A-Za-z][a-z]*$/;
 /** `key=value` as in a query string or form body; the value ends at a delimiter. */
 const PAIR_IN_TEXT = /(?<=^|[?&;\s"'(,])([A-Za-z0-9_.\-[\]%]+)=(?!\*\*\*)[^&\s"'#;,)]*/g;
 
@@ -111,7 +113,9 @@ export class Redactor {
     for (const secret of this.secrets) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
-    out = out.replace(CREDENTIAL_IN_TEXT, (_match, scheme: string) => `${scheme} ${REDACTED}`);
+    out = out.replace(CREDENTIAL_IN_TEXT, (match, scheme: string, value: string) =>
+      PROSE_WORD.test(value) ? match : `${scheme} ${REDACTED}`,
+    );
     return out.replace(PAIR_IN_TEXT, (match, key: string) =>
       this.isSensitive(safeDecode(key)) ? `${key}=${REDACTED}` : match,
     );

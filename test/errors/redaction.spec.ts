@@ -11,6 +11,11 @@ describe('Redactor.text', () => {
     expect(redactor.text('bearer abc123')).toBe('bearer ***');
   });
 
+  it('keeps prose such as "Basic authentication" or "Bearer token" readable', () => {
+    expect(redactor.text('Basic authentication failed')).toBe('Basic authentication failed');
+    expect(redactor.text('Bearer Token required')).toBe('Bearer Token required');
+  });
+
   it('keeps the parameters of a WWW-Authenticate challenge readable', () => {
     const challenge = 'Bearer realm="api", error="invalid_token", error_description="expired"';
     expect(redactor.text(challenge)).toBe(challenge);
