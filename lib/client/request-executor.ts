@@ -148,6 +148,7 @@ export class RequestExecutor {
       mergeMap((prepared) => {
         sent = prepared.axiosConfig;
         onApplied(prepared.applied);
+        const redactor = this.redactorFor(prepared.applied);
         return this.http.request<T>(prepared.axiosConfig).pipe(
           catchError((error: unknown) =>
             throwError(() =>
@@ -156,26 +157,42 @@ export class RequestExecutor {
                 method: prepared.axiosConfig.method ?? 'GET',
                 url: prepared.target.url,
                 timeout: prepared.axiosConfig.timeout,
-                redactor: this.redactor,
+                redactor,
               }),
             ),
           ),
-          tap((response) => this.requestLogger?.responded(sent, response, startedAt, context)),
+          tap((response) =>
+            this.requestLogger?.responded(sent, response, startedAt, context, redactor),
+          ),
           mergeMap((response) =>
             this.hooks.isEmpty
               ? [response]
-              : from(this.hooks.afterResponse(response, context) as Promise<AxiosResponse<T>>),
+              : from(
+                  this.hooks.afterResponse(response, context, redactor) as Promise<
+                    AxiosResponse<T>
+                  >,
+                ),
           ),
           catchError((error: unknown) => {
-            this.requestLogger?.failed(sent, error, startedAt, context);
+            this.requestLogger?.failed(sent, error, startedAt, context, redactor);
             if (this.hooks.isEmpty) return throwError(() => error);
-            return from(this.hooks.onError(error, context)).pipe(
+            return from(this.hooks.onError(error, context, redactor)).pipe(
               mergeMap(() => throwError(() => error)),
             );
           }),
         );
       }),
     );
+  }
+
+  /**
+   * The client's redactor plus the credential this attempt sent. Static secrets are known up
+   * front; tokens change, and APIs echo them back in bodies under keys no redactor knows.
+   */
+  private redactorFor(applied: AppliedAuth | undefined): Redactor {
+    if (!applied?.token) return this.redactor;
+    const { accessToken, refreshToken } = applied.token;
+    return this.redactor.extend([], [...Object.values(applied.headers), accessToken, refreshToken]);
   }
 
   private async prepare(
