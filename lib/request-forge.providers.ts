@@ -5,6 +5,7 @@ import { TokenAuth } from './auth/token-auth';
 import { createClientConfig, TOKEN_AUTH_TYPES } from './client/client-config.factory';
 import { ConfigProblem } from './client/config-validation';
 import { ForgeClientOptions, RequestForgeModuleOptions } from './client/client-options.interface';
+import { assertKnownClientOptions } from './client/client-options.keys';
 import { ForgeClient } from './client/forge-client';
 import { HttpClientConfig } from './client/http-client-config';
 import { ConfigurationException } from './errors';
@@ -45,6 +46,15 @@ export function clientOptionsOf(
         'from what the options factory returned)',
       { clientName: name, field: `clients.${name}` },
     );
+  }
+  if (!(clientOptions instanceof HttpClientConfig)) {
+    if (!clientOptions || typeof clientOptions !== 'object') {
+      throw new ConfigurationException(`Client "${name}": options must be an object`, {
+        clientName: name,
+        field: `clients.${name}`,
+      });
+    }
+    assertKnownClientOptions(name, clientOptions);
   }
   return clientOptions;
 }
