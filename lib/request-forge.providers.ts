@@ -21,6 +21,7 @@ import {
   getTokenProviderToken,
   getTokenStorageToken,
 } from './request-forge.constants';
+import { RequestForgeLocks } from './request-forge.locks';
 import { resolveTokenStorage, StoreCache } from './request-forge.storage';
 import { TokenStorage } from './storage/token-storage.interface';
 import { TokenManager } from './tokens/token-manager';
@@ -91,18 +92,21 @@ export function createClientProviders(name: string): Provider[] {
     },
     {
       provide: getTokenProviderToken(name),
-      inject: [REQUEST_FORGE_OPTIONS, getTokenStorageToken(name)],
+      inject: [REQUEST_FORGE_OPTIONS, getTokenStorageToken(name), RequestForgeLocks],
       useFactory: (
         options: RequestForgeModuleOptions,
         storage: TokenStorage,
+        locks: RequestForgeLocks,
       ): TokenProvider | null => {
         const clientOptions = plainOptionsOf(options, name);
+        // Checked for every client, so a bad value fails at bootstrap even where it is unused.
+        const lock = locks.forClient(name, clientOptions?.lock);
         const type = tokenAuthType(clientOptions);
         if (!clientOptions || !type) return null;
         if (type === 'pipeline') {
           return createPipelineTokenProvider(name, clientOptions.auth as PipelineAuthOptions, {
             storage,
-            lock: clientOptions.lock,
+            ...(lock ? { lock } : {}),
           });
         }
         return createTokenProvider(name, clientOptions.auth as OAuthAuthOptions);
@@ -110,21 +114,28 @@ export function createClientProviders(name: string): Provider[] {
     },
     {
       provide: getTokenManagerToken(name),
-      inject: [REQUEST_FORGE_OPTIONS, getTokenProviderToken(name), getTokenStorageToken(name)],
+      inject: [
+        REQUEST_FORGE_OPTIONS,
+        getTokenProviderToken(name),
+        getTokenStorageToken(name),
+        RequestForgeLocks,
+      ],
       useFactory: (
         options: RequestForgeModuleOptions,
         provider: TokenProvider | null,
         storage: TokenStorage,
+        locks: RequestForgeLocks,
       ): TokenManager | null => {
         const clientOptions = plainOptionsOf(options, name);
         if (clientOptions?.auth instanceof TokenManager) return clientOptions.auth;
         if (!provider) return null;
         checkRefreshSkew(name, clientOptions?.refreshSkew);
+        const lock = locks.forClient(name, clientOptions?.lock);
         return new TokenManager(provider, storage, {
           ...(clientOptions?.refreshSkew !== undefined
             ? { refreshSkew: clientOptions.refreshSkew }
             : {}),
-          ...(clientOptions?.lock ? { lock: clientOptions.lock } : {}),
+          ...(lock ? { lock } : {}),
         });
       },
     },

@@ -1,0 +1,114 @@
+import { createKeyv } from '@keyv/redis';
+import { CacheModule } from '@nestjs/cache-manager';
+import { Test, TestingModule } from '@nestjs/testing';
+import { lastValueFrom } from 'rxjs';
+import {
+  ForgeClient,
+  ForgeClientOptions,
+  getForgeClientToken,
+  getTokenManagerToken,
+  RequestForgeModule,
+  TokenData,
+  TokenDataJson,
+  TokenManager,
+} from '../../lib';
+import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
+import { ProtectedApi } from '../support/protected-api';
+import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
+import { deleteKeysUnder, keysUnder, withRedisClient } from '../support/redis-keys';
+
+describeRedis('must-show 5: the app’s Redis CacheModule is the default token storage', () => {
+  let oidc: OidcTestServer;
+  let api: ProtectedApi;
+  const modules: TestingModule[] = [];
+  const namespaces: string[] = [];
+
+  beforeAll(async () => {
+    oidc = await OidcTestServer.start({ tokenTtlSeconds: 300 });
+    api = await ProtectedApi.start({ validate: (token) => oidc.introspect(token) });
+  });
+  beforeEach(async () => {
+    await oidc.reset();
+    api.requests.length = 0;
+  });
+  afterEach(async () => {
+    await Promise.all(modules.splice(0).map((moduleRef) => moduleRef.close()));
+  });
+  afterAll(async () => {
+    await Promise.all(namespaces.map((namespace) => deleteKeysUnder(namespace)));
+    await api?.close();
+    await oidc?.close();
+  });
+
+  function freshNamespace(): string {
+    const namespace = uniqueKeyPrefix('module-cache-default');
+    namespaces.push(namespace);
+    return namespace;
+  }
+
+  /** One app instance (a process or pod): CacheModule on Redis, no request-forge storage option. */
+  async function app(namespace: string, options: Partial<ForgeClientOptions> = {}) {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        CacheModule.register({ isGlobal: true, stores: [createKeyv(redisUrl(), { namespace })] }),
+        RequestForgeModule.forRoot({
+          clients: {
+            orders: {
+              baseUrl: api.baseUrl,
+              auth: {
+                type: 'client-credentials',
+                tokenUrl: oidc.tokenUrl,
+                clientId: POST_CLIENT.clientId,
+                clientSecret: POST_CLIENT.clientSecret,
+                authMethod: 'body',
+              },
+              ...options,
+            },
+          },
+        }),
+      ],
+    }).compile();
+    modules.push(moduleRef);
+    return {
+      client: moduleRef.get<ForgeClient>(getForgeClientToken('orders')),
+      manager: moduleRef.get<TokenManager>(getTokenManagerToken('orders')),
+    };
+  }
+
+  const tokenRequests = async () => (await oidc.stats()).tokenRequests;
+  const lastApiToken = () => api.requests[api.requests.length - 1]?.token;
+
+  it('stores the token in Redis under <namespace>::api_tokens:<key>; a second instance reuses it without a token request', async () => {
+    const namespace = freshNamespace();
+    const first = await app(namespace);
+
+    await lastValueFrom(first.client.get('/orders'));
+    const tokenOfFirst = lastApiToken();
+
+    const key = `${namespace}::api_tokens:${first.manager.storageKey}`;
+    expect(await keysUnder(namespace)).toEqual([key]);
+    const stored = await withRedisClient((redis) => redis.get(key));
+    const entry = JSON.parse(stored ?? 'null') as { value: TokenDataJson };
+    expect(TokenData.fromJSON(entry.value).accessToken).toBe(tokenOfFirst);
+
+    const second = await app(namespace);
+    await lastValueFrom(second.client.get('/orders'));
+
+    expect(await tokenRequests()).toBe(1);
+    expect(lastApiToken()).toBe(tokenOfFirst);
+    expect(api.unauthorizedCount).toBe(0);
+  });
+
+  it("storage: 'memory' overrides it: nothing in Redis, and a second instance requests its own token", async () => {
+    const namespace = freshNamespace();
+    const first = await app(namespace, { storage: 'memory' });
+    const second = await app(namespace, { storage: 'memory' });
+
+    await lastValueFrom(first.client.get('/orders'));
+    await lastValueFrom(second.client.get('/orders'));
+
+    expect(await keysUnder(namespace)).toEqual([]);
+    expect(await tokenRequests()).toBe(2);
+    expect(new Set(api.requests.map((r) => r.token)).size).toBe(2);
+  });
+});
