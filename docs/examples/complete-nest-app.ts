@@ -8,7 +8,6 @@ import {
   ForgeClient,
   HttpStatusException,
   InjectForgeClient,
-  RedisTokenLock,
   RequestForgeModule,
 } from 'nestjs-request-forge';
 
@@ -69,7 +68,7 @@ export class OrdersService {
               clientSecret: config.getOrThrow<string>('ORDERS_CLIENT_SECRET'),
               scope: 'orders:read',
             },
-            lock: RedisTokenLock.fromUrl(config.getOrThrow<string>('REDIS_URL')),
+            lock: { type: 'redis', url: config.getOrThrow<string>('REDIS_URL') },
             excludedPaths: ['/health'],
             retry: { type: 'exponential', maxRetries: 3, baseDelay: 500 },
             circuitBreaker: { failureThreshold: 5, recoveryTimeout: 30_000 },

@@ -1,7 +1,7 @@
 import { createKeyv } from '@keyv/redis';
 import { CacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
-import { RedisTokenLock, RequestForgeModule } from 'nestjs-request-forge';
+import { RequestForgeModule } from 'nestjs-request-forge';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -22,7 +22,7 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
               clientId: 'orders',
               clientSecret: process.env.ORDERS_SECRET ?? '',
             },
-            lock: RedisTokenLock.fromUrl(redisUrl),
+            lock: { type: 'redis', url: redisUrl },
           },
         },
       }),
