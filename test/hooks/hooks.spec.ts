@@ -97,8 +97,8 @@ describe('hooks', () => {
     const response = await lastValueFrom(client.get('/y'));
     expect(response.data).toEqual({ fine: true, touched: true });
     const warning = logs.lines.find((l) => l.level === 'warn');
-    expect(warning?.text).toContain('afterResponse hook #1 failed');
-    expect(warning?.text).toContain('hook broke');
+    expect(warning?.message).toContain('afterResponse hook #1 failed');
+    expect(warning?.message).toContain('hook broke');
   });
 
   it('onError hooks see the typed error; a throwing one never replaces it', async () => {

@@ -50,14 +50,14 @@ describe('withLogging', () => {
 
     const [ok, failed] = logs.lines;
     expect(ok.level).toBe('log');
-    expect(ok.text).toMatch(
+    expect(ok.message).toMatch(
       /^POST http:\/\/127\.0\.0\.1:\d+\/pay\?token=\*\*\*&page=2 → 200 in \d+ ms \(attempt 1/,
     );
-    expect(ok.text).toContain('"amount":5');
-    expect(ok.text).toContain('"X-Secret-Key":"***"');
+    expect(ok.message).toContain('"amount":5');
+    expect(ok.message).toContain('"X-Secret-Key":"***"');
     expect(failed.level).toBe('warn');
-    expect(failed.text).toContain('GET');
-    expect(failed.text).toContain('→ 503');
+    expect(failed.message).toContain('GET');
+    expect(failed.message).toContain('→ 503');
     expectNoSecrets(logs.text, [
       'log-api-key-999',
       'query-token-1',

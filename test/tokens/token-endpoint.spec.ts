@@ -5,7 +5,8 @@ import {
   TokenEndpointClient,
 } from '../../lib';
 import { BASIC_CLIENT, OidcTestServer, POST_CLIENT } from '../support/oidc-server';
-import { CapturingLogger, expectSecretsAbsent } from '../support/capturing-logger';
+import { LogCapture } from '../support/log-capture';
+import { expectSecretsAbsent } from '../support/secrets';
 import { ScriptedTokenServer } from '../support/token-test-server';
 
 const SECRET = 'scripted-client-s3cret';
@@ -22,14 +23,14 @@ async function failure(work: () => Promise<unknown>): Promise<AuthenticationExce
 
 describe('token endpoint against oidc-provider (RFC 6749 §4.4)', () => {
   let oidc: OidcTestServer;
-  let logs: CapturingLogger;
+  let logs: LogCapture;
 
   beforeAll(async () => {
     oidc = await OidcTestServer.start();
-    logs = CapturingLogger.install();
+    logs = LogCapture.install();
   });
   afterAll(async () => {
-    CapturingLogger.uninstall();
+    LogCapture.uninstall();
     await oidc.close();
   });
   beforeEach(() => oidc.reset());
@@ -100,19 +101,19 @@ describe('token endpoint against oidc-provider (RFC 6749 §4.4)', () => {
 
 describe('token endpoint faults (scripted server)', () => {
   let server: ScriptedTokenServer;
-  let logs: CapturingLogger;
+  let logs: LogCapture;
 
   beforeAll(async () => {
     server = await ScriptedTokenServer.start();
-    logs = CapturingLogger.install();
+    logs = LogCapture.install();
   });
   afterAll(async () => {
-    CapturingLogger.uninstall();
+    LogCapture.uninstall();
     await server.close();
   });
   beforeEach(() => {
     server.reset();
-    logs.lines.length = 0;
+    logs.clear();
   });
 
   const client = (overrides: Partial<ConstructorParameters<typeof TokenEndpointClient>[0]> = {}) =>

@@ -9,7 +9,8 @@ import {
 } from '../../lib';
 import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
 import { ProtectedApi } from '../support/protected-api';
-import { CapturingLogger, expectSecretsAbsent } from '../support/capturing-logger';
+import { LogCapture } from '../support/log-capture';
+import { expectSecretsAbsent } from '../support/secrets';
 import { ScriptedTokenServer } from '../support/token-test-server';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -143,19 +144,19 @@ describe('TokenManager with oidc-provider and a protected API', () => {
 
 describe('TokenManager (scripted token endpoint)', () => {
   let server: ScriptedTokenServer;
-  let logs: CapturingLogger;
+  let logs: LogCapture;
 
   beforeAll(async () => {
     server = await ScriptedTokenServer.start();
-    logs = CapturingLogger.install();
+    logs = LogCapture.install();
   });
   afterAll(async () => {
-    CapturingLogger.uninstall();
+    LogCapture.uninstall();
     await server.close();
   });
   beforeEach(() => {
     server.reset();
-    logs.lines.length = 0;
+    logs.clear();
   });
 
   const provider = () =>
@@ -270,10 +271,10 @@ describe('TokenManager (scripted token endpoint)', () => {
       await sleep(20);
     }
     expect(server.requests).toHaveLength(2);
-    expect(logs.lines.some((l) => /Background token refresh for "scripted" failed/.test(l))).toBe(
-      true,
-    );
-    expectSecretsAbsent(logs.lines.join('\n'), ['scripted-s3cret', first.accessToken], logs);
+    expect(
+      logs.messages.some((l) => /Background token refresh for "scripted" failed/.test(l)),
+    ).toBe(true);
+    expectSecretsAbsent(logs.text, ['scripted-s3cret', first.accessToken], logs);
   });
 
   it('treats a failing storage as a miss, logs it once and still fetches only once', async () => {
@@ -297,13 +298,13 @@ describe('TokenManager (scripted token endpoint)', () => {
     expect(again.sameTokenAs(tokens[0])).toBe(true);
     await sleep(50);
     expect(server.requests).toHaveLength(1);
-    const storageLines = logs.lines.filter((l) => l.includes('Token storage'));
+    const storageLines = logs.messages.filter((l) => l.includes('Token storage'));
     expect(storageLines).toHaveLength(1);
     expect(storageLines[0]).toMatch(/ECONNREFUSED/);
     // A refused token is not served again even though the storage could not delete it.
     await manager.invalidate(again);
     expect((await manager.getToken()).sameTokenAs(again)).toBe(false);
-    expectSecretsAbsent(logs.lines.join('\n'), ['scripted-s3cret', again.accessToken], logs);
+    expectSecretsAbsent(logs.text, ['scripted-s3cret', again.accessToken], logs);
   });
 
   it('runs fetches through the configured lock with a fetch timeout', async () => {
