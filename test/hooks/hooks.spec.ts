@@ -13,19 +13,17 @@ import {
   rateLimitHook,
   RequestForgeModule,
 } from '../../lib';
-import { LogCapture } from '../support/log-capture';
+import { useLogCapture } from '../support/log-capture';
 import { json, RecordingServer } from '../support/recording-server';
 
 describe('hooks', () => {
   let server: RecordingServer;
-  let logs: LogCapture;
+  const logs = useLogCapture();
 
   beforeEach(async () => {
     server = await RecordingServer.start();
-    logs = LogCapture.install();
   });
   afterEach(async () => {
-    LogCapture.uninstall();
     await server.close();
   });
 

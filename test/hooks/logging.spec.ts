@@ -1,12 +1,12 @@
 import { lastValueFrom } from 'rxjs';
 import { ForgeClient, HttpClientConfigBuilder } from '../../lib';
-import { LogCapture } from '../support/log-capture';
+import { useLogCapture } from '../support/log-capture';
 import { json, RecordingServer } from '../support/recording-server';
 import { expectNoSecrets } from '../support/secrets';
 
 describe('withLogging', () => {
   let server: RecordingServer;
-  let logs: LogCapture;
+  const logs = useLogCapture();
 
   beforeEach(async () => {
     server = await RecordingServer.start((req, res) =>
@@ -16,10 +16,8 @@ describe('withLogging', () => {
         ok: true,
       }),
     );
-    logs = LogCapture.install();
   });
   afterEach(async () => {
-    LogCapture.uninstall();
     await server.close();
   });
 

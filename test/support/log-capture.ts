@@ -85,6 +85,18 @@ export class LogCapture implements LoggerService {
   }
 }
 
+/**
+ * A capture installed for the enclosing `describe` and emptied before each of its tests, so each
+ * test reads only what it logged itself.
+ */
+export function useLogCapture(): LogCapture {
+  const capture = new LogCapture();
+  beforeAll(() => Logger.overrideLogger(capture));
+  beforeEach(() => capture.clear());
+  afterAll(() => LogCapture.uninstall());
+  return capture;
+}
+
 function render(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof Error) return inspect(value, { depth: null });

@@ -6,29 +6,24 @@ import {
   PUBLIC_CLIENT,
 } from '../support/password-grant-server';
 import { ProtectedApi } from '../support/protected-api';
-import { LogCapture } from '../support/log-capture';
+import { useLogCapture } from '../support/log-capture';
 import { expectSecretsAbsent } from '../support/secrets';
 
 describe('PasswordGrantTokenProvider against @node-oauth/oauth2-server (RFC 6749 §4.3, §6)', () => {
   let server: PasswordGrantTestServer;
   let api: ProtectedApi;
-  let logs: LogCapture;
+  const logs = useLogCapture();
 
   beforeAll(async () => {
     // The server floors expires_in: a 3 s token may be announced as 2 s.
     server = await PasswordGrantTestServer.start({ accessTokenLifetime: 3 });
     api = await ProtectedApi.start({ validate: (token) => server.validate(token) });
-    logs = LogCapture.install();
   });
   afterAll(async () => {
-    LogCapture.uninstall();
     await api.close();
     await server.close();
   });
-  beforeEach(() => {
-    server.reset();
-    logs.clear();
-  });
+  beforeEach(() => server.reset());
 
   const provider = (
     overrides: Partial<ConstructorParameters<typeof PasswordGrantTokenProvider>[0]> = {},

@@ -5,7 +5,7 @@ import {
   TokenEndpointClient,
 } from '../../lib';
 import { BASIC_CLIENT, OidcTestServer, POST_CLIENT } from '../support/oidc-server';
-import { LogCapture } from '../support/log-capture';
+import { useLogCapture } from '../support/log-capture';
 import { expectSecretsAbsent } from '../support/secrets';
 import { ScriptedTokenServer } from '../support/token-test-server';
 
@@ -23,16 +23,12 @@ async function failure(work: () => Promise<unknown>): Promise<AuthenticationExce
 
 describe('token endpoint against oidc-provider (RFC 6749 §4.4)', () => {
   let oidc: OidcTestServer;
-  let logs: LogCapture;
+  const logs = useLogCapture();
 
   beforeAll(async () => {
     oidc = await OidcTestServer.start();
-    logs = LogCapture.install();
   });
-  afterAll(async () => {
-    LogCapture.uninstall();
-    await oidc.close();
-  });
+  afterAll(() => oidc.close());
   beforeEach(() => oidc.reset());
 
   it('authenticates with client_secret_basic (authMethod header), form-encoding id and secret', async () => {
@@ -101,20 +97,13 @@ describe('token endpoint against oidc-provider (RFC 6749 §4.4)', () => {
 
 describe('token endpoint faults (scripted server)', () => {
   let server: ScriptedTokenServer;
-  let logs: LogCapture;
+  const logs = useLogCapture();
 
   beforeAll(async () => {
     server = await ScriptedTokenServer.start();
-    logs = LogCapture.install();
   });
-  afterAll(async () => {
-    LogCapture.uninstall();
-    await server.close();
-  });
-  beforeEach(() => {
-    server.reset();
-    logs.clear();
-  });
+  afterAll(() => server.close());
+  beforeEach(() => server.reset());
 
   const client = (overrides: Partial<ConstructorParameters<typeof TokenEndpointClient>[0]> = {}) =>
     new TokenEndpointClient({

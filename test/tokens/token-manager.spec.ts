@@ -9,7 +9,7 @@ import {
 } from '../../lib';
 import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
 import { ProtectedApi } from '../support/protected-api';
-import { LogCapture } from '../support/log-capture';
+import { useLogCapture } from '../support/log-capture';
 import { expectSecretsAbsent } from '../support/secrets';
 import { ScriptedTokenServer } from '../support/token-test-server';
 
@@ -144,20 +144,13 @@ describe('TokenManager with oidc-provider and a protected API', () => {
 
 describe('TokenManager (scripted token endpoint)', () => {
   let server: ScriptedTokenServer;
-  let logs: LogCapture;
+  const logs = useLogCapture();
 
   beforeAll(async () => {
     server = await ScriptedTokenServer.start();
-    logs = LogCapture.install();
   });
-  afterAll(async () => {
-    LogCapture.uninstall();
-    await server.close();
-  });
-  beforeEach(() => {
-    server.reset();
-    logs.clear();
-  });
+  afterAll(() => server.close());
+  beforeEach(() => server.reset());
 
   const provider = () =>
     new ClientCredentialsTokenProvider({
