@@ -10,7 +10,7 @@ import {
   RequestForgeModule,
   TokenManager,
 } from '../../lib';
-import { BASIC_CLIENT, OidcClient, OidcTestServer, POST_CLIENT } from '../support/oidc-server';
+import { BASIC_CLIENT, OidcTestServer, POST_CLIENT } from '../support/oidc-server';
 import { ProtectedApi } from '../support/protected-api';
 
 @Injectable()
@@ -48,22 +48,13 @@ describe('@InjectTokenManager in a TestingModule (issue 3 must-show 9)', () => {
     await oidc.close();
   });
 
-  const oauth = (client: OidcClient) => ({
-    type: 'client-credentials' as const,
-    tokenUrl: oidc.tokenUrl,
-    clientId: client.clientId,
-    clientSecret: client.clientSecret,
-    authMethod:
-      client.authMethod === 'client_secret_basic' ? ('header' as const) : ('body' as const),
-  });
-
   function testingModule(): TestingModuleBuilder {
     return Test.createTestingModule({
       imports: [
         RequestForgeModule.forRoot({
           clients: {
-            a: { baseUrl: api.baseUrl, auth: oauth(POST_CLIENT) },
-            b: { baseUrl: api.baseUrl, auth: oauth(POST_CLIENT) },
+            a: { baseUrl: api.baseUrl, auth: oidc.clientCredentialsAuth() },
+            b: { baseUrl: api.baseUrl, auth: oidc.clientCredentialsAuth() },
           },
         }),
       ],
@@ -103,7 +94,9 @@ describe('@InjectTokenManager in a TestingModule (issue 3 must-show 9)', () => {
   });
 
   it('overrideProvider(getTokenManagerToken("a")) replaces the manager client "a" uses', async () => {
-    const override = new TokenManager(createTokenProvider('a', oauth(BASIC_CLIENT)));
+    const override = new TokenManager(
+      createTokenProvider('a', oidc.clientCredentialsAuth(BASIC_CLIENT)),
+    );
     moduleRef = await testingModule()
       .overrideProvider(getTokenManagerToken('a'))
       .useValue(override)

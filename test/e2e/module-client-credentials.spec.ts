@@ -8,7 +8,7 @@ import {
   InjectForgeClient,
   RequestForgeModule,
 } from '../../lib';
-import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
+import { OidcTestServer } from '../support/oidc-server';
 import { ProtectedApi } from '../support/protected-api';
 import { runConcurrently } from './concurrency';
 
@@ -55,13 +55,7 @@ describe('client credentials through RequestForgeModule (issue 3)', () => {
           clients: {
             orders: {
               baseUrl: api.baseUrl,
-              auth: {
-                type: 'client-credentials',
-                tokenUrl: oidc.tokenUrl,
-                clientId: POST_CLIENT.clientId,
-                clientSecret: POST_CLIENT.clientSecret,
-                authMethod: 'body',
-              },
+              auth: oidc.clientCredentialsAuth(),
               ...options,
             },
           },

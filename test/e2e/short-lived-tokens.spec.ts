@@ -6,7 +6,7 @@ import {
   InMemoryTokenStorage,
   TokenManager,
 } from '../../lib';
-import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
+import { OidcTestServer } from '../support/oidc-server';
 import { ProtectedApi } from '../support/protected-api';
 import { runSteadyTraffic } from './concurrency';
 
@@ -32,12 +32,7 @@ describe('short-lived tokens through a ForgeClient withTokenAuth (issue 3 must-s
     await oidc.reset();
     api.requests.length = 0;
     const manager = new TokenManager(
-      createTokenProvider('orders', {
-        type: 'client-credentials',
-        tokenUrl: oidc.tokenUrl,
-        clientId: POST_CLIENT.clientId,
-        clientSecret: POST_CLIENT.clientSecret,
-      }),
+      createTokenProvider('orders', oidc.clientCredentialsAuth()),
       new InMemoryTokenStorage(),
       { refreshSkew: REFRESH_SKEW_MS },
     );

@@ -12,7 +12,7 @@ import {
   TokenDataJson,
   TokenManager,
 } from '../../lib';
-import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
+import { OidcTestServer } from '../support/oidc-server';
 import { ProtectedApi } from '../support/protected-api';
 import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
 import { deleteKeysUnder, keysUnder, withRedisClient } from '../support/redis-keys';
@@ -55,13 +55,7 @@ describeRedis('must-show 5: the app’s Redis CacheModule is the default token s
           clients: {
             orders: {
               baseUrl: api.baseUrl,
-              auth: {
-                type: 'client-credentials',
-                tokenUrl: oidc.tokenUrl,
-                clientId: POST_CLIENT.clientId,
-                clientSecret: POST_CLIENT.clientSecret,
-                authMethod: 'body',
-              },
+              auth: oidc.clientCredentialsAuth(),
               ...options,
             },
           },

@@ -49,14 +49,6 @@ describeRedis("the module's lock option: lock: { type: 'redis', url, keyPrefix }
     return prefix;
   }
 
-  const auth = () => ({
-    type: 'client-credentials' as const,
-    tokenUrl: oidc.tokenUrl,
-    clientId: POST_CLIENT.clientId,
-    clientSecret: POST_CLIENT.clientSecret,
-    authMethod: 'body' as const,
-  });
-
   /** An app instance on the shared Redis storage, like one pod. */
   async function app(
     namespace: string,
@@ -66,7 +58,9 @@ describeRedis("the module's lock option: lock: { type: 'redis', url, keyPrefix }
       imports: [
         CacheModule.register({ isGlobal: true, stores: [createKeyv(redisUrl(), { namespace })] }),
         RequestForgeModule.forRoot({
-          clients: { orders: { baseUrl: api.baseUrl, auth: auth(), ...options } },
+          clients: {
+            orders: { baseUrl: api.baseUrl, auth: oidc.clientCredentialsAuth(), ...options },
+          },
         }),
       ],
     }).compile();

@@ -1,5 +1,5 @@
 import { createTokenProvider, TokenAuth, TokenManager } from '../../lib';
-import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
+import { OidcTestServer } from '../support/oidc-server';
 import { ProtectedApi } from '../support/protected-api';
 
 describe('TokenAuth', () => {
@@ -16,14 +16,7 @@ describe('TokenAuth', () => {
   });
 
   it('applies a bearer token the API accepts and drops exactly the refused one', async () => {
-    const manager = new TokenManager(
-      createTokenProvider('orders', {
-        type: 'client-credentials',
-        tokenUrl: oidc.tokenUrl,
-        clientId: POST_CLIENT.clientId,
-        clientSecret: POST_CLIENT.clientSecret,
-      }),
-    );
+    const manager = new TokenManager(createTokenProvider('orders', oidc.clientCredentialsAuth()));
     const auth = new TokenAuth(manager);
     expect(auth.kind).toBe('token');
     expect(auth.headerNames).toEqual(['Authorization']);
