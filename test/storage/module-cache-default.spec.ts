@@ -12,32 +12,20 @@ import {
   TokenDataJson,
   TokenManager,
 } from '../../lib';
-import { OidcTestServer } from '../support/oidc-server';
-import { ProtectedApi } from '../support/protected-api';
 import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
 import { deleteKeysUnder, keysUnder, withRedisClient } from '../support/redis-keys';
+import { useOidcAndApi } from '../support/oidc-and-api';
 
 describeRedis('must-show 5: the app’s Redis CacheModule is the default token storage', () => {
-  let oidc: OidcTestServer;
-  let api: ProtectedApi;
+  const servers = useOidcAndApi({ tokenTtlSeconds: 300 });
   const modules: TestingModule[] = [];
   const namespaces: string[] = [];
 
-  beforeAll(async () => {
-    oidc = await OidcTestServer.start({ tokenTtlSeconds: 300 });
-    api = await ProtectedApi.start({ validate: (token) => oidc.introspect(token) });
-  });
-  beforeEach(async () => {
-    await oidc.reset();
-    api.requests.length = 0;
-  });
   afterEach(async () => {
     await Promise.all(modules.splice(0).map((moduleRef) => moduleRef.close()));
   });
   afterAll(async () => {
     await Promise.all(namespaces.map((namespace) => deleteKeysUnder(namespace)));
-    await api?.close();
-    await oidc?.close();
   });
 
   function freshNamespace(): string {
@@ -54,8 +42,8 @@ describeRedis('must-show 5: the app’s Redis CacheModule is the default token s
         RequestForgeModule.forRoot({
           clients: {
             orders: {
-              baseUrl: api.baseUrl,
-              auth: oidc.clientCredentialsAuth(),
+              baseUrl: servers.api.baseUrl,
+              auth: servers.oidc.clientCredentialsAuth(),
               ...options,
             },
           },
@@ -69,8 +57,8 @@ describeRedis('must-show 5: the app’s Redis CacheModule is the default token s
     };
   }
 
-  const tokenRequests = async () => (await oidc.stats()).tokenRequests;
-  const lastApiToken = () => api.requests[api.requests.length - 1]?.token;
+  const tokenRequests = async () => (await servers.oidc.stats()).tokenRequests;
+  const lastApiToken = () => servers.api.requests[servers.api.requests.length - 1]?.token;
 
   it('stores the token in Redis under <namespace>::api_tokens:<key>; a second instance reuses it without a token request', async () => {
     const namespace = freshNamespace();
@@ -90,7 +78,7 @@ describeRedis('must-show 5: the app’s Redis CacheModule is the default token s
 
     expect(await tokenRequests()).toBe(1);
     expect(lastApiToken()).toBe(tokenOfFirst);
-    expect(api.unauthorizedCount).toBe(0);
+    expect(servers.api.unauthorizedCount).toBe(0);
   });
 
   it("storage: 'memory' overrides it: nothing in Redis, and a second instance requests its own token", async () => {
@@ -103,6 +91,6 @@ describeRedis('must-show 5: the app’s Redis CacheModule is the default token s
 
     expect(await keysUnder(namespace)).toEqual([]);
     expect(await tokenRequests()).toBe(2);
-    expect(new Set(api.requests.map((r) => r.token)).size).toBe(2);
+    expect(new Set(servers.api.requests.map((r) => r.token)).size).toBe(2);
   });
 });

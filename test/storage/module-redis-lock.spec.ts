@@ -10,36 +10,27 @@ import {
   InProcessTokenLock,
   RequestForgeModule,
 } from '../../lib';
-import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
-import { ProtectedApi } from '../support/protected-api';
+import { POST_CLIENT } from '../support/oidc-server';
 import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
 import { deleteKeysUnder, keysUnder } from '../support/redis-keys';
 import { TranspiledChildren } from '../support/transpiled-children';
 import type { LockShutdownInput } from './workers/lock-shutdown-worker';
+import { useOidcAndApi } from '../support/oidc-and-api';
 
 describeRedis("the module's lock option: lock: { type: 'redis', url, keyPrefix }", () => {
-  let oidc: OidcTestServer;
-  let api: ProtectedApi;
+  const servers = useOidcAndApi({ tokenTtlSeconds: 300 });
   let children: TranspiledChildren;
   const modules: TestingModule[] = [];
   const prefixes: string[] = [];
 
   beforeAll(async () => {
     children = TranspiledChildren.create(['lib', 'test/storage/workers']);
-    oidc = await OidcTestServer.start({ tokenTtlSeconds: 300 });
-    api = await ProtectedApi.start({ validate: (token) => oidc.introspect(token) });
-  });
-  beforeEach(async () => {
-    await oidc.reset();
-    api.requests.length = 0;
   });
   afterEach(async () => {
     await Promise.all(modules.splice(0).map((moduleRef) => moduleRef.close()));
   });
   afterAll(async () => {
     await Promise.all(prefixes.map((prefix) => deleteKeysUnder(prefix)));
-    await api?.close();
-    await oidc?.close();
     children?.dispose();
   });
 
@@ -59,7 +50,11 @@ describeRedis("the module's lock option: lock: { type: 'redis', url, keyPrefix }
         CacheModule.register({ isGlobal: true, stores: [createKeyv(redisUrl(), { namespace })] }),
         RequestForgeModule.forRoot({
           clients: {
-            orders: { baseUrl: api.baseUrl, auth: oidc.clientCredentialsAuth(), ...options },
+            orders: {
+              baseUrl: servers.api.baseUrl,
+              auth: servers.oidc.clientCredentialsAuth(),
+              ...options,
+            },
           },
         }),
       ],
@@ -68,7 +63,7 @@ describeRedis("the module's lock option: lock: { type: 'redis', url, keyPrefix }
     return moduleRef.get<ForgeClient>(getForgeClientToken('orders'));
   }
 
-  const tokenRequests = async () => (await oidc.stats()).tokenRequests;
+  const tokenRequests = async () => (await servers.oidc.stats()).tokenRequests;
   const callBoth = (a: ForgeClient, b: ForgeClient) =>
     Promise.all([a, b].flatMap((client) => [1, 2, 3].map(() => lastValueFrom(client.get('/x')))));
 
@@ -76,7 +71,7 @@ describeRedis("the module's lock option: lock: { type: 'redis', url, keyPrefix }
     const prefix = freshPrefix();
     const lock = { type: 'redis' as const, url: redisUrl(), keyPrefix: `${prefix}lock:` };
     const [a, b] = [await app(prefix, { lock }), await app(prefix, { lock })];
-    await oidc.setFaults({ delayMs: 400 });
+    await servers.oidc.setFaults({ delayMs: 400 });
 
     const calls = callBoth(a, b);
     // While the token request is slow, the holder's lock is in Redis under the prefix.
@@ -94,7 +89,7 @@ describeRedis("the module's lock option: lock: { type: 'redis', url, keyPrefix }
     const prefix = freshPrefix();
     const a = await app(prefix, { lock: new InProcessTokenLock() });
     const b = await app(prefix, { lock: new InProcessTokenLock() });
-    await oidc.setFaults({ delayMs: 400 });
+    await servers.oidc.setFaults({ delayMs: 400 });
 
     await callBoth(a, b);
 
@@ -107,8 +102,8 @@ describeRedis("the module's lock option: lock: { type: 'redis', url, keyPrefix }
     const input: LockShutdownInput = {
       redisUrl: redisUrl(),
       keyPrefix: `${freshPrefix()}lock:`,
-      apiBaseUrl: api.baseUrl,
-      tokenUrl: oidc.tokenUrl,
+      apiBaseUrl: servers.api.baseUrl,
+      tokenUrl: servers.oidc.tokenUrl,
       clientId: POST_CLIENT.clientId,
       clientSecret: POST_CLIENT.clientSecret,
       lock,
