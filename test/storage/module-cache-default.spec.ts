@@ -1,20 +1,18 @@
-import { createKeyv } from '@keyv/redis';
-import { CacheModule } from '@nestjs/cache-manager';
-import { Test, TestingModule } from '@nestjs/testing';
+import { TestingModule } from '@nestjs/testing';
 import { lastValueFrom } from 'rxjs';
 import {
   ForgeClient,
   ForgeClientOptions,
   getForgeClientToken,
   getTokenManagerToken,
-  RequestForgeModule,
   TokenData,
   TokenDataJson,
   TokenManager,
 } from '../../lib';
-import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
+import { describeRedis, uniqueKeyPrefix } from '../support/redis';
 import { deleteKeysUnder, keysUnder, withRedisClient } from '../support/redis-keys';
 import { useOidcAndApi } from '../support/oidc-and-api';
+import { ordersAppOnRedis } from './orders-app-on-redis';
 
 describeRedis('must-show 5: the app’s Redis CacheModule is the default token storage', () => {
   const servers = useOidcAndApi({ tokenTtlSeconds: 300 });
@@ -36,20 +34,7 @@ describeRedis('must-show 5: the app’s Redis CacheModule is the default token s
 
   /** One app instance (a process or pod): CacheModule on Redis, no request-forge storage option. */
   async function app(namespace: string, options: Partial<ForgeClientOptions> = {}) {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        CacheModule.register({ isGlobal: true, stores: [createKeyv(redisUrl(), { namespace })] }),
-        RequestForgeModule.forRoot({
-          clients: {
-            orders: {
-              baseUrl: servers.api.baseUrl,
-              auth: servers.oidc.clientCredentialsAuth(),
-              ...options,
-            },
-          },
-        }),
-      ],
-    }).compile();
+    const moduleRef = await ordersAppOnRedis(servers, namespace, options);
     modules.push(moduleRef);
     return {
       client: moduleRef.get<ForgeClient>(getForgeClientToken('orders')),

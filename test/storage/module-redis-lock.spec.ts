@@ -1,6 +1,4 @@
-import { createKeyv } from '@keyv/redis';
-import { CacheModule } from '@nestjs/cache-manager';
-import { Test, TestingModule } from '@nestjs/testing';
+import { TestingModule } from '@nestjs/testing';
 import { fork } from 'node:child_process';
 import { lastValueFrom } from 'rxjs';
 import {
@@ -8,7 +6,6 @@ import {
   ForgeClientOptions,
   getForgeClientToken,
   InProcessTokenLock,
-  RequestForgeModule,
 } from '../../lib';
 import { POST_CLIENT } from '../support/oidc-server';
 import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
@@ -16,6 +13,7 @@ import { deleteKeysUnder, keysUnder } from '../support/redis-keys';
 import { TranspiledChildren } from '../support/transpiled-children';
 import type { LockShutdownInput } from './workers/lock-shutdown-worker';
 import { useOidcAndApi } from '../support/oidc-and-api';
+import { ordersAppOnRedis } from './orders-app-on-redis';
 
 describeRedis("the module's lock option: lock: { type: 'redis', url, keyPrefix }", () => {
   const servers = useOidcAndApi({ tokenTtlSeconds: 300 });
@@ -45,20 +43,7 @@ describeRedis("the module's lock option: lock: { type: 'redis', url, keyPrefix }
     namespace: string,
     options: Partial<ForgeClientOptions>,
   ): Promise<ForgeClient> {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        CacheModule.register({ isGlobal: true, stores: [createKeyv(redisUrl(), { namespace })] }),
-        RequestForgeModule.forRoot({
-          clients: {
-            orders: {
-              baseUrl: servers.api.baseUrl,
-              auth: servers.oidc.clientCredentialsAuth(),
-              ...options,
-            },
-          },
-        }),
-      ],
-    }).compile();
+    const moduleRef = await ordersAppOnRedis(servers, namespace, options);
     modules.push(moduleRef);
     return moduleRef.get<ForgeClient>(getForgeClientToken('orders'));
   }
