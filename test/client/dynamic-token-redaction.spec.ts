@@ -6,7 +6,7 @@ import {
   HttpStatusException,
   TokenManager,
 } from '../../lib';
-import { LogCapture } from '../support/log-capture';
+import { useLogCapture } from '../support/log-capture';
 import { json, RecordingServer } from '../support/recording-server';
 import { expectNoSecrets, renderings } from '../support/secrets';
 import { ScriptedTokenServer } from '../support/token-test-server';
@@ -14,7 +14,7 @@ import { ScriptedTokenServer } from '../support/token-test-server';
 describe('the token a request carried is scrubbed from what the API echoed', () => {
   let tokens: ScriptedTokenServer;
   let api: RecordingServer;
-  let logs: LogCapture;
+  const logs = useLogCapture();
 
   beforeEach(async () => {
     tokens = await ScriptedTokenServer.start();
@@ -23,16 +23,14 @@ describe('the token a request carried is scrubbed from what the API echoed', () 
       const presented = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
       json(res, req.url === '/ok' ? 200 : 500, { presented, note: 'kept' });
     });
-    logs = LogCapture.install();
   });
   afterEach(async () => {
-    LogCapture.uninstall();
     await api.close();
     await tokens.close();
   });
 
-  it('in HttpStatusException.response.data and in the logged response bodies', async () => {
-    const manager = new TokenManager(
+  const echoTokenManager = () =>
+    new TokenManager(
       new ClientCredentialsTokenProvider({
         tokenUrl: tokens.url,
         clientId: 'echo-client',
@@ -40,6 +38,9 @@ describe('the token a request carried is scrubbed from what the API echoed', () 
         serviceName: 'echo',
       }),
     );
+
+  it('in HttpStatusException.response.data and in the logged response bodies', async () => {
+    const manager = echoTokenManager();
     const client = new ForgeClient(
       new HttpClientConfigBuilder()
         .withBaseUrl(api.url)
@@ -66,14 +67,7 @@ describe('the token a request carried is scrubbed from what the API echoed', () 
   });
 
   it('in the warning about a hook that failed with the token in its message', async () => {
-    const manager = new TokenManager(
-      new ClientCredentialsTokenProvider({
-        tokenUrl: tokens.url,
-        clientId: 'echo-client',
-        clientSecret: 'echo-client-secret',
-        serviceName: 'echo',
-      }),
-    );
+    const manager = echoTokenManager();
     const client = new ForgeClient(
       new HttpClientConfigBuilder()
         .withBaseUrl(api.url)

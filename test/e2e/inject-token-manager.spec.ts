@@ -10,8 +10,8 @@ import {
   RequestForgeModule,
   TokenManager,
 } from '../../lib';
-import { BASIC_CLIENT, OidcClient, OidcTestServer, POST_CLIENT } from '../support/oidc-server';
-import { ProtectedApi } from '../support/protected-api';
+import { BASIC_CLIENT, POST_CLIENT } from '../support/oidc-server';
+import { useOidcAndApi } from '../support/oidc-and-api';
 
 @Injectable()
 class AccountsService {
@@ -27,34 +27,12 @@ class AccountsService {
 }
 
 describe('@InjectTokenManager in a TestingModule (issue 3 must-show 9)', () => {
-  let oidc: OidcTestServer;
-  let api: ProtectedApi;
+  const servers = useOidcAndApi();
   let moduleRef: TestingModule | undefined;
 
-  beforeAll(async () => {
-    oidc = await OidcTestServer.start();
-    api = await ProtectedApi.start({ validate: (token) => oidc.introspect(token) });
-  });
-  beforeEach(async () => {
-    await oidc.reset();
-    api.requests.length = 0;
-  });
   afterEach(async () => {
     await moduleRef?.close();
     moduleRef = undefined;
-  });
-  afterAll(async () => {
-    await api.close();
-    await oidc.close();
-  });
-
-  const oauth = (client: OidcClient) => ({
-    type: 'client-credentials' as const,
-    tokenUrl: oidc.tokenUrl,
-    clientId: client.clientId,
-    clientSecret: client.clientSecret,
-    authMethod:
-      client.authMethod === 'client_secret_basic' ? ('header' as const) : ('body' as const),
   });
 
   function testingModule(): TestingModuleBuilder {
@@ -62,8 +40,8 @@ describe('@InjectTokenManager in a TestingModule (issue 3 must-show 9)', () => {
       imports: [
         RequestForgeModule.forRoot({
           clients: {
-            a: { baseUrl: api.baseUrl, auth: oauth(POST_CLIENT) },
-            b: { baseUrl: api.baseUrl, auth: oauth(POST_CLIENT) },
+            a: { baseUrl: servers.api.baseUrl, auth: servers.oidc.clientCredentialsAuth() },
+            b: { baseUrl: servers.api.baseUrl, auth: servers.oidc.clientCredentialsAuth() },
           },
         }),
       ],
@@ -71,8 +49,8 @@ describe('@InjectTokenManager in a TestingModule (issue 3 must-show 9)', () => {
     });
   }
 
-  const lastTokenSent = () => api.requests[api.requests.length - 1].token!;
-  const tokenRequests = async () => (await oidc.stats()).tokenRequests;
+  const lastTokenSent = () => servers.api.requests[servers.api.requests.length - 1].token!;
+  const tokenRequests = async () => (await servers.oidc.stats()).tokenRequests;
 
   it('injects the very manager client "a" uses: its token is the one sent, invalidating it changes what is sent', async () => {
     moduleRef = await testingModule().compile();
@@ -99,11 +77,13 @@ describe('@InjectTokenManager in a TestingModule (issue 3 must-show 9)', () => {
     await service.call();
     expect(lastTokenSent()).not.toBe(first);
     expect(await tokenRequests()).toBe(3);
-    expect(api.unauthorizedCount).toBe(0);
+    expect(servers.api.unauthorizedCount).toBe(0);
   });
 
   it('overrideProvider(getTokenManagerToken("a")) replaces the manager client "a" uses', async () => {
-    const override = new TokenManager(createTokenProvider('a', oauth(BASIC_CLIENT)));
+    const override = new TokenManager(
+      createTokenProvider('a', servers.oidc.clientCredentialsAuth(BASIC_CLIENT)),
+    );
     moduleRef = await testingModule()
       .overrideProvider(getTokenManagerToken('a'))
       .useValue(override)
@@ -114,13 +94,13 @@ describe('@InjectTokenManager in a TestingModule (issue 3 must-show 9)', () => {
     await service.call();
 
     // The token the API got was issued to the override's OAuth client, not the configured one.
-    expect((await oidc.introspect(lastTokenSent())).client_id).toBe(BASIC_CLIENT.clientId);
+    expect((await servers.oidc.introspect(lastTokenSent())).client_id).toBe(BASIC_CLIENT.clientId);
     expect((await override.getToken()).accessToken).toBe(lastTokenSent());
   });
 
   it('control: without the override, client "a" gets tokens of its configured OAuth client', async () => {
     moduleRef = await testingModule().compile();
     await moduleRef.get(AccountsService).call();
-    expect((await oidc.introspect(lastTokenSent())).client_id).toBe(POST_CLIENT.clientId);
+    expect((await servers.oidc.introspect(lastTokenSent())).client_id).toBe(POST_CLIENT.clientId);
   });
 });

@@ -8,9 +8,9 @@ import {
   InjectForgeClient,
   RequestForgeModule,
 } from '../../lib';
-import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
 import { ProtectedApi } from '../support/protected-api';
 import { runConcurrently } from './concurrency';
+import { useOidcAndApi } from '../support/oidc-and-api';
 
 @Injectable()
 class OrdersService {
@@ -22,20 +22,15 @@ class OrdersService {
 }
 
 describe('client credentials through RequestForgeModule (issue 3)', () => {
-  let oidc: OidcTestServer;
-  let api: ProtectedApi;
+  const servers = useOidcAndApi({ tokenTtlSeconds: 300 });
   /** An API whose authorization server vouches for no token at all. */
   let refusingApi: ProtectedApi;
   let moduleRef: TestingModule | undefined;
 
   beforeAll(async () => {
-    oidc = await OidcTestServer.start({ tokenTtlSeconds: 300 });
-    api = await ProtectedApi.start({ validate: (token) => oidc.introspect(token) });
     refusingApi = await ProtectedApi.start({ validate: async () => ({ active: false }) });
   });
   beforeEach(async () => {
-    await oidc.reset();
-    api.requests.length = 0;
     refusingApi.requests.length = 0;
   });
   afterEach(async () => {
@@ -44,8 +39,6 @@ describe('client credentials through RequestForgeModule (issue 3)', () => {
   });
   afterAll(async () => {
     await refusingApi.close();
-    await api.close();
-    await oidc.close();
   });
 
   async function ordersService(options: Partial<ForgeClientOptions> = {}): Promise<OrdersService> {
@@ -54,14 +47,8 @@ describe('client credentials through RequestForgeModule (issue 3)', () => {
         RequestForgeModule.forRoot({
           clients: {
             orders: {
-              baseUrl: api.baseUrl,
-              auth: {
-                type: 'client-credentials',
-                tokenUrl: oidc.tokenUrl,
-                clientId: POST_CLIENT.clientId,
-                clientSecret: POST_CLIENT.clientSecret,
-                authMethod: 'body',
-              },
+              baseUrl: servers.api.baseUrl,
+              auth: servers.oidc.clientCredentialsAuth(),
               ...options,
             },
           },
@@ -72,7 +59,7 @@ describe('client credentials through RequestForgeModule (issue 3)', () => {
     return moduleRef.get(OrdersService);
   }
 
-  const tokenRequests = async () => (await oidc.stats()).tokenRequests;
+  const tokenRequests = async () => (await servers.oidc.stats()).tokenRequests;
 
   it('must-show 2: 1,000 concurrent calls on an empty cache → one token request, 1,000 successes', async () => {
     const orders = await ordersService();
@@ -82,27 +69,27 @@ describe('client credentials through RequestForgeModule (issue 3)', () => {
     expect(errors).toEqual([]);
     expect(values).toHaveLength(1000);
     expect(await tokenRequests()).toBe(1);
-    expect(api.requests).toHaveLength(1000);
-    expect(api.unauthorizedCount).toBe(0);
-    expect(new Set(api.requests.map((r) => r.token)).size).toBe(1);
+    expect(servers.api.requests).toHaveLength(1000);
+    expect(servers.api.unauthorizedCount).toBe(0);
+    expect(new Set(servers.api.requests.map((r) => r.token)).size).toBe(1);
   });
 
   it('must-show 4: 500 concurrent 401s for one revoked token → one new token request, 500 successes', async () => {
     const orders = await ordersService();
     await orders.listOrders();
-    const revoked = api.requests[0].token!;
-    expect(await oidc.revoke(revoked)).toBe(true);
-    api.revoke(revoked);
-    await oidc.reset();
-    api.requests.length = 0;
+    const revoked = servers.api.requests[0].token!;
+    expect(await servers.oidc.revoke(revoked)).toBe(true);
+    servers.api.revoke(revoked);
+    await servers.oidc.reset();
+    servers.api.requests.length = 0;
 
     const { values, errors } = await runConcurrently(500, () => orders.listOrders());
 
     expect(errors).toEqual([]);
     expect(values).toHaveLength(500);
     expect(await tokenRequests()).toBe(1);
-    const refused = api.requests.filter((r) => r.status === 401);
-    const accepted = api.requests.filter((r) => r.status === 200);
+    const refused = servers.api.requests.filter((r) => r.status === 401);
+    const accepted = servers.api.requests.filter((r) => r.status === 200);
     expect(refused).toHaveLength(500);
     expect(refused.every((r) => r.token === revoked)).toBe(true);
     expect(accepted).toHaveLength(500);

@@ -9,7 +9,7 @@ import {
   HttpStatusException,
   TokenManager,
 } from '../../lib';
-import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
+import { OidcTestServer } from '../support/oidc-server';
 import { json, RecordingServer } from '../support/recording-server';
 
 /** Issue 7, must-show 1 and 2 with an auth retry: 401 → new token → 200. */
@@ -48,14 +48,7 @@ describe('hooks across an auth retry', () => {
 
   it('runs the hooks once per attempt: authAttempt 0 then 1, one request id and correlation id', async () => {
     const seen: { hook: string; context: HookContext; status?: number }[] = [];
-    const manager = new TokenManager(
-      createTokenProvider('orders', {
-        type: 'client-credentials',
-        tokenUrl: oidc.tokenUrl,
-        clientId: POST_CLIENT.clientId,
-        clientSecret: POST_CLIENT.clientSecret,
-      }),
-    );
+    const manager = new TokenManager(createTokenProvider('orders', oidc.clientCredentialsAuth()));
     const client = new ForgeClient(
       new HttpClientConfigBuilder()
         .withBaseUrl(api.url)

@@ -1,7 +1,7 @@
 import { createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
 import { CacheManagerTokenStorage, TokenData } from '../../lib';
-import { RecordingLogger } from '../support/recording-logger';
+import { LogCapture } from '../support/log-capture';
 
 /** A Keyv store that can be made to hang or throw: the fault is the only thing stubbed. */
 class FaultyStore extends Map<string, unknown> {
@@ -27,7 +27,8 @@ class FaultyStore extends Map<string, unknown> {
 const token = () => new TokenData({ accessToken: 'abc', expiresAt: new Date(Date.now() + 60_000) });
 
 describe('CacheManagerTokenStorage when the store misbehaves', () => {
-  const logs = RecordingLogger.install();
+  const logs = LogCapture.install();
+  afterAll(() => LogCapture.uninstall());
   afterEach(() => logs.clear());
 
   it('answers within operationTimeoutMs when the store hangs: last-seen token, else a miss; one warning', async () => {

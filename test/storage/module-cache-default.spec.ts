@@ -1,43 +1,29 @@
-import { createKeyv } from '@keyv/redis';
-import { CacheModule } from '@nestjs/cache-manager';
-import { Test, TestingModule } from '@nestjs/testing';
+import { TestingModule } from '@nestjs/testing';
 import { lastValueFrom } from 'rxjs';
 import {
   ForgeClient,
   ForgeClientOptions,
   getForgeClientToken,
   getTokenManagerToken,
-  RequestForgeModule,
   TokenData,
   TokenDataJson,
   TokenManager,
 } from '../../lib';
-import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
-import { ProtectedApi } from '../support/protected-api';
-import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
+import { describeRedis, uniqueKeyPrefix } from '../support/redis';
 import { deleteKeysUnder, keysUnder, withRedisClient } from '../support/redis-keys';
+import { useOidcAndApi } from '../support/oidc-and-api';
+import { ordersAppOnRedis } from './orders-app-on-redis';
 
 describeRedis('must-show 5: the app’s Redis CacheModule is the default token storage', () => {
-  let oidc: OidcTestServer;
-  let api: ProtectedApi;
+  const servers = useOidcAndApi({ tokenTtlSeconds: 300 });
   const modules: TestingModule[] = [];
   const namespaces: string[] = [];
 
-  beforeAll(async () => {
-    oidc = await OidcTestServer.start({ tokenTtlSeconds: 300 });
-    api = await ProtectedApi.start({ validate: (token) => oidc.introspect(token) });
-  });
-  beforeEach(async () => {
-    await oidc.reset();
-    api.requests.length = 0;
-  });
   afterEach(async () => {
     await Promise.all(modules.splice(0).map((moduleRef) => moduleRef.close()));
   });
   afterAll(async () => {
     await Promise.all(namespaces.map((namespace) => deleteKeysUnder(namespace)));
-    await api?.close();
-    await oidc?.close();
   });
 
   function freshNamespace(): string {
@@ -48,26 +34,7 @@ describeRedis('must-show 5: the app’s Redis CacheModule is the default token s
 
   /** One app instance (a process or pod): CacheModule on Redis, no request-forge storage option. */
   async function app(namespace: string, options: Partial<ForgeClientOptions> = {}) {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        CacheModule.register({ isGlobal: true, stores: [createKeyv(redisUrl(), { namespace })] }),
-        RequestForgeModule.forRoot({
-          clients: {
-            orders: {
-              baseUrl: api.baseUrl,
-              auth: {
-                type: 'client-credentials',
-                tokenUrl: oidc.tokenUrl,
-                clientId: POST_CLIENT.clientId,
-                clientSecret: POST_CLIENT.clientSecret,
-                authMethod: 'body',
-              },
-              ...options,
-            },
-          },
-        }),
-      ],
-    }).compile();
+    const moduleRef = await ordersAppOnRedis(servers, namespace, options);
     modules.push(moduleRef);
     return {
       client: moduleRef.get<ForgeClient>(getForgeClientToken('orders')),
@@ -75,8 +42,8 @@ describeRedis('must-show 5: the app’s Redis CacheModule is the default token s
     };
   }
 
-  const tokenRequests = async () => (await oidc.stats()).tokenRequests;
-  const lastApiToken = () => api.requests[api.requests.length - 1]?.token;
+  const tokenRequests = async () => (await servers.oidc.stats()).tokenRequests;
+  const lastApiToken = () => servers.api.requests[servers.api.requests.length - 1]?.token;
 
   it('stores the token in Redis under <namespace>::api_tokens:<key>; a second instance reuses it without a token request', async () => {
     const namespace = freshNamespace();
@@ -96,7 +63,7 @@ describeRedis('must-show 5: the app’s Redis CacheModule is the default token s
 
     expect(await tokenRequests()).toBe(1);
     expect(lastApiToken()).toBe(tokenOfFirst);
-    expect(api.unauthorizedCount).toBe(0);
+    expect(servers.api.unauthorizedCount).toBe(0);
   });
 
   it("storage: 'memory' overrides it: nothing in Redis, and a second instance requests its own token", async () => {
@@ -109,6 +76,6 @@ describeRedis('must-show 5: the app’s Redis CacheModule is the default token s
 
     expect(await keysUnder(namespace)).toEqual([]);
     expect(await tokenRequests()).toBe(2);
-    expect(new Set(api.requests.map((r) => r.token)).size).toBe(2);
+    expect(new Set(servers.api.requests.map((r) => r.token)).size).toBe(2);
   });
 });

@@ -1,6 +1,4 @@
-import { createKeyv } from '@keyv/redis';
-import { CacheModule } from '@nestjs/cache-manager';
-import { Test, TestingModule } from '@nestjs/testing';
+import { TestingModule } from '@nestjs/testing';
 import { fork } from 'node:child_process';
 import { lastValueFrom } from 'rxjs';
 import {
@@ -8,38 +6,29 @@ import {
   ForgeClientOptions,
   getForgeClientToken,
   InProcessTokenLock,
-  RequestForgeModule,
 } from '../../lib';
-import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
-import { ProtectedApi } from '../support/protected-api';
+import { POST_CLIENT } from '../support/oidc-server';
 import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
 import { deleteKeysUnder, keysUnder } from '../support/redis-keys';
 import { TranspiledChildren } from '../support/transpiled-children';
 import type { LockShutdownInput } from './workers/lock-shutdown-worker';
+import { useOidcAndApi } from '../support/oidc-and-api';
+import { ordersAppOnRedis } from './orders-app-on-redis';
 
 describeRedis("the module's lock option: lock: { type: 'redis', url, keyPrefix }", () => {
-  let oidc: OidcTestServer;
-  let api: ProtectedApi;
+  const servers = useOidcAndApi({ tokenTtlSeconds: 300 });
   let children: TranspiledChildren;
   const modules: TestingModule[] = [];
   const prefixes: string[] = [];
 
   beforeAll(async () => {
     children = TranspiledChildren.create(['lib', 'test/storage/workers']);
-    oidc = await OidcTestServer.start({ tokenTtlSeconds: 300 });
-    api = await ProtectedApi.start({ validate: (token) => oidc.introspect(token) });
-  });
-  beforeEach(async () => {
-    await oidc.reset();
-    api.requests.length = 0;
   });
   afterEach(async () => {
     await Promise.all(modules.splice(0).map((moduleRef) => moduleRef.close()));
   });
   afterAll(async () => {
     await Promise.all(prefixes.map((prefix) => deleteKeysUnder(prefix)));
-    await api?.close();
-    await oidc?.close();
     children?.dispose();
   });
 
@@ -49,32 +38,17 @@ describeRedis("the module's lock option: lock: { type: 'redis', url, keyPrefix }
     return prefix;
   }
 
-  const auth = () => ({
-    type: 'client-credentials' as const,
-    tokenUrl: oidc.tokenUrl,
-    clientId: POST_CLIENT.clientId,
-    clientSecret: POST_CLIENT.clientSecret,
-    authMethod: 'body' as const,
-  });
-
   /** An app instance on the shared Redis storage, like one pod. */
   async function app(
     namespace: string,
     options: Partial<ForgeClientOptions>,
   ): Promise<ForgeClient> {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        CacheModule.register({ isGlobal: true, stores: [createKeyv(redisUrl(), { namespace })] }),
-        RequestForgeModule.forRoot({
-          clients: { orders: { baseUrl: api.baseUrl, auth: auth(), ...options } },
-        }),
-      ],
-    }).compile();
+    const moduleRef = await ordersAppOnRedis(servers, namespace, options);
     modules.push(moduleRef);
     return moduleRef.get<ForgeClient>(getForgeClientToken('orders'));
   }
 
-  const tokenRequests = async () => (await oidc.stats()).tokenRequests;
+  const tokenRequests = async () => (await servers.oidc.stats()).tokenRequests;
   const callBoth = (a: ForgeClient, b: ForgeClient) =>
     Promise.all([a, b].flatMap((client) => [1, 2, 3].map(() => lastValueFrom(client.get('/x')))));
 
@@ -82,7 +56,7 @@ describeRedis("the module's lock option: lock: { type: 'redis', url, keyPrefix }
     const prefix = freshPrefix();
     const lock = { type: 'redis' as const, url: redisUrl(), keyPrefix: `${prefix}lock:` };
     const [a, b] = [await app(prefix, { lock }), await app(prefix, { lock })];
-    await oidc.setFaults({ delayMs: 400 });
+    await servers.oidc.setFaults({ delayMs: 400 });
 
     const calls = callBoth(a, b);
     // While the token request is slow, the holder's lock is in Redis under the prefix.
@@ -100,7 +74,7 @@ describeRedis("the module's lock option: lock: { type: 'redis', url, keyPrefix }
     const prefix = freshPrefix();
     const a = await app(prefix, { lock: new InProcessTokenLock() });
     const b = await app(prefix, { lock: new InProcessTokenLock() });
-    await oidc.setFaults({ delayMs: 400 });
+    await servers.oidc.setFaults({ delayMs: 400 });
 
     await callBoth(a, b);
 
@@ -113,8 +87,8 @@ describeRedis("the module's lock option: lock: { type: 'redis', url, keyPrefix }
     const input: LockShutdownInput = {
       redisUrl: redisUrl(),
       keyPrefix: `${freshPrefix()}lock:`,
-      apiBaseUrl: api.baseUrl,
-      tokenUrl: oidc.tokenUrl,
+      apiBaseUrl: servers.api.baseUrl,
+      tokenUrl: servers.oidc.tokenUrl,
       clientId: POST_CLIENT.clientId,
       clientSecret: POST_CLIENT.clientSecret,
       lock,

@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { DeadlineExceededError } from '../../lib/storage/deadline';
 import { OutageLog, describeError } from '../../lib/storage/outage-log';
-import { RecordingLogger } from '../support/recording-logger';
+import { LogCapture } from '../support/log-capture';
 
 class SocketClosedUnexpectedlyError extends Error {}
 
 describe('OutageLog', () => {
-  const logs = RecordingLogger.install();
+  const logs = LogCapture.install();
+  afterAll(() => LogCapture.uninstall());
 
   it('warns once per outage and logs the recovery once', () => {
     const outage = new OutageLog(new Logger('Test'), 'Store', 'falling back');

@@ -1,7 +1,7 @@
 import KeyvRedis, { createKeyv } from '@keyv/redis';
 import { Cache, createCache } from 'cache-manager';
 import { CacheManagerTokenStorage, ExclusiveWork, RedisTokenLock, TokenData } from '../../lib';
-import { RecordingLogger } from '../support/recording-logger';
+import { LogCapture } from '../support/log-capture';
 import { applyDecision, decideRedisSuite } from '../support/redis';
 import { ThrowawayRedis, redisServerInstalled } from '../support/redis-server';
 
@@ -28,7 +28,8 @@ applyDecision(
   'Redis outage (throwaway redis-server)',
   decideRedisSuite(redisServerInstalled(), process.env, 'redis-server is not installed'),
   () => {
-    const logs = RecordingLogger.install();
+    const logs = LogCapture.install();
+    afterAll(() => LogCapture.uninstall());
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     let server: ThrowawayRedis;

@@ -1,6 +1,5 @@
 import { runInChildProcesses } from '../support/child-processes';
-import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
-import { ProtectedApi } from '../support/protected-api';
+import { POST_CLIENT } from '../support/oidc-server';
 import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
 import { deleteKeysUnder } from '../support/redis-keys';
 import { TranspiledChildren } from '../support/transpiled-children';
@@ -8,29 +7,21 @@ import type {
   ForgeClientWorkerInput,
   ForgeClientWorkerResult,
 } from './workers/forge-client-worker';
+import { useOidcAndApi } from '../support/oidc-and-api';
 
 const PROCESSES = 4;
 const REQUESTS_PER_PROCESS = 250;
 
 describeRedis('one token for many processes: RequestForgeModule on shared Redis (issue 4)', () => {
-  let oidc: OidcTestServer;
-  let api: ProtectedApi;
+  const servers = useOidcAndApi({ tokenTtlSeconds: 300 });
   let children: TranspiledChildren;
   const prefixes: string[] = [];
 
   beforeAll(async () => {
     children = TranspiledChildren.create(['lib', 'test/support', 'test/storage/workers']);
-    oidc = await OidcTestServer.start({ tokenTtlSeconds: 300 });
-    api = await ProtectedApi.start({ validate: (token) => oidc.introspect(token) });
-  });
-  beforeEach(async () => {
-    await oidc.reset();
-    api.requests.length = 0;
   });
   afterAll(async () => {
     await Promise.all(prefixes.map((prefix) => deleteKeysUnder(prefix)));
-    await api?.close();
-    await oidc?.close();
     children?.dispose();
   });
 
@@ -42,10 +33,10 @@ describeRedis('one token for many processes: RequestForgeModule on shared Redis 
       redisUrl: redisUrl(),
       namespace,
       ...(withLock ? { lockKeyPrefix: `${namespace}lock:` } : {}),
-      tokenUrl: oidc.tokenUrl,
+      tokenUrl: servers.oidc.tokenUrl,
       clientId: POST_CLIENT.clientId,
       clientSecret: POST_CLIENT.clientSecret,
-      apiBaseUrl: api.baseUrl,
+      apiBaseUrl: servers.api.baseUrl,
       requests,
     };
   }
@@ -56,26 +47,26 @@ describeRedis('one token for many processes: RequestForgeModule on shared Redis 
       inputs,
       children.runOptions({ timeoutMs: 45_000 }),
     );
-  const tokenRequests = async () => (await oidc.stats()).tokenRequests;
+  const tokenRequests = async () => (await servers.oidc.stats()).tokenRequests;
 
   it(`must-show 2: ${PROCESSES} processes × ${REQUESTS_PER_PROCESS} concurrent requests, empty cache, Redis storage + Redis lock → 1 token request`, async () => {
     const input = workerInput(true, REQUESTS_PER_PROCESS);
     // The token endpoint answers slowly, so every process is still waiting when it does.
-    await oidc.setFaults({ delayMs: 300 });
+    await servers.oidc.setFaults({ delayMs: 300 });
 
     const results = await run(Array.from({ length: PROCESSES }, () => input));
 
     expect(results.map((r) => r.errorNames)).toEqual(results.map(() => []));
     expect(results.map((r) => r.succeeded)).toEqual(results.map(() => REQUESTS_PER_PROCESS));
     expect(await tokenRequests()).toBe(1);
-    expect(api.requests).toHaveLength(PROCESSES * REQUESTS_PER_PROCESS);
-    expect(api.unauthorizedCount).toBe(0);
-    expect(new Set(api.requests.map((r) => r.token)).size).toBe(1);
+    expect(servers.api.requests).toHaveLength(PROCESSES * REQUESTS_PER_PROCESS);
+    expect(servers.api.unauthorizedCount).toBe(0);
+    expect(new Set(servers.api.requests.map((r) => r.token)).size).toBe(1);
   }, 60_000);
 
   it('control: the same run without the lock (its count is printed for the README)', async () => {
     const input = workerInput(false, REQUESTS_PER_PROCESS);
-    await oidc.setFaults({ delayMs: 300 });
+    await servers.oidc.setFaults({ delayMs: 300 });
 
     const results = await run(Array.from({ length: PROCESSES }, () => input));
 
@@ -83,7 +74,7 @@ describeRedis('one token for many processes: RequestForgeModule on shared Redis 
     console.log(`without lock: ${count} token requests for ${PROCESSES} processes`);
     expect(results.map((r) => r.failed)).toEqual(results.map(() => 0));
     expect(count).toBeGreaterThanOrEqual(1);
-    expect(new Set(api.requests.map((r) => r.token)).size).toBe(count);
+    expect(new Set(servers.api.requests.map((r) => r.token)).size).toBe(count);
   }, 60_000);
 
   it("must-show 3: process A fetches a token; process B's first request uses it (0 token requests from B)", async () => {
@@ -91,14 +82,14 @@ describeRedis('one token for many processes: RequestForgeModule on shared Redis 
 
     const [fromA] = await run([input]);
     const afterA = await tokenRequests();
-    const tokenOfA = api.requests[0]?.token;
+    const tokenOfA = servers.api.requests[0]?.token;
     const [fromB] = await run([input]);
 
     expect([fromA.succeeded, fromB.succeeded]).toEqual([1, 1]);
     expect(afterA).toBe(1);
     expect((await tokenRequests()) - afterA).toBe(0);
-    expect(api.requests).toHaveLength(2);
+    expect(servers.api.requests).toHaveLength(2);
     expect(tokenOfA).toBeDefined();
-    expect(api.requests[1].token).toBe(tokenOfA);
+    expect(servers.api.requests[1].token).toBe(tokenOfA);
   }, 60_000);
 });

@@ -6,7 +6,7 @@ import {
   RedisTokenLock,
   TokenManager,
 } from '../../lib';
-import { RecordingLogger } from '../support/recording-logger';
+import { LogCapture } from '../support/log-capture';
 import { applyDecision, decideRedisSuite } from '../support/redis';
 import { ThrowawayRedis, redisServerInstalled } from '../support/redis-server';
 import { ScriptedTokenServer } from '../support/token-test-server';
@@ -15,7 +15,8 @@ applyDecision(
   'TokenManager on shared Redis storage and lock, through a Redis outage',
   decideRedisSuite(redisServerInstalled(), process.env, 'redis-server is not installed'),
   () => {
-    const logs = RecordingLogger.install();
+    const logs = LogCapture.install();
+    afterAll(() => LogCapture.uninstall());
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     let redis: ThrowawayRedis;
