@@ -31,3 +31,4 @@ export * from './pipeline';
 export * from './storage/cache-manager-token-storage';
 export * from './storage/redis-lock-client';
 export * from './storage/redis-token-lock';
+export * from './storage/redis-lock-config';

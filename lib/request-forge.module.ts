@@ -2,6 +2,7 @@ import { HttpModule } from '@nestjs/axios';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigurationException } from './errors';
 import { ForgeClientRegistry } from './forge-client.registry';
+import { RequestForgeLocks } from './request-forge.locks';
 import {
   REQUEST_FORGE_ASYNC_OPTIONS_TYPE,
   REQUEST_FORGE_OPTIONS_TYPE,
@@ -80,6 +81,7 @@ function withClients(definition: DynamicModule, names: readonly string[]): Dynam
       ...names.flatMap((name) => createClientProviders(name)),
       createNamesProvider(names),
       ForgeClientRegistry,
+      RequestForgeLocks,
     ],
     exports: [
       ...(definition.exports ?? []),

@@ -3,7 +3,9 @@ import { Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { TokenAuth } from './auth/token-auth';
 import { createClientConfig, TOKEN_AUTH_TYPES } from './client/client-config.factory';
+import { ConfigProblem } from './client/config-validation';
 import { ForgeClientOptions, RequestForgeModuleOptions } from './client/client-options.interface';
+import { assertKnownClientOptions } from './client/client-options.keys';
 import { ForgeClient } from './client/forge-client';
 import { HttpClientConfig } from './client/http-client-config';
 import { ConfigurationException } from './errors';
@@ -19,6 +21,7 @@ import {
   getTokenProviderToken,
   getTokenStorageToken,
 } from './request-forge.constants';
+import { RequestForgeLocks } from './request-forge.locks';
 import { resolveTokenStorage, StoreCache } from './request-forge.storage';
 import { TokenStorage } from './storage/token-storage.interface';
 import { TokenManager } from './tokens/token-manager';
@@ -44,6 +47,15 @@ export function clientOptionsOf(
       { clientName: name, field: `clients.${name}` },
     );
   }
+  if (!(clientOptions instanceof HttpClientConfig)) {
+    if (!clientOptions || typeof clientOptions !== 'object') {
+      throw new ConfigurationException(`Client "${name}": options must be an object`, {
+        clientName: name,
+        field: `clients.${name}`,
+      });
+    }
+    assertKnownClientOptions(name, clientOptions);
+  }
   return clientOptions;
 }
 
@@ -62,6 +74,14 @@ function tokenAuthType(options: ForgeClientOptions | undefined): string | undefi
   return TOKEN_AUTH_TYPES.includes(auth.type) ? auth.type : undefined;
 }
 
+/** TokenManager checks it too, but its message cannot name the client. */
+function checkRefreshSkew(name: string, refreshSkew: unknown): void {
+  if (refreshSkew === undefined) return;
+  if (typeof refreshSkew !== 'number' || !(refreshSkew >= 0)) {
+    new ConfigProblem(name).fail('refreshSkew', 'must be a number >= 0 (milliseconds)');
+  }
+}
+
 export function createClientProviders(name: string): Provider[] {
   return [
     {
@@ -72,18 +92,21 @@ export function createClientProviders(name: string): Provider[] {
     },
     {
       provide: getTokenProviderToken(name),
-      inject: [REQUEST_FORGE_OPTIONS, getTokenStorageToken(name)],
+      inject: [REQUEST_FORGE_OPTIONS, getTokenStorageToken(name), RequestForgeLocks],
       useFactory: (
         options: RequestForgeModuleOptions,
         storage: TokenStorage,
+        locks: RequestForgeLocks,
       ): TokenProvider | null => {
         const clientOptions = plainOptionsOf(options, name);
+        // Checked for every client, so a bad value fails at bootstrap even where it is unused.
+        const lock = locks.forClient(name, clientOptions?.lock);
         const type = tokenAuthType(clientOptions);
         if (!clientOptions || !type) return null;
         if (type === 'pipeline') {
           return createPipelineTokenProvider(name, clientOptions.auth as PipelineAuthOptions, {
             storage,
-            lock: clientOptions.lock,
+            ...(lock ? { lock } : {}),
           });
         }
         return createTokenProvider(name, clientOptions.auth as OAuthAuthOptions);
@@ -91,20 +114,28 @@ export function createClientProviders(name: string): Provider[] {
     },
     {
       provide: getTokenManagerToken(name),
-      inject: [REQUEST_FORGE_OPTIONS, getTokenProviderToken(name), getTokenStorageToken(name)],
+      inject: [
+        REQUEST_FORGE_OPTIONS,
+        getTokenProviderToken(name),
+        getTokenStorageToken(name),
+        RequestForgeLocks,
+      ],
       useFactory: (
         options: RequestForgeModuleOptions,
         provider: TokenProvider | null,
         storage: TokenStorage,
+        locks: RequestForgeLocks,
       ): TokenManager | null => {
         const clientOptions = plainOptionsOf(options, name);
         if (clientOptions?.auth instanceof TokenManager) return clientOptions.auth;
         if (!provider) return null;
+        checkRefreshSkew(name, clientOptions?.refreshSkew);
+        const lock = locks.forClient(name, clientOptions?.lock);
         return new TokenManager(provider, storage, {
           ...(clientOptions?.refreshSkew !== undefined
             ? { refreshSkew: clientOptions.refreshSkew }
             : {}),
-          ...(clientOptions?.lock ? { lock: clientOptions.lock } : {}),
+          ...(lock ? { lock } : {}),
         });
       },
     },

@@ -14,6 +14,7 @@ import {
   PasswordAuthOptions,
 } from '../tokens/token-provider.factory';
 import { TokenManager } from '../tokens/token-manager';
+import { RedisLockConfig } from '../storage/redis-lock-config';
 import { TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
 import { HttpClientConfig } from './http-client-config';
@@ -65,8 +66,11 @@ export interface ForgeClientOptions {
   storage?: 'memory' | 'cache' | TokenStorage;
   /** Renew tokens this many ms before they expire (token auth). Default 60_000. */
   refreshSkew?: number;
-  /** Cross-process single flight for token fetches (e.g. a `RedisTokenLock`). */
-  lock?: TokenLock;
+  /**
+   * Cross-process single flight for token fetches: `{ type: 'redis', url, keyPrefix? }` (the module
+   * opens and closes the connection) or a `TokenLock` instance (yours to close). Default: in-process.
+   */
+  lock?: RedisLockConfig | TokenLock;
   /** Transient-failure retries: `{ type: 'exponential', maxRetries: 3, ... }` or an instance. */
   retry?: RetryStrategyConfig | RetryStrategy;
   /** 401 retries with token auth: `{ type: 'simple', maxRetries: 1 }` (default) or an instance. */

@@ -160,6 +160,9 @@ export class RequestExecutor {
       mergeMap((prepared) => {
         sent = prepared.axiosConfig;
         onApplied(prepared.applied);
+        // Built on first use: only a failure, a logger or a hook needs it, not a plain success.
+        let redactor: Redactor | undefined;
+        const redactorNow = () => (redactor ??= this.redactorFor(prepared.applied));
         const send = (config: AxiosRequestConfig) => this.http.request<T>(config);
         const response$ = cancelOnlyInFlight(send, prepared.axiosConfig).pipe(
           catchError((error: unknown) =>
@@ -169,7 +172,7 @@ export class RequestExecutor {
                 method: prepared.axiosConfig.method ?? 'GET',
                 url: prepared.target.url,
                 timeout: prepared.axiosConfig.timeout,
-                redactor: this.redactor,
+                redactor: redactorNow(),
               }),
             ),
           ),
@@ -177,22 +180,38 @@ export class RequestExecutor {
         // Each operator costs every request; a client without logging or hooks skips them.
         if (!this.requestLogger && this.hooks.isEmpty) return response$;
         return response$.pipe(
-          tap((response) => this.requestLogger?.responded(sent, response, startedAt, context)),
+          tap((response) =>
+            this.requestLogger?.responded(sent, response, startedAt, context, redactorNow()),
+          ),
           mergeMap((response) =>
             this.hooks.isEmpty
               ? [response]
-              : from(this.hooks.afterResponse(response, context) as Promise<AxiosResponse<T>>),
+              : from(
+                  this.hooks.afterResponse(response, context, redactorNow()) as Promise<
+                    AxiosResponse<T>
+                  >,
+                ),
           ),
           catchError((error: unknown) => {
-            this.requestLogger?.failed(sent, error, startedAt, context);
+            this.requestLogger?.failed(sent, error, startedAt, context, redactorNow());
             if (this.hooks.isEmpty) return throwError(() => error);
-            return from(this.hooks.onError(error, context)).pipe(
+            return from(this.hooks.onError(error, context, redactorNow())).pipe(
               mergeMap(() => throwError(() => error)),
             );
           }),
         );
       }),
     );
+  }
+
+  /**
+   * The client's redactor plus the credential this attempt sent. Static secrets are known up
+   * front; tokens change, and APIs echo them back in bodies under keys no redactor knows.
+   */
+  private redactorFor(applied: AppliedAuth | undefined): Redactor {
+    if (!applied?.token) return this.redactor;
+    const { accessToken, refreshToken } = applied.token;
+    return this.redactor.extend([], [...Object.values(applied.headers), accessToken, refreshToken]);
   }
 
   private async prepare(

@@ -23,6 +23,17 @@ export const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
   'secret',
 ];
 
+/**
+ * `Bearer abc.def`, `Basic dXNlcjpwYXNz` in free text (RFC 6750 §2.1 b64token, RFC 7617); not a
+ * challenge's parameters (`Bearer error="invalid_token"`), which callers parse.
+ */
+const CREDENTIAL_IN_TEXT =
+  /\b(Bearer|Basic)\s+(?!\*\*\*|(?:realm|error|error_description|error_uri|scope|charset)\s*=)([A-Za-z0-9\-._~+/]+=*)/gi;
+/** `Basic authentication failed`, `Bearer token required`: a plain word is prose, not a credential. */
+const PROSE_WORD = /^[A-Za-z][a-z]*$/;
+/** `key=value` as in a query string or form body; the value ends at a delimiter. */
+const PAIR_IN_TEXT = /(?<=^|[?&;\s"'(,])([A-Za-z0-9_.\-[\]%]+)=(?!\*\*\*)[^&\s"'#;,)]*/g;
+
 export type HeaderRecord = Record<string, unknown>;
 
 export class Redactor {
@@ -93,13 +104,21 @@ export class Redactor {
     return body;
   }
 
-  /** Replaces any known secret value that appears in free text. */
+  /**
+   * Scrubs free text: known secret values, `Bearer`/`Basic` credentials and `key=value` pairs
+   * with a sensitive key. Servers echo URLs and Authorization headers into error bodies.
+   */
   text(text: string): string {
     let out = text;
     for (const secret of this.secrets) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
-    return out;
+    out = out.replace(CREDENTIAL_IN_TEXT, (match, scheme: string, value: string) =>
+      PROSE_WORD.test(value) ? match : `${scheme} ${REDACTED}`,
+    );
+    return out.replace(PAIR_IN_TEXT, (match, key: string) =>
+      this.isSensitive(safeDecode(key)) ? `${key}=${REDACTED}` : match,
+    );
   }
 
   private bodyText(text: string): string {

@@ -33,33 +33,44 @@ export class HookRunner {
     return current;
   }
 
-  async afterResponse(response: AxiosResponse, context: HookContext): Promise<AxiosResponse> {
+  /** `redactor`: the attempt's, which knows the credential just sent, for failure reports. */
+  async afterResponse(
+    response: AxiosResponse,
+    context: HookContext,
+    redactor = this.redactor,
+  ): Promise<AxiosResponse> {
     let current = response;
     for (const [index, hook] of this.hooks.afterResponse.entries()) {
       try {
         current = (await hook(current, context)) ?? current;
       } catch (error) {
-        this.reportFailure('afterResponse', index, error, context);
+        this.reportFailure('afterResponse', index, error, context, redactor);
       }
     }
     return current;
   }
 
-  async onError(error: unknown, context: HookContext): Promise<void> {
+  async onError(error: unknown, context: HookContext, redactor = this.redactor): Promise<void> {
     for (const [index, hook] of this.hooks.onError.entries()) {
       try {
         await hook(error, context);
       } catch (hookError) {
-        this.reportFailure('onError', index, hookError, context);
+        this.reportFailure('onError', index, hookError, context, redactor);
       }
     }
   }
 
-  private reportFailure(kind: string, index: number, error: unknown, context: HookContext): void {
+  private reportFailure(
+    kind: string,
+    index: number,
+    error: unknown,
+    context: HookContext,
+    redactor: Redactor,
+  ): void {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : 'non-Error thrown';
     this.logger.warn(
       `${kind} hook #${index + 1} failed for request ${context.requestId} ` +
-        `(attempt ${context.attempt}); the outcome is kept. ${this.redactor.text(message)}`,
+        `(attempt ${context.attempt}); the outcome is kept. ${redactor.text(message)}`,
     );
   }
 }

@@ -21,6 +21,7 @@ export interface LoggingOptions {
 export class RequestLogger {
   private readonly redactor: Redactor;
 
+  /** `redactor` (on each call) is the client's, possibly knowing the credential just sent. */
   constructor(
     private readonly logger: Logger,
     private readonly options: LoggingOptions,
@@ -34,57 +35,71 @@ export class RequestLogger {
     response: AxiosResponse,
     startedAt: number,
     ctx: HookContext,
+    attemptRedactor?: Redactor,
   ): void {
-    const parts = [this.line(config, `${response.status}`, startedAt, ctx)];
-    this.appendDetails(parts, config, response.headers, response.data);
+    const redactor = this.forAttempt(attemptRedactor);
+    const parts = [this.line(redactor, config, `${response.status}`, startedAt, ctx)];
+    this.appendDetails(redactor, parts, config, response.headers, response.data);
     this.logger.log(parts.join(' '));
   }
 
-  failed(config: AxiosRequestConfig, error: unknown, startedAt: number, ctx: HookContext): void {
+  failed(
+    config: AxiosRequestConfig,
+    error: unknown,
+    startedAt: number,
+    ctx: HookContext,
+    attemptRedactor?: Redactor,
+  ): void {
+    const redactor = this.forAttempt(attemptRedactor);
     const outcome =
       error instanceof HttpStatusException
         ? `${error.status}`
         : error instanceof RequestForgeException
           ? error.name
           : 'error';
-    const parts = [this.line(config, outcome, startedAt, ctx)];
+    const parts = [this.line(redactor, config, outcome, startedAt, ctx)];
     if (error instanceof HttpStatusException) {
-      this.appendDetails(parts, config, error.response.headers, error.response.data);
+      this.appendDetails(redactor, parts, config, error.response.headers, error.response.data);
     } else if (error instanceof Error) {
-      parts.push(`- ${this.redactor.text(error.message)}`);
+      parts.push(`- ${redactor.text(error.message)}`);
     }
     this.logger.warn(parts.join(' '));
   }
 
+  private forAttempt(attemptRedactor: Redactor | undefined): Redactor {
+    return attemptRedactor
+      ? attemptRedactor.extend(this.options.sensitiveKeys ?? [])
+      : this.redactor;
+  }
+
   private line(
+    redactor: Redactor,
     config: AxiosRequestConfig,
     outcome: string,
     startedAt: number,
     ctx: HookContext,
   ): string {
     const method = (config.method ?? 'GET').toUpperCase();
-    const url = this.redactor.url(withParams(config.url ?? '', config.params));
+    const url = redactor.url(withParams(config.url ?? '', config.params));
     const auth = ctx.authAttempt > 0 ? `, auth retry ${ctx.authAttempt}` : '';
     return `${method} ${url} → ${outcome} in ${Date.now() - startedAt} ms (attempt ${ctx.attempt}${auth}, request ${ctx.requestId})`;
   }
 
   private appendDetails(
+    redactor: Redactor,
     parts: string[],
     config: AxiosRequestConfig,
     responseHeaders: unknown,
     responseData: unknown,
   ): void {
     if (this.options.logHeaders) {
-      parts.push(`request headers ${JSON.stringify(this.redactor.headers(plain(config.headers)))}`);
-      parts.push(
-        `response headers ${JSON.stringify(this.redactor.headers(plain(responseHeaders)))}`,
-      );
+      parts.push(`request headers ${JSON.stringify(redactor.headers(plain(config.headers)))}`);
+      parts.push(`response headers ${JSON.stringify(redactor.headers(plain(responseHeaders)))}`);
     }
     if (this.options.logBody) {
-      if (config.data !== undefined)
-        parts.push(`request body ${show(this.redactor.body(config.data))}`);
+      if (config.data !== undefined) parts.push(`request body ${show(redactor.body(config.data))}`);
       if (responseData !== undefined && responseData !== '') {
-        parts.push(`response body ${show(this.redactor.body(responseData))}`);
+        parts.push(`response body ${show(redactor.body(responseData))}`);
       }
     }
   }

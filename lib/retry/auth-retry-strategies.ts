@@ -63,7 +63,8 @@ export class ExponentialAuthRetryStrategy implements AuthRetryStrategy {
   readonly maxDelay: number;
   readonly multiplier: number;
   readonly jitter: boolean;
-  private readonly random: RandomSource;
+  /** The jitter's uniform [0, 1) source. */
+  readonly random: RandomSource;
 
   constructor(options: ExponentialAuthRetryOptions = {}) {
     const check = new OptionValidator('ExponentialAuthRetryStrategy');
@@ -77,16 +78,7 @@ export class ExponentialAuthRetryStrategy implements AuthRetryStrategy {
   }
 
   backoffDelay(retry: number): number {
-    return exponentialDelay(
-      {
-        baseDelay: this.baseDelay,
-        maxDelay: this.maxDelay,
-        multiplier: this.multiplier,
-        jitter: this.jitter,
-        random: this.random,
-      },
-      retry,
-    );
+    return exponentialDelay(this, retry);
   }
 
   retryDelay(_response: AxiosResponse, retry: number): number | undefined {

@@ -47,7 +47,8 @@ export class ExponentialBackoffRetryStrategy implements RetryStrategy {
   readonly multiplier: number;
   readonly jitter: boolean;
   readonly retryableStatusCodes: readonly number[];
-  private readonly random: RandomSource;
+  /** The jitter's uniform [0, 1) source. */
+  readonly random: RandomSource;
   private readonly now: () => number;
 
   constructor(options: ExponentialBackoffRetryOptions = {}) {
@@ -68,16 +69,7 @@ export class ExponentialBackoffRetryStrategy implements RetryStrategy {
 
   /** The backoff before retry `retry` (1-based), without any `Retry-After`. */
   backoffDelay(retry: number): number {
-    return exponentialDelay(
-      {
-        baseDelay: this.baseDelay,
-        maxDelay: this.maxDelay,
-        multiplier: this.multiplier,
-        jitter: this.jitter,
-        random: this.random,
-      },
-      retry,
-    );
+    return exponentialDelay(this, retry);
   }
 
   retryDelay(failure: RequestFailure, retry: number): number | undefined {

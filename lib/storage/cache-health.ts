@@ -21,7 +21,7 @@ export class CacheHealth {
   readonly outage = new OutageLog(
     new Logger('CacheManagerTokenStorage'),
     'Token cache store',
-    'tokens are fetched without the shared cache until it is back',
+    'serving the tokens this process has and fetching new ones without the shared cache until it is back',
   );
 
   static of(cache: Cache): CacheHealth {

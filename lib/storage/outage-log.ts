@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { DeadlineExceededError } from './deadline';
 
 /**
  * Logs a dependency going away once, and coming back once, however many calls fail in between:
@@ -32,9 +33,19 @@ export class OutageLog {
   }
 }
 
-/** Name and message only; credentials in a connection URL are masked. */
+/**
+ * The error's name and code, not its message: a store's error may quote the value it was given
+ * (a token). Our own timeout message is safe and says what was slow.
+ */
 export function describeError(error: unknown): string {
-  const text =
-    error instanceof Error ? `${error.name}: ${error.message}` : String(error ?? 'unknown error');
-  return text.replace(/\/\/[^/\s@]*@/g, '//***@');
+  if (error instanceof DeadlineExceededError) return error.message;
+  // node-redis errors keep the generic name 'Error'; their class says what happened.
+  const name =
+    error instanceof Error
+      ? error.name === 'Error' && error.constructor !== Error
+        ? error.constructor.name
+        : error.name
+      : 'Error';
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? `${name} ${code}` : name;
 }

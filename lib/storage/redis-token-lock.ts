@@ -172,7 +172,10 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
 
   private openOwnClient(): Promise<RedisLockClient> {
     this.owned = createOwnedRedisClient(this.url as string).then((client) => {
-      client.on('error', (error) => this.outage.failed(error));
+      // node-redis needs a listener or an idle reconnect error would crash the process. An
+      // outage is reported when a lock call fails: while tokens are served from storage the
+      // lock is idle and has nothing to add to the storage's warning.
+      client.on('error', () => undefined);
       return client;
     });
     return this.owned;

@@ -13,19 +13,17 @@ import {
   rateLimitHook,
   RequestForgeModule,
 } from '../../lib';
-import { LogCapture } from '../support/log-capture';
+import { useLogCapture } from '../support/log-capture';
 import { json, RecordingServer } from '../support/recording-server';
 
 describe('hooks', () => {
   let server: RecordingServer;
-  let logs: LogCapture;
+  const logs = useLogCapture();
 
   beforeEach(async () => {
     server = await RecordingServer.start();
-    logs = LogCapture.install();
   });
   afterEach(async () => {
-    LogCapture.uninstall();
     await server.close();
   });
 
@@ -97,8 +95,8 @@ describe('hooks', () => {
     const response = await lastValueFrom(client.get('/y'));
     expect(response.data).toEqual({ fine: true, touched: true });
     const warning = logs.lines.find((l) => l.level === 'warn');
-    expect(warning?.text).toContain('afterResponse hook #1 failed');
-    expect(warning?.text).toContain('hook broke');
+    expect(warning?.message).toContain('afterResponse hook #1 failed');
+    expect(warning?.message).toContain('hook broke');
   });
 
   it('onError hooks see the typed error; a throwing one never replaces it', async () => {

@@ -1,12 +1,12 @@
 import { lastValueFrom } from 'rxjs';
 import { ForgeClient, HttpClientConfigBuilder } from '../../lib';
-import { LogCapture } from '../support/log-capture';
+import { useLogCapture } from '../support/log-capture';
 import { json, RecordingServer } from '../support/recording-server';
 import { expectNoSecrets } from '../support/secrets';
 
 describe('withLogging', () => {
   let server: RecordingServer;
-  let logs: LogCapture;
+  const logs = useLogCapture();
 
   beforeEach(async () => {
     server = await RecordingServer.start((req, res) =>
@@ -16,10 +16,8 @@ describe('withLogging', () => {
         ok: true,
       }),
     );
-    logs = LogCapture.install();
   });
   afterEach(async () => {
-    LogCapture.uninstall();
     await server.close();
   });
 
@@ -50,14 +48,14 @@ describe('withLogging', () => {
 
     const [ok, failed] = logs.lines;
     expect(ok.level).toBe('log');
-    expect(ok.text).toMatch(
+    expect(ok.message).toMatch(
       /^POST http:\/\/127\.0\.0\.1:\d+\/pay\?token=\*\*\*&page=2 → 200 in \d+ ms \(attempt 1/,
     );
-    expect(ok.text).toContain('"amount":5');
-    expect(ok.text).toContain('"X-Secret-Key":"***"');
+    expect(ok.message).toContain('"amount":5');
+    expect(ok.message).toContain('"X-Secret-Key":"***"');
     expect(failed.level).toBe('warn');
-    expect(failed.text).toContain('GET');
-    expect(failed.text).toContain('→ 503');
+    expect(failed.message).toContain('GET');
+    expect(failed.message).toContain('→ 503');
     expectNoSecrets(logs.text, [
       'log-api-key-999',
       'query-token-1',

@@ -49,6 +49,16 @@ describe('misconfiguration fails at bootstrap, naming the client and the field',
       'auth.password',
     ],
     ['bad timeout', { svc: { baseUrl: 'http://a.test', timeout: -5 } }, 'timeout'],
+    [
+      'a typo in an option name',
+      { svc: { baseURL: 'http://a.test' } },
+      'unknown option "baseURL" (did you mean "baseUrl"?)',
+    ],
+    [
+      'an unknown option',
+      { svc: { baseUrl: 'http://a.test', excludedPath: ['/x'] } },
+      'unknown option "excludedPath" (did you mean "excludedPaths"?)',
+    ],
   ])('%s', async (_name, clients, field) => {
     const error = await bootstrapError({ clients });
     expect(error).toBeInstanceOf(ConfigurationException);

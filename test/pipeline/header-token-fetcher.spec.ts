@@ -1,6 +1,6 @@
 import { BodyTokenFetcher, HeaderTokenFetcher, TokenFetchPipeline } from '../../lib';
 import { appStepOptions, userStepOptions } from './two-step-config';
-import { startTokenServers, TokenServers } from './token-servers';
+import { startTokenServers, TokenServers } from '../support/pipeline-token-servers';
 
 describe('HeaderTokenFetcher', () => {
   let servers: TokenServers;

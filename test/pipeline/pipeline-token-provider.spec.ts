@@ -1,7 +1,7 @@
 import axios from 'axios';
 import { ConfigurationException, PipelineTokenProvider, TokenData } from '../../lib';
 import { twoStepPipeline } from './two-step-config';
-import { startTokenServers, TokenServers } from './token-servers';
+import { startTokenServers, TokenServers } from '../support/pipeline-token-servers';
 
 describe('PipelineTokenProvider', () => {
   let servers: TokenServers;

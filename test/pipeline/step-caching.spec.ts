@@ -5,7 +5,7 @@ import {
   TokenStorage,
 } from '../../lib';
 import { twoStepPipeline } from './two-step-config';
-import { startTokenServers, TokenServers } from './token-servers';
+import { startTokenServers, TokenServers } from '../support/pipeline-token-servers';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

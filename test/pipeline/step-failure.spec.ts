@@ -1,7 +1,5 @@
-import { ConsoleLogger, Logger, LoggerService } from '@nestjs/common';
 import { createServer } from 'node:net';
 import { AddressInfo } from 'node:net';
-import { inspect } from 'node:util';
 import {
   AuthenticationException,
   BodyTokenFetcher,
@@ -9,31 +7,20 @@ import {
   TokenFetchPipeline,
 } from '../../lib';
 import { appStepOptions, userStepOptions, UserTokenFetcher } from './two-step-config';
-import { APP_CLIENT_SECRET, startTokenServers, TokenServers, USER_NAME } from './token-servers';
+import {
+  APP_CLIENT_SECRET,
+  startTokenServers,
+  TokenServers,
+  USER_NAME,
+} from '../support/pipeline-token-servers';
+import { LogCapture } from '../support/log-capture';
+import { renderings } from '../support/secrets';
 
 const WRONG_PASSWORD = 'wrong-pw-93c1d7';
 
-class CapturingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log = (...args: unknown[]) => this.capture(args);
-  error = (...args: unknown[]) => this.capture(args);
-  warn = (...args: unknown[]) => this.capture(args);
-  debug = (...args: unknown[]) => this.capture(args);
-  verbose = (...args: unknown[]) => this.capture(args);
-  private capture(args: unknown[]): void {
-    this.lines.push(args.map((arg) => inspect(arg, { depth: null })).join(' '));
-  }
-}
-
 /** Every way an error is shown: message, JSON, inspect (causes included), and the logs. */
-function everyRendering(error: unknown, logger: CapturingLogger): string {
-  return [
-    (error as Error).message,
-    JSON.stringify(error),
-    inspect(error, { depth: null }),
-    String(error),
-    ...logger.lines,
-  ].join('\n');
+function everyRendering(error: unknown, logs: LogCapture): string {
+  return [...renderings(error), ...logs.renderings].join('\n');
 }
 
 async function closedPort(): Promise<number> {
@@ -46,15 +33,14 @@ async function closedPort(): Promise<number> {
 
 describe('a failing step', () => {
   let servers: TokenServers;
-  let logger: CapturingLogger;
+  let logs: LogCapture;
 
   beforeEach(async () => {
     servers = await startTokenServers();
-    logger = new CapturingLogger();
-    Logger.overrideLogger(logger);
+    logs = LogCapture.install();
   });
   afterEach(async () => {
-    Logger.overrideLogger(new ConsoleLogger());
+    LogCapture.uninstall();
     await servers.close();
   });
 
@@ -87,8 +73,8 @@ describe('a failing step', () => {
     expect((error as Error).message).toContain("Pipeline step 'user_token' of service 'crm'");
     // The server echoed the password in error_description; it must have been scrubbed.
     expect((error as AuthenticationException).errorDescription).toContain('***');
-    const shown = everyRendering(error, logger);
-    expect(logger.lines.join('\n')).toContain("Pipeline step 'user_token'");
+    const shown = everyRendering(error, logs);
+    expect(logs.text).toContain("Pipeline step 'user_token'");
     expect(shown).not.toContain(WRONG_PASSWORD);
     expect(shown).not.toContain(APP_CLIENT_SECRET);
     const appToken = servers.userAuthorizations[0].replace('Bearer ', '');
@@ -110,7 +96,7 @@ describe('a failing step', () => {
 
     expect(error).toMatchObject({ step: 'app_token', serviceName: 'crm', error: 'invalid_client' });
     expect(servers.counts).toMatchObject({ app: 1, user: 0 });
-    expect(everyRendering(error, logger)).not.toContain('not-the-secret-4411');
+    expect(everyRendering(error, logs)).not.toContain('not-the-secret-4411');
   });
 
   it('is not cached: the next run asks again', async () => {
@@ -135,7 +121,7 @@ describe('a failing step', () => {
       "Pipeline step 'app_token' of service 'crm' could not reach its endpoint (ECONNREFUSED)",
     );
     expect((error as AuthenticationException).cause).toMatchObject({ code: 'ECONNREFUSED' });
-    expect(everyRendering(error, logger)).not.toContain(APP_CLIENT_SECRET);
+    expect(everyRendering(error, logs)).not.toContain(APP_CLIENT_SECRET);
   });
 
   it('gives up after its timeout', async () => {
@@ -168,6 +154,6 @@ describe('a failing step', () => {
       "Pipeline step 'user_token' of service 'crm': the response has no non-empty string at 'data.missing'",
     );
     expect(error).toMatchObject({ status: 200 });
-    expect(everyRendering(error, logger)).not.toMatch(/user-\d/);
+    expect(everyRendering(error, logs)).not.toMatch(/user-\d/);
   });
 });

@@ -13,7 +13,7 @@ import {
   TokenServers,
   USER_NAME,
   USER_PASSWORD,
-} from './token-servers';
+} from '../support/pipeline-token-servers';
 
 export interface StepLifetimes {
   appTtl?: number;

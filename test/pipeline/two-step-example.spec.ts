@@ -22,7 +22,7 @@ import {
   TokenServers,
   USER_NAME,
   USER_PASSWORD,
-} from './token-servers';
+} from '../support/pipeline-token-servers';
 
 describe('the two-step example (app token, then a user token fetched with it)', () => {
   let servers: TokenServers;

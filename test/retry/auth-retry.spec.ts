@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
-import axios, { AxiosError, AxiosResponse } from 'axios';
+import axios, { AxiosError } from 'axios';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { Observable, defer, firstValueFrom, switchMap } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import {
   ConditionalAuthRetryStrategy,
   ConfigurationException,
@@ -13,6 +13,7 @@ import {
 } from '../../lib';
 import { ScriptedServer } from '../support/scripted-server';
 import { RotatingTokenManager } from './support/rotating-token-manager';
+import { tokenAuthorizedGet } from './support/token-authorized-get';
 import { typedErrors } from './support/typed-errors';
 
 /** Accepts only `Bearer <valid>`; anything else gets a 401 with `body`. */
@@ -35,13 +36,7 @@ describe('authRetry on a plain HttpService observable', () => {
   });
   afterEach(() => server.close());
 
-  /** The README example: the token is read per subscription, so a retry sends a fresh one. */
-  const getWithToken = (): Observable<AxiosResponse> =>
-    defer(() => tokenManager.getToken()).pipe(
-      switchMap((token) =>
-        http.get(server.url('/me'), { headers: { Authorization: token.authorizationHeader } }),
-      ),
-    );
+  const getWithToken = () => tokenAuthorizedGet(http, tokenManager, server.url('/me'));
 
   it('invalidates the refused token and succeeds with a new one', async () => {
     server.otherwise(acceptOnly('token-2'));
@@ -162,10 +157,7 @@ describe('ConditionalAuthRetryStrategy', () => {
   afterEach(() => server.close());
 
   const call = () =>
-    defer(() => tokenManager.getToken()).pipe(
-      switchMap((token) =>
-        http.get(server.url('/me'), { headers: { Authorization: token.authorizationHeader } }),
-      ),
+    tokenAuthorizedGet(http, tokenManager, server.url('/me')).pipe(
       authRetry({ strategy, tokenManager }),
     );
 

@@ -1,6 +1,6 @@
 import { HttpService } from '@nestjs/axios';
 import axios, { AxiosError } from 'axios';
-import { defer, firstValueFrom, switchMap } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import {
   CircuitBreaker,
   CircuitOpenException,
@@ -12,6 +12,7 @@ import {
 } from '../../lib';
 import { ScriptedServer } from '../support/scripted-server';
 import { RotatingTokenManager } from './support/rotating-token-manager';
+import { tokenAuthorizedGet } from './support/token-authorized-get';
 import { typedErrors } from './support/typed-errors';
 
 describe('resilience: auth retry, request retry and circuit breaker composed', () => {
@@ -26,12 +27,7 @@ describe('resilience: auth retry, request retry and circuit breaker composed', (
   });
   afterEach(() => server.close());
 
-  const call = () =>
-    defer(() => tokenManager.getToken()).pipe(
-      switchMap((token) =>
-        http.get(server.url('/data'), { headers: { Authorization: token.authorizationHeader } }),
-      ),
-    );
+  const call = () => tokenAuthorizedGet(http, tokenManager, server.url('/data'));
 
   it('retries a 503 and then a 401 within one call', async () => {
     server.reply({ status: 503 }, { status: 401 }, { status: 200, body: { ok: true } });

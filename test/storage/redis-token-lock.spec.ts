@@ -1,7 +1,7 @@
 import { createKeyv } from '@keyv/redis';
 import { Cache, createCache } from 'cache-manager';
 import { CacheManagerTokenStorage, ExclusiveWork, RedisTokenLock, TokenData } from '../../lib';
-import { RecordingLogger } from '../support/recording-logger';
+import { LogCapture } from '../support/log-capture';
 import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
 import {
   TestRedisClient,
@@ -18,7 +18,8 @@ function newToken(accessToken: string): TokenData {
 
 describeRedis('RedisTokenLock', () => {
   const prefix = uniqueKeyPrefix('lock');
-  const logs = RecordingLogger.install();
+  const logs = LogCapture.install();
+  afterAll(() => LogCapture.uninstall());
   const clients: TestRedisClient[] = [];
   const caches: Cache[] = [];
 

@@ -10,6 +10,8 @@ type FromChild<Result> =
 export interface ChildRunOptions {
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Node flags of the children. Default: ts-node (transpile only), for a `.ts` script. */
+  execArgv?: string[];
 }
 
 /**
@@ -25,7 +27,7 @@ export async function runInChildProcesses<Input, Result>(
 ): Promise<Result[]> {
   const children = inputs.map((input) =>
     fork(script, [], {
-      execArgv: ['-r', 'ts-node/register/transpile-only'],
+      execArgv: options.execArgv ?? ['-r', 'ts-node/register/transpile-only'],
       env: { ...process.env, ...options.env, [INPUT_ENV]: JSON.stringify(input) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     }),

@@ -1,5 +1,6 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
+import { ClientCredentialsAuthOptions } from '../../lib';
 
 export interface OidcClient {
   clientId: string;
@@ -99,6 +100,17 @@ export class OidcTestServer {
 
   get issuer(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Plain `auth` options for one of this server's clients (POST_CLIENT unless told). */
+  clientCredentialsAuth(client: OidcClient = POST_CLIENT): ClientCredentialsAuthOptions {
+    return {
+      type: 'client-credentials',
+      tokenUrl: this.tokenUrl,
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      authMethod: client.authMethod === 'client_secret_basic' ? 'header' : 'body',
+    };
   }
 
   get tokenUrl(): string {

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import type { LogCapture } from './log-capture';
 
 /** Every rendering of an error a user or a log aggregator could see. */
 export function renderings(error: unknown): string[] {
@@ -22,4 +23,19 @@ export function expectNoSecrets(texts: string | string[], secrets: string[]): vo
       }
     }
   }
+}
+
+/**
+ * Every way an error reaches a human (message, stack, JSON, inspect with causes) and everything
+ * logged through Nest's Logger: none may contain a secret.
+ */
+export function expectSecretsAbsent(
+  error: unknown,
+  secrets: readonly string[],
+  logs?: LogCapture,
+): void {
+  expectNoSecrets(
+    [...renderings(error), ...(logs?.renderings ?? [])],
+    secrets.filter((s) => s.length > 0),
+  );
 }

@@ -6,28 +6,24 @@ import {
   PUBLIC_CLIENT,
 } from '../support/password-grant-server';
 import { ProtectedApi } from '../support/protected-api';
-import { CapturingLogger, expectSecretsAbsent } from '../support/capturing-logger';
+import { useLogCapture } from '../support/log-capture';
+import { expectSecretsAbsent } from '../support/secrets';
 
 describe('PasswordGrantTokenProvider against @node-oauth/oauth2-server (RFC 6749 §4.3, §6)', () => {
   let server: PasswordGrantTestServer;
   let api: ProtectedApi;
-  let logs: CapturingLogger;
+  const logs = useLogCapture();
 
   beforeAll(async () => {
     // The server floors expires_in: a 3 s token may be announced as 2 s.
     server = await PasswordGrantTestServer.start({ accessTokenLifetime: 3 });
     api = await ProtectedApi.start({ validate: (token) => server.validate(token) });
-    logs = CapturingLogger.install();
   });
   afterAll(async () => {
-    CapturingLogger.uninstall();
     await api.close();
     await server.close();
   });
-  beforeEach(() => {
-    server.reset();
-    logs.lines.length = 0;
-  });
+  beforeEach(() => server.reset());
 
   const provider = (
     overrides: Partial<ConstructorParameters<typeof PasswordGrantTokenProvider>[0]> = {},
@@ -101,7 +97,7 @@ describe('PasswordGrantTokenProvider against @node-oauth/oauth2-server (RFC 6749
     expect(server.grantCounts).toEqual({ password: 2, refresh_token: 1 });
     expect(await api.accepts(renewed.accessToken)).toBe(true);
     expectSecretsAbsent(
-      logs.lines.join('\n'),
+      logs.text,
       [ALICE.password, PASSWORD_CLIENT.clientSecret, first.accessToken, first.refreshToken!],
       logs,
     );

@@ -1,28 +1,12 @@
 import { createTokenProvider, TokenAuth, TokenManager } from '../../lib';
-import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
-import { ProtectedApi } from '../support/protected-api';
+import { useOidcAndApi } from '../support/oidc-and-api';
 
 describe('TokenAuth', () => {
-  let oidc: OidcTestServer;
-  let api: ProtectedApi;
-
-  beforeAll(async () => {
-    oidc = await OidcTestServer.start();
-    api = await ProtectedApi.start({ validate: (token) => oidc.introspect(token) });
-  });
-  afterAll(async () => {
-    await api.close();
-    await oidc.close();
-  });
+  const servers = useOidcAndApi();
 
   it('applies a bearer token the API accepts and drops exactly the refused one', async () => {
     const manager = new TokenManager(
-      createTokenProvider('orders', {
-        type: 'client-credentials',
-        tokenUrl: oidc.tokenUrl,
-        clientId: POST_CLIENT.clientId,
-        clientSecret: POST_CLIENT.clientSecret,
-      }),
+      createTokenProvider('orders', servers.oidc.clientCredentialsAuth()),
     );
     const auth = new TokenAuth(manager);
     expect(auth.kind).toBe('token');
@@ -30,16 +14,20 @@ describe('TokenAuth', () => {
     expect(auth.secrets).toEqual([]);
 
     const applied = await auth.apply();
-    const first = await fetch(`${api.baseUrl}/orders`, { headers: applied.headers });
+    const first = await fetch(`${servers.api.baseUrl}/orders`, { headers: applied.headers });
     expect(first.status).toBe(200);
     expect(applied.headers.Authorization).toBe(`Bearer ${applied.token!.accessToken}`);
 
-    await oidc.revoke(applied.token!.accessToken);
-    api.revoke(applied.token!.accessToken);
-    expect((await fetch(`${api.baseUrl}/orders`, { headers: applied.headers })).status).toBe(401);
+    await servers.oidc.revoke(applied.token!.accessToken);
+    servers.api.revoke(applied.token!.accessToken);
+    expect(
+      (await fetch(`${servers.api.baseUrl}/orders`, { headers: applied.headers })).status,
+    ).toBe(401);
     await auth.onUnauthorized(applied);
     const retried = await auth.apply();
     expect(retried.token!.sameTokenAs(applied.token)).toBe(false);
-    expect((await fetch(`${api.baseUrl}/orders`, { headers: retried.headers })).status).toBe(200);
+    expect(
+      (await fetch(`${servers.api.baseUrl}/orders`, { headers: retried.headers })).status,
+    ).toBe(200);
   });
 });

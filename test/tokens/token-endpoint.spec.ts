@@ -5,7 +5,8 @@ import {
   TokenEndpointClient,
 } from '../../lib';
 import { BASIC_CLIENT, OidcTestServer, POST_CLIENT } from '../support/oidc-server';
-import { CapturingLogger, expectSecretsAbsent } from '../support/capturing-logger';
+import { useLogCapture } from '../support/log-capture';
+import { expectSecretsAbsent } from '../support/secrets';
 import { ScriptedTokenServer } from '../support/token-test-server';
 
 const SECRET = 'scripted-client-s3cret';
@@ -22,16 +23,12 @@ async function failure(work: () => Promise<unknown>): Promise<AuthenticationExce
 
 describe('token endpoint against oidc-provider (RFC 6749 §4.4)', () => {
   let oidc: OidcTestServer;
-  let logs: CapturingLogger;
+  const logs = useLogCapture();
 
   beforeAll(async () => {
     oidc = await OidcTestServer.start();
-    logs = CapturingLogger.install();
   });
-  afterAll(async () => {
-    CapturingLogger.uninstall();
-    await oidc.close();
-  });
+  afterAll(() => oidc.close());
   beforeEach(() => oidc.reset());
 
   it('authenticates with client_secret_basic (authMethod header), form-encoding id and secret', async () => {
@@ -100,20 +97,13 @@ describe('token endpoint against oidc-provider (RFC 6749 §4.4)', () => {
 
 describe('token endpoint faults (scripted server)', () => {
   let server: ScriptedTokenServer;
-  let logs: CapturingLogger;
+  const logs = useLogCapture();
 
   beforeAll(async () => {
     server = await ScriptedTokenServer.start();
-    logs = CapturingLogger.install();
   });
-  afterAll(async () => {
-    CapturingLogger.uninstall();
-    await server.close();
-  });
-  beforeEach(() => {
-    server.reset();
-    logs.lines.length = 0;
-  });
+  afterAll(() => server.close());
+  beforeEach(() => server.reset());
 
   const client = (overrides: Partial<ConstructorParameters<typeof TokenEndpointClient>[0]> = {}) =>
     new TokenEndpointClient({

@@ -7,32 +7,22 @@ import {
   TokenManager,
   TokenStorage,
 } from '../../lib';
-import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
-import { ProtectedApi } from '../support/protected-api';
-import { CapturingLogger, expectSecretsAbsent } from '../support/capturing-logger';
+import { POST_CLIENT } from '../support/oidc-server';
+import { useLogCapture } from '../support/log-capture';
+import { expectSecretsAbsent } from '../support/secrets';
 import { ScriptedTokenServer } from '../support/token-test-server';
+import { useOidcAndApi } from '../support/oidc-and-api';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('TokenManager with oidc-provider and a protected API', () => {
-  let oidc: OidcTestServer;
-  let api: ProtectedApi;
-
-  beforeAll(async () => {
-    // oidc-provider counts expiry in whole seconds from a floored iat, so a 3 s token may die at the
-    // API 2 s after we got it: a 1.5 s skew keeps every token we serve valid there.
-    oidc = await OidcTestServer.start({ tokenTtlSeconds: 3 });
-    api = await ProtectedApi.start({ validate: (token) => oidc.introspect(token) });
-  });
-  afterAll(async () => {
-    await api.close();
-    await oidc.close();
-  });
-  beforeEach(() => oidc.reset());
+  // oidc-provider counts expiry in whole seconds from a floored iat, so a 3 s token may die at the
+  // API 2 s after we got it: a 1.5 s skew keeps every token we serve valid there.
+  const servers = useOidcAndApi({ tokenTtlSeconds: 3 });
 
   const provider = (scope?: string) =>
     new ClientCredentialsTokenProvider({
-      tokenUrl: oidc.tokenUrl,
+      tokenUrl: servers.oidc.tokenUrl,
       clientId: POST_CLIENT.clientId,
       clientSecret: POST_CLIENT.clientSecret,
       serviceName: 'orders',
@@ -42,9 +32,9 @@ describe('TokenManager with oidc-provider and a protected API', () => {
   it('makes one token request for 1000 concurrent calls', async () => {
     const manager = new TokenManager(provider(), new InMemoryTokenStorage(), { refreshSkew: 0 });
     const tokens = await Promise.all(Array.from({ length: 1000 }, () => manager.getToken()));
-    expect((await oidc.stats()).tokenRequests).toBe(1);
+    expect((await servers.oidc.stats()).tokenRequests).toBe(1);
     expect(new Set(tokens.map((t) => t.accessToken)).size).toBe(1);
-    expect(await api.accepts(tokens[0].accessToken)).toBe(true);
+    expect(await servers.api.accepts(tokens[0].accessToken)).toBe(true);
   });
 
   it('serves a token within the skew at once while one background refresh runs', async () => {
@@ -52,18 +42,18 @@ describe('TokenManager with oidc-provider and a protected API', () => {
       refreshSkew: 1_500,
     });
     const first = await manager.getToken();
-    await oidc.setFaults({ delayMs: 500 });
+    await servers.oidc.setFaults({ delayMs: 500 });
     await sleep(first.expiresInMs()! - 1_500 + 100); // within the skew, still valid
     const started = Date.now();
     const served = await Promise.all(Array.from({ length: 200 }, () => manager.getToken()));
     expect(Date.now() - started).toBeLessThan(300);
     expect(served.every((t) => t.sameTokenAs(first))).toBe(true);
-    expect(await api.accepts(first.accessToken)).toBe(true);
+    expect(await servers.api.accepts(first.accessToken)).toBe(true);
     await sleep(800); // the refresh answers after 500 ms
     const renewed = await manager.getToken();
     expect(renewed.sameTokenAs(first)).toBe(false);
-    expect((await oidc.stats()).tokenRequests).toBe(2);
-    expect(await api.accepts(renewed.accessToken)).toBe(true);
+    expect((await servers.oidc.stats()).tokenRequests).toBe(2);
+    expect(await servers.api.accepts(renewed.accessToken)).toBe(true);
   });
 
   it('never serves an expired token over 4 s of traffic with 3 s tokens', async () => {
@@ -75,10 +65,10 @@ describe('TokenManager with oidc-provider and a protected API', () => {
     while (Date.now() < until) {
       const token = await manager.getToken();
       expect(token.isExpired()).toBe(false);
-      if (checked++ % 10 === 0) expect(await api.accepts(token.accessToken)).toBe(true);
+      if (checked++ % 10 === 0) expect(await servers.api.accepts(token.accessToken)).toBe(true);
       await sleep(50);
     }
-    const requests = (await oidc.stats()).tokenRequests;
+    const requests = (await servers.oidc.stats()).tokenRequests;
     expect(requests).toBeGreaterThanOrEqual(2);
     expect(requests).toBeLessThanOrEqual(4);
   });
@@ -86,18 +76,18 @@ describe('TokenManager with oidc-provider and a protected API', () => {
   it('fetches one new token for 500 concurrent 401s on one revoked token', async () => {
     const manager = new TokenManager(provider(), new InMemoryTokenStorage(), { refreshSkew: 0 });
     const revoked = await manager.getToken();
-    await oidc.revoke(revoked.accessToken);
-    expect(await api.accepts(revoked.accessToken)).toBe(false);
+    await servers.oidc.revoke(revoked.accessToken);
+    expect(await servers.api.accepts(revoked.accessToken)).toBe(false);
     const renewed = await Promise.all(
       Array.from({ length: 500 }, async () => {
         await manager.invalidate(revoked);
         return manager.getToken();
       }),
     );
-    expect((await oidc.stats()).tokenRequests).toBe(2);
+    expect((await servers.oidc.stats()).tokenRequests).toBe(2);
     expect(new Set(renewed.map((t) => t.accessToken)).size).toBe(1);
     expect(renewed[0].sameTokenAs(revoked)).toBe(false);
-    expect(await api.accepts(renewed[0].accessToken)).toBe(true);
+    expect(await servers.api.accepts(renewed[0].accessToken)).toBe(true);
   });
 
   it('keeps the newer token a peer stored when an old token is refused (two managers, one storage)', async () => {
@@ -107,7 +97,7 @@ describe('TokenManager with oidc-provider and a protected API', () => {
     expect(a.storageKey).toBe(b.storageKey);
     const old = await a.getToken();
     expect((await b.getToken()).sameTokenAs(old)).toBe(true);
-    await oidc.revoke(old.accessToken);
+    await servers.oidc.revoke(old.accessToken);
 
     await b.invalidate(old); // B's request got the 401 first
     const newer = await b.getToken();
@@ -116,8 +106,8 @@ describe('TokenManager with oidc-provider and a protected API', () => {
 
     expect(seenByA.sameTokenAs(newer)).toBe(true);
     expect((await storage.get(a.storageKey))?.sameTokenAs(newer)).toBe(true);
-    expect((await oidc.stats()).tokenRequests).toBe(2);
-    expect(await api.accepts(seenByA.accessToken)).toBe(true);
+    expect((await servers.oidc.stats()).tokenRequests).toBe(2);
+    expect(await servers.api.accepts(seenByA.accessToken)).toBe(true);
   });
 
   it('makes one fetch for concurrent callers of two managers on one storage', async () => {
@@ -127,7 +117,7 @@ describe('TokenManager with oidc-provider and a protected API', () => {
     const tokens = await Promise.all(
       Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).getToken()),
     );
-    expect((await oidc.stats()).tokenRequests).toBe(1);
+    expect((await servers.oidc.stats()).tokenRequests).toBe(1);
     expect(new Set(tokens.map((t) => t.accessToken)).size).toBe(1);
   });
 
@@ -143,20 +133,13 @@ describe('TokenManager with oidc-provider and a protected API', () => {
 
 describe('TokenManager (scripted token endpoint)', () => {
   let server: ScriptedTokenServer;
-  let logs: CapturingLogger;
+  const logs = useLogCapture();
 
   beforeAll(async () => {
     server = await ScriptedTokenServer.start();
-    logs = CapturingLogger.install();
   });
-  afterAll(async () => {
-    CapturingLogger.uninstall();
-    await server.close();
-  });
-  beforeEach(() => {
-    server.reset();
-    logs.lines.length = 0;
-  });
+  afterAll(() => server.close());
+  beforeEach(() => server.reset());
 
   const provider = () =>
     new ClientCredentialsTokenProvider({
@@ -270,10 +253,10 @@ describe('TokenManager (scripted token endpoint)', () => {
       await sleep(20);
     }
     expect(server.requests).toHaveLength(2);
-    expect(logs.lines.some((l) => /Background token refresh for "scripted" failed/.test(l))).toBe(
-      true,
-    );
-    expectSecretsAbsent(logs.lines.join('\n'), ['scripted-s3cret', first.accessToken], logs);
+    expect(
+      logs.messages.some((l) => /Background token refresh for "scripted" failed/.test(l)),
+    ).toBe(true);
+    expectSecretsAbsent(logs.text, ['scripted-s3cret', first.accessToken], logs);
   });
 
   it('treats a failing storage as a miss, logs it once and still fetches only once', async () => {
@@ -297,13 +280,13 @@ describe('TokenManager (scripted token endpoint)', () => {
     expect(again.sameTokenAs(tokens[0])).toBe(true);
     await sleep(50);
     expect(server.requests).toHaveLength(1);
-    const storageLines = logs.lines.filter((l) => l.includes('Token storage'));
+    const storageLines = logs.messages.filter((l) => l.includes('Token storage'));
     expect(storageLines).toHaveLength(1);
     expect(storageLines[0]).toMatch(/ECONNREFUSED/);
     // A refused token is not served again even though the storage could not delete it.
     await manager.invalidate(again);
     expect((await manager.getToken()).sameTokenAs(again)).toBe(false);
-    expectSecretsAbsent(logs.lines.join('\n'), ['scripted-s3cret', again.accessToken], logs);
+    expectSecretsAbsent(logs.text, ['scripted-s3cret', again.accessToken], logs);
   });
 
   it('runs fetches through the configured lock with a fetch timeout', async () => {

@@ -1,0 +1,88 @@
+import KeyvRedis, { createKeyv } from '@keyv/redis';
+import { Cache, createCache } from 'cache-manager';
+import {
+  CacheManagerTokenStorage,
+  ClientCredentialsTokenProvider,
+  RedisTokenLock,
+  TokenManager,
+} from '../../lib';
+import { LogCapture } from '../support/log-capture';
+import { applyDecision, decideRedisSuite } from '../support/redis';
+import { ThrowawayRedis, redisServerInstalled } from '../support/redis-server';
+import { ScriptedTokenServer } from '../support/token-test-server';
+
+applyDecision(
+  'TokenManager on shared Redis storage and lock, through a Redis outage',
+  decideRedisSuite(redisServerInstalled(), process.env, 'redis-server is not installed'),
+  () => {
+    const logs = LogCapture.install();
+    afterAll(() => LogCapture.uninstall());
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    let redis: ThrowawayRedis;
+    let tokenServer: ScriptedTokenServer;
+    const caches: Cache[] = [];
+    const locks: RedisTokenLock[] = [];
+
+    /** What one app process builds: its own cache connection, lock and TokenManager. */
+    function processManager(): TokenManager {
+      const cache = createCache({ stores: [createKeyv(redis.url)] });
+      const lock = RedisTokenLock.fromUrl(redis.url);
+      caches.push(cache);
+      locks.push(lock);
+      const provider = new ClientCredentialsTokenProvider({
+        tokenUrl: tokenServer.url,
+        clientId: 'outage-client',
+        clientSecret: 'outage-s3cret',
+        serviceName: 'outage',
+      });
+      return new TokenManager(provider, new CacheManagerTokenStorage(cache), { lock });
+    }
+
+    beforeAll(async () => {
+      process.on('unhandledRejection', onUnhandled);
+      [redis, tokenServer] = await Promise.all([
+        ThrowawayRedis.start(),
+        ScriptedTokenServer.start(),
+      ]);
+    });
+
+    afterAll(async () => {
+      await Promise.all(locks.map((lock) => lock.close()));
+      for (const cache of caches) {
+        for (const keyv of cache.stores) await (keyv.store as KeyvRedis<unknown>).disconnect(true);
+      }
+      await Promise.all([redis.stop(), tokenServer.close()]);
+      process.off('unhandledRejection', onUnhandled);
+    });
+
+    it('keeps serving the token with no extra token request, one warning per process, and shares again after a restart', async () => {
+      const [a, b] = [processManager(), processManager()];
+      const many = (manager: TokenManager, n: number) =>
+        Promise.all(Array.from({ length: n }, () => manager.getToken()));
+
+      const warm = await Promise.all([many(a, 50), many(b, 50)]);
+      expect(tokenServer.tokensIssued).toBe(1);
+      expect(new Set(warm.flat().map((t) => t.accessToken)).size).toBe(1);
+
+      await redis.stop();
+      const started = Date.now();
+      const during = await Promise.all([many(a, 100), many(b, 100)]);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(during.flat().every((t) => t.accessToken === warm[0][0].accessToken)).toBe(true);
+      expect(tokenServer.tokensIssued).toBe(1);
+      expect(logs.count('warn')).toBe(2); // one per process: the idle lock adds none
+
+      await redis.start(); // empty: a restarted Redis without persistence
+      const c = processManager();
+      await c.getToken();
+      const issuedAfterRestart = tokenServer.tokensIssued;
+      const d = processManager();
+      await many(d, 20);
+      expect(tokenServer.tokensIssued).toBe(issuedAfterRestart); // d used c's token from Redis
+      expect(logs.count('warn')).toBe(2);
+      expect(JSON.stringify(logs.lines)).not.toContain('outage-s3cret');
+      expect(unhandled).toEqual([]);
+    });
+  },
+);
