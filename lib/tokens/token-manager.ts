@@ -91,6 +91,13 @@ export class TokenManager {
 
   /** A token that is not expired; fetched only when no usable one is stored. */
   async getToken(): Promise<TokenData> {
+    // The token this manager already holds needs no trip to the storage (a Redis round trip per
+    // request otherwise) while it is outside the refresh skew and no API has refused it. A peer's
+    // replacement is picked up when this one nears expiry or is refused.
+    const held = this.lastToken;
+    if (held && !held.sameTokenAs(this.refused) && !held.isExpired(this.skewFor(held))) {
+      return held;
+    }
     const current = await this.readCurrent();
     if (current && !current.isExpired(this.skewFor(current))) return current;
     if (current && !current.isExpired()) {
