@@ -11,7 +11,7 @@ import { CallContext } from '../hooks/call-context';
 import { HookRunner } from '../hooks/hook-runner';
 import { HookContext } from '../hooks/hook.types';
 import { RequestLogger } from '../hooks/request-logger';
-import { SimpleAuthRetryStrategy } from '../retry/auth-retry-strategies';
+import { AuthRetryStrategy, SimpleAuthRetryStrategy } from '../retry/auth-retry-strategies';
 import { CircuitBreaker } from '../retry/circuit-breaker';
 import { resilience, ResilienceOptions } from '../retry/resilience.operator';
 import { createCircuitBreaker } from '../retry/strategy-factories';
@@ -47,6 +47,7 @@ export class RequestExecutor {
   private readonly hooks: HookRunner;
   private readonly requestLogger?: RequestLogger;
   private readonly breaker?: CircuitBreaker;
+  private readonly authRetryStrategy: AuthRetryStrategy;
 
   constructor(
     private readonly config: HttpClientConfig,
@@ -75,6 +76,7 @@ export class RequestExecutor {
     if (config.circuitBreaker) {
       this.breaker = createCircuitBreaker(config.circuitBreaker, { clientName: this.clientName });
     }
+    this.authRetryStrategy = config.authRetryStrategy ?? new SimpleAuthRetryStrategy();
   }
 
   execute<T>(request: AxiosRequestConfig): Observable<AxiosResponse<T>> {
@@ -103,21 +105,21 @@ export class RequestExecutor {
     lastApplied: () => AppliedAuth | undefined,
   ): ResilienceOptions | undefined {
     const auth = this.config.auth;
-    const onUnauthorized = auth?.onUnauthorized?.bind(auth);
-    if (!onUnauthorized && !this.config.retryStrategy && !this.breaker) return undefined;
+    if (!auth?.onUnauthorized && !this.config.retryStrategy && !this.breaker) return undefined;
     return {
-      authRetry: onUnauthorized && {
-        strategy: this.config.authRetryStrategy ?? new SimpleAuthRetryStrategy(),
+      authRetry: auth?.onUnauthorized && {
+        strategy: this.authRetryStrategy,
         onUnauthorized: async () => {
           call.countAuthRetry();
           const refused = lastApplied();
-          if (refused) await onUnauthorized(refused);
+          if (refused) await auth.onUnauthorized?.(refused);
         },
       },
       retry: this.config.retryStrategy,
       circuitBreaker: this.breaker,
       deadlineMs: this.config.deadline,
-      request: {
+      // Only request retries look at the method and an Idempotency-Key.
+      request: this.config.retryStrategy && {
         method: (request.method ?? 'GET').toUpperCase(),
         headers: mergeHeaders(this.config.headers, request.headers as Record<string, unknown>),
       },
