@@ -92,7 +92,11 @@ export class RequestExecutor {
       return attempt$.pipe(
         resilience<AxiosResponse<T>>(options),
         catchError((error: unknown) =>
-          throwError(() => (dynamicAuth ? toFinalAuthError(error, this.clientName) : error)),
+          throwError(() =>
+            // Only a refused token is an authentication failure; a 401 on an excluded path or
+            // another origin (no token sent) stays the API's answer.
+            dynamicAuth && lastApplied?.token ? toFinalAuthError(error, this.clientName) : error,
+          ),
         ),
       );
     });
@@ -108,7 +112,7 @@ export class RequestExecutor {
     if (!auth?.onUnauthorized && !this.config.retryStrategy && !this.breaker) return undefined;
     return {
       authRetry: auth?.onUnauthorized && {
-        strategy: this.authRetryStrategy,
+        strategy: this.onlyWhenSent(lastApplied),
         onUnauthorized: async () => {
           call.countAuthRetry();
           const refused = lastApplied();
@@ -123,6 +127,17 @@ export class RequestExecutor {
         method: (request.method ?? 'GET').toUpperCase(),
         headers: mergeHeaders(this.config.headers, request.headers as Record<string, unknown>),
       },
+    };
+  }
+
+  /** The auth retry strategy, for attempts that sent a credential: retrying a 401 that no token
+   * caused (excluded path, another origin) cannot help. */
+  private onlyWhenSent(lastApplied: () => AppliedAuth | undefined): AuthRetryStrategy {
+    const strategy = this.authRetryStrategy;
+    return {
+      maxRetries: strategy.maxRetries,
+      retryDelay: (response, retry) =>
+        lastApplied() ? strategy.retryDelay(response, retry) : undefined,
     };
   }
 
