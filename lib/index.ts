@@ -32,3 +32,4 @@ export * from './storage/cache-manager-token-storage';
 export * from './storage/redis-lock-client';
 export * from './storage/redis-token-lock';
 export * from './storage/redis-lock-config';
+export * from './client/awaitable-observable';

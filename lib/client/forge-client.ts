@@ -2,6 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import axios, { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { catchError, from, map, mergeMap, Observable, of, throwError, toArray } from 'rxjs';
 import { ConfigurationException } from '../errors';
+import { AwaitableObservable } from './awaitable-observable';
 import { toCurlCommand } from './curl-command';
 import { HttpClientConfig } from './http-client-config';
 import { RequestExecutor } from './request-executor';
@@ -73,12 +74,13 @@ export class ForgeClient {
   /**
    * Sends `configs` with at most `concurrency` in flight. Results come in request order, each a
    * response or the error that request ended with. With `failFast`, the first failure errors the
-   * observable: requests in flight are aborted and the rest are never sent.
+   * observable: requests in flight are aborted and the rest are never sent. The result is cold
+   * and can be subscribed to (`lastValueFrom`) or awaited directly.
    */
   requestMany<T = unknown>(
     configs: readonly AxiosRequestConfig[],
     options: RequestManyOptions = {},
-  ): Observable<Array<AxiosResponse<T> | Error>> {
+  ): AwaitableObservable<Array<AxiosResponse<T> | Error>> {
     const concurrency = options.concurrency ?? 5;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new ConfigurationException('requestMany: concurrency must be a positive integer', {
@@ -86,7 +88,7 @@ export class ForgeClient {
         clientName: this.name,
       });
     }
-    return from(configs.map((config, index) => ({ config, index }))).pipe(
+    const batch = from(configs.map((config, index) => ({ config, index }))).pipe(
       mergeMap(
         ({ config, index }) =>
           this.request<T>(config).pipe(
@@ -102,6 +104,7 @@ export class ForgeClient {
       toArray(),
       map((results) => results.sort((a, b) => a[0] - b[0]).map(([, result]) => result)),
     );
+    return AwaitableObservable.from(batch);
   }
 
   /** A curl command for `config` as this client would send it; secrets shown as `***`. */

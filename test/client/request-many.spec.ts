@@ -44,6 +44,15 @@ describe('requestMany', () => {
     expect(maxInFlight).toBeGreaterThan(1);
   });
 
+  it('can be awaited directly as well as subscribed to; each await is a fresh batch', async () => {
+    const batch = client().requestMany([{ url: '/item?n=1' }, { url: '/item?n=2' }]);
+    expect(server.requests).toHaveLength(0); // cold until awaited
+    const results = await batch;
+    expect(results.map((r) => (r as AxiosResponse<{ n: number }>).data.n)).toEqual([1, 2]);
+    await batch;
+    expect(server.requests).toHaveLength(4);
+  });
+
   it('keeps going after a failure and puts the error in its slot', async () => {
     const configs = Array.from({ length: 6 }, (_, n) => ({ url: `/item?n=${n}&fail=1` }));
     const results = await lastValueFrom(client().requestMany(configs, { concurrency: 2 }));
