@@ -11,12 +11,8 @@ import { CallContext } from '../hooks/call-context';
 import { HookRunner } from '../hooks/hook-runner';
 import { HookContext } from '../hooks/hook.types';
 import { RequestLogger } from '../hooks/request-logger';
-import { AuthRetryStrategy, SimpleAuthRetryStrategy } from '../retry/auth-retry-strategies';
-import { CircuitBreaker } from '../retry/circuit-breaker';
-import { resilience, ResilienceOptions } from '../retry/resilience.operator';
-import { createCircuitBreaker } from '../retry/strategy-factories';
+import { CallResilience } from './call-resilience';
 import { cancelOnlyInFlight } from './cancel-in-flight';
-import { toFinalAuthError } from './final-auth-error';
 import { mergeHeaders } from './header-merge';
 import { HttpClientConfig } from './http-client-config';
 import { RequestTarget, resolveTarget } from './request-target';
@@ -46,8 +42,7 @@ export class RequestExecutor {
   private readonly exclusion: PathExclusion;
   private readonly hooks: HookRunner;
   private readonly requestLogger?: RequestLogger;
-  private readonly breaker?: CircuitBreaker;
-  private readonly authRetryStrategy: AuthRetryStrategy;
+  private readonly resilience: CallResilience;
 
   constructor(
     private readonly config: HttpClientConfig,
@@ -73,72 +68,18 @@ export class RequestExecutor {
     if (config.logging) {
       this.requestLogger = new RequestLogger(logger, config.logging, this.redactor);
     }
-    if (config.circuitBreaker) {
-      this.breaker = createCircuitBreaker(config.circuitBreaker, { clientName: this.clientName });
-    }
-    this.authRetryStrategy = config.authRetryStrategy ?? new SimpleAuthRetryStrategy();
+    this.resilience = new CallResilience(config, this.clientName);
   }
 
   execute<T>(request: AxiosRequestConfig): Observable<AxiosResponse<T>> {
     return defer(() => {
       const call = new CallContext(this.clientName);
       let lastApplied: AppliedAuth | undefined;
-      const attempt$ = defer(() =>
+      const attempts = defer(() =>
         this.sendOnce<T>(request, call, (applied) => (lastApplied = applied)),
       );
-      const options = this.resilienceFor(request, call, () => lastApplied);
-      if (!options) return attempt$;
-      const dynamicAuth = options.authRetry !== undefined;
-      return attempt$.pipe(
-        resilience<AxiosResponse<T>>(options),
-        catchError((error: unknown) =>
-          throwError(() =>
-            // Only a refused token is an authentication failure; a 401 on an excluded path or
-            // another origin (no token sent) stays the API's answer.
-            dynamicAuth && lastApplied?.token ? toFinalAuthError(error, this.clientName) : error,
-          ),
-        ),
-      );
+      return this.resilience.wrap(attempts, request, call, () => lastApplied);
     });
-  }
-
-  /** auth retry → transient retry → circuit breaker, as configured; undefined when none is. */
-  private resilienceFor(
-    request: AxiosRequestConfig,
-    call: CallContext,
-    lastApplied: () => AppliedAuth | undefined,
-  ): ResilienceOptions | undefined {
-    const auth = this.config.auth;
-    if (!auth?.onUnauthorized && !this.config.retryStrategy && !this.breaker) return undefined;
-    return {
-      authRetry: auth?.onUnauthorized && {
-        strategy: this.onlyWhenSent(lastApplied),
-        onUnauthorized: async () => {
-          call.countAuthRetry();
-          const refused = lastApplied();
-          if (refused) await auth.onUnauthorized?.(refused);
-        },
-      },
-      retry: this.config.retryStrategy,
-      circuitBreaker: this.breaker,
-      deadlineMs: this.config.deadline,
-      // Only request retries look at the method and an Idempotency-Key.
-      request: this.config.retryStrategy && {
-        method: (request.method ?? 'GET').toUpperCase(),
-        headers: mergeHeaders(this.config.headers, request.headers as Record<string, unknown>),
-      },
-    };
-  }
-
-  /** The auth retry strategy, for attempts that sent a credential: retrying a 401 that no token
-   * caused (excluded path, another origin) cannot help. */
-  private onlyWhenSent(lastApplied: () => AppliedAuth | undefined): AuthRetryStrategy {
-    const strategy = this.authRetryStrategy;
-    return {
-      maxRetries: strategy.maxRetries,
-      retryDelay: (response, retry) =>
-        lastApplied() ? strategy.retryDelay(response, retry) : undefined,
-    };
   }
 
   /** True when a request to `target` carries this client's credential. */

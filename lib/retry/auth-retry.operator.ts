@@ -44,7 +44,7 @@ export interface AuthRetryOptions {
  *       authRetry({ strategy, tokenManager }),
  *     )
  *
- * Never retried: any other status, and a 401 whose `WWW-Authenticate` says `insufficient_scope`.
+ * Never retried: other statuses, and a 401 whose `WWW-Authenticate` says `insufficient_scope`.
  */
 export function authRetry<T>(options: AuthRetryOptions = {}): MonoTypeOperatorFunction<T> {
   validateDeadline('authRetry', options.deadlineMs);
