@@ -1,5 +1,5 @@
 import { AuthenticationException, HttpStatusException } from '../errors';
-import { parseWwwAuthenticate } from './www-authenticate';
+import { parseWwwAuthenticate } from '../auth/www-authenticate';
 
 /**
  * With token auth, a 401 still there after the auth retries means the API keeps refusing our

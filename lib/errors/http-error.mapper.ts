@@ -1,5 +1,6 @@
 import { AxiosError, isAxiosError } from 'axios';
 import { HttpStatusException } from './http-status.exception';
+import { isTimeoutCode, networkErrorCode } from './network-failure';
 import { Redactor } from './redaction';
 import { RequestForgeException } from './request-forge.exception';
 import { ConnectionException, TimeoutException } from './simple.exceptions';
@@ -12,8 +13,6 @@ export interface ErrorMappingContext {
   timeout?: number;
   redactor: Redactor;
 }
-
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
 
 /**
  * Turns what axios threw into a typed request-forge error. The AxiosError itself is never kept:
@@ -44,7 +43,7 @@ export function toForgeException(error: unknown, ctx: ErrorMappingContext): unkn
       cause: error,
     });
   }
-  const code = error.code ?? networkCode(error);
+  const code = networkErrorCode(error);
   return new ConnectionException(`${where} failed: ${code ?? 'connection error'}`, {
     ...common,
     code,
@@ -53,14 +52,7 @@ export function toForgeException(error: unknown, ctx: ErrorMappingContext): unkn
 }
 
 function isTimeout(error: AxiosError): boolean {
-  return (
-    (error.code !== undefined && TIMEOUT_CODES.has(error.code)) || /timeout/i.test(error.message)
-  );
-}
-
-function networkCode(error: AxiosError): string | undefined {
-  const cause = (error as { cause?: { code?: unknown } }).cause;
-  return typeof cause?.code === 'string' ? cause.code : undefined;
+  return isTimeoutCode(error.code) || /timeout/i.test(error.message);
 }
 
 function plainHeaders(headers: unknown): Record<string, unknown> {

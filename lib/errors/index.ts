@@ -4,3 +4,4 @@ export * from './simple.exceptions';
 export * from './authentication.exception';
 export * from './redaction';
 export * from './http-error.mapper';
+export * from './network-failure';

@@ -1,5 +1,6 @@
-import axios from 'axios';
-import { AuthenticationException, Redactor } from '../errors';
+import { parseWwwAuthenticate } from '../auth/www-authenticate';
+import { AuthenticationException, isTimeoutCode, networkErrorCode, Redactor } from '../errors';
+import { parseOAuthError } from '../tokens/token-error.parser';
 
 /** The step and service a failure is about, and the values it must never show. */
 export interface StepFailureContext {
@@ -21,11 +22,10 @@ export function stepRequestFailed(
   error: unknown,
   timeoutMs: number,
 ): AuthenticationException {
-  const code = axios.isAxiosError(error) ? (error.code ?? causeCode(error)) : undefined;
-  const reason =
-    code === 'ECONNABORTED' || code === 'ETIMEDOUT'
-      ? `got no answer within ${timeoutMs} ms`
-      : `could not reach its endpoint (${code ?? 'network error'})`;
+  const code = networkErrorCode(error);
+  const reason = isTimeoutCode(code)
+    ? `got no answer within ${timeoutMs} ms`
+    : `could not reach its endpoint (${code ?? 'network error'})`;
   return new AuthenticationException(`${prefix(failure)} ${reason}`, {
     serviceName: failure.serviceName,
     step: failure.step,
@@ -40,14 +40,12 @@ export function stepRefused(
   body: unknown,
   wwwAuthenticate?: string,
 ): AuthenticationException {
-  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  // RFC 6750 §3: a resource server may only say why in `WWW-Authenticate: Bearer error="..."`.
-  const challenged = /\berror="([^"]*)"/.exec(wwwAuthenticate ?? '')?.[1];
-  const code = typeof fields.error === 'string' ? fields.error : challenged;
-  const error = code !== undefined ? failure.scrub.text(code) : undefined;
+  // RFC 6749 §5.2 in the body; a resource server may only say why in its challenge (RFC 6750 §3).
+  const said = parseOAuthError(body) ?? parseWwwAuthenticate(wwwAuthenticate);
+  const error = said.error !== undefined ? failure.scrub.text(said.error) : undefined;
   const description =
-    typeof fields.error_description === 'string'
-      ? failure.scrub.text(fields.error_description).slice(0, MAX_DESCRIPTION)
+    said.errorDescription !== undefined
+      ? failure.scrub.text(said.errorDescription).slice(0, MAX_DESCRIPTION)
       : undefined;
   const reason =
     status >= 300 && status < 400
@@ -86,10 +84,4 @@ function scrubbedCause(error: unknown, scrub: Redactor): unknown {
   safe.name = error.name;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? Object.assign(safe, { code }) : safe;
-}
-
-// Some network failures leave the AxiosError without a code and put it on its cause.
-function causeCode(error: Error): string | undefined {
-  const code = (error as { cause?: { code?: unknown } }).cause?.code;
-  return typeof code === 'string' ? code : undefined;
 }

@@ -1,3 +1,4 @@
+import { parseWwwAuthenticate } from '../auth/www-authenticate';
 import { AxiosResponse } from 'axios';
 import { RandomSource, exponentialDelay } from './backoff';
 import { OptionValidator } from './option-validation';
@@ -119,5 +120,5 @@ export class ConditionalAuthRetryStrategy implements AuthRetryStrategy {
 
 /** RFC 6750 §3.1: the token is valid but lacks the scope; fetching another one will not help. */
 export function isInsufficientScope(wwwAuthenticate: string | undefined): boolean {
-  return !!wwwAuthenticate && /error\s*=\s*"?insufficient_scope"?/i.test(wwwAuthenticate);
+  return parseWwwAuthenticate(wwwAuthenticate).error?.toLowerCase() === 'insufficient_scope';
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
-import { AuthenticationException, Redactor } from '../errors';
+import { AuthenticationException, isTimeoutCode, networkErrorCode, Redactor } from '../errors';
 import { TokenData } from './token-data';
 import {
   describeNonJsonBody,
@@ -134,11 +134,10 @@ export class TokenEndpointClient {
     try {
       response = await this.http.post<string>(this.tokenUrl, body, { headers });
     } catch (cause) {
-      const code = (cause as { code?: unknown }).code;
-      const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
-      const why = timedOut
+      const code = networkErrorCode(cause);
+      const why = isTimeoutCode(code)
         ? `no answer within ${this.timeout} ms`
-        : `could not reach the token endpoint${typeof code === 'string' ? ` (${code})` : ''}`;
+        : `could not reach the token endpoint${code ? ` (${code})` : ''}`;
       return { kind: 'retry', error: this.error(why, redactor, { attempts: attempt, cause }) };
     }
     return this.read(response, attempt, redactor);
