@@ -4,4 +4,3 @@ export * from './simple.exceptions';
 export * from './authentication.exception';
 export * from './redaction';
 export * from './http-error.mapper';
-export * from './network-failure';

@@ -1,5 +1,6 @@
 import { parseWwwAuthenticate } from '../auth/www-authenticate';
-import { AuthenticationException, isTimeoutCode, networkErrorCode, Redactor } from '../errors';
+import { AuthenticationException, Redactor } from '../errors';
+import { isTimeoutCode, networkErrorCode } from '../errors/network-failure';
 import { parseOAuthError } from '../tokens/token-error.parser';
 
 /** The step and service a failure is about, and the values it must never show. */

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
-import { AuthenticationException, isTimeoutCode, networkErrorCode, Redactor } from '../errors';
+import { AuthenticationException, Redactor } from '../errors';
+import { isTimeoutCode, networkErrorCode } from '../errors/network-failure';
 import { TokenData } from './token-data';
 import {
   describeNonJsonBody,
