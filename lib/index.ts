@@ -18,7 +18,7 @@ export * from './request-forge.module-definition';
 export * from './forge-client.registry';
 export * from './hooks/hook.types';
 export * from './hooks/built-in.hooks';
-export type { LoggingOptions } from './hooks/request-logger';
+export type { LoggingOptions } from './client/request-logger';
 export * from './retry';
 export * from './tokens/token-endpoint.client';
 export * from './tokens/token-provider.options';

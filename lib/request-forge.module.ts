@@ -1,4 +1,3 @@
-import { HttpModule } from '@nestjs/axios';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigurationException } from './errors';
 import { ForgeClientRegistry } from './forge-client.registry';
@@ -75,7 +74,6 @@ function withClients(definition: DynamicModule, names: readonly string[]): Dynam
   return {
     ...definition,
     module: RequestForgeModule,
-    imports: [...(definition.imports ?? []), HttpModule],
     providers: [
       ...(definition.providers ?? []),
       ...names.flatMap((name) => createClientProviders(name)),

@@ -1,4 +1,3 @@
-import { HttpService } from '@nestjs/axios';
 import { Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { TokenAuth } from './auth/token-auth';
@@ -26,6 +25,7 @@ import { resolveTokenStorage, StoreCache } from './request-forge.storage';
 import { TokenStorage } from './storage/token-storage.interface';
 import { TokenManager } from './tokens/token-manager';
 import { TokenProvider } from './tokens/token-provider.interface';
+import { createHttpService } from './transport/http-transport';
 import { createTokenProvider, OAuthAuthOptions } from './tokens/token-provider.factory';
 
 /** The options of one client; fails at bootstrap when the factory left it out. */
@@ -141,14 +141,15 @@ export function createClientProviders(name: string): Provider[] {
     },
     {
       provide: getForgeClientToken(name),
-      inject: [REQUEST_FORGE_OPTIONS, HttpService, ModuleRef, getTokenManagerToken(name)],
+      inject: [REQUEST_FORGE_OPTIONS, ModuleRef, getTokenManagerToken(name)],
       useFactory: async (
         options: RequestForgeModuleOptions,
-        http: HttpService,
         moduleRef: ModuleRef,
         tokenManager: TokenManager | null,
       ): Promise<ForgeClient> => {
         const clientOptions = clientOptionsOf(options, name);
+        // An axios instance of its own: interceptors on the global axios never see its credential.
+        const http = createHttpService();
         if (clientOptions instanceof HttpClientConfig) {
           return new ForgeClient(clientOptions, http, name);
         }

@@ -43,6 +43,9 @@ export function createClientConfig(
   if (options.authRetry !== undefined) builder.withAuthRetryStrategy(options.authRetry);
   if (options.circuitBreaker !== undefined) builder.withCircuitBreaker(options.circuitBreaker);
   if (options.deadline !== undefined) builder.withDeadline(options.deadline);
+  if (options.maxContentLength !== undefined) {
+    builder.withMaxContentLength(options.maxContentLength);
+  }
   if (options.logging !== undefined) {
     if (typeof options.logging !== 'object' || options.logging === null) {
       problem.fail('logging', 'must be an object ({ logHeaders?, logBody?, sensitiveKeys? })');

@@ -1,6 +1,6 @@
 import { Type } from '@nestjs/common';
 import { ForgeHook, ForgeHooks } from '../hooks/hook.types';
-import { LoggingOptions } from '../hooks/request-logger';
+import { LoggingOptions } from './request-logger';
 import { AuthRetryStrategy } from '../retry/auth-retry-strategies';
 import { RetryStrategy } from '../retry/retry-strategy';
 import {
@@ -79,6 +79,8 @@ export interface ForgeClientOptions {
   circuitBreaker?: CircuitBreakerConfig;
   /** Ms after which no retry (auth or transient) starts for a call. */
   deadline?: number;
+  /** Largest API response body in bytes (a request's own `maxContentLength` wins). */
+  maxContentLength?: number;
   /** Request logging through Nest's Logger, always redacted. Absent: no logging. */
   logging?: LoggingOptions;
   /**

@@ -15,6 +15,7 @@ const KNOWN_KEYS: readonly (keyof ForgeClientOptions)[] = [
   'authRetry',
   'circuitBreaker',
   'deadline',
+  'maxContentLength',
   'logging',
   'hooks',
 ];

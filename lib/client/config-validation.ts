@@ -22,7 +22,7 @@ export class ConfigProblem {
   optionalPositiveInt(field: string, value: unknown): number | undefined {
     if (value === undefined) return undefined;
     if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-      this.fail(field, 'must be a positive integer (milliseconds)');
+      this.fail(field, 'must be a positive integer');
     }
     return value;
   }

@@ -3,7 +3,7 @@ import { TokenAuth } from '../auth/token-auth';
 import { TokenManager } from '../tokens/token-manager';
 import { RequestAuth } from '../auth/request-auth.interface';
 import { appendHooks, ForgeHook, ForgeHooks, NO_HOOKS, NormalizedHooks } from '../hooks/hook.types';
-import { LoggingOptions } from '../hooks/request-logger';
+import { LoggingOptions } from './request-logger';
 import { AuthRetryStrategy } from '../retry/auth-retry-strategies';
 import { ExponentialBackoffRetryOptions } from '../retry/exponential-backoff-retry-strategy';
 import { RetryStrategy } from '../retry/retry-strategy';
@@ -40,6 +40,7 @@ export class HttpClientConfigBuilder {
   private authRetry?: AuthRetryStrategy | AuthRetryStrategyConfig;
   private circuitBreaker?: CircuitBreakerConfig;
   private deadline?: number;
+  private maxContentLength?: number;
 
   /** @param clientName named in validation errors */
   constructor(private readonly clientName?: string) {}
@@ -183,6 +184,12 @@ export class HttpClientConfigBuilder {
     return this;
   }
 
+  /** Largest API response body in bytes; a larger one fails the attempt, read no further. */
+  withMaxContentLength(bytes: number): this {
+    this.maxContentLength = bytes;
+    return this;
+  }
+
   build(): HttpClientConfig {
     const p = new ConfigProblem(this.clientName);
     const base = p.httpUrl('baseUrl', this.baseUrl);
@@ -213,6 +220,7 @@ export class HttpClientConfigBuilder {
             }),
       circuitBreaker: this.checkedCircuitBreaker(),
       deadline: p.optionalPositiveInt('deadline', this.deadline),
+      maxContentLength: p.optionalPositiveInt('maxContentLength', this.maxContentLength),
       logging: this.logging && {
         ...this.logging,
         sensitiveKeys: p.stringArray('logging.sensitiveKeys', this.logging.sensitiveKeys),

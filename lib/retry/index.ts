@@ -1,4 +1,4 @@
-export type { RequestDescription, RequestFailure } from './request-failure';
+export type { RequestFailure } from './request-failure';
 export { classifyFailure } from './request-failure';
 export { parseRetryAfter } from './retry-after';
 export type { RandomSource, BackoffSettings } from './backoff';

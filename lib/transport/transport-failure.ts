@@ -13,7 +13,11 @@ export type TransportFailure =
   | { kind: 'network'; code?: string }
   | { kind: 'too-large'; limit?: number };
 
-const TIMEOUT_CODES: ReadonlySet<string> = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+const TIMEOUT_CODES: ReadonlySet<string> = new Set([
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+]);
 
 /** Socket-level codes of an exchange that got no answer, thrown outside axios. */
 const NETWORK_CODES: ReadonlySet<string> = new Set([
