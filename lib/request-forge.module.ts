@@ -36,6 +36,7 @@ export class RequestForgeModule {
     return withClients(
       RequestForgeConfigurableModule.forRoot(options),
       Object.keys(options.clients),
+      options.clients,
     );
   }
 
@@ -52,7 +53,12 @@ export class RequestForgeModule {
   }
 }
 
-function withClients(definition: DynamicModule, names: readonly string[]): DynamicModule {
+/** @param clients the options when known now (`forRoot`), to register only what each needs */
+function withClients(
+  definition: DynamicModule,
+  names: readonly string[],
+  clients?: Record<string, unknown>,
+): DynamicModule {
   const seen = new Set<string>();
   for (const name of names) {
     if (typeof name !== 'string' || name.trim() === '') {
@@ -76,14 +82,14 @@ function withClients(definition: DynamicModule, names: readonly string[]): Dynam
     module: RequestForgeModule,
     providers: [
       ...(definition.providers ?? []),
-      ...names.flatMap((name) => createClientProviders(name)),
+      ...names.flatMap((name) => createClientProviders(name, clients?.[name])),
       createNamesProvider(names),
       ForgeClientRegistry,
       RequestForgeLocks,
     ],
     exports: [
       ...(definition.exports ?? []),
-      ...names.flatMap((name) => clientProviderTokens(name)),
+      ...names.flatMap((name) => clientProviderTokens(name, clients?.[name])),
       ForgeClientRegistry,
     ],
   };

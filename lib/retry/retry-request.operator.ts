@@ -1,5 +1,5 @@
 import { MonoTypeOperatorFunction } from 'rxjs';
-import { OptionValidator } from './option-validation';
+import { OptionChecker } from '../errors/option-checker';
 import { RequestFailure, classifyFailure } from './request-failure';
 import { retryLoop } from './retry-loop';
 import { RetryStrategy } from './retry-strategy';
@@ -66,5 +66,5 @@ export function relativeDeadline(
 }
 
 export function validateDeadline(owner: string, deadlineMs: number | undefined): void {
-  if (deadlineMs !== undefined) new OptionValidator(owner).duration('deadlineMs', deadlineMs);
+  if (deadlineMs !== undefined) new OptionChecker(owner).duration('deadlineMs', deadlineMs);
 }
