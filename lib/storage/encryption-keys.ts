@@ -43,7 +43,7 @@ export function parseEncryptionOptions(
   const keys = new Map<string, KeyObject>();
   for (const [kid, key] of Object.entries(value.keys)) {
     if (!KEY_ID_PATTERN.test(kid)) {
-      fail(field('keys'), 'key ids must be 1 to 64 letters, digits, _ or -');
+      fail(field('keys'), 'must use key ids of 1 to 64 letters, digits, _ or -');
     }
     keys.set(kid, createSecretKey(keyBytes(key, field(`keys.${kid}`), fail)));
   }
