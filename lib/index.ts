@@ -29,6 +29,7 @@ export * from './tokens/token-provider.factory';
 export * from './auth/token-auth';
 export * from './pipeline';
 export * from './storage/cache-manager-token-storage';
+export * from './storage/encrypted-token-storage';
 export * from './storage/redis-lock-client';
 export * from './storage/redis-token-lock';
 export * from './storage/redis-lock-config';

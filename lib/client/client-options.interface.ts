@@ -14,6 +14,7 @@ import {
   PasswordAuthOptions,
 } from '../tokens/token-provider.factory';
 import { TokenManager } from '../tokens/token-manager';
+import type { EncryptedTokenStorageOptions } from '../storage/encrypted-token-storage';
 import { RedisLockConfig } from '../storage/redis-lock-config';
 import { TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
@@ -62,8 +63,13 @@ export interface ForgeClientOptions {
   /**
    * Token storage: `'cache'` = the app's CACHE_MANAGER, `'memory'` = per process, or an instance.
    * Default: CACHE_MANAGER when a CacheModule is visible, else memory.
+   * `{ type, encryption: { keys, activeKid } }` encrypts the tokens at rest (AES-256-GCM).
    */
-  storage?: 'memory' | 'cache' | TokenStorage;
+  storage?:
+    | 'memory'
+    | 'cache'
+    | { type: 'memory' | 'cache'; encryption?: EncryptedTokenStorageOptions }
+    | TokenStorage;
   /** Renew tokens this many ms before they expire (token auth). Default 60_000. */
   refreshSkew?: number;
   /**
