@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ForgeClientOptions } from './client/client-options.interface';
-import { ConfigurationException } from './errors';
+import { OptionChecker } from './errors/option-checker';
 import type { Cache } from 'cache-manager';
 import { CacheManagerTokenStorage } from './storage/cache-manager-token-storage';
 import { EncryptedTokenStorage } from './storage/encrypted-token-storage';
@@ -44,10 +44,10 @@ function plainStorage(
   if (choice === 'memory') return new InMemoryTokenStorage();
   if (cache) return cacheStorage(cache);
   if (choice === 'cache') {
-    throw new ConfigurationException(
-      `Client "${clientName}": storage 'cache' needs a CacheModule (CACHE_MANAGER) visible to ` +
-        'RequestForgeModule, e.g. CacheModule.register({ isGlobal: true })',
-      { clientName, field: 'storage' },
+    OptionChecker.forClient(clientName).fail(
+      'storage',
+      "'cache' needs a CacheModule (CACHE_MANAGER) visible to RequestForgeModule, e.g. " +
+        'CacheModule.register({ isGlobal: true })',
     );
   }
   if (!loggedMemoryFallback) {

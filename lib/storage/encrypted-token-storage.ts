@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ConfigurationException } from '../errors';
+import { OptionChecker } from '../errors/option-checker';
 import { TokenData } from '../tokens/token-data';
 import { EncryptionKeyring, parseEncryptionOptions } from './encryption-keys';
 import { seal, UnsealFailure, unseal } from './sealed-value';
@@ -46,9 +46,7 @@ export class EncryptedTokenStorage implements TokenStorage {
     private readonly inner: TokenStorage,
     options: EncryptedTokenStorageOptions,
   ) {
-    this.keyring = parseEncryptionOptions(options, (field, problem) => {
-      throw new ConfigurationException(`EncryptedTokenStorage: ${field} ${problem}`, { field });
-    });
+    this.keyring = parseEncryptionOptions(options, new OptionChecker('EncryptedTokenStorage'));
   }
 
   async get(key: string): Promise<TokenData | undefined> {

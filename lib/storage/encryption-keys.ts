@@ -1,4 +1,5 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
+import { isRecord, OptionChecker } from '../errors/option-checker';
 
 /** AES-256: a key is exactly 32 bytes. */
 export const ENCRYPTION_KEY_BYTES = 32;
@@ -12,10 +13,7 @@ export interface EncryptionKeyring {
   readonly keys: ReadonlyMap<string, KeyObject>;
 }
 
-/** Throws the caller's ConfigurationException for `field` (already prefixed) and `problem`. */
-export type KeyProblem = (field: string, problem: string) => never;
-
-const OPTION_NAMES = new Set(['keys', 'activeKid']);
+const OPTION_NAMES = ['keys', 'activeKid'];
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 // Standard or URL-safe alphabet, padded or not: what `randomBytes(32).toString('base64')` and
 // config tooling produce. Checked before decoding because Buffer.from(s, 'base64') is lenient.
@@ -23,41 +21,34 @@ const BASE64_KEY = /^[A-Za-z0-9+/_-]{43}={0,1}$/;
 
 /**
  * Checks `{ keys: { [kid]: key }, activeKid }` as it comes from code or plain config (YAML, env),
- * trusting nothing to match its type. `prefix` names the object in messages
- * (`storage.encryption`, or '' for the constructor). A key is never quoted: it is the secret.
+ * trusting nothing to match its type. `check` is at the object (`storage.encryption` of a
+ * client, or the constructor's options). A key is never quoted: it is the secret.
  */
-export function parseEncryptionOptions(
-  value: unknown,
-  fail: KeyProblem,
-  prefix = '',
-): EncryptionKeyring {
-  const field = (name: string) => (prefix ? `${prefix}.${name}` : name);
-  const shape = 'must be { keys: { [kid]: key }, activeKid }';
-  if (!isRecord(value)) return fail(prefix || 'options', shape);
-  for (const name of Object.keys(value)) {
-    if (!OPTION_NAMES.has(name)) fail(field(name), `is not a known option (${shape})`);
-  }
+export function parseEncryptionOptions(value: unknown, check: OptionChecker): EncryptionKeyring {
+  const fail = (field: string, problem: string): never => check.fail(field, problem);
+  if (!isRecord(value)) return fail('', 'must be { keys: { [kid]: key }, activeKid }');
+  check.knownKeys(value, OPTION_NAMES);
   if (!isRecord(value.keys) || Object.keys(value.keys).length === 0) {
-    return fail(field('keys'), 'must be an object of key ids to keys, with at least one key');
+    return fail('keys', 'must be an object of key ids to keys, with at least one key');
   }
   const keys = new Map<string, KeyObject>();
   for (const [kid, key] of Object.entries(value.keys)) {
     if (!KEY_ID_PATTERN.test(kid)) {
-      fail(field('keys'), 'must use key ids of 1 to 64 letters, digits, _ or -');
+      fail('keys', 'must use key ids of 1 to 64 letters, digits, _ or -');
     }
-    keys.set(kid, createSecretKey(keyBytes(key, field(`keys.${kid}`), fail)));
+    keys.set(kid, createSecretKey(keyBytes(key, `keys.${kid}`, fail)));
   }
   const activeKid = value.activeKid;
   if (typeof activeKid !== 'string' || activeKid === '') {
-    return fail(field('activeKid'), 'is required: the id of the key new values are written with');
+    return fail('activeKid', 'is required: the id of the key new values are written with');
   }
   if (!keys.has(activeKid)) {
-    fail(field('activeKid'), `must be one of the key ids in keys (${[...keys.keys()].join(', ')})`);
+    fail('activeKid', `must be one of the key ids in keys (${[...keys.keys()].join(', ')})`);
   }
   return { activeKid, keys };
 }
 
-function keyBytes(key: unknown, field: string, fail: KeyProblem): Buffer {
+function keyBytes(key: unknown, field: string, fail: (f: string, p: string) => never): Buffer {
   const problem = `must be ${ENCRYPTION_KEY_BYTES} bytes (base64 or hex)`;
   if (key instanceof Uint8Array) {
     if (key.length !== ENCRYPTION_KEY_BYTES) fail(field, problem);
@@ -73,8 +64,4 @@ function keyBytes(key: unknown, field: string, fail: KeyProblem): Buffer {
       : undefined;
   if (bytes?.length !== ENCRYPTION_KEY_BYTES) fail(field, problem);
   return bytes as Buffer;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return !!value && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,4 +1,4 @@
-import { ConfigProblem } from '../client/config-validation';
+import { OptionChecker } from '../errors/option-checker';
 import type { EncryptedTokenStorageOptions } from './encrypted-token-storage';
 import { parseEncryptionOptions } from './encryption-keys';
 
@@ -9,35 +9,27 @@ export interface StorageChoice {
   encryption?: EncryptedTokenStorageOptions;
 }
 
-const TYPES = new Set(['memory', 'cache']);
-const OBJECT_FIELDS = new Set(['type', 'encryption']);
-const EXPECTED = "must be 'memory', 'cache', { type, encryption? } or a TokenStorage";
+const TYPES = ['memory', 'cache'] as const;
+const OBJECT_FIELDS = ['type', 'encryption'];
 
 /**
  * Reads `'memory' | 'cache' | { type: 'memory' | 'cache', encryption?: { keys, activeKid } }` from
  * plain config, failing at bootstrap with the client and the field named (never a key's value).
  */
 export function readStorageOption(clientName: string, value: unknown): StorageChoice {
-  const problem = new ConfigProblem(clientName);
   if (value === undefined) return {};
-  if (typeof value === 'string' && TYPES.has(value)) {
+  const check = OptionChecker.forClient(clientName);
+  if (typeof value === 'string') {
+    if (!(TYPES as readonly string[]).includes(value)) {
+      check.fail('storage', "must be 'memory', 'cache', { type, encryption? } or a TokenStorage");
+    }
     return { type: value as StorageChoice['type'] };
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value))
-    problem.fail('storage', EXPECTED);
-  const option = value as Record<string, unknown>;
-  if (typeof option.type !== 'string' || !TYPES.has(option.type)) {
-    problem.fail('storage.type', "must be 'memory' or 'cache'");
-  }
-  for (const field of Object.keys(option)) {
-    if (!OBJECT_FIELDS.has(field)) problem.fail(`storage.${field}`, 'is not a known option');
-  }
-  const type = option.type as StorageChoice['type'];
+  const option = check.record('storage', value);
+  const storage = check.at('storage');
+  const type = storage.oneOf('type', option.type, TYPES);
+  storage.knownKeys(option, OBJECT_FIELDS);
   if (option.encryption === undefined) return { type };
-  parseEncryptionOptions(
-    option.encryption,
-    (field, why) => problem.fail(field, why),
-    'storage.encryption',
-  );
+  parseEncryptionOptions(option.encryption, storage.at('encryption'));
   return { type, encryption: option.encryption as EncryptedTokenStorageOptions };
 }

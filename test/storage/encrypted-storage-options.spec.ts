@@ -83,7 +83,7 @@ describe('EncryptedTokenStorage keys', () => {
   });
 
   it.each([
-    [undefined, 'options must be { keys: { [kid]: key }, activeKid }'],
+    [undefined, ' must be { keys: { [kid]: key }, activeKid }'],
     [{ activeKid: 'k1' }, 'keys must be an object of key ids to keys, with at least one key'],
     [{ keys: {}, activeKid: 'k1' }, 'keys must be an object of key ids to keys'],
     [{ keys: { k1: BYTES } }, 'activeKid is required'],
@@ -94,7 +94,8 @@ describe('EncryptedTokenStorage keys', () => {
     ],
     [{ keys: { k1: BYTES }, activeKid: 'k1', kid: 'k1' }, 'kid is not a known option'],
   ])('refuses options %p: %s', (options, message) => {
-    expect(constructorError(options).message).toContain(`EncryptedTokenStorage: ${message}`);
+    const owner = message.startsWith(' ') ? 'EncryptedTokenStorage' : 'EncryptedTokenStorage: ';
+    expect(constructorError(options).message).toContain(`${owner}${message}`);
   });
 
   it('never shows a key when the storage is inspected or serialized', () => {
@@ -183,9 +184,12 @@ describe('module option storage: { type, encryption }', () => {
   });
 
   it.each([
-    [{ type: 'redis' }, "Client \"svc\": storage.type must be 'memory' or 'cache'"],
-    [{ encryption }, "Client \"svc\": storage.type must be 'memory' or 'cache'"],
-    [{ type: 'cache', encrypt: encryption }, 'Client "svc": storage.encrypt is not a known option'],
+    [{ type: 'redis' }, "Client \"svc\": storage.type must be one of 'memory', 'cache'"],
+    [{ encryption }, "Client \"svc\": storage.type must be one of 'memory', 'cache'"],
+    [
+      { type: 'cache', encrypt: encryption },
+      'Client "svc": storage.encrypt is not a known option (did you mean "encryption"?)',
+    ],
     [
       { type: 'cache', encryption: { keys: encryption.keys, activeKid: 'k9' } },
       'Client "svc": storage.encryption.activeKid must be one of the key ids in keys (k1)',
