@@ -5,7 +5,6 @@ import { createCache } from 'cache-manager';
 import {
   CacheManagerTokenStorage,
   EncryptedTokenStorage,
-  EncryptedTokenStorageOptions,
   RequestForgeModule,
   TokenManager,
   TokenProvider,
@@ -15,7 +14,7 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 // 32-byte keys (base64 or hex) from your secret store, by key id. New tokens are sealed with
 // activeKid; every key listed still opens what it sealed, so a rotation never loses a token.
-const encryption: EncryptedTokenStorageOptions = {
+const encryption = {
   keys: {
     '2026-11': process.env.TOKEN_KEY_2026_11 ?? '',
     '2026-12': process.env.TOKEN_KEY_2026_12 ?? '',

@@ -6,9 +6,9 @@ import {
   ConnectionException,
   HttpStatusException,
   TimeoutException,
-  classifyFailure,
-  isCircuitFailure,
 } from '../../lib';
+import { isCircuitFailure } from '../../lib/retry/circuit-breaker.operator';
+import { classifyFailure } from '../../lib/retry/request-failure';
 import { ScriptedServer } from '../support/scripted-server';
 
 describe('classifyFailure', () => {

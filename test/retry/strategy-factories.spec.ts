@@ -7,10 +7,12 @@ import {
   NoRetryStrategy,
   SimpleAuthRetryStrategy,
   SimpleRetryStrategy,
+} from '../../lib';
+import {
   createAuthRetryStrategy,
   createCircuitBreaker,
   createRetryStrategy,
-} from '../../lib';
+} from '../../lib/retry/strategy-factories';
 
 function configError(build: () => unknown): ConfigurationException {
   try {

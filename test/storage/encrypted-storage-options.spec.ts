@@ -7,7 +7,6 @@ import {
   CacheManagerTokenStorage,
   ConfigurationException,
   EncryptedTokenStorage,
-  EncryptedTokenStorageOptions,
   getTokenStorageToken,
   InMemoryTokenStorage,
   RequestForgeModule,
@@ -15,6 +14,7 @@ import {
   TokenData,
   TokenStorage,
 } from '../../lib';
+import { EncryptedTokenStorageOptions } from '../../lib/storage/encrypted-token-storage';
 import { renderings } from '../support/secrets';
 
 const BYTES = randomBytes(32);

@@ -1,12 +1,8 @@
 import { createKeyv } from '@keyv/redis';
 import { Cache, createCache } from 'cache-manager';
 import { randomBytes } from 'node:crypto';
-import {
-  CacheManagerTokenStorage,
-  EncryptedTokenStorage,
-  EncryptedTokenStorageOptions,
-  TokenData,
-} from '../../lib';
+import { CacheManagerTokenStorage, EncryptedTokenStorage, TokenData } from '../../lib';
+import { EncryptedTokenStorageOptions } from '../../lib/storage/encrypted-token-storage';
 import { LogCapture } from '../support/log-capture';
 import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
 import { deleteKeysUnder, withRedisClient } from '../support/redis-keys';

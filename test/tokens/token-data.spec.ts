@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { AuthenticationException, DEFAULT_TOKEN_LIFETIME_MS, TokenData } from '../../lib';
+import { AuthenticationException, TokenData } from '../../lib';
+import { DEFAULT_TOKEN_LIFETIME_MS } from '../../lib/tokens/token-data';
 
 function jwtWithExp(expSeconds: number): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
