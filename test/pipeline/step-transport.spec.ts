@@ -83,4 +83,10 @@ describe('a pipeline step on a misbehaving transport', () => {
     await steps.invalidateStep('session');
     await expect(steps.run()).rejects.toThrow(/body over 2048 bytes/);
   });
+
+  it.each([0, 2.5, '1024'])('rejects maxTokenResponseBytes %p when the step is built', (value) => {
+    expect(() => pipeline({ maxTokenResponseBytes: value as number })).toThrow(
+      /maxTokenResponseBytes must be a positive whole number of bytes/,
+    );
+  });
 });

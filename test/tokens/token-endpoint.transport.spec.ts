@@ -97,4 +97,10 @@ describe('token endpoint transport limits', () => {
     await expect(tokens.fetchToken()).resolves.toMatchObject({ accessToken: 'fits-token' });
     await expect(tokens.fetchToken()).rejects.toThrow(/over 4096 bytes/);
   });
+
+  it.each([0, -1, 1.5, '65536'])('rejects maxTokenResponseBytes %p at construction', (value) => {
+    expect(() => provider({ maxTokenResponseBytes: value as number })).toThrow(
+      /maxTokenResponseBytes must be a positive whole number of bytes/,
+    );
+  });
 });
