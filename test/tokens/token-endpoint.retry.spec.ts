@@ -1,8 +1,5 @@
-import {
-  AuthenticationException,
-  ClientCredentialsTokenProvider,
-  TokenEndpointClient,
-} from '../../lib';
+import { AuthenticationException, ClientCredentialsTokenProvider } from '../../lib';
+import { TokenEndpointClient } from '../../lib/tokens/token-endpoint.client';
 import { BodyFaults } from '../support/body-faults';
 import { useLogCapture } from '../support/log-capture';
 import { ScriptedServer } from '../support/scripted-server';
