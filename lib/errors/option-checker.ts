@@ -87,23 +87,21 @@ export class OptionChecker {
     return value as T;
   }
 
-  /** A number within `[min, max]`; `integer` for counts. */
+  /** A finite number: `min` / `above` bound it, `integer` for counts, `unit` names it. */
   number(
     field: string,
     value: unknown,
     rule: { min?: number; above?: number; integer?: boolean; unit?: string } = {},
   ): number {
-    const what = `${rule.integer ? 'an integer' : 'a number'}${rule.unit ? ` of ${rule.unit}` : ''}`;
+    const what = describeNumber(rule);
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       this.fail(field, `must be ${what}, got ${kindOf(value)}`);
     }
-    if (rule.integer && !Number.isInteger(value)) this.fail(field, `must be ${what}, got ${value}`);
-    if (rule.min !== undefined && value < rule.min) {
-      this.fail(field, `must be ${what} >= ${rule.min}, got ${value}`);
-    }
-    if (rule.above !== undefined && value <= rule.above) {
-      this.fail(field, `must be ${what} > ${rule.above}, got ${value}`);
-    }
+    const outside =
+      (rule.integer && !Number.isInteger(value)) ||
+      (rule.min !== undefined && value < rule.min) ||
+      (rule.above !== undefined && value <= rule.above);
+    if (outside) this.fail(field, `must be ${what}, got ${value}`);
     return value;
   }
 
@@ -200,6 +198,19 @@ export class OptionChecker {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `a positive whole number of bytes`, `a non-negative number of milliseconds`, `a number >= 1`. */
+function describeNumber(rule: { min?: number; above?: number; integer?: boolean; unit?: string }) {
+  const noun = `${rule.integer ? 'whole number' : 'number'}${rule.unit ? ` of ${rule.unit}` : ''}`;
+  const positive = rule.above === 0 || (rule.integer && rule.min === 1);
+  if (positive) return `a positive ${noun}`;
+  if (rule.min === 0) return `a non-negative ${noun}`;
+  const bounds = [
+    rule.min !== undefined ? `>= ${rule.min}` : undefined,
+    rule.above !== undefined ? `> ${rule.above}` : undefined,
+  ].filter(Boolean);
+  return `a ${noun}${bounds.length ? ` ${bounds.join(' and ')}` : ''}`;
 }
 
 /** What a value is, never what it holds. */

@@ -1,3 +1,4 @@
+import { OptionChecker } from '../errors/option-checker';
 import { BodyTokenFetcherOptions } from './token-fetcher.options';
 import { TokenFetcher } from './token-fetcher';
 import { readString } from './token-response.fields';
@@ -7,8 +8,8 @@ import { MissingToken, TokenHttpResponse, TokenResponseFields } from './token-re
 export class BodyTokenFetcher extends TokenFetcher {
   private readonly tokenField: string;
 
-  constructor(options: BodyTokenFetcherOptions) {
-    super(options);
+  constructor(options: BodyTokenFetcherOptions, check?: OptionChecker) {
+    super(options, check);
     this.tokenField = options.tokenField ?? 'access_token';
   }
 

@@ -1,4 +1,4 @@
-import { ConfigurationException } from '../errors';
+import { isRecord, OptionChecker } from '../errors/option-checker';
 import { findPlaceholders } from './placeholders';
 import { RequestDataValue } from './token-fetcher.options';
 
@@ -13,15 +13,6 @@ const NAME_FIELDS = [
   'refreshTokenField',
 ] as const;
 
-/** Where a step's options come from, so that messages name it the way the user wrote it. */
-export interface OptionsSource {
-  /** e.g. `Pipeline step 'user_token'` or `RequestForge client 'crm': auth.steps[1] ('user_token')` */
-  label: string;
-  /** Prefix of the `field` the exception carries, e.g. `auth.steps[1].` */
-  fieldPrefix?: string;
-  clientName?: string;
-}
-
 export function stepLabel(options: unknown): string {
   const name = isRecord(options) ? options.name : undefined;
   return typeof name === 'string' && name ? `Pipeline step '${name}'` : 'Pipeline step';
@@ -31,15 +22,9 @@ export function stepLabel(options: unknown): string {
  * Checks a step's options as they come from plain config (YAML, env), so nothing is trusted to
  * match its TypeScript type. Values are never echoed: they may be passwords.
  */
-export function validateFetcherOptions(options: unknown, source: OptionsSource): void {
-  const fail = (field: string, problem: string): never => {
-    throw new ConfigurationException(`${source.label}: ${field} ${problem}`, {
-      field: `${source.fieldPrefix ?? ''}${field}`,
-      ...(source.clientName !== undefined ? { clientName: source.clientName } : {}),
-    });
-  };
-  if (!isRecord(options)) return fail('options', 'must be an object');
-  const o = options;
+export function validateFetcherOptions(options: unknown, check: OptionChecker): void {
+  const fail = (field: string, problem: string): never => check.fail(field, problem);
+  const o = check.record('', options);
 
   if (typeof o.name !== 'string' || !STEP_NAME.test(o.name)) {
     fail('name', 'must be a non-empty string of letters, digits, _ . or -');
@@ -62,19 +47,9 @@ export function validateFetcherOptions(options: unknown, source: OptionsSource):
       fail(field, 'must be a non-empty string');
     }
   }
-  for (const field of ['ttl', 'timeout'] as const) {
-    const value = o[field];
-    if (
-      value !== undefined &&
-      !(typeof value === 'number' && Number.isFinite(value) && value > 0)
-    ) {
-      fail(field, 'must be a positive number of milliseconds');
-    }
-  }
-  const maxBytes = o.maxTokenResponseBytes;
-  if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && (maxBytes as number) > 0)) {
-    fail('maxTokenResponseBytes', 'must be a positive whole number of bytes');
-  }
+  check.optionalPositiveDuration('ttl', o.ttl);
+  check.optionalPositiveDuration('timeout', o.timeout);
+  check.optionalPositiveInteger('maxTokenResponseBytes', o.maxTokenResponseBytes, 'bytes');
 
   const dependsOn = o.dependsOn ?? [];
   if (!Array.isArray(dependsOn) || dependsOn.some((d) => typeof d !== 'string' || d === '')) {
@@ -111,10 +86,6 @@ export function validateFetcherOptions(options: unknown, source: OptionsSource):
       fail(path, `uses {{${step}}} but '${step}' is not in dependsOn`);
     }
   }
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isHttpUrl(text: string): boolean {

@@ -1,3 +1,4 @@
+import { OptionChecker } from '../errors/option-checker';
 import { HeaderTokenFetcherOptions } from './token-fetcher.options';
 import { TokenFetcher } from './token-fetcher';
 import { MissingToken, TokenHttpResponse, TokenResponseFields } from './token-response.types';
@@ -12,8 +13,8 @@ const BEARER = /^bearer\s+/i;
 export class HeaderTokenFetcher extends TokenFetcher {
   private readonly tokenHeader: string;
 
-  constructor(options: HeaderTokenFetcherOptions) {
-    super(options);
+  constructor(options: HeaderTokenFetcherOptions, check?: OptionChecker) {
+    super(options, check);
     this.tokenHeader = options.tokenHeader ?? 'Authorization';
   }
 

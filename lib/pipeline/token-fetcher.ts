@@ -5,6 +5,7 @@ import { defaultRedactor, Redactor } from '../errors';
 import { TokenData } from '../tokens/token-data';
 import { DEFAULT_MAX_TOKEN_RESPONSE_BYTES, parseJson } from '../tokens/token-error.parser';
 import { createHttpService, sendAttempt } from '../transport/http-transport';
+import { OptionChecker } from '../errors/option-checker';
 import { stepLabel, validateFetcherOptions } from './fetcher-options.validation';
 import { PipelineContext } from './pipeline-context';
 import { fillPlaceholders, fillPlaceholdersDeep } from './placeholders';
@@ -38,8 +39,12 @@ export abstract class TokenFetcher {
   // Its own instance: interceptors an app adds to the global axios never see step credentials.
   private readonly http: HttpService = createHttpService();
 
-  constructor(options: TokenFetcherOptions) {
-    validateFetcherOptions(options, { label: stepLabel(options) });
+  /** @param check names the step in errors; the module passes one naming the client and field */
+  constructor(
+    options: TokenFetcherOptions,
+    check: OptionChecker = new OptionChecker(stepLabel(options)),
+  ) {
+    validateFetcherOptions(options, check);
     this.options = Object.freeze({
       ...options,
       requestHeaders: options.requestHeaders && { ...options.requestHeaders },

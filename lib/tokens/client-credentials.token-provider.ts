@@ -1,10 +1,10 @@
+import { OptionChecker } from '../errors/option-checker';
 import { hashCacheKey } from './cache-key';
 import { TokenData } from './token-data';
 import { TokenEndpointClient } from './token-endpoint.client';
 import { TokenProvider } from './token-provider.interface';
 import {
   ClientCredentialsTokenProviderOptions,
-  OptionSource,
   validateClientCredentialsOptions,
 } from './token-provider.options';
 
@@ -15,11 +15,11 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
   private readonly endpoint: TokenEndpointClient;
   private readonly grant: Record<string, string | undefined>;
 
-  constructor(options: ClientCredentialsTokenProviderOptions, source?: OptionSource) {
-    validateClientCredentialsOptions(
-      options,
-      source ?? { context: 'ClientCredentialsTokenProvider', fieldPrefix: '' },
-    );
+  constructor(
+    options: ClientCredentialsTokenProviderOptions,
+    check: OptionChecker = new OptionChecker('ClientCredentialsTokenProvider'),
+  ) {
+    validateClientCredentialsOptions(options, check);
     const grantType = options.grantType ?? 'client_credentials';
     this.serviceName = options.serviceName;
     this.cacheKey = hashCacheKey([

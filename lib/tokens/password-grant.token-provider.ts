@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { AuthenticationException } from '../errors';
+import { OptionChecker } from '../errors/option-checker';
 import { hashCacheKey } from './cache-key';
 import { TokenData } from './token-data';
 import { TokenEndpointClient } from './token-endpoint.client';
 import { TokenProvider } from './token-provider.interface';
 import {
-  OptionSource,
   PasswordGrantTokenProviderOptions,
   validatePasswordGrantOptions,
 } from './token-provider.options';
@@ -24,11 +24,11 @@ export class PasswordGrantTokenProvider implements TokenProvider {
   private readonly password: string;
   private readonly scope?: string;
 
-  constructor(options: PasswordGrantTokenProviderOptions, source?: OptionSource) {
-    validatePasswordGrantOptions(
-      options,
-      source ?? { context: 'PasswordGrantTokenProvider', fieldPrefix: '' },
-    );
+  constructor(
+    options: PasswordGrantTokenProviderOptions,
+    check: OptionChecker = new OptionChecker('PasswordGrantTokenProvider'),
+  ) {
+    validatePasswordGrantOptions(options, check);
     this.serviceName = options.serviceName;
     this.username = options.username;
     this.password = options.password;

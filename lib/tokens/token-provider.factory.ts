@@ -1,8 +1,12 @@
-import { ConfigurationException } from '../errors';
+import { OptionChecker } from '../errors/option-checker';
 import { ClientCredentialsTokenProvider } from './client-credentials.token-provider';
 import { PasswordGrantTokenProvider } from './password-grant.token-provider';
 import { TokenProvider } from './token-provider.interface';
-import { OAuthProviderCommonOptions } from './token-provider.options';
+import {
+  CLIENT_CREDENTIALS_KEYS,
+  OAuthProviderCommonOptions,
+  PASSWORD_GRANT_KEYS,
+} from './token-provider.options';
 
 type CommonAuthOptions = Omit<OAuthProviderCommonOptions, 'serviceName'>;
 
@@ -30,29 +34,23 @@ export type OAuthAuthOptions = ClientCredentialsAuthOptions | PasswordAuthOption
  * is the service name; errors name the client and the field (`Client "svc": auth.tokenUrl ...`).
  */
 export function createTokenProvider(clientName: string, auth: OAuthAuthOptions): TokenProvider {
-  const source = { context: `Client "${clientName}"`, fieldPrefix: 'auth.', clientName };
-  if (!auth || typeof auth !== 'object') {
-    throw new ConfigurationException(`${source.context}: auth must be an object`, {
-      field: 'auth',
-      clientName,
-    });
-  }
+  const check = OptionChecker.forClient(clientName, 'auth.');
+  OptionChecker.forClient(clientName).record('auth', auth);
   const { type, ...options } = auth;
   switch (type) {
     case 'client-credentials':
+      check.knownKeys(options, ['type', ...CLIENT_CREDENTIALS_KEYS]);
       return new ClientCredentialsTokenProvider(
         { ...(options as Omit<ClientCredentialsAuthOptions, 'type'>), serviceName: clientName },
-        source,
+        check,
       );
     case 'password':
+      check.knownKeys(options, ['type', ...PASSWORD_GRANT_KEYS]);
       return new PasswordGrantTokenProvider(
         { ...(options as Omit<PasswordAuthOptions, 'type'>), serviceName: clientName },
-        source,
+        check,
       );
     default:
-      throw new ConfigurationException(
-        `${source.context}: auth.type must be 'client-credentials' or 'password' for a token provider`,
-        { field: 'auth.type', clientName },
-      );
+      return check.fail('type', "must be 'client-credentials' or 'password' for a token provider");
   }
 }

@@ -1,4 +1,4 @@
-import { ConfigurationException } from '../errors';
+import { OptionChecker } from '../errors/option-checker';
 import { ClientAuthMethod } from './token-endpoint.client';
 import { checkTokenUrl } from './token-url';
 
@@ -37,119 +37,71 @@ export interface PasswordGrantTokenProviderOptions extends OAuthProviderCommonOp
   password: string;
 }
 
-/** Where the options come from, so that messages name what the user wrote. */
-export interface OptionSource {
-  /** e.g. `ClientCredentialsTokenProvider` or `Client "svc"`. */
-  context: string;
-  /** e.g. `` or `auth.` */
-  fieldPrefix: string;
-  clientName?: string;
-}
+const RESERVED_PARAMS = ['grant_type', 'client_id', 'client_secret', 'username', 'password'];
 
-const RESERVED_PARAMS = new Set([
-  'grant_type',
-  'client_id',
-  'client_secret',
-  'username',
-  'password',
-]);
+/** The option names of each provider, also the keys of the module's `auth` block (with `type`). */
+const COMMON_KEYS = [
+  'tokenUrl',
+  'clientId',
+  'serviceName',
+  'scope',
+  'authMethod',
+  'allowInsecureRequests',
+  'timeout',
+  'maxTokenResponseBytes',
+  'defaultTokenLifetime',
+];
+export const CLIENT_CREDENTIALS_KEYS = [
+  ...COMMON_KEYS,
+  'clientSecret',
+  'grantType',
+  'audience',
+  'extraParams',
+];
+export const PASSWORD_GRANT_KEYS = [...COMMON_KEYS, 'clientSecret', 'username', 'password'];
 
+/** @param check at the options (`Client "svc"` at `auth.`, or the provider's class name) */
 export function validateClientCredentialsOptions(
   options: ClientCredentialsTokenProviderOptions,
-  source: OptionSource,
+  check: OptionChecker,
 ): void {
-  const check = new OptionChecker(source);
-  check.object(options);
+  check.record('', options);
   validateCommon(options, check);
-  check.requiredString('clientSecret', options.clientSecret);
+  check.string('clientSecret', options.clientSecret);
   check.optionalString('grantType', options.grantType);
   check.optionalString('audience', options.audience);
-  if (options.extraParams !== undefined) {
-    if (!options.extraParams || typeof options.extraParams !== 'object') {
-      throw check.fail('extraParams', 'must be an object of strings');
-    }
-    for (const [name, value] of Object.entries(options.extraParams)) {
-      if (typeof value !== 'string') throw check.fail(`extraParams.${name}`, 'must be a string');
-      if (RESERVED_PARAMS.has(name)) {
-        throw check.fail(`extraParams.${name}`, 'cannot be set through extraParams');
-      }
+  if (options.extraParams === undefined) return;
+  for (const [name, value] of Object.entries(check.record('extraParams', options.extraParams))) {
+    check.string(`extraParams.${name}`, value);
+    if (RESERVED_PARAMS.includes(name)) {
+      check.fail(`extraParams.${name}`, 'cannot be set through extraParams');
     }
   }
 }
 
 export function validatePasswordGrantOptions(
   options: PasswordGrantTokenProviderOptions,
-  source: OptionSource,
+  check: OptionChecker,
 ): void {
-  const check = new OptionChecker(source);
-  check.object(options);
+  check.record('', options);
   validateCommon(options, check);
   check.optionalString('clientSecret', options.clientSecret);
-  check.requiredString('username', options.username);
-  check.requiredString('password', options.password);
+  check.string('username', options.username);
+  check.string('password', options.password);
   if (options.authMethod === 'header' && options.clientSecret === undefined) {
-    throw check.fail('authMethod', "'header' needs a clientSecret");
+    check.fail('authMethod', "'header' needs a clientSecret");
   }
 }
 
 function validateCommon(options: OAuthProviderCommonOptions, check: OptionChecker): void {
-  checkTokenUrl(options.tokenUrl, {
-    context: check.source.context,
-    field: `${check.source.fieldPrefix}tokenUrl`,
-    allowInsecureRequests: options.allowInsecureRequests,
-    clientName: check.source.clientName,
-  });
-  check.requiredString('clientId', options.clientId);
-  check.requiredString('serviceName', options.serviceName);
+  checkTokenUrl(options.tokenUrl, check, options.allowInsecureRequests);
+  check.string('clientId', options.clientId);
+  check.string('serviceName', options.serviceName);
   check.optionalString('scope', options.scope);
-  if (options.authMethod !== undefined && !['body', 'header'].includes(options.authMethod)) {
-    throw check.fail('authMethod', "must be 'body' or 'header'");
-  }
-  check.optionalPositiveNumber('timeout', options.timeout);
-  check.optionalPositiveNumber('defaultTokenLifetime', options.defaultTokenLifetime);
-  check.optionalByteCount('maxTokenResponseBytes', options.maxTokenResponseBytes);
+  if (options.authMethod !== undefined) check.oneOf('authMethod', options.authMethod, METHODS);
+  check.optionalPositiveDuration('timeout', options.timeout);
+  check.optionalPositiveDuration('defaultTokenLifetime', options.defaultTokenLifetime);
+  check.optionalPositiveInteger('maxTokenResponseBytes', options.maxTokenResponseBytes, 'bytes');
 }
 
-class OptionChecker {
-  constructor(readonly source: OptionSource) {}
-
-  fail(field: string, why: string): ConfigurationException {
-    const name = `${this.source.fieldPrefix}${field}`;
-    return new ConfigurationException(`${this.source.context}: ${name} ${why}`, {
-      field: name,
-      ...(this.source.clientName ? { clientName: this.source.clientName } : {}),
-    });
-  }
-
-  object(value: unknown): void {
-    if (!value || typeof value !== 'object') {
-      const name = this.source.fieldPrefix.replace(/\.$/, '') || 'options';
-      throw new ConfigurationException(`${this.source.context}: ${name} must be an object`, {
-        field: name,
-        ...(this.source.clientName ? { clientName: this.source.clientName } : {}),
-      });
-    }
-  }
-
-  requiredString(field: string, value: unknown): void {
-    if (typeof value !== 'string' || value.trim() === '') throw this.fail(field, 'is required');
-  }
-
-  optionalString(field: string, value: unknown): void {
-    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
-      throw this.fail(field, 'must be a non-empty string');
-    }
-  }
-
-  optionalPositiveNumber(field: string, value: unknown): void {
-    if (value !== undefined && (typeof value !== 'number' || !(value > 0) || !isFinite(value))) {
-      throw this.fail(field, 'must be a positive number of milliseconds');
-    }
-  }
-
-  optionalByteCount(field: string, value: unknown): void {
-    if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) > 0)) {
-      throw this.fail(field, 'must be a positive whole number of bytes');
-    }
-  }
-}
+const METHODS: readonly ClientAuthMethod[] = ['body', 'header'];

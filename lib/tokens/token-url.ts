@@ -1,38 +1,21 @@
 import { isIP } from 'node:net';
-import { ConfigurationException } from '../errors';
-
-export interface TokenUrlCheck {
-  /** Who is being configured, e.g. `ClientCredentialsTokenProvider` or `Client "svc"`. */
-  context: string;
-  /** The field as the user spelled it, e.g. `tokenUrl` or `auth.tokenUrl`. */
-  field: string;
-  allowInsecureRequests?: boolean;
-  clientName?: string;
-}
+import { OptionChecker } from '../errors/option-checker';
 
 /**
  * Client credentials travel to the token endpoint, so it must be https (RFC 6749 §3.2 requires
  * TLS) unless it is on this machine or the user opted out with `allowInsecureRequests`.
  */
-export function checkTokenUrl(value: unknown, check: TokenUrlCheck): URL {
-  const fail = (why: string) =>
-    new ConfigurationException(`${check.context}: ${check.field} ${why}`, {
-      field: check.field,
-      ...(check.clientName ? { clientName: check.clientName } : {}),
-    });
-  if (typeof value !== 'string' || value.trim() === '') throw fail('is required');
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw fail('must be an absolute http(s) URL');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw fail('must be an absolute http(s) URL');
-  }
-  if (url.username || url.password) throw fail('must not carry credentials in the URL');
-  if (url.protocol === 'http:' && !check.allowInsecureRequests && !isLoopback(url.hostname)) {
-    throw fail(
+export function checkTokenUrl(
+  value: unknown,
+  check: OptionChecker,
+  allowInsecureRequests = false,
+  field = 'tokenUrl',
+): URL {
+  const url = check.httpUrl(field, value);
+  if (url.username || url.password) check.fail(field, 'must not carry credentials in the URL');
+  if (url.protocol === 'http:' && !allowInsecureRequests && !isLoopback(url.hostname)) {
+    check.fail(
+      field,
       'must use https (plain http is allowed only for loopback hosts or with allowInsecureRequests: true)',
     );
   }

@@ -26,7 +26,7 @@ class AccountsService {
   }
 }
 
-describe('@InjectTokenManager in a TestingModule (issue 3 must-show 9)', () => {
+describe('@InjectTokenManager in a TestingModule', () => {
   const servers = useOidcAndApi();
   let moduleRef: TestingModule | undefined;
 

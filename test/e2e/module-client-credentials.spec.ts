@@ -21,7 +21,7 @@ class OrdersService {
   }
 }
 
-describe('client credentials through RequestForgeModule (issue 3)', () => {
+describe('client credentials through RequestForgeModule', () => {
   const servers = useOidcAndApi({ tokenTtlSeconds: 300 });
   /** An API whose authorization server vouches for no token at all. */
   let refusingApi: ProtectedApi;

@@ -21,7 +21,7 @@ class ProfileService {
   }
 }
 
-describe('password grant through RequestForgeModule (issue 3)', () => {
+describe('password grant through RequestForgeModule', () => {
   let authServer: PasswordGrantTestServer;
   let api: ProtectedApi;
   let moduleRef: TestingModule | undefined;

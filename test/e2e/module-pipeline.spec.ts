@@ -53,7 +53,7 @@ class UserApiService {
   }
 }
 
-describe('token pipelines through RequestForgeModule (issue 6)', () => {
+describe('token pipelines through RequestForgeModule', () => {
   let servers: TokenServers;
   let moduleRef: TestingModule | undefined;
 

@@ -18,7 +18,7 @@ import { useOidcAndApi } from '../support/oidc-and-api';
 const TOKEN_TTL_SECONDS = 4;
 const REFRESH_SKEW_MS = 2_000;
 
-describe('short-lived tokens through a ForgeClient withTokenAuth (issue 3 must-show 3)', () => {
+describe('short-lived tokens through a ForgeClient withTokenAuth', () => {
   const servers = useOidcAndApi({ tokenTtlSeconds: TOKEN_TTL_SECONDS });
   let client: ForgeClient;
 

@@ -33,7 +33,7 @@ const password = {
   password: 'alice-pa55word',
 };
 
-describe('bad OAuth options fail at bootstrap, naming the client and the field (issue 3)', () => {
+describe('bad OAuth options fail at bootstrap, naming the client and the field', () => {
   it.each([
     ['no tokenUrl', { ...clientCredentials, tokenUrl: undefined }, 'auth.tokenUrl'],
     [
@@ -84,7 +84,7 @@ function step(name: string, dependsOn: string[] = []): PipelineStepConfig {
   };
 }
 
-describe('invalid pipelines fail at module bootstrap, naming the client and the step (issue 6 must-show 4)', () => {
+describe('invalid pipelines fail at module bootstrap, naming the client and the step', () => {
   it.each([
     ['unknown dependency', [step('app_token'), step('user_token', ['app'])], /user_token.*app/],
     [

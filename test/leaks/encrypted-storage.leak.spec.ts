@@ -11,7 +11,7 @@ import { expectNoSecrets, renderings } from '../support/secrets';
 import { bearerOf, startEchoApi } from './echo-api';
 import { LeakHarness } from './leak-harness';
 
-describeRedis('no secret leaks with tokens encrypted at rest on Redis (issue 18)', () => {
+describeRedis('no secret leaks with tokens encrypted at rest on Redis', () => {
   let authServer: PasswordGrantTestServer;
   let api: RecordingServer;
   let leaks: LeakHarness;

@@ -131,7 +131,7 @@ describe('createPipelineTokenProvider (plain module options)', () => {
       createPipelineTokenProvider('crm', auth([step('app_token'), step('user_token', ['app'])])),
     );
     expect(error.message).toBe(
-      "RequestForge client 'crm': auth: Pipeline step 'user_token' depends on unknown step 'app'",
+      'Client "crm": auth.steps user_token depends on unknown step \'app\'',
     );
     expect(error).toMatchObject({ clientName: 'crm', field: 'auth.steps[1].dependsOn' });
   });
@@ -141,7 +141,7 @@ describe('createPipelineTokenProvider (plain module options)', () => {
       createPipelineTokenProvider('crm', auth([step('app_token', [], { ttl: 0 })])),
     );
     expect(error.message).toBe(
-      "RequestForge client 'crm': auth.steps[0] ('app_token'): ttl must be a positive number of milliseconds",
+      'Client "crm": auth.steps[0].ttl must be a positive number of milliseconds, got 0',
     );
     expect(error.field).toBe('auth.steps[0].ttl');
   });
@@ -150,7 +150,7 @@ describe('createPipelineTokenProvider (plain module options)', () => {
     const misspelt = { ...step('user_token'), dependOn: ['app_token'] } as PipelineStepConfig;
     const error = configError(() => createPipelineTokenProvider('crm', auth([misspelt])));
     expect(error.message).toBe(
-      "RequestForge client 'crm': auth.steps[0] ('user_token'): dependOn is not a known option",
+      'Client "crm": auth.steps[0].dependOn is not a known option (did you mean "dependsOn"?)',
     );
   });
 
@@ -162,7 +162,7 @@ describe('createPipelineTokenProvider (plain module options)', () => {
     const error = configError(() =>
       createPipelineTokenProvider('crm', auth([step('s')], { refreshFromStep: 'nope' })),
     );
-    expect(error.message).toContain("RequestForge client 'crm'");
+    expect(error.message).toContain('Client "crm": auth.refreshFromStep');
     expect(error.field).toBe('auth.refreshFromStep');
   });
 

@@ -56,7 +56,7 @@ describe('createRetryStrategy', () => {
     expect(error.field).toBe('retry.maxRetries');
     expect(error.clientName).toBe('billing');
     expect(error.message).toBe(
-      'Client "billing": retry.maxRetries must be an integer >= 0, got -1',
+      'Client "billing": retry.maxRetries must be a non-negative whole number, got -1',
     );
   });
 

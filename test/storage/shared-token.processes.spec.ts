@@ -12,7 +12,7 @@ import { useOidcAndApi } from '../support/oidc-and-api';
 const PROCESSES = 4;
 const REQUESTS_PER_PROCESS = 250;
 
-describeRedis('one token for many processes: RequestForgeModule on shared Redis (issue 4)', () => {
+describeRedis('one token for many processes: RequestForgeModule on shared Redis', () => {
   const servers = useOidcAndApi({ tokenTtlSeconds: 300 });
   let children: TranspiledChildren;
   const prefixes: string[] = [];

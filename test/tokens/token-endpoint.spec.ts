@@ -277,10 +277,11 @@ describe('token endpoint faults (scripted server)', () => {
 
   it('requires https unless the host is loopback or allowInsecureRequests is set', () => {
     const make = (tokenUrl: string, allowInsecureRequests?: boolean) =>
-      new TokenEndpointClient({
+      new ClientCredentialsTokenProvider({
         tokenUrl,
         serviceName: 's',
         clientId: 'c',
+        clientSecret: 'secret',
         allowInsecureRequests,
       });
     expect(() => make('http://auth.example.com/token')).toThrow(ConfigurationException);
@@ -296,6 +297,6 @@ describe('token endpoint faults (scripted server)', () => {
       expect(() => make(loopback)).not.toThrow();
     }
     expect(() => make('http://128.0.0.1/t')).toThrow(/https/);
-    expect(() => make('ftp://x/t')).toThrow(/absolute http\(s\) URL/);
+    expect(() => make('ftp://x/t')).toThrow(/tokenUrl must use http or https/);
   });
 });

@@ -47,10 +47,20 @@ describe('createTokenProvider (plain module options)', () => {
     [{ tokenUrl: undefined }, 'auth.tokenUrl', 'Client "svc": auth.tokenUrl is required'],
     [{ tokenUrl: 'http://auth.example.com/token' }, 'auth.tokenUrl', 'must use https'],
     [{ tokenUrl: 'not a url' }, 'auth.tokenUrl', 'must be an absolute http(s) URL'],
-    [{ clientId: '' }, 'auth.clientId', 'Client "svc": auth.clientId is required'],
+    [{ clientId: '' }, 'auth.clientId', 'Client "svc": auth.clientId must not be empty'],
+    [
+      { clientSecret: 12345 },
+      'auth.clientSecret',
+      'auth.clientSecret must be a string, got number',
+    ],
+    [
+      { clientSecrt: 'x' },
+      'auth.clientSecrt',
+      'is not a known option (did you mean "clientSecret"?)',
+    ],
     [{ clientSecret: undefined }, 'auth.clientSecret', 'auth.clientSecret is required'],
-    [{ authMethod: 'query' }, 'auth.authMethod', "must be 'body' or 'header'"],
-    [{ timeout: -1 }, 'auth.timeout', 'positive number'],
+    [{ authMethod: 'query' }, 'auth.authMethod', "must be one of 'body', 'header'"],
+    [{ timeout: -1 }, 'auth.timeout', 'must be a positive number of milliseconds, got -1'],
     [{ extraParams: { client_secret: 'x' } }, 'auth.extraParams.client_secret', 'cannot be set'],
   ])('names the client and the field for %j', (change, field, message) => {
     const error = configError(() =>
@@ -94,6 +104,6 @@ describe('createTokenProvider (plain module options)', () => {
           serviceName: 's',
         }),
     );
-    expect(error.message).toBe('ClientCredentialsTokenProvider: clientSecret is required');
+    expect(error.message).toBe('ClientCredentialsTokenProvider: clientSecret must not be empty');
   });
 });
