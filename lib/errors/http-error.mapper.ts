@@ -3,7 +3,7 @@ import { readTransportFailure } from '../transport/transport-failure';
 import { HttpStatusException } from './http-status.exception';
 import { Redactor } from './redaction';
 import { RequestForgeException } from './request-forge.exception';
-import { ConnectionException, TimeoutException } from './simple.exceptions';
+import { ConnectionException, TimeoutException } from './no-answer.exceptions';
 
 export interface ErrorMappingContext {
   clientName?: string;

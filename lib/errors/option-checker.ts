@@ -1,4 +1,4 @@
-import { ConfigurationException } from './simple.exceptions';
+import { ConfigurationException } from './configuration.exception';
 
 /** The bare problem of each exception a checker threw, so a caller can re-label the field. */
 const problems = new WeakMap<ConfigurationException, { field: string; problem: string }>();

@@ -39,24 +39,3 @@ export class ConnectionException extends RequestForgeException {
     if (init.code) this.code = init.code;
   }
 }
-
-/** The circuit breaker is open: the request was not sent. */
-export class CircuitOpenException extends RequestForgeException {
-  /** When the breaker lets a probe through, as epoch ms. */
-  readonly retryAt?: number;
-
-  constructor(message: string, init: RequestForgeExceptionOptions & { retryAt?: number } = {}) {
-    super(message, init);
-    if (init.retryAt !== undefined) this.retryAt = init.retryAt;
-  }
-}
-
-/** Invalid configuration; the message names the client (when known) and the field. */
-export class ConfigurationException extends RequestForgeException {
-  readonly field?: string;
-
-  constructor(message: string, init: RequestForgeExceptionOptions & { field?: string } = {}) {
-    super(message, init);
-    if (init.field) this.field = init.field;
-  }
-}
