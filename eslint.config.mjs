@@ -23,7 +23,12 @@ export default tseslint.config(
     // The plain-Node consumer app (test/consumers/plain-node) is JavaScript on purpose.
     files: ['test/consumers/**/*.cjs', 'test/consumers/**/*.mjs'],
     languageOptions: {
-      globals: { console: 'readonly', process: 'readonly', require: 'readonly', module: 'writable' },
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
