@@ -13,6 +13,8 @@ export interface BenchSizes {
   processes: number;
   callsPerProcess: number;
   memoryRequests: number;
+  /** Token reads per storage and round in the encryption overhead (in memory, crypto only). */
+  encryptionReads: number;
 }
 
 export const FULL: BenchSizes = {
@@ -25,6 +27,7 @@ export const FULL: BenchSizes = {
   processes: 4,
   callsPerProcess: 250,
   memoryRequests: 200_000,
+  encryptionReads: 20_000,
 };
 
 /** Tiny: proves every scenario still runs and counts (the jest smoke spec), in seconds. */
@@ -38,6 +41,7 @@ export const SMOKE: BenchSizes = {
   processes: 2,
   callsPerProcess: 20,
   memoryRequests: 2_000,
+  encryptionReads: 500,
 };
 
 export interface BenchOptions {

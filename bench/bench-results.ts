@@ -1,6 +1,7 @@
 import { BenchSizes } from './bench-options';
 import { BenchEnvironment } from './environment';
 import { CrossProcessOutcome } from './scenarios/cross-process';
+import { EncryptionOverheadResult } from './scenarios/encryption';
 import { MemoryResult } from './scenarios/memory';
 import { OverheadRow } from './scenarios/overhead';
 import { TokenCountRow } from './scenarios/token-count';
@@ -15,5 +16,6 @@ export interface BenchResults {
   storm: TokenCountRow;
   crossProcess: CrossProcessOutcome;
   memory: MemoryResult;
+  encryption: EncryptionOverheadResult;
   durationSeconds: number;
 }

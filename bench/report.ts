@@ -69,6 +69,12 @@ export function renderReport(results: BenchResults): string {
     `| Memory: ${n(memory.requests)} requests | ForgeClient | **${signed(memory.growthMb)} MB** heap (${memory.startMb.toFixed(1)} → ${memory.endMb.toFixed(1)} MB after forced GC${memory.failures ? `, ${n(memory.failures)} failed` : ''}) |`,
   );
 
+  const enc = results.encryption;
+  const us = (value: number) => `${value.toFixed(1)} µs`;
+  lines.push(
+    `| Encryption at rest: ${n(enc.reads)} token reads, in memory, median of ${enc.rounds} | EncryptedTokenStorage vs InMemoryTokenStorage | **+${us(enc.overheadReadUs)} per token read** (${us(enc.plainReadUs)} → ${us(enc.encryptedReadUs)}; ${us(enc.encryptedWriteUs)} per token write) |`,
+  );
+
   lines.push('', '## Targets (issue 9)', '', '| Target | Measured | Met |', '| --- | --- | --- |');
   const checks = checkTargets(results);
   for (const check of checks) {
@@ -117,6 +123,7 @@ function method(results: BenchResults): string[] {
     '- axios-auth-refresh runs with `deduplicateRefresh: false`: with its default (`true`) a 401 that arrives while a refresh is running is rejected, not retried ([Flyrell/axios-auth-refresh#307](https://github.com/Flyrell/axios-auth-refresh/issues/307)), so concurrent calls fail; the row "its defaults" shows that. With `false` the 401s that arrive during a refresh wait for it, and those arriving after it start another one.',
     '- 401 storm: each stack fetches a token, the server then revokes it; all calls start at once, get a 401 and must succeed on a new token.',
     '- Cross-process: forked processes each build a ForgeClient on `CacheManagerTokenStorage` over `createCache({ stores: [createKeyv(url)] })` (a fresh Keyv namespace per run), with and without `RedisTokenLock`, connect to Redis, then start together on a cold cache.',
+    `- Encryption at rest: \`EncryptedTokenStorage\` (AES-256-GCM) and plain, both over \`InMemoryTokenStorage\` so only the crypto counts: ${n(sizes.encryptionReads)} sequential \`get\`s of a typical token (a ~900-character JWT, refresh token, scopes) per storage, ${sizes.overheadRounds} alternating rounds, the median per read. A read happens per token fetch, per storage poll during a peer's fetch and at start-up, never per request (the TokenManager holds its token).`,
     `- Memory: ${n(sizes.warmUpRequests)} warm-up requests, then \`gc()\` (\`node --expose-gc\`) and \`heapUsed\` before and after ${n(sizes.memoryRequests)} requests at ${sizes.overheadConcurrency} in flight.`,
   ];
 }

@@ -6,6 +6,7 @@ import { describeEnvironment } from './environment';
 import { repoRoot } from './paths';
 import { renderReport } from './report';
 import { measureCrossProcess } from './scenarios/cross-process';
+import { measureEncryption } from './scenarios/encryption';
 import { measureHerd } from './scenarios/herd';
 import { measureMemory } from './scenarios/memory';
 import { measureOverhead } from './scenarios/overhead';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     const crossProcess = await step('cross-process', () => measureCrossProcess(server, sizes));
     if (crossProcess.skipped) console.log(`cross-process skipped: ${crossProcess.reason}`);
     const memory = await step('memory', () => measureMemory(server, sizes));
+    const encryption = await step('encryption', () => measureEncryption(sizes));
     const results: BenchResults = {
       smoke: options.smoke,
       environment,
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
       storm,
       crossProcess,
       memory,
+      encryption,
       durationSeconds: (Date.now() - began) / 1000,
     };
     mkdirSync(dirname(options.markdownPath), { recursive: true });

@@ -1,11 +1,11 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { ConfigProblem } from './client/config-validation';
+import { OptionChecker } from './errors/option-checker';
 import { PrefixedTokenLock } from './storage/prefixed-token-lock';
 import { RedisLockConfig } from './storage/redis-lock-config';
 import { DEFAULT_REDIS_LOCK_KEY_PREFIX, RedisTokenLock } from './storage/redis-token-lock';
 import { TokenLock } from './storage/token-lock.interface';
 
-const REDIS_LOCK_KEYS = new Set(['type', 'url', 'keyPrefix']);
+const REDIS_LOCK_KEYS = ['type', 'url', 'keyPrefix'];
 
 function isTokenLock(value: unknown): value is TokenLock {
   return typeof (value as Partial<TokenLock> | undefined)?.runExclusive === 'function';
@@ -48,32 +48,28 @@ export class RequestForgeLocks implements OnModuleDestroy {
   }
 }
 
+/** Checks a client's `lock` option without connecting: `{ type: 'redis', ... }` or a lock. */
+export function checkLockOption(clientName: string, option: unknown): void {
+  if (option !== undefined && !isTokenLock(option)) checkRedisLockConfig(clientName, option);
+}
+
 function checkRedisLockConfig(clientName: string, option: unknown): RedisLockConfig {
-  const problem = new ConfigProblem(clientName);
-  const expected = "must be { type: 'redis', url, keyPrefix? } or a TokenLock";
-  if (typeof option !== 'object' || option === null) problem.fail('lock', expected);
-  const config = option as Record<string, unknown>;
-  if (config.type !== 'redis') problem.fail('lock.type', `must be 'redis' (lock ${expected})`);
-  for (const key of Object.keys(config)) {
-    if (!REDIS_LOCK_KEYS.has(key)) problem.fail(`lock.${key}`, 'is not a known option');
-  }
-  const url = problem.requireString('lock.url', config.url);
+  const check = OptionChecker.forClient(clientName);
+  const config = check.record('lock', option);
+  const lock = check.at('lock');
+  lock.oneOf('type', config.type, ['redis']);
+  lock.knownKeys(config, REDIS_LOCK_KEYS);
+  const url = lock.string('url', config.url);
   let protocol: string;
   try {
     protocol = new URL(url).protocol;
   } catch {
     // The URL may carry a password: never quote it.
-    return problem.fail('lock.url', 'must be a redis:// or rediss:// URL');
+    return lock.fail('url', 'must be a redis:// or rediss:// URL');
   }
   if (protocol !== 'redis:' && protocol !== 'rediss:') {
-    problem.fail('lock.url', `must use redis or rediss, got "${protocol}"`);
+    lock.fail('url', `must use redis or rediss, got "${protocol}"`);
   }
-  if (config.keyPrefix !== undefined && typeof config.keyPrefix !== 'string') {
-    problem.fail('lock.keyPrefix', 'must be a string');
-  }
-  return {
-    type: 'redis',
-    url,
-    ...(config.keyPrefix !== undefined ? { keyPrefix: config.keyPrefix as string } : {}),
-  };
+  const keyPrefix = lock.optionalString('keyPrefix', config.keyPrefix);
+  return { type: 'redis', url, ...(keyPrefix !== undefined ? { keyPrefix } : {}) };
 }

@@ -1,4 +1,3 @@
-import { HttpModule } from '@nestjs/axios';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigurationException } from './errors';
 import { ForgeClientRegistry } from './forge-client.registry';
@@ -37,6 +36,7 @@ export class RequestForgeModule {
     return withClients(
       RequestForgeConfigurableModule.forRoot(options),
       Object.keys(options.clients),
+      options.clients,
     );
   }
 
@@ -53,7 +53,12 @@ export class RequestForgeModule {
   }
 }
 
-function withClients(definition: DynamicModule, names: readonly string[]): DynamicModule {
+/** @param clients the options when known now (`forRoot`), to register only what each needs */
+function withClients(
+  definition: DynamicModule,
+  names: readonly string[],
+  clients?: Record<string, unknown>,
+): DynamicModule {
   const seen = new Set<string>();
   for (const name of names) {
     if (typeof name !== 'string' || name.trim() === '') {
@@ -75,17 +80,16 @@ function withClients(definition: DynamicModule, names: readonly string[]): Dynam
   return {
     ...definition,
     module: RequestForgeModule,
-    imports: [...(definition.imports ?? []), HttpModule],
     providers: [
       ...(definition.providers ?? []),
-      ...names.flatMap((name) => createClientProviders(name)),
+      ...names.flatMap((name) => createClientProviders(name, clients?.[name])),
       createNamesProvider(names),
       ForgeClientRegistry,
       RequestForgeLocks,
     ],
     exports: [
       ...(definition.exports ?? []),
-      ...names.flatMap((name) => clientProviderTokens(name)),
+      ...names.flatMap((name) => clientProviderTokens(name, clients?.[name])),
       ForgeClientRegistry,
     ],
   };

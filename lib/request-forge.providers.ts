@@ -1,14 +1,11 @@
-import { HttpService } from '@nestjs/axios';
 import { Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { TokenAuth } from './auth/token-auth';
 import { createClientConfig, TOKEN_AUTH_TYPES } from './client/client-config.factory';
-import { ConfigProblem } from './client/config-validation';
 import { ForgeClientOptions, RequestForgeModuleOptions } from './client/client-options.interface';
-import { assertKnownClientOptions } from './client/client-options.keys';
+import { CLIENT_OPTION_KEYS } from './client/client-options.keys';
 import { ForgeClient } from './client/forge-client';
 import { HttpClientConfig } from './client/http-client-config';
-import { ConfigurationException } from './errors';
+import { isRecord, OptionChecker } from './errors/option-checker';
 import { resolveHooks } from './hooks/hook-resolver';
 import { createPipelineTokenProvider } from './pipeline/create-pipeline-token-provider';
 import { PipelineAuthOptions } from './pipeline/pipeline-auth.options';
@@ -21,141 +18,156 @@ import {
   getTokenProviderToken,
   getTokenStorageToken,
 } from './request-forge.constants';
-import { RequestForgeLocks } from './request-forge.locks';
+import { checkLockOption, RequestForgeLocks } from './request-forge.locks';
 import { resolveTokenStorage, StoreCache } from './request-forge.storage';
 import { TokenStorage } from './storage/token-storage.interface';
 import { TokenManager } from './tokens/token-manager';
 import { TokenProvider } from './tokens/token-provider.interface';
 import { createTokenProvider, OAuthAuthOptions } from './tokens/token-provider.factory';
+import { createHttpService } from './transport/http-transport';
 
-/** The options of one client; fails at bootstrap when the factory left it out. */
-export function clientOptionsOf(
-  options: RequestForgeModuleOptions,
-  name: string,
-): ForgeClientOptions | HttpClientConfig {
-  if (!options || typeof options.clients !== 'object' || options.clients === null) {
-    throw new ConfigurationException(
-      'RequestForgeModule options must have a "clients" object of client names to options',
-      { field: 'clients' },
-    );
-  }
-  const clientOptions = options.clients[name];
-  if (clientOptions === undefined) {
-    throw new ConfigurationException(
-      `Client "${name}": no options given (declared in forRootAsync({ clients }) but missing ` +
-        'from what the options factory returned)',
-      { clientName: name, field: `clients.${name}` },
-    );
-  }
-  if (!(clientOptions instanceof HttpClientConfig)) {
-    if (!clientOptions || typeof clientOptions !== 'object') {
-      throw new ConfigurationException(`Client "${name}": options must be an object`, {
-        clientName: name,
-        field: `clients.${name}`,
-      });
-    }
-    assertKnownClientOptions(name, clientOptions);
-  }
-  return clientOptions;
+/** A client's options, checked once at bootstrap; every provider of that client reads this. */
+interface ResolvedClient {
+  /** A config built in code, used as it is. */
+  config?: HttpClientConfig;
+  /** Checked plain options. */
+  options?: ForgeClientOptions;
+  /** The auth type the module makes a TokenProvider for. */
+  tokenType?: string;
 }
 
-function plainOptionsOf(
-  options: RequestForgeModuleOptions,
-  name: string,
-): ForgeClientOptions | undefined {
-  const clientOptions = clientOptionsOf(options, name);
-  return clientOptions instanceof HttpClientConfig ? undefined : clientOptions;
+function resolvedClientToken(name: string): string {
+  return `RequestForge:ResolvedClient:${name}`;
+}
+
+/** Checks one client's options, naming the client and the field on any problem. */
+function resolveClient(moduleOptions: RequestForgeModuleOptions, name: string): ResolvedClient {
+  const module = new OptionChecker('RequestForgeModule');
+  const clients = module.record('clients', moduleOptions?.clients);
+  const check = OptionChecker.forClient(name);
+  const options = clients[name];
+  if (options === undefined) {
+    check.fail(
+      '',
+      'has no options (declared in forRootAsync({ clients }) but missing from what the options ' +
+        'factory returned)',
+    );
+  }
+  if (options instanceof HttpClientConfig) return { config: options };
+  const plain = check.record('', options) as unknown as ForgeClientOptions;
+  check.knownKeys(plain, CLIENT_OPTION_KEYS);
+  // Checked for every client, so a bad value fails at bootstrap even where it is unused.
+  checkLockOption(name, plain.lock);
+  return { options: plain, tokenType: tokenAuthType(plain) };
 }
 
 /** The auth `type` when it is one the module makes a TokenProvider for. */
-function tokenAuthType(options: ForgeClientOptions | undefined): string | undefined {
-  const auth = options?.auth as { type?: unknown } | undefined;
-  if (!auth || auth instanceof TokenManager || typeof auth.type !== 'string') return undefined;
+function tokenAuthType(options: unknown): string | undefined {
+  const auth = isRecord(options) ? options.auth : undefined;
+  if (!isRecord(auth) || auth instanceof TokenManager || typeof auth.type !== 'string') {
+    return undefined;
+  }
   return TOKEN_AUTH_TYPES.includes(auth.type) ? auth.type : undefined;
 }
 
-/** TokenManager checks it too, but its message cannot name the client. */
-function checkRefreshSkew(name: string, refreshSkew: unknown): void {
-  if (refreshSkew === undefined) return;
-  if (typeof refreshSkew !== 'number' || !(refreshSkew >= 0)) {
-    new ConfigProblem(name).fail('refreshSkew', 'must be a number >= 0 (milliseconds)');
-  }
+/** True when a client needs token providers (or when its options are not known yet). */
+function needsTokenProviders(options: unknown): boolean {
+  if (options === undefined) return true;
+  return (isRecord(options) && options.auth instanceof TokenManager) || !!tokenAuthType(options);
 }
 
-export function createClientProviders(name: string): Provider[] {
+/**
+ * The providers of one client. With `forRoot` the options are known here, and a client with
+ * static credentials gets no TokenManager, TokenProvider or TokenStorage provider; with
+ * `forRootAsync` they resolve to `null` for such a client.
+ */
+export function createClientProviders(name: string, staticOptions?: unknown): Provider[] {
+  const resolved: Provider = {
+    provide: resolvedClientToken(name),
+    inject: [REQUEST_FORGE_OPTIONS],
+    useFactory: (options: RequestForgeModuleOptions) => resolveClient(options, name),
+  };
+  const client: Provider = {
+    provide: getForgeClientToken(name),
+    inject: [
+      resolvedClientToken(name),
+      ModuleRef,
+      { token: getTokenManagerToken(name), optional: true },
+    ],
+    useFactory: async (
+      client: ResolvedClient,
+      moduleRef: ModuleRef,
+      tokenManager?: TokenManager | null,
+    ): Promise<ForgeClient> => {
+      // An axios instance of its own: interceptors on the global axios never see its credential.
+      const http = createHttpService();
+      if (client.config) return new ForgeClient(client.config, http, name);
+      const options = client.options as ForgeClientOptions;
+      const hooks = await resolveHooks(name, options.hooks, moduleRef);
+      const config = createClientConfig(name, options, {
+        hooks,
+        ...(tokenManager ? { tokenManager } : {}),
+      });
+      return new ForgeClient(config, http, name);
+    },
+  };
+  if (!needsTokenProviders(staticOptions)) return [resolved, client];
+  return [resolved, ...tokenProviders(name), client];
+}
+
+function tokenProviders(name: string): Provider[] {
   return [
     {
       provide: getTokenStorageToken(name),
-      inject: [REQUEST_FORGE_OPTIONS, { token: CACHE_MANAGER_TOKEN, optional: true }],
-      useFactory: (options: RequestForgeModuleOptions, cache?: StoreCache): TokenStorage =>
-        resolveTokenStorage(name, plainOptionsOf(options, name), cache),
+      inject: [resolvedClientToken(name), { token: CACHE_MANAGER_TOKEN, optional: true }],
+      useFactory: (client: ResolvedClient, cache?: StoreCache): TokenStorage | null =>
+        client.options ? resolveTokenStorage(name, client.options, cache) : null,
     },
     {
       provide: getTokenProviderToken(name),
-      inject: [REQUEST_FORGE_OPTIONS, getTokenStorageToken(name), RequestForgeLocks],
+      inject: [resolvedClientToken(name), getTokenStorageToken(name), RequestForgeLocks],
       useFactory: (
-        options: RequestForgeModuleOptions,
-        storage: TokenStorage,
+        client: ResolvedClient,
+        storage: TokenStorage | null,
         locks: RequestForgeLocks,
       ): TokenProvider | null => {
-        const clientOptions = plainOptionsOf(options, name);
-        // Checked for every client, so a bad value fails at bootstrap even where it is unused.
-        const lock = locks.forClient(name, clientOptions?.lock);
-        const type = tokenAuthType(clientOptions);
-        if (!clientOptions || !type) return null;
-        if (type === 'pipeline') {
-          return createPipelineTokenProvider(name, clientOptions.auth as PipelineAuthOptions, {
+        const options = client.options;
+        if (!options || !client.tokenType || !storage) return null;
+        if (client.tokenType === 'pipeline') {
+          const lock = locks.forClient(name, options.lock);
+          return createPipelineTokenProvider(name, options.auth as PipelineAuthOptions, {
             storage,
             ...(lock ? { lock } : {}),
           });
         }
-        return createTokenProvider(name, clientOptions.auth as OAuthAuthOptions);
+        return createTokenProvider(name, options.auth as OAuthAuthOptions);
       },
     },
     {
       provide: getTokenManagerToken(name),
       inject: [
-        REQUEST_FORGE_OPTIONS,
+        resolvedClientToken(name),
         getTokenProviderToken(name),
         getTokenStorageToken(name),
         RequestForgeLocks,
       ],
       useFactory: (
-        options: RequestForgeModuleOptions,
+        client: ResolvedClient,
         provider: TokenProvider | null,
-        storage: TokenStorage,
+        storage: TokenStorage | null,
         locks: RequestForgeLocks,
       ): TokenManager | null => {
-        const clientOptions = plainOptionsOf(options, name);
-        if (clientOptions?.auth instanceof TokenManager) return clientOptions.auth;
-        if (!provider) return null;
-        checkRefreshSkew(name, clientOptions?.refreshSkew);
-        const lock = locks.forClient(name, clientOptions?.lock);
-        return new TokenManager(provider, storage, {
-          ...(clientOptions?.refreshSkew !== undefined
-            ? { refreshSkew: clientOptions.refreshSkew }
-            : {}),
-          ...(lock ? { lock } : {}),
-        });
-      },
-    },
-    {
-      provide: getForgeClientToken(name),
-      inject: [REQUEST_FORGE_OPTIONS, HttpService, ModuleRef, getTokenManagerToken(name)],
-      useFactory: async (
-        options: RequestForgeModuleOptions,
-        http: HttpService,
-        moduleRef: ModuleRef,
-        tokenManager: TokenManager | null,
-      ): Promise<ForgeClient> => {
-        const clientOptions = clientOptionsOf(options, name);
-        if (clientOptions instanceof HttpClientConfig) {
-          return new ForgeClient(clientOptions, http, name);
-        }
-        const hooks = await resolveHooks(name, clientOptions.hooks, moduleRef);
-        const tokenAuth = tokenManager ? new TokenAuth(tokenManager) : undefined;
-        const config = createClientConfig(name, clientOptions, { hooks, tokenAuth });
-        return new ForgeClient(config, http, name);
+        const options = client.options;
+        if (options?.auth instanceof TokenManager) return options.auth;
+        if (!options || !provider || !storage) return null;
+        const lock = locks.forClient(name, options.lock);
+        return OptionChecker.forClient(name).relabel(
+          () =>
+            new TokenManager(provider, storage, {
+              ...(options.refreshSkew !== undefined ? { refreshSkew: options.refreshSkew } : {}),
+              ...(lock ? { lock } : {}),
+            }),
+        );
       },
     },
   ];
@@ -168,10 +180,9 @@ export function createNamesProvider(names: readonly string[]): Provider {
     useFactory: (options: RequestForgeModuleOptions): readonly string[] => {
       const undeclared = Object.keys(options?.clients ?? {}).filter((n) => !names.includes(n));
       if (undeclared.length > 0) {
-        throw new ConfigurationException(
-          `Client "${undeclared[0]}": returned by the options factory but not declared in ` +
-            'forRootAsync({ clients: [...] })',
-          { clientName: undeclared[0], field: 'clients' },
+        OptionChecker.forClient(undeclared[0]).fail(
+          '',
+          'is returned by the options factory but not declared in forRootAsync({ clients: [...] })',
         );
       }
       return names;
@@ -179,7 +190,9 @@ export function createNamesProvider(names: readonly string[]): Provider {
   };
 }
 
-export function clientProviderTokens(name: string): string[] {
+/** What the module exports for one client. */
+export function clientProviderTokens(name: string, staticOptions?: unknown): string[] {
+  if (!needsTokenProviders(staticOptions)) return [getForgeClientToken(name)];
   return [
     getForgeClientToken(name),
     getTokenManagerToken(name),

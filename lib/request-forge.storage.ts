@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { ForgeClientOptions } from './client/client-options.interface';
-import { ConfigurationException } from './errors';
+import { OptionChecker } from './errors/option-checker';
 import type { Cache } from './storage/cache.interface';
 import { CacheManagerTokenStorage } from './storage/cache-manager-token-storage';
+import { EncryptedTokenStorage } from './storage/encrypted-token-storage';
 import { InMemoryTokenStorage } from './storage/in-memory-token-storage';
+import { readStorageOption } from './storage/storage-option';
 import { TokenStorage } from './storage/token-storage.interface';
 
 /** What the module needs of cache-manager's `Cache` (kept structural: the package is optional). */
@@ -19,28 +21,33 @@ function isTokenStorage(value: unknown): value is TokenStorage {
 
 /**
  * A client's token storage: the one it names, the app's CACHE_MANAGER when a CacheModule is
- * visible, else per-process memory (said once per process, at bootstrap).
+ * visible, else per-process memory (said once per process, at bootstrap); sealed by an
+ * EncryptedTokenStorage when the option has `encryption`.
  */
 export function resolveTokenStorage(
   clientName: string,
   options: ForgeClientOptions | undefined,
   cache: StoreCache | undefined,
 ): TokenStorage {
-  const choice = options?.storage;
-  if (isTokenStorage(choice)) return choice;
+  const option = options?.storage;
+  if (isTokenStorage(option)) return option;
+  const { type, encryption } = readStorageOption(clientName, option);
+  const storage = plainStorage(clientName, type, cache);
+  return encryption ? new EncryptedTokenStorage(storage, encryption) : storage;
+}
+
+function plainStorage(
+  clientName: string,
+  choice: 'memory' | 'cache' | undefined,
+  cache: StoreCache | undefined,
+): TokenStorage {
   if (choice === 'memory') return new InMemoryTokenStorage();
-  if (choice !== undefined && choice !== 'cache') {
-    throw new ConfigurationException(
-      `Client "${clientName}": storage must be 'memory', 'cache' or a TokenStorage`,
-      { clientName, field: 'storage' },
-    );
-  }
   if (cache) return cacheStorage(cache);
   if (choice === 'cache') {
-    throw new ConfigurationException(
-      `Client "${clientName}": storage 'cache' needs a CacheModule (CACHE_MANAGER) visible to ` +
-        'RequestForgeModule, e.g. CacheModule.register({ isGlobal: true })',
-      { clientName, field: 'storage' },
+    OptionChecker.forClient(clientName).fail(
+      'storage',
+      "'cache' needs a CacheModule (CACHE_MANAGER) visible to RequestForgeModule, e.g. " +
+        'CacheModule.register({ isGlobal: true })',
     );
   }
   if (!loggedMemoryFallback) {

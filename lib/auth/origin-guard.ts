@@ -22,19 +22,22 @@ export interface RedirectOptions {
 
 /**
  * A `beforeRedirect` that removes every credential header (case-insensitive) when the next hop
- * leaves `origin`. axios itself strips only `Authorization` and `Cookie`, not an API-key header.
+ * leaves `origin`, and tells `onLeft` so: from then on no hop carries the credential. axios
+ * itself strips only `Authorization` and `Cookie`, not an API-key header.
  */
 export function stripCredentialsOnForeignRedirect(
   origin: URL,
   headerNames: readonly string[],
   next?: BeforeRedirect,
+  onLeft?: () => void,
 ): BeforeRedirect {
   const names = new Set(headerNames.map((h) => h.toLowerCase()));
   return (options, responseDetails, requestDetails) => {
     const hop = options as RedirectOptions;
-    if (!isSameOrigin(origin, redirectTarget(hop)) && hop.headers) {
-      for (const header of Object.keys(hop.headers)) {
-        if (names.has(header.toLowerCase())) delete hop.headers[header];
+    if (!isSameOrigin(origin, redirectTarget(hop))) {
+      onLeft?.();
+      for (const header of Object.keys(hop.headers ?? {})) {
+        if (names.has(header.toLowerCase())) delete hop.headers?.[header];
       }
     }
     next?.(options, responseDetails, requestDetails);

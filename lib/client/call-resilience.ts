@@ -1,23 +1,23 @@
-import { AxiosRequestConfig, AxiosResponse } from 'axios';
+import { AxiosResponse } from 'axios';
 import { catchError, Observable, throwError } from 'rxjs';
-import { AppliedAuth } from '../auth/request-auth.interface';
-import { CallContext } from '../hooks/call-context';
 import { AuthRetryStrategy, SimpleAuthRetryStrategy } from '../retry/auth-retry-strategies';
 import { CircuitBreaker } from '../retry/circuit-breaker';
-import { resilience, ResilienceOptions } from '../retry/resilience.operator';
+import { resilience } from '../retry/resilience.operator';
 import { createCircuitBreaker } from '../retry/strategy-factories';
+import { CallContext } from './call-context';
 import { toFinalAuthError } from './final-auth-error';
-import { mergeHeaders } from './header-merge';
 import { HttpClientConfig } from './http-client-config';
+import { sentCredentialOf } from './sent-credential';
 
 /**
  * What a client wraps around the attempts of one call, as configured: auth retry → transient
  * retry → circuit breaker (one breaker per client), then a refused token's final 401 as an
- * `AuthenticationException`.
+ * `AuthenticationException`. Every decision reads the failure each attempt put on its error.
  */
 export class CallResilience {
   private readonly breaker?: CircuitBreaker;
   private readonly authRetryStrategy: AuthRetryStrategy;
+  private readonly active: boolean;
 
   constructor(
     private readonly config: HttpClientConfig,
@@ -27,70 +27,39 @@ export class CallResilience {
       this.breaker = createCircuitBreaker(config.circuitBreaker, { clientName });
     }
     this.authRetryStrategy = config.authRetryStrategy ?? new SimpleAuthRetryStrategy();
+    this.active = !!(config.auth?.onUnauthorized || config.retryStrategy || this.breaker);
   }
 
-  /**
-   * @param attempts the cold attempt observable (each subscription is one send)
-   * @param lastApplied the credential the latest attempt sent
-   */
-  wrap<T>(
-    attempts: Observable<AxiosResponse<T>>,
-    request: AxiosRequestConfig,
-    call: CallContext,
-    lastApplied: () => AppliedAuth | undefined,
-  ): Observable<AxiosResponse<T>> {
-    const options = this.optionsFor(request, call, lastApplied);
-    if (!options) return attempts;
-    const dynamicAuth = options.authRetry !== undefined;
+  /** @param attempts the cold attempt observable (each subscription is one send) */
+  wrap<T>(attempts: Observable<AxiosResponse<T>>, call: CallContext): Observable<AxiosResponse<T>> {
+    if (!this.active) return attempts;
+    const auth = this.config.auth;
+    const dynamicAuth = !!auth?.onUnauthorized;
     return attempts.pipe(
-      resilience<AxiosResponse<T>>(options),
+      resilience<AxiosResponse<T>>({
+        authRetry: dynamicAuth
+          ? {
+              strategy: this.authRetryStrategy,
+              onUnauthorized: async (error: unknown) => {
+                call.countAuthRetry();
+                const refused = sentCredentialOf(error);
+                if (refused) await auth?.onUnauthorized?.(refused);
+              },
+            }
+          : undefined,
+        retry: this.config.retryStrategy,
+        circuitBreaker: this.breaker,
+        deadlineMs: this.config.deadline,
+      }),
       catchError((error: unknown) =>
         throwError(() =>
           // Only a refused token is an authentication failure; a 401 on an excluded path or
           // another origin (no token sent) stays the API's answer.
-          dynamicAuth && lastApplied()?.token ? toFinalAuthError(error, this.clientName) : error,
+          dynamicAuth && sentCredentialOf(error)?.token
+            ? toFinalAuthError(error, this.clientName)
+            : error,
         ),
       ),
     );
-  }
-
-  private optionsFor(
-    request: AxiosRequestConfig,
-    call: CallContext,
-    lastApplied: () => AppliedAuth | undefined,
-  ): ResilienceOptions | undefined {
-    const auth = this.config.auth;
-    if (!auth?.onUnauthorized && !this.config.retryStrategy && !this.breaker) return undefined;
-    return {
-      authRetry: auth?.onUnauthorized && {
-        strategy: this.onlyWhenSent(lastApplied),
-        onUnauthorized: async () => {
-          call.countAuthRetry();
-          const refused = lastApplied();
-          if (refused) await auth.onUnauthorized?.(refused);
-        },
-      },
-      retry: this.config.retryStrategy,
-      circuitBreaker: this.breaker,
-      deadlineMs: this.config.deadline,
-      // Only request retries look at the method and an Idempotency-Key.
-      request: this.config.retryStrategy && {
-        method: (request.method ?? 'GET').toUpperCase(),
-        headers: mergeHeaders(this.config.headers, request.headers as Record<string, unknown>),
-      },
-    };
-  }
-
-  /**
-   * The auth retry strategy, for attempts that sent a credential: retrying a 401 that no token
-   * caused (excluded path, another origin) cannot help.
-   */
-  private onlyWhenSent(lastApplied: () => AppliedAuth | undefined): AuthRetryStrategy {
-    const strategy = this.authRetryStrategy;
-    return {
-      maxRetries: strategy.maxRetries,
-      retryDelay: (response, retry) =>
-        lastApplied() ? strategy.retryDelay(response, retry) : undefined,
-    };
   }
 }

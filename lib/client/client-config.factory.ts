@@ -1,68 +1,77 @@
-import { RequestAuth } from '../auth/request-auth.interface';
+import { OptionChecker } from '../errors/option-checker';
 import { ForgeHook, ForgeHooks } from '../hooks/hook.types';
-import { ConfigProblem } from './config-validation';
+import { TokenManager } from '../tokens/token-manager';
 import { ForgeClientOptions } from './client-options.interface';
 import { HttpClientConfig } from './http-client-config';
 import { HttpClientConfigBuilder } from './http-client-config.builder';
 
-const STATIC_AUTH_TYPES = ['bearer', 'api-key', 'basic'];
+/** The keys of each static auth block, so a typo (`tokn`) is named at bootstrap. */
+const STATIC_AUTH_KEYS: Record<string, readonly string[]> = {
+  bearer: ['type', 'token'],
+  'api-key': ['type', 'key', 'headerName'],
+  basic: ['type', 'username', 'password'],
+};
+const STATIC_AUTH_TYPES = Object.keys(STATIC_AUTH_KEYS);
 
 /** Auth types whose credential is a token from a TokenManager (made by the module). */
 export const TOKEN_AUTH_TYPES = ['client-credentials', 'password', 'pipeline'];
 
 /** What the module resolved from DI for one client. */
 export interface ResolvedClientParts {
-  /** The dynamic auth for token auth types. */
-  tokenAuth?: RequestAuth;
+  /** The token manager of a token client. */
+  tokenManager?: TokenManager;
   /** `options.hooks` with classes replaced by their instances. */
   hooks?: (ForgeHooks | ForgeHook)[];
 }
 
-/** Turns plain per-client options into an `HttpClientConfig`. */
+/** Turns a client's plain options (checked by the module) into an `HttpClientConfig`. */
 export function createClientConfig(
   clientName: string,
-  options: ForgeClientOptions | HttpClientConfig,
+  options: ForgeClientOptions,
   resolved: ResolvedClientParts = {},
 ): HttpClientConfig {
-  if (options instanceof HttpClientConfig) return options;
-  const problem = new ConfigProblem(clientName);
-  if (!options || typeof options !== 'object') problem.fail('options', 'must be an object');
+  const check = OptionChecker.forClient(clientName);
   const builder = new HttpClientConfigBuilder(clientName).withBaseUrl(options.baseUrl);
   if (options.timeout !== undefined) builder.withTimeout(options.timeout);
-  if (options.headers !== undefined) {
-    builder.withHeaders(problem.headerRecord('headers', options.headers));
-  }
+  if (options.headers !== undefined) builder.withHeaders(options.headers);
   builder
-    .withExcludedPaths(problem.stringArray('excludedPaths', options.excludedPaths))
+    .withExcludedPaths(check.stringArray('excludedPaths', options.excludedPaths))
     .withExcludedPathPatterns(
-      problem.stringArray('excludedPathPatterns', options.excludedPathPatterns),
+      check.stringArray('excludedPathPatterns', options.excludedPathPatterns),
     );
-  applyAuth(builder, problem, options.auth, resolved.tokenAuth);
+  applyAuth(builder, check, options, resolved.tokenManager);
   for (const hooks of resolved.hooks ?? []) builder.withHooks(hooks);
   if (options.retry !== undefined) builder.withRetryStrategy(options.retry);
-  if (options.authRetry !== undefined) builder.withAuthRetryStrategy(options.authRetry);
   if (options.circuitBreaker !== undefined) builder.withCircuitBreaker(options.circuitBreaker);
   if (options.deadline !== undefined) builder.withDeadline(options.deadline);
-  if (options.logging !== undefined) {
-    if (typeof options.logging !== 'object' || options.logging === null) {
-      problem.fail('logging', 'must be an object ({ logHeaders?, logBody?, sensitiveKeys? })');
-    }
-    builder.withLogging(options.logging);
+  if (options.maxContentLength !== undefined) {
+    builder.withMaxContentLength(options.maxContentLength);
   }
+  if (options.logging !== undefined) builder.withLogging(check.record('logging', options.logging));
   return builder.build();
 }
 
 function applyAuth(
   builder: HttpClientConfigBuilder,
-  problem: ConfigProblem,
-  auth: unknown,
-  tokenAuth: RequestAuth | undefined,
+  check: OptionChecker,
+  options: ForgeClientOptions,
+  tokenManager: TokenManager | undefined,
 ): void {
+  const auth = options.auth;
+  if (tokenManager) {
+    builder.withTokenAuth(tokenManager, {
+      ...(options.authRetry !== undefined ? { authRetryStrategy: options.authRetry } : {}),
+    });
+    return;
+  }
+  if (options.authRetry !== undefined) {
+    check.fail('authRetry', 'applies to token auth only (client-credentials, password, pipeline)');
+  }
   if (auth === undefined || auth === null) return;
-  if (typeof auth !== 'object') problem.fail('auth', 'must be an object with a "type"');
-  const record = auth as Record<string, unknown>;
-  const type = record.type;
-  switch (type) {
+  const record = check.record('auth', auth);
+  const keys = STATIC_AUTH_KEYS[String(record.type)];
+  if (keys) check.at('auth').knownKeys(record, keys);
+  switch (record.type) {
     case 'bearer':
       builder.withBearerToken(record.token as string);
       return;
@@ -73,10 +82,5 @@ function applyAuth(
       builder.withBasicAuth(record.username as string, record.password as string);
       return;
   }
-  if (typeof type === 'string' && TOKEN_AUTH_TYPES.includes(type) && tokenAuth) {
-    builder.withAuth(tokenAuth, `auth.type "${type}"`);
-    return;
-  }
-  const known = [...STATIC_AUTH_TYPES, ...TOKEN_AUTH_TYPES].join(', ');
-  problem.fail('auth.type', `must be one of ${known}; got ${JSON.stringify(type)}`);
+  check.oneOf('auth.type', record.type, [...STATIC_AUTH_TYPES, ...TOKEN_AUTH_TYPES]);
 }

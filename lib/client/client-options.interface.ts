@@ -1,6 +1,6 @@
 import { Type } from '@nestjs/common';
 import { ForgeHook, ForgeHooks } from '../hooks/hook.types';
-import { LoggingOptions } from '../hooks/request-logger';
+import { LoggingOptions } from './request-logger';
 import { AuthRetryStrategy } from '../retry/auth-retry-strategies';
 import { RetryStrategy } from '../retry/retry-strategy';
 import {
@@ -14,6 +14,7 @@ import {
   PasswordAuthOptions,
 } from '../tokens/token-provider.factory';
 import { TokenManager } from '../tokens/token-manager';
+import type { EncryptedTokenStorageOptions } from '../storage/encrypted-token-storage';
 import { RedisLockConfig } from '../storage/redis-lock-config';
 import { TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
@@ -62,8 +63,13 @@ export interface ForgeClientOptions {
   /**
    * Token storage: `'cache'` = the app's CACHE_MANAGER, `'memory'` = per process, or an instance.
    * Default: CACHE_MANAGER when a CacheModule is visible, else memory.
+   * `{ type, encryption: { keys, activeKid } }` encrypts the tokens at rest (AES-256-GCM).
    */
-  storage?: 'memory' | 'cache' | TokenStorage;
+  storage?:
+    | 'memory'
+    | 'cache'
+    | { type: 'memory' | 'cache'; encryption?: EncryptedTokenStorageOptions }
+    | TokenStorage;
   /** Renew tokens this many ms before they expire (token auth). Default 60_000. */
   refreshSkew?: number;
   /**
@@ -79,6 +85,8 @@ export interface ForgeClientOptions {
   circuitBreaker?: CircuitBreakerConfig;
   /** Ms after which no retry (auth or transient) starts for a call. */
   deadline?: number;
+  /** Largest API response body in bytes (a request's own `maxContentLength` wins). */
+  maxContentLength?: number;
   /** Request logging through Nest's Logger, always redacted. Absent: no logging. */
   logging?: LoggingOptions;
   /**

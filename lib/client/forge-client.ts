@@ -1,7 +1,8 @@
 import { HttpService } from '@nestjs/axios';
-import axios, { AxiosRequestConfig, AxiosResponse } from 'axios';
+import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { catchError, from, map, mergeMap, Observable, of, throwError, toArray } from 'rxjs';
 import { ConfigurationException } from '../errors';
+import { createHttpService } from '../transport/http-transport';
 import { AwaitableObservable } from './awaitable-observable';
 import { toCurlCommand } from './curl-command';
 import { HttpClientConfig } from './http-client-config';
@@ -21,7 +22,7 @@ export class ForgeClient {
    */
   constructor(
     readonly config: HttpClientConfig,
-    http: HttpService = new HttpService(axios.create()),
+    http: HttpService = createHttpService(),
     readonly name?: string,
   ) {
     this.executor = new RequestExecutor(config, http, name);

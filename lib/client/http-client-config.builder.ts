@@ -3,7 +3,7 @@ import { TokenAuth } from '../auth/token-auth';
 import { TokenManager } from '../tokens/token-manager';
 import { RequestAuth } from '../auth/request-auth.interface';
 import { appendHooks, ForgeHook, ForgeHooks, NO_HOOKS, NormalizedHooks } from '../hooks/hook.types';
-import { LoggingOptions } from '../hooks/request-logger';
+import { LoggingOptions } from './request-logger';
 import { AuthRetryStrategy } from '../retry/auth-retry-strategies';
 import { ExponentialBackoffRetryOptions } from '../retry/exponential-backoff-retry-strategy';
 import { RetryStrategy } from '../retry/retry-strategy';
@@ -15,12 +15,12 @@ import {
   createRetryStrategy,
   RetryStrategyConfig,
 } from '../retry/strategy-factories';
-import { ConfigProblem } from './config-validation';
+import { OptionChecker } from '../errors/option-checker';
 import { HttpClientConfig } from './http-client-config';
 
 interface PendingAuth {
   method: string;
-  create(problem: ConfigProblem): RequestAuth;
+  create(check: OptionChecker): RequestAuth;
 }
 
 /**
@@ -40,6 +40,7 @@ export class HttpClientConfigBuilder {
   private authRetry?: AuthRetryStrategy | AuthRetryStrategyConfig;
   private circuitBreaker?: CircuitBreakerConfig;
   private deadline?: number;
+  private maxContentLength?: number;
 
   /** @param clientName named in validation errors */
   constructor(private readonly clientName?: string) {}
@@ -52,7 +53,7 @@ export class HttpClientConfigBuilder {
   withBearerToken(token: string): this {
     this.auths.push({
       method: 'withBearerToken',
-      create: (p) => new BearerAuth(p.requireString('auth.token', token)),
+      create: (p) => new BearerAuth(p.string('auth.token', token)),
     });
     return this;
   }
@@ -61,10 +62,7 @@ export class HttpClientConfigBuilder {
     this.auths.push({
       method: 'withApiKey',
       create: (p) =>
-        new ApiKeyAuth(
-          p.requireString('auth.key', key),
-          p.headerName('auth.headerName', headerName),
-        ),
+        new ApiKeyAuth(p.string('auth.key', key), p.headerName('auth.headerName', headerName)),
     });
     return this;
   }
@@ -73,10 +71,11 @@ export class HttpClientConfigBuilder {
     this.auths.push({
       method: 'withBasicAuth',
       create: (p) => {
-        const user = p.requireString('auth.username', username);
+        const user = p.string('auth.username', username);
         // RFC 7617 §2: the user-id cannot contain a colon.
         if (user.includes(':')) p.fail('auth.username', 'must not contain ":"');
-        if (typeof password !== 'string') p.fail('auth.password', 'is required');
+        if (password === undefined) p.fail('auth.password', 'is required');
+        if (typeof password !== 'string') p.fail('auth.password', 'must be a string');
         return new BasicAuth(user, password);
       },
     });
@@ -100,12 +99,6 @@ export class HttpClientConfigBuilder {
       this.excludedPathPatterns.push(...options.excludedPathPatterns);
     }
     if (options.authRetryStrategy) this.authRetry = options.authRetryStrategy;
-    return this;
-  }
-
-  /** Any `RequestAuth` (custom auth methods). */
-  withAuth(auth: RequestAuth, method = 'withAuth'): this {
-    this.auths.push({ method, create: () => auth });
     return this;
   }
 
@@ -165,12 +158,6 @@ export class HttpClientConfigBuilder {
     return this;
   }
 
-  /** How 401s are retried with a new token (token auth). Default one immediate retry. */
-  withAuthRetryStrategy(strategy: AuthRetryStrategy | AuthRetryStrategyConfig): this {
-    this.authRetry = strategy;
-    return this;
-  }
-
   /** Fails fast with `CircuitOpenException` after `failureThreshold` consecutive failures. */
   withCircuitBreaker(options: CircuitBreakerConfig = {}): this {
     this.circuitBreaker = { ...options };
@@ -183,9 +170,20 @@ export class HttpClientConfigBuilder {
     return this;
   }
 
+  /** Largest API response body in bytes; a larger one fails the attempt, read no further. */
+  withMaxContentLength(bytes: number): this {
+    this.maxContentLength = bytes;
+    return this;
+  }
+
   build(): HttpClientConfig {
-    const p = new ConfigProblem(this.clientName);
+    const p =
+      this.clientName === undefined
+        ? new OptionChecker('HttpClientConfigBuilder')
+        : OptionChecker.forClient(this.clientName);
     const base = p.httpUrl('baseUrl', this.baseUrl);
+    if (base.username || base.password) p.fail('baseUrl', 'must not contain credentials');
+    if (base.search || base.hash) p.fail('baseUrl', 'must not contain a query string or fragment');
     if (this.auths.length > 1) {
       p.fail(
         'auth',
@@ -194,7 +192,7 @@ export class HttpClientConfigBuilder {
     }
     return new HttpClientConfig({
       baseUrl: base.href.replace(/\/+$/, ''),
-      timeout: p.optionalPositiveInt('timeout', this.timeout),
+      timeout: p.optionalPositiveInteger('timeout', this.timeout, 'milliseconds'),
       headers: p.headerRecord('headers', this.headers),
       auth: this.auths[0]?.create(p),
       excludedPaths: p.stringArray('excludedPaths', this.excludedPaths),
@@ -212,7 +210,12 @@ export class HttpClientConfigBuilder {
               clientName: this.clientName,
             }),
       circuitBreaker: this.checkedCircuitBreaker(),
-      deadline: p.optionalPositiveInt('deadline', this.deadline),
+      deadline: p.optionalPositiveInteger('deadline', this.deadline, 'milliseconds'),
+      maxContentLength: p.optionalPositiveInteger(
+        'maxContentLength',
+        this.maxContentLength,
+        'bytes',
+      ),
       logging: this.logging && {
         ...this.logging,
         sensitiveKeys: p.stringArray('logging.sensitiveKeys', this.logging.sensitiveKeys),

@@ -1,6 +1,6 @@
 import { RequestAuth } from '../auth/request-auth.interface';
 import { NO_HOOKS, NormalizedHooks } from '../hooks/hook.types';
-import { LoggingOptions } from '../hooks/request-logger';
+import { LoggingOptions } from './request-logger';
 import { AuthRetryStrategy } from '../retry/auth-retry-strategies';
 import { CircuitBreakerConfig } from '../retry/strategy-factories';
 import { RetryStrategy } from '../retry/retry-strategy';
@@ -19,6 +19,7 @@ export interface HttpClientConfigInit {
   authRetryStrategy?: AuthRetryStrategy;
   circuitBreaker?: CircuitBreakerConfig;
   deadline?: number;
+  maxContentLength?: number;
 }
 
 export class HttpClientConfig {
@@ -40,6 +41,8 @@ export class HttpClientConfig {
   readonly circuitBreaker?: Readonly<CircuitBreakerConfig>;
   /** Ms after which no retry (auth or transient) starts for a call. */
   readonly deadline?: number;
+  /** Largest API response body in bytes; absent: unlimited, as axios. */
+  readonly maxContentLength?: number;
 
   constructor(init: HttpClientConfigInit) {
     this.baseUrl = init.baseUrl;
@@ -54,6 +57,7 @@ export class HttpClientConfig {
     if (init.authRetryStrategy) this.authRetryStrategy = init.authRetryStrategy;
     if (init.circuitBreaker) this.circuitBreaker = Object.freeze({ ...init.circuitBreaker });
     if (init.deadline !== undefined) this.deadline = init.deadline;
+    if (init.maxContentLength !== undefined) this.maxContentLength = init.maxContentLength;
     Object.freeze(this);
   }
 }

@@ -7,22 +7,26 @@ import { normalizePath, PathExclusion } from '../auth/path-exclusion';
 import { AppliedAuth } from '../auth/request-auth.interface';
 import { toForgeException } from '../errors/http-error.mapper';
 import { defaultRedactor, Redactor } from '../errors/redaction';
-import { CallContext } from '../hooks/call-context';
 import { HookRunner } from '../hooks/hook-runner';
 import { HookContext } from '../hooks/hook.types';
-import { RequestLogger } from '../hooks/request-logger';
+import { attachFailure, failureOf } from '../retry/request-failure';
+import { sendAttempt } from '../transport/http-transport';
+import { CallContext } from './call-context';
 import { CallResilience } from './call-resilience';
-import { cancelOnlyInFlight } from './cancel-in-flight';
 import { mergeHeaders } from './header-merge';
 import { HttpClientConfig } from './http-client-config';
+import { RequestLogger } from './request-logger';
 import { RequestTarget, resolveTarget } from './request-target';
+import { recordSentCredential } from './sent-credential';
 
-/** One attempt, ready to send. */
+/** One attempt, ready to send: the request exactly as it goes out. */
 interface PreparedAttempt {
   axiosConfig: AxiosRequestConfig;
   target: RequestTarget;
   /** The credential sent, if any. */
   applied?: AppliedAuth;
+  /** Set by the redirect guard when a hop left the base origin: no later hop had the credential. */
+  leftOrigin: boolean;
 }
 
 /**
@@ -37,8 +41,6 @@ export class RequestExecutor {
   private readonly baseOrigin: URL;
   /** The base URL's normalized path, worked out once rather than on every request. */
   private readonly basePath: string;
-  /** The redirect guard of requests that bring no `beforeRedirect` of their own (most). */
-  private readonly redirectGuard?: NonNullable<AxiosRequestConfig['beforeRedirect']>;
   private readonly exclusion: PathExclusion;
   private readonly hooks: HookRunner;
   private readonly requestLogger?: RequestLogger;
@@ -52,12 +54,6 @@ export class RequestExecutor {
     this.clientName = clientName ?? 'default';
     this.baseOrigin = new URL(config.baseUrl);
     this.basePath = normalizePath(this.baseOrigin.pathname);
-    if (config.auth) {
-      this.redirectGuard = stripCredentialsOnForeignRedirect(
-        this.baseOrigin,
-        config.auth.headerNames,
-      );
-    }
     this.exclusion = new PathExclusion(config.excludedPaths, config.excludedPathPatterns);
     this.redactor = defaultRedactor.extend(
       [...(config.auth?.headerNames ?? []), ...(config.logging?.sensitiveKeys ?? [])],
@@ -74,11 +70,10 @@ export class RequestExecutor {
   execute<T>(request: AxiosRequestConfig): Observable<AxiosResponse<T>> {
     return defer(() => {
       const call = new CallContext(this.clientName);
-      let lastApplied: AppliedAuth | undefined;
-      const attempts = defer(() =>
-        this.sendOnce<T>(request, call, (applied) => (lastApplied = applied)),
+      return this.resilience.wrap(
+        defer(() => this.sendOnce<T>(request, call)),
+        call,
       );
-      return this.resilience.wrap(attempts, request, call, () => lastApplied);
     });
   }
 
@@ -109,7 +104,6 @@ export class RequestExecutor {
   private sendOnce<T>(
     request: AxiosRequestConfig,
     call: CallContext,
-    onApplied: (applied: AppliedAuth | undefined) => void,
   ): Observable<AxiosResponse<T>> {
     const context = call.nextAttempt();
     const startedAt = Date.now();
@@ -117,22 +111,12 @@ export class RequestExecutor {
     return from(this.prepare(request, context)).pipe(
       mergeMap((prepared) => {
         sent = prepared.axiosConfig;
-        onApplied(prepared.applied);
         // Built on first use: only a failure, a logger or a hook needs it, not a plain success.
         let redactor: Redactor | undefined;
         const redactorNow = () => (redactor ??= this.redactorFor(prepared.applied));
-        const send = (config: AxiosRequestConfig) => this.http.request<T>(config);
-        const response$ = cancelOnlyInFlight(send, prepared.axiosConfig).pipe(
+        const response$ = sendAttempt<T>(this.http, prepared.axiosConfig).pipe(
           catchError((error: unknown) =>
-            throwError(() =>
-              toForgeException(error, {
-                clientName: this.clientName,
-                method: prepared.axiosConfig.method ?? 'GET',
-                url: prepared.target.url,
-                timeout: prepared.axiosConfig.timeout,
-                redactor: redactorNow(),
-              }),
-            ),
+            throwError(() => this.typedFailure(error, prepared, redactorNow())),
           ),
         );
         // Each operator costs every request; a client without logging or hooks skips them.
@@ -160,6 +144,26 @@ export class RequestExecutor {
         );
       }),
     );
+  }
+
+  /**
+   * The attempt's error, typed once, with the failure it was (read from the request as sent) and
+   * the credential it carried attached for the retry layers and the breaker.
+   */
+  private typedFailure(error: unknown, prepared: PreparedAttempt, redactor: Redactor): unknown {
+    const { axiosConfig, applied } = prepared;
+    const credentialSent = applied !== undefined && !prepared.leftOrigin;
+    const typed = toForgeException(error, {
+      clientName: this.clientName,
+      method: axiosConfig.method ?? 'GET',
+      url: prepared.target.url,
+      timeout: axiosConfig.timeout,
+      redactor,
+    });
+    const failure = failureOf(error, axiosConfig, credentialSent);
+    if (failure) attachFailure(typed, failure);
+    if (applied && credentialSent) recordSentCredential(typed, applied);
+    return typed;
   }
 
   /**
@@ -191,21 +195,22 @@ export class RequestExecutor {
       url: target.url,
       baseURL: undefined,
       timeout: request.timeout ?? this.config.timeout,
+      maxContentLength: request.maxContentLength ?? this.config.maxContentLength,
       headers: mergeHeaders(
         this.config.headers,
         applied?.headers,
         request.headers as Record<string, unknown> | undefined,
       ),
     };
+    const prepared: PreparedAttempt = { axiosConfig, target, applied, leftOrigin: false };
     if (auth) {
-      axiosConfig.beforeRedirect = request.beforeRedirect
-        ? stripCredentialsOnForeignRedirect(
-            this.baseOrigin,
-            auth.headerNames,
-            request.beforeRedirect,
-          )
-        : this.redirectGuard;
+      axiosConfig.beforeRedirect = stripCredentialsOnForeignRedirect(
+        this.baseOrigin,
+        auth.headerNames,
+        request.beforeRedirect,
+        () => (prepared.leftOrigin = true),
+      );
     }
-    return { axiosConfig, target, applied };
+    return prepared;
   }
 }

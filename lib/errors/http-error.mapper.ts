@@ -1,6 +1,6 @@
-import { AxiosError, isAxiosError } from 'axios';
+import { isAxiosError } from 'axios';
+import { readTransportFailure } from '../transport/transport-failure';
 import { HttpStatusException } from './http-status.exception';
-import { isTimeoutCode, networkErrorCode } from './network-failure';
 import { Redactor } from './redaction';
 import { RequestForgeException } from './request-forge.exception';
 import { ConnectionException, TimeoutException } from './simple.exceptions';
@@ -14,45 +14,56 @@ export interface ErrorMappingContext {
   redactor: Redactor;
 }
 
+/** `ConnectionException.code` of a response body larger than `maxContentLength`. */
+export const RESPONSE_TOO_LARGE = 'ERR_RESPONSE_TOO_LARGE';
+
 /**
- * Turns what axios threw into a typed request-forge error. The AxiosError itself is never kept:
- * its `config` holds the request headers, credentials included.
+ * Turns what one attempt threw into a typed request-forge error. The AxiosError itself is never
+ * kept: its `config` holds the request headers, credentials included. A body that broke off
+ * mid-way is a `ConnectionException`, whatever status its head carried.
  */
 export function toForgeException(error: unknown, ctx: ErrorMappingContext): unknown {
   if (error instanceof RequestForgeException || !isAxiosError(error)) return error;
+  const failure = readTransportFailure(error);
+  if (!failure) return error;
   const method = ctx.method.toUpperCase();
   const url = ctx.redactor.url(ctx.url);
   const where = `${method} ${url}`;
   const common = { clientName: ctx.clientName, method, url };
-  const response = error.response;
-  if (response) {
-    return new HttpStatusException(`${where} failed with status ${response.status}`, {
-      ...common,
-      status: response.status,
-      response: {
-        headers: ctx.redactor.headers(plainHeaders(response.headers)),
-        data: ctx.redactor.body(response.data),
-      },
-    });
+  switch (failure.kind) {
+    case 'status': {
+      const { response } = failure;
+      return new HttpStatusException(`${where} failed with status ${response.status}`, {
+        ...common,
+        status: response.status,
+        response: {
+          headers: ctx.redactor.headers(plainHeaders(response.headers)),
+          data: ctx.redactor.body(response.data),
+        },
+      });
+    }
+    case 'timeout': {
+      const limit = ctx.timeout !== undefined ? ` after ${ctx.timeout} ms` : '';
+      return new TimeoutException(`${where} timed out${limit}`, {
+        ...common,
+        timeout: ctx.timeout,
+        cause: error,
+      });
+    }
+    case 'too-large':
+      return new ConnectionException(
+        `${where} failed: the response is larger than maxContentLength (${failure.limit} bytes)`,
+        { ...common, code: RESPONSE_TOO_LARGE },
+      );
+    case 'network': {
+      const code = failure.code;
+      return new ConnectionException(`${where} failed: ${code ?? 'connection error'}`, {
+        ...common,
+        ...(code !== undefined ? { code } : {}),
+        cause: error,
+      });
+    }
   }
-  if (isTimeout(error)) {
-    const limit = ctx.timeout !== undefined ? ` after ${ctx.timeout} ms` : '';
-    return new TimeoutException(`${where} timed out${limit}`, {
-      ...common,
-      timeout: ctx.timeout,
-      cause: error,
-    });
-  }
-  const code = networkErrorCode(error);
-  return new ConnectionException(`${where} failed: ${code ?? 'connection error'}`, {
-    ...common,
-    code,
-    cause: error,
-  });
-}
-
-function isTimeout(error: AxiosError): boolean {
-  return isTimeoutCode(error.code) || /timeout/i.test(error.message);
 }
 
 function plainHeaders(headers: unknown): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { ConfigurationException } from '../errors';
+import { OptionChecker } from '../errors/option-checker';
 import { ForgeHook, ForgeHooks } from './hook.types';
 
 /**
@@ -13,23 +13,18 @@ export async function resolveHooks(
   moduleRef: ModuleRef,
 ): Promise<(ForgeHooks | ForgeHook)[]> {
   if (hooks === undefined) return [];
-  if (!Array.isArray(hooks)) {
-    throw new ConfigurationException(
-      `Client "${clientName}": hooks must be an array of hook objects or injectable hook classes`,
-      { clientName, field: 'hooks' },
-    );
-  }
+  const check = OptionChecker.forClient(clientName);
+  const list: unknown[] = Array.isArray(hooks)
+    ? hooks
+    : check.fail('hooks', 'must be an array of hook objects or injectable hook classes');
   const resolved: (ForgeHooks | ForgeHook)[] = [];
-  for (const [index, hook] of hooks.entries()) {
+  for (const [index, hook] of list.entries()) {
     if (typeof hook === 'function') {
       resolved.push(await instanceOf(hook as Type<ForgeHook>, moduleRef));
     } else if (hook && typeof hook === 'object') {
       resolved.push(hook as ForgeHooks | ForgeHook);
     } else {
-      throw new ConfigurationException(
-        `Client "${clientName}": hooks[${index}] must be a hook object or an injectable class`,
-        { clientName, field: `hooks[${index}]` },
-      );
+      check.fail(`hooks[${index}]`, 'must be a hook object or an injectable class');
     }
   }
   return resolved;

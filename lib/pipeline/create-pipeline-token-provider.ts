@@ -28,6 +28,7 @@ const STEP_KEYS = new Set<string>([
   'ttl',
   'dependsOn',
   'timeout',
+  'maxTokenResponseBytes',
 ]);
 const AUTH_KEYS = new Set<string>(['type', 'steps', 'refreshFromStep', 'cacheKeyPrefix']);
 

@@ -71,6 +71,10 @@ export function validateFetcherOptions(options: unknown, source: OptionsSource):
       fail(field, 'must be a positive number of milliseconds');
     }
   }
+  const maxBytes = o.maxTokenResponseBytes;
+  if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && (maxBytes as number) > 0)) {
+    fail('maxTokenResponseBytes', 'must be a positive whole number of bytes');
+  }
 
   const dependsOn = o.dependsOn ?? [];
   if (!Array.isArray(dependsOn) || dependsOn.some((d) => typeof d !== 'string' || d === '')) {

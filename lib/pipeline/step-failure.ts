@@ -1,7 +1,7 @@
 import { parseWwwAuthenticate } from '../auth/www-authenticate';
 import { AuthenticationException, Redactor } from '../errors';
-import { isTimeoutCode, networkErrorCode } from '../errors/network-failure';
 import { parseOAuthError } from '../tokens/token-error.parser';
+import { readTransportFailure } from '../transport/transport-failure';
 
 /** The step and service a failure is about, and the values it must never show. */
 export interface StepFailureContext {
@@ -17,16 +17,32 @@ function prefix({ step, serviceName }: StepFailureContext): string {
   return `Pipeline step '${step}' of service '${serviceName}'`;
 }
 
-/** No usable answer: refused connection, reset socket, timeout. */
+/** The limits of one step's attempt, named in its failures. */
+export interface StepLimits {
+  timeoutMs: number;
+  maxResponseBytes: number;
+}
+
+/**
+ * No usable answer: refused connection, reset socket, no whole answer within the timeout, or a
+ * body over the size limit (read no further).
+ */
 export function stepRequestFailed(
   failure: StepFailureContext,
   error: unknown,
-  timeoutMs: number,
+  limits: StepLimits,
 ): AuthenticationException {
-  const code = networkErrorCode(error);
-  const reason = isTimeoutCode(code)
-    ? `got no answer within ${timeoutMs} ms`
-    : `could not reach its endpoint (${code ?? 'network error'})`;
+  const transport = readTransportFailure(error);
+  let reason: string;
+  if (transport?.kind === 'timeout') {
+    reason = `got no answer within ${limits.timeoutMs} ms`;
+  } else if (transport?.kind === 'too-large') {
+    reason = `answered with a body over ${transport.limit ?? limits.maxResponseBytes} bytes (maxTokenResponseBytes); it was read no further`;
+  } else if (transport?.kind === 'network') {
+    reason = `could not reach its endpoint (${transport.code ?? 'network error'})`;
+  } else {
+    reason = `could not send its request (${error instanceof Error ? error.name : 'error'})`;
+  }
   return new AuthenticationException(`${prefix(failure)} ${reason}`, {
     serviceName: failure.serviceName,
     step: failure.step,

@@ -33,8 +33,10 @@ export interface TokenFetcherOptions {
   ttl?: number;
   /** Steps whose tokens this step needs: fetched first, readable through the context. */
   dependsOn?: readonly string[];
-  /** Milliseconds before the token request is abandoned. Default 10 000. */
+  /** Milliseconds before the token request is abandoned, body included. Default 10 000. */
   timeout?: number;
+  /** Largest response body read, in bytes; a larger one fails the step. Default 65 536. */
+  maxTokenResponseBytes?: number;
 }
 
 export interface BodyTokenFetcherOptions extends TokenFetcherOptions {

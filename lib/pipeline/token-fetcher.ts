@@ -1,7 +1,10 @@
-import axios, { AxiosInstance } from 'axios';
+import { HttpService } from '@nestjs/axios';
 import { createHash } from 'node:crypto';
+import { lastValueFrom } from 'rxjs';
 import { defaultRedactor, Redactor } from '../errors';
 import { TokenData } from '../tokens/token-data';
+import { DEFAULT_MAX_TOKEN_RESPONSE_BYTES, parseJson } from '../tokens/token-error.parser';
+import { createHttpService, sendAttempt } from '../transport/http-transport';
 import { stepLabel, validateFetcherOptions } from './fetcher-options.validation';
 import { PipelineContext } from './pipeline-context';
 import { fillPlaceholders, fillPlaceholdersDeep } from './placeholders';
@@ -12,7 +15,7 @@ import {
   RequestDataValue,
   TokenFetcherOptions,
 } from './token-fetcher.options';
-import { readSeconds, readString, toTokenData } from './token-response.fields';
+import { readDotPath, readString, toTokenData } from './token-response.fields';
 import { MissingToken, TokenHttpResponse, TokenResponseFields } from './token-response.types';
 
 /**
@@ -24,11 +27,16 @@ export abstract class TokenFetcher {
   readonly name: string;
   readonly dependsOn: readonly string[];
   readonly ttl?: number;
-  /** Milliseconds before the token request is abandoned. */
+  /**
+   * Milliseconds before the token request is abandoned, body included. A step is sent once (no
+   * retry), so this is also the longest one fetch of the step can take.
+   */
   readonly timeout: number;
+  /** Largest response body read, in bytes; a larger one fails the step. */
+  readonly maxTokenResponseBytes: number;
   protected readonly options: Readonly<TokenFetcherOptions>;
   // Its own instance: interceptors an app adds to the global axios never see step credentials.
-  private readonly http: AxiosInstance = axios.create();
+  private readonly http: HttpService = createHttpService();
 
   constructor(options: TokenFetcherOptions) {
     validateFetcherOptions(options, { label: stepLabel(options) });
@@ -41,6 +49,7 @@ export abstract class TokenFetcher {
     this.dependsOn = Object.freeze([...new Set(options.dependsOn ?? [])]);
     if (options.ttl !== undefined) this.ttl = options.ttl;
     this.timeout = options.timeout ?? DEFAULT_TOKEN_FETCH_TIMEOUT;
+    this.maxTokenResponseBytes = options.maxTokenResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE_BYTES;
   }
 
   /** Identifies what this step's token depends on; secret values are redacted before hashing. */
@@ -100,12 +109,14 @@ export abstract class TokenFetcher {
         ],
       ),
     };
-    const timeout = this.timeout;
     let response: TokenHttpResponse;
     try {
-      response = await this.send(headers, data, timeout);
+      response = await this.send(headers, data);
     } catch (error) {
-      throw stepRequestFailed(failure, error, timeout);
+      throw stepRequestFailed(failure, error, {
+        timeoutMs: this.timeout,
+        maxResponseBytes: this.maxTokenResponseBytes,
+      });
     }
     if (response.status < 200 || response.status >= 300) {
       throw stepRefused(
@@ -117,7 +128,12 @@ export abstract class TokenFetcher {
     }
     const read = this.readToken(response);
     if ('problem' in read) throw stepResponseInvalid(failure, read.problem, response.status);
-    return toTokenData(read, this.ttl);
+    const token = toTokenData(read, {
+      ttlMs: this.ttl,
+      expiresInField: this.options.expiresInField ?? 'expires_in',
+    });
+    if ('problem' in token) throw stepResponseInvalid(failure, token.problem, response.status);
+    return token;
   }
 
   /** Where this fetcher finds the token, for the cache key (e.g. the field or header name). */
@@ -131,7 +147,7 @@ export abstract class TokenFetcher {
     const o = this.options;
     const tokenType = readString(body, o.tokenTypeField);
     const refreshToken = readString(body, o.refreshTokenField);
-    const expiresIn = readSeconds(body, o.expiresInField ?? 'expires_in');
+    const expiresIn = readDotPath(body, o.expiresInField ?? 'expires_in');
     return {
       ...(tokenType !== undefined ? { tokenType } : {}),
       ...(refreshToken !== undefined ? { refreshToken } : {}),
@@ -146,7 +162,6 @@ export abstract class TokenFetcher {
   private async send(
     headers: Record<string, string>,
     data: RequestData | undefined,
-    timeout: number,
   ): Promise<TokenHttpResponse> {
     const json = this.options.contentType === 'json';
     const inQuery = this.method === 'GET';
@@ -156,7 +171,7 @@ export abstract class TokenFetcher {
         : json
           ? JSON.stringify(data)
           : new URLSearchParams(formEntries(data)).toString();
-    const response = await this.http.request({
+    const request = {
       url: joinUrl(this.options.baseUrl, this.options.endpoint),
       method: this.method,
       headers: {
@@ -168,13 +183,23 @@ export abstract class TokenFetcher {
       },
       data: body,
       params: inQuery ? data : undefined,
-      timeout,
       // A token request that is redirected is refused, never replayed with its credentials.
       maxRedirects: 0,
       validateStatus: () => true,
-      responseType: 'json',
-    });
-    return { status: response.status, headers: flatHeaders(response.headers), data: response.data };
+      // Read as text and parsed here, once; a body over the limit is read no further.
+      responseType: 'text' as const,
+      transformResponse: [(raw: unknown) => raw],
+      maxContentLength: this.maxTokenResponseBytes,
+    };
+    // The timeout bounds the whole attempt, up to the last byte of the body.
+    const response = await lastValueFrom(sendAttempt<string>(this.http, request, this.timeout));
+    const text = typeof response.data === 'string' ? response.data : '';
+    const parsed = parseJson(text);
+    return {
+      status: response.status,
+      headers: flatHeaders(response.headers),
+      data: parsed.ok ? parsed.value : text,
+    };
   }
 }
 

@@ -1,5 +1,6 @@
 import { TokenData } from '../tokens/token-data';
-import { TokenResponseFields } from './token-response.types';
+import { tokenExpiry } from '../tokens/token-expiry';
+import { MissingToken, TokenResponseFields } from './token-response.types';
 
 /** Reads `a.b.c` from parsed JSON; undefined when any part is missing. */
 export function readDotPath(body: unknown, path: string): unknown {
@@ -17,30 +18,27 @@ export function readString(body: unknown, path: string | undefined): string | un
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
-/** A positive lifetime in seconds, from a number or a numeric string; anything else is ignored. */
-export function readSeconds(body: unknown, path: string): number | undefined {
-  const value = readDotPath(body, path);
-  const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0
-    ? seconds
-    : undefined;
-}
-
 /**
- * The step's token, valid for the shorter of `ttlMs` and the response's `expires_in`. Neither:
- * no expiry, so it is kept until the pipeline invalidates it.
+ * The step's token. Its lifetime follows the token endpoint's rules (`tokenExpiry`): `expires_in`,
+ * else a JWT `exp`, capped by `ttlMs`; with none of them there is no expiry, so it is kept until
+ * the pipeline invalidates it. An unusable lifetime comes back as a problem.
  */
 export function toTokenData(
   fields: TokenResponseFields,
-  ttlMs: number | undefined,
-  now = Date.now(),
-): TokenData {
-  const lifetimes = [ttlMs, fields.expiresIn !== undefined ? fields.expiresIn * 1000 : undefined];
-  const known = lifetimes.filter((ms): ms is number => ms !== undefined);
+  options: { ttlMs?: number; expiresInField?: string; now?: number },
+): TokenData | MissingToken {
+  const expiry = tokenExpiry({
+    accessToken: fields.accessToken,
+    expiresIn: fields.expiresIn,
+    now: options.now ?? Date.now(),
+    ttlMs: options.ttlMs,
+    field: options.expiresInField,
+  });
+  if ('problem' in expiry) return { problem: `is invalid: ${expiry.problem}` };
   return new TokenData({
     accessToken: fields.accessToken,
     tokenType: fields.tokenType,
     refreshToken: fields.refreshToken,
-    expiresAt: known.length ? new Date(now + Math.min(...known)) : undefined,
+    ...(expiry.expiresAtMs !== undefined ? { expiresAt: new Date(expiry.expiresAtMs) } : {}),
   });
 }

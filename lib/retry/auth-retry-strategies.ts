@@ -1,7 +1,7 @@
 import { parseWwwAuthenticate } from '../auth/www-authenticate';
 import { AxiosResponse } from 'axios';
 import { RandomSource, exponentialDelay } from './backoff';
-import { OptionValidator } from './option-validation';
+import { OptionChecker } from '../errors/option-checker';
 
 /**
  * Decides whether a 401 is retried (after the refused credential was invalidated) and after how
@@ -28,8 +28,8 @@ export class SimpleAuthRetryStrategy implements AuthRetryStrategy {
   readonly delay: number;
 
   constructor(options: SimpleAuthRetryOptions = {}) {
-    const check = new OptionValidator('SimpleAuthRetryStrategy');
-    this.maxRetries = check.nonNegativeInteger('maxRetries', options.maxRetries ?? 1);
+    const check = new OptionChecker('SimpleAuthRetryStrategy');
+    this.maxRetries = check.count('maxRetries', options.maxRetries ?? 1);
     this.delay = check.duration('delay', options.delay ?? 0);
   }
 
@@ -68,12 +68,12 @@ export class ExponentialAuthRetryStrategy implements AuthRetryStrategy {
   readonly random: RandomSource;
 
   constructor(options: ExponentialAuthRetryOptions = {}) {
-    const check = new OptionValidator('ExponentialAuthRetryStrategy');
-    this.maxRetries = check.nonNegativeInteger('maxRetries', options.maxRetries ?? 3);
+    const check = new OptionChecker('ExponentialAuthRetryStrategy');
+    this.maxRetries = check.count('maxRetries', options.maxRetries ?? 3);
     this.baseDelay = check.duration('baseDelay', options.baseDelay ?? 500);
     this.maxDelay = check.duration('maxDelay', options.maxDelay ?? 5000);
     check.notAbove('baseDelay', this.baseDelay, 'maxDelay', this.maxDelay);
-    this.multiplier = check.atLeastOne('multiplier', options.multiplier ?? 2);
+    this.multiplier = check.number('multiplier', options.multiplier ?? 2, { min: 1 });
     this.jitter = check.boolean('jitter', options.jitter ?? true);
     this.random = check.func('random', options.random ?? Math.random);
   }
@@ -106,8 +106,8 @@ export class ConditionalAuthRetryStrategy implements AuthRetryStrategy {
   private readonly shouldRetry: (response: AxiosResponse) => boolean;
 
   constructor(options: ConditionalAuthRetryOptions) {
-    const check = new OptionValidator('ConditionalAuthRetryStrategy');
-    this.maxRetries = check.nonNegativeInteger('maxRetries', options?.maxRetries ?? 1);
+    const check = new OptionChecker('ConditionalAuthRetryStrategy');
+    this.maxRetries = check.count('maxRetries', options?.maxRetries ?? 1);
     this.delay = check.duration('delay', options?.delay ?? 0);
     this.shouldRetry = check.func('shouldRetry', options?.shouldRetry);
   }

@@ -6,7 +6,7 @@ import {
   SimpleAuthRetryStrategy,
   isInsufficientScope,
 } from './auth-retry-strategies';
-import { RequestDescription, RequestFailure, classifyFailure } from './request-failure';
+import { RequestFailure, classifyFailure } from './request-failure';
 import { retryLoop } from './retry-loop';
 import { relativeDeadline, validateDeadline } from './retry-request.operator';
 
@@ -26,8 +26,6 @@ export interface AuthRetryOptions {
   tokenManager?: TokenInvalidator;
   /** Called before each retry, e.g. to invalidate what was sent. Not together with `tokenManager`. */
   onUnauthorized?: (error: unknown, retry: number) => unknown;
-  /** Method and headers of the request, for errors that do not carry them (the client's). */
-  request?: RequestDescription;
   /** No retry starts later than this many ms after subscribing; the last error is returned. */
   deadlineMs?: number;
   /** Clock for the deadline. Default `Date.now`. */
@@ -44,7 +42,8 @@ export interface AuthRetryOptions {
  *       authRetry({ strategy, tokenManager }),
  *     )
  *
- * Never retried: other statuses, and a 401 whose `WWW-Authenticate` says `insufficient_scope`.
+ * Never retried: other statuses, a 401 whose `WWW-Authenticate` says `insufficient_scope`, and
+ * a 401 from a server that never received the credential (another origin, a redirect target).
  */
 export function authRetry<T>(options: AuthRetryOptions = {}): MonoTypeOperatorFunction<T> {
   validateDeadline('authRetry', options.deadlineMs);
@@ -62,8 +61,10 @@ export function authRetryUntil<T>(
     now: options.now ?? Date.now,
     deadlineAt,
     decide: (error, retry) => {
-      const failure = classifyFailure(error, options.request);
+      const failure = classifyFailure(error);
       if (!failure?.response || failure.status !== 401) return undefined;
+      // Invalidating a token that server never saw would only throw a good one away.
+      if (failure.credentialSent === false) return undefined;
       if (isInsufficientScope(failure.headers['www-authenticate'])) return undefined;
       const delayMs = strategy.retryDelay(failure.response, retry);
       if (delayMs === undefined) return undefined;

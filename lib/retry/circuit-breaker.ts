@@ -1,5 +1,5 @@
 import { CircuitOpenException } from '../errors';
-import { OptionValidator } from './option-validation';
+import { OptionChecker } from '../errors/option-checker';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
@@ -43,16 +43,10 @@ export class CircuitBreaker {
   private probesInFlight = 0;
 
   constructor(options: CircuitBreakerOptions = {}) {
-    const check = new OptionValidator('CircuitBreaker');
-    this.failureThreshold = check.positiveInteger(
-      'failureThreshold',
-      options.failureThreshold ?? 5,
-    );
+    const check = new OptionChecker('CircuitBreaker');
+    this.failureThreshold = check.count('failureThreshold', options.failureThreshold ?? 5, 1);
     this.recoveryTimeout = check.duration('recoveryTimeout', options.recoveryTimeout ?? 30_000);
-    this.halfOpenMaxCalls = check.positiveInteger(
-      'halfOpenMaxCalls',
-      options.halfOpenMaxCalls ?? 1,
-    );
+    this.halfOpenMaxCalls = check.count('halfOpenMaxCalls', options.halfOpenMaxCalls ?? 1, 1);
     if (options.name !== undefined) this.name = options.name;
     this.now = check.func('now', options.now ?? Date.now);
   }

@@ -1,5 +1,5 @@
 import { RandomSource, exponentialDelay } from './backoff';
-import { OptionValidator } from './option-validation';
+import { OptionChecker } from '../errors/option-checker';
 import { RequestFailure } from './request-failure';
 import {
   DEFAULT_RETRYABLE_STATUS_CODES,
@@ -52,12 +52,12 @@ export class ExponentialBackoffRetryStrategy implements RetryStrategy {
   private readonly now: () => number;
 
   constructor(options: ExponentialBackoffRetryOptions = {}) {
-    const check = new OptionValidator('ExponentialBackoffRetryStrategy');
-    this.maxRetries = check.nonNegativeInteger('maxRetries', options.maxRetries ?? 3);
+    const check = new OptionChecker('ExponentialBackoffRetryStrategy');
+    this.maxRetries = check.count('maxRetries', options.maxRetries ?? 3);
     this.baseDelay = check.duration('baseDelay', options.baseDelay ?? 1000);
     this.maxDelay = check.duration('maxDelay', options.maxDelay ?? 60_000);
     check.notAbove('baseDelay', this.baseDelay, 'maxDelay', this.maxDelay);
-    this.multiplier = check.atLeastOne('multiplier', options.multiplier ?? 2);
+    this.multiplier = check.number('multiplier', options.multiplier ?? 2, { min: 1 });
     this.jitter = check.boolean('jitter', options.jitter ?? true);
     this.retryableStatusCodes = check.statusCodes(
       'retryableStatusCodes',

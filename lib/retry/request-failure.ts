@@ -1,114 +1,118 @@
-import { AxiosError, AxiosHeaders, AxiosResponse, isAxiosError } from 'axios';
+import { AxiosHeaders, AxiosRequestConfig, AxiosResponse, isAxiosError } from 'axios';
 import { ConnectionException, HttpStatusException, TimeoutException } from '../errors';
-
-/** What the request was, when the error itself does not say (the client's typed errors). */
-export interface RequestDescription {
-  method?: string;
-  headers?: Record<string, unknown>;
-}
+import { readTransportFailure, TransportFailure } from '../transport/transport-failure';
 
 /**
- * One failed attempt, the same whether it surfaced as an `AxiosError` (plain `HttpService`) or
- * as a request-forge exception (`ForgeClient`). Header names are lower-case.
+ * One failed attempt, read once from the request as it was sent (after hooks, with the
+ * credential actually sent) and what came back. Every retry decision, the circuit breaker and
+ * the final error read this same object. Header names are lower-case.
  */
 export interface RequestFailure {
-  /** `status`: the server answered; `network`: no answer; `timeout`: no answer in time. */
-  kind: 'status' | 'network' | 'timeout';
+  /**
+   * `status`: the server answered; `network`: no complete answer; `timeout`: no complete answer
+   * in time; `too-large`: the body passed `maxContentLength` and was read no further.
+   */
+  kind: 'status' | 'network' | 'timeout' | 'too-large';
   status?: number;
   /** Response headers (empty without a response). */
   headers: Record<string, string>;
   data?: unknown;
-  /** The response as axios would give it; rebuilt from the exception for the client's errors. */
+  /** The response as axios gave it (status failures only). */
   response?: AxiosResponse;
-  /** Upper-case HTTP method, when known. */
+  /** Upper-case HTTP method as sent, when known. */
   method?: string;
+  /** Request headers as sent. */
   requestHeaders: Record<string, string>;
-  /** No answer at all: a network error or a timeout. */
+  /** No complete answer: a network error or a timeout. */
   isNetwork: boolean;
+  /**
+   * Whether the server that answered received the client's credential. `false` for an excluded
+   * path, another origin or a redirect away from the base origin: a 401 there refused no token.
+   * Unknown (`undefined`) for a plain `HttpService` call.
+   */
+  credentialSent?: boolean;
 }
 
-const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'ERR_NETWORK',
-  'ERR_SOCKET_CONNECTION_TIMEOUT',
-  'UND_ERR_SOCKET',
-]);
-const TIMEOUT_ERROR_CODES: ReadonlySet<string> = new Set([
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-]);
+/** Failures built by a ForgeClient attempt, by the error they travel on. */
+const attached = new WeakMap<object, RequestFailure>();
 
 /**
- * Reads an error into a {@link RequestFailure}, or `undefined` when it is not a failed HTTP
- * exchange (a cancelled request, a hook that threw, a token that could not be fetched): the retry
- * operators and the circuit breaker leave those alone.
+ * Builds the failure of one attempt from the request as sent and what axios threw, or
+ * `undefined` when nothing was exchanged (a cancelled request).
  */
-export function classifyFailure(
+export function failureOf(
   error: unknown,
-  request: RequestDescription = {},
+  sent: AxiosRequestConfig,
+  credentialSent?: boolean,
 ): RequestFailure | undefined {
-  const requestHeaders = lowerCaseHeaders(request.headers);
-  const method = request.method?.toUpperCase();
-  if (isAxiosError(error)) return fromAxiosError(error, method, requestHeaders);
+  const transport = readTransportFailure(error);
+  if (!transport) return undefined;
+  return build(transport, sent, credentialSent);
+}
+
+/** Puts `failure` on the typed error it became, for the retry operators and the breaker. */
+export function attachFailure<E>(error: E, failure: RequestFailure): E {
+  if (typeof error === 'object' && error !== null) attached.set(error, failure);
+  return error;
+}
+
+/**
+ * The failure behind an error: the one a ForgeClient attempt attached, or one read from an
+ * `AxiosError` (a plain `HttpService` call: its config is the request as sent). `undefined` when
+ * the error is not a failed HTTP exchange (a cancelled request, a hook that threw, a token that
+ * could not be fetched): the retry operators and the circuit breaker leave those alone.
+ */
+export function classifyFailure(error: unknown): RequestFailure | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const known = attached.get(error);
+  if (known) return known;
+  if (isAxiosError(error)) return failureOf(error, error.config ?? {});
+  // Our typed errors made by hand (tests, user code) still say what kind of failure they are.
   if (error instanceof HttpStatusException) {
-    const headers = lowerCaseHeaders(error.response.headers);
     return {
       kind: 'status',
       status: error.status,
-      headers,
+      headers: lowerCaseHeaders(error.response.headers),
       data: error.response.data,
-      response: syntheticResponse(error.status, headers, error.response.data),
-      method: method ?? error.method?.toUpperCase(),
-      requestHeaders,
+      method: error.method?.toUpperCase(),
+      requestHeaders: {},
       isNetwork: false,
     };
   }
-  if (error instanceof ConnectionException || error instanceof TimeoutException) {
+  if (error instanceof TimeoutException || error instanceof ConnectionException) {
     const kind = error instanceof TimeoutException ? 'timeout' : 'network';
-    return noAnswer(kind, method ?? error.method?.toUpperCase(), requestHeaders);
+    return noAnswer(kind, error.method?.toUpperCase(), {});
   }
-  const code = (error as { code?: unknown } | null)?.code;
-  if (error instanceof Error && typeof code === 'string') {
-    if (TIMEOUT_ERROR_CODES.has(code)) return noAnswer('timeout', method, requestHeaders);
-    if (NETWORK_ERROR_CODES.has(code)) return noAnswer('network', method, requestHeaders);
-  }
-  return undefined;
+  const transport = readTransportFailure(error);
+  return transport && build(transport, {}, undefined);
 }
 
-function fromAxiosError(
-  error: AxiosError,
-  method: string | undefined,
-  requestHeaders: Record<string, string>,
-): RequestFailure | undefined {
-  const sentHeaders = {
-    ...lowerCaseHeaders(toPlainHeaders(error.config?.headers)),
-    ...requestHeaders,
-  };
-  const sentMethod = method ?? error.config?.method?.toUpperCase();
-  if (error.response) {
+function build(
+  transport: TransportFailure,
+  sent: AxiosRequestConfig,
+  credentialSent: boolean | undefined,
+): RequestFailure {
+  const method = sent.method?.toUpperCase();
+  const requestHeaders = lowerCaseHeaders(toPlainHeaders(sent.headers));
+  const extra = credentialSent === undefined ? {} : { credentialSent };
+  if (transport.kind === 'status') {
+    const { response } = transport;
     return {
       kind: 'status',
-      status: error.response.status,
-      headers: lowerCaseHeaders(toPlainHeaders(error.response.headers)),
-      data: error.response.data,
-      response: error.response,
-      method: sentMethod,
-      requestHeaders: sentHeaders,
+      status: response.status,
+      headers: lowerCaseHeaders(toPlainHeaders(response.headers)),
+      data: response.data,
+      response,
+      method,
+      requestHeaders,
       isNetwork: false,
+      ...extra,
     };
   }
-  const code = error.code ?? '';
-  if (TIMEOUT_ERROR_CODES.has(code)) return noAnswer('timeout', sentMethod, sentHeaders);
-  if (NETWORK_ERROR_CODES.has(code)) return noAnswer('network', sentMethod, sentHeaders);
-  return undefined;
+  if (transport.kind === 'too-large') {
+    return { kind: 'too-large', headers: {}, method, requestHeaders, isNetwork: false, ...extra };
+  }
+  return { ...noAnswer(transport.kind, method, requestHeaders), ...extra };
 }
 
 function noAnswer(
@@ -117,20 +121,6 @@ function noAnswer(
   requestHeaders: Record<string, string>,
 ): RequestFailure {
   return { kind, headers: {}, method, requestHeaders, isNetwork: true };
-}
-
-function syntheticResponse(
-  status: number,
-  headers: Record<string, string>,
-  data: unknown,
-): AxiosResponse {
-  return {
-    status,
-    statusText: '',
-    headers: new AxiosHeaders(headers),
-    data,
-    config: { headers: new AxiosHeaders() },
-  };
 }
 
 function toPlainHeaders(headers: unknown): Record<string, unknown> | undefined {

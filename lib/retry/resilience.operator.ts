@@ -2,7 +2,6 @@ import { MonoTypeOperatorFunction, Observable, defer } from 'rxjs';
 import { authRetryUntil, AuthRetryOptions } from './auth-retry.operator';
 import { CircuitBreaker } from './circuit-breaker';
 import { circuitBreaker } from './circuit-breaker.operator';
-import { RequestDescription } from './request-failure';
 import { RetryRequestOptions, retryRequestUntil, validateDeadline } from './retry-request.operator';
 import { RetryStrategy } from './retry-strategy';
 
@@ -14,7 +13,6 @@ export interface ResilienceOptions {
   circuitBreaker?: CircuitBreaker;
   /** Bounds auth retries and request retries together: no retry starts after it. */
   deadlineMs?: number;
-  request?: RequestDescription;
   /** Clock for the deadline. Default `Date.now`. */
   now?: () => number;
 }
@@ -33,15 +31,10 @@ export function resilience<T>(options: ResilienceOptions): MonoTypeOperatorFunct
       const deadlineAt = options.deadlineMs === undefined ? undefined : now() + options.deadlineMs;
       const steps: MonoTypeOperatorFunction<T>[] = [];
       if (options.authRetry) {
-        steps.push(
-          authRetryUntil<T>(
-            { ...options.authRetry, request: options.request, now },
-            () => deadlineAt,
-          ),
-        );
+        steps.push(authRetryUntil<T>({ ...options.authRetry, now }, () => deadlineAt));
       }
       if (options.retry) {
-        const retryOptions = { request: options.request, onRetry: options.onRetry, now };
+        const retryOptions = { onRetry: options.onRetry, now };
         steps.push(retryRequestUntil<T>(options.retry, retryOptions, () => deadlineAt));
       }
       return steps.reduce((observable, step) => observable.pipe(step), source);

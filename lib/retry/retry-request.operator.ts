@@ -1,6 +1,6 @@
 import { MonoTypeOperatorFunction } from 'rxjs';
-import { OptionValidator } from './option-validation';
-import { RequestDescription, RequestFailure, classifyFailure } from './request-failure';
+import { OptionChecker } from '../errors/option-checker';
+import { RequestFailure, classifyFailure } from './request-failure';
 import { retryLoop } from './retry-loop';
 import { RetryStrategy } from './retry-strategy';
 
@@ -14,8 +14,6 @@ export interface RetryEvent {
 }
 
 export interface RetryRequestOptions {
-  /** Method and headers of the request, for errors that do not carry them (the client's). */
-  request?: RequestDescription;
   /** No retry starts later than this many ms after subscribing; the last error is returned. */
   deadlineMs?: number;
   /** Clock for the deadline. Default `Date.now`. */
@@ -47,7 +45,7 @@ export function retryRequestUntil<T>(
     now: options.now ?? Date.now,
     deadlineAt,
     decide: (error, retry) => {
-      const failure = classifyFailure(error, options.request);
+      const failure = classifyFailure(error);
       if (!failure) return undefined;
       const delayMs = strategy.retryDelay(failure, retry);
       if (delayMs === undefined) return undefined;
@@ -68,5 +66,5 @@ export function relativeDeadline(
 }
 
 export function validateDeadline(owner: string, deadlineMs: number | undefined): void {
-  if (deadlineMs !== undefined) new OptionValidator(owner).duration('deadlineMs', deadlineMs);
+  if (deadlineMs !== undefined) new OptionChecker(owner).duration('deadlineMs', deadlineMs);
 }

@@ -1,4 +1,4 @@
-import { OptionValidator } from './option-validation';
+import { OptionChecker } from '../errors/option-checker';
 import { RequestFailure } from './request-failure';
 import {
   DEFAULT_RETRYABLE_STATUS_CODES,
@@ -33,8 +33,8 @@ export class SimpleRetryStrategy implements RetryStrategy {
   private readonly now: () => number;
 
   constructor(options: SimpleRetryOptions = {}) {
-    const check = new OptionValidator('SimpleRetryStrategy');
-    this.maxRetries = check.nonNegativeInteger('maxRetries', options.maxRetries ?? 3);
+    const check = new OptionChecker('SimpleRetryStrategy');
+    this.maxRetries = check.count('maxRetries', options.maxRetries ?? 3);
     this.delay = check.duration('delay', options.delay ?? 1000);
     this.maxDelay = check.duration('maxDelay', options.maxDelay ?? 60_000);
     this.retryableStatusCodes = check.statusCodes(

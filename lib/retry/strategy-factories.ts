@@ -1,4 +1,4 @@
-import { ConfigurationException } from '../errors';
+import { OptionChecker } from '../errors/option-checker';
 import {
   AuthRetryStrategy,
   ExponentialAuthRetryOptions,
@@ -11,7 +11,6 @@ import {
   ExponentialBackoffRetryOptions,
   ExponentialBackoffRetryStrategy,
 } from './exponential-backoff-retry-strategy';
-import { OptionValidator } from './option-validation';
 import { NoRetryStrategy, RetryStrategy } from './retry-strategy';
 import { SimpleRetryOptions, SimpleRetryStrategy } from './simple-retry-strategy';
 
@@ -66,8 +65,9 @@ export function createRetryStrategy(
   location: ConfigLocation = {},
 ): RetryStrategy {
   if (hasRetryDelay(config)) return config;
-  const plain = checkedConfig(config, RETRY_FIELDS, location, 'retry');
-  return rethrownAt(location, 'retry', () => {
+  const check = checkerAt(location, 'retry');
+  const plain = checkedConfig(config, RETRY_FIELDS, check);
+  return check.relabel(() => {
     if (plain.type === 'none') return new NoRetryStrategy();
     const { type: _type, ...options } = plain;
     if (plain.type === 'simple') return new SimpleRetryStrategy(options);
@@ -81,9 +81,10 @@ export function createAuthRetryStrategy(
   location: ConfigLocation = {},
 ): AuthRetryStrategy {
   if (hasRetryDelay(config)) return config;
-  const plain = checkedConfig(config, AUTH_RETRY_FIELDS, location, 'authRetry');
+  const check = checkerAt(location, 'authRetry');
+  const plain = checkedConfig(config, AUTH_RETRY_FIELDS, check);
   const { type: _type, ...options } = plain;
-  return rethrownAt(location, 'authRetry', () =>
+  return check.relabel(() =>
     plain.type === 'simple'
       ? new SimpleAuthRetryStrategy(options)
       : new ExponentialAuthRetryStrategy(options),
@@ -96,13 +97,10 @@ export function createCircuitBreaker(
   location: ConfigLocation = {},
 ): CircuitBreaker {
   if (config instanceof CircuitBreaker) return config;
-  const field = location.field ?? 'circuitBreaker';
-  const check = new OptionValidator(ownerOf(location), field, location.clientName);
-  if (!config || typeof config !== 'object') check.fail('', 'must be an object', config);
-  check.knownFields(config, CIRCUIT_BREAKER_FIELDS);
-  return rethrownAt(
-    location,
-    'circuitBreaker',
+  const check = checkerAt(location, 'circuitBreaker');
+  check.record('', config);
+  check.knownKeys(config, CIRCUIT_BREAKER_FIELDS);
+  return check.relabel(
     () =>
       new CircuitBreaker({
         ...config,
@@ -111,42 +109,24 @@ export function createCircuitBreaker(
   );
 }
 
+/** The checker of the object at `location.field` (default `field`) of a client, or unowned. */
+function checkerAt(location: ConfigLocation, field: string): OptionChecker {
+  const owner =
+    location.clientName === undefined
+      ? new OptionChecker('request-forge')
+      : OptionChecker.forClient(location.clientName);
+  return owner.at(location.field ?? field);
+}
+
 function checkedConfig<C extends { type: string }>(
   config: C,
   fieldsByType: Record<string, readonly string[]>,
-  location: ConfigLocation,
-  defaultField: string,
+  check: OptionChecker,
 ): C {
-  const check = new OptionValidator(
-    ownerOf(location),
-    location.field ?? defaultField,
-    location.clientName,
-  );
-  if (!config || typeof config !== 'object') check.fail('type', 'must be set', config);
-  const known = fieldsByType[config.type];
-  if (!Object.hasOwn(fieldsByType, config.type) || !known) {
-    check.fail('type', `must be one of ${Object.keys(fieldsByType).join(', ')}`, config.type);
-  }
-  check.knownFields(config, known);
+  check.record('', config);
+  const type = check.oneOf('type', config.type, Object.keys(fieldsByType));
+  check.knownKeys(config, fieldsByType[type]);
   return config;
-}
-
-/** Re-labels a constructor's validation error with the config path and client. */
-function rethrownAt<T>(location: ConfigLocation, defaultField: string, build: () => T): T {
-  try {
-    return build();
-  } catch (error) {
-    if (!(error instanceof ConfigurationException) || !error.field) throw error;
-    const field = `${location.field ?? defaultField}.${error.field}`;
-    throw new ConfigurationException(`${ownerOf(location)}: ${field}: ${error.message}`, {
-      field,
-      ...(location.clientName !== undefined ? { clientName: location.clientName } : {}),
-    });
-  }
-}
-
-function ownerOf(location: ConfigLocation): string {
-  return location.clientName === undefined ? 'request-forge' : `client "${location.clientName}"`;
 }
 
 function hasRetryDelay<S extends { retryDelay: unknown }>(

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { AuthenticationException, ConfigurationException } from '../errors';
-import { jwtExpiryMs } from './jwt-expiry';
+import { tokenExpiry } from './token-expiry';
 
 /**
  * Lifetime given to a token whose response has neither `expires_in` nor a JWT `exp`: one hour,
@@ -132,10 +132,11 @@ export class TokenData {
   }
 
   /**
-   * Validates a successful token response (RFC 6749 §5.1) and builds the token from it. Expiry:
-   * `expires_in` (number or numeric string), else the JWT `exp` of the access token, else
-   * `defaultLifetimeMs`. Invalid responses throw an AuthenticationException that never quotes
-   * the response (it may hold a token).
+   * Validates a successful token response (RFC 6749 §5.1) and builds the token from it. Expiry
+   * as `tokenExpiry` reads it: `expires_in` (number or numeric string), else the JWT `exp` of the
+   * access token, else `defaultLifetimeMs`; under 1 s or past the year 9999 is invalid. Invalid
+   * responses throw an AuthenticationException that never quotes the response (it may hold a
+   * token).
    */
   static fromTokenResponse(json: unknown, options: TokenResponseOptions = {}): TokenData {
     const serviceName = options.serviceName ?? 'token endpoint';
@@ -160,8 +161,13 @@ export class TokenData {
     if (body.scope !== undefined && typeof body.scope !== 'string') {
       throw invalid('scope is not a string');
     }
-    const now = options.now ?? Date.now();
-    const expiresAtMs = expiryFromResponse(body, now, options.defaultLifetimeMs, invalid);
+    const expiry = tokenExpiry({
+      accessToken: body.access_token,
+      expiresIn: body.expires_in,
+      now: options.now ?? Date.now(),
+      defaultLifetimeMs: options.defaultLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS,
+    });
+    if ('problem' in expiry) throw invalid(expiry.problem);
     const extra: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(body)) {
       if (!STANDARD_FIELDS.has(key)) extra[key] = value;
@@ -169,7 +175,7 @@ export class TokenData {
     return new TokenData({
       accessToken: body.access_token,
       tokenType: body.token_type,
-      expiresAt: new Date(expiresAtMs),
+      ...(expiry.expiresAtMs !== undefined ? { expiresAt: new Date(expiry.expiresAtMs) } : {}),
       refreshToken: body.refresh_token as string | undefined,
       scope: body.scope as string | undefined,
       ...(Object.keys(extra).length ? { extra } : {}),
@@ -191,21 +197,4 @@ export class TokenData {
     if (this.scope !== undefined) parts.push(`scope=${this.scope}`);
     return parts.join(', ');
   }
-}
-
-function expiryFromResponse(
-  body: Record<string, unknown>,
-  now: number,
-  defaultLifetimeMs = DEFAULT_TOKEN_LIFETIME_MS,
-  invalid: (why: string) => Error,
-): number {
-  const raw = body.expires_in;
-  if (raw !== undefined && raw !== null) {
-    const seconds = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-      throw invalid('expires_in is not a non-negative number');
-    }
-    return now + seconds * 1000;
-  }
-  return jwtExpiryMs(body.access_token as string) ?? now + defaultLifetimeMs;
 }

@@ -1,15 +1,20 @@
+import { HttpService } from '@nestjs/axios';
 import { Logger } from '@nestjs/common';
-import axios, { AxiosInstance, AxiosResponse } from 'axios';
-import { AuthenticationException, Redactor } from '../errors';
-import { isTimeoutCode, networkErrorCode } from '../errors/network-failure';
+import { AxiosRequestConfig } from 'axios';
+import { catchError, defer, lastValueFrom, map, mergeMap, Observable, of, throwError } from 'rxjs';
+import { Redactor } from '../errors';
+import { exponentialDelay } from '../retry/backoff';
+import { parseRetryAfter } from '../retry/retry-after';
+import { retryLoop, RetryStep } from '../retry/retry-loop';
+import { createHttpService, sendAttempt } from '../transport/http-transport';
 import { TokenData } from './token-data';
 import {
-  describeNonJsonBody,
-  OAuthErrorBody,
-  parseJson,
-  parseOAuthError,
-} from './token-error.parser';
-import { isTransientStatus, retryDelayMs, sleep } from './token-endpoint.retry';
+  AttemptContext,
+  AttemptOutcome,
+  readFailedAttempt,
+  readTokenResponse,
+} from './token-endpoint.response';
+import { DEFAULT_MAX_TOKEN_RESPONSE_BYTES } from './token-error.parser';
 import { checkTokenUrl } from './token-url';
 
 /** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
@@ -24,9 +29,11 @@ export interface TokenEndpointClientOptions {
   authMethod?: ClientAuthMethod;
   /** Allow a plain-http token URL on a non-loopback host. Default false. */
   allowInsecureRequests?: boolean;
-  /** Per attempt, in ms. Default 10_000. */
+  /** Per attempt, in ms, from sending until the last byte of the body. Default 10_000. */
   timeout?: number;
-  /** Attempts for transient failures (network, 408, 429, 5xx). Default 3. */
+  /** Largest response body read, in bytes; a larger one fails the request. Default 65_536. */
+  maxTokenResponseBytes?: number;
+  /** Attempts for transient failures (network, timeout, 408, 429, 5xx). Default 3. */
   maxAttempts?: number;
   /** First backoff delay in ms. Default 250. */
   retryBaseDelay?: number;
@@ -36,10 +43,8 @@ export interface TokenEndpointClientOptions {
   defaultTokenLifetime?: number;
 }
 
-type Outcome =
-  | { kind: 'token'; token: TokenData }
-  | { kind: 'retry'; error: AuthenticationException; retryAfter?: string }
-  | { kind: 'fail'; error: AuthenticationException };
+/** Failures of this client worth another attempt, with the server's `Retry-After`. */
+const transientFailures = new WeakMap<object, { retryAfter?: string }>();
 
 /**
  * The protocol side of the token endpoint: one form-encoded POST per attempt, the response
@@ -47,7 +52,7 @@ type Outcome =
  */
 export class TokenEndpointClient {
   private readonly logger = new Logger(TokenEndpointClient.name);
-  private readonly http: AxiosInstance;
+  private readonly http: HttpService = createHttpService();
   private readonly redactor: Redactor;
   private readonly tokenUrl: string;
   private readonly maxAttempts: number;
@@ -60,14 +65,6 @@ export class TokenEndpointClient {
     }).toString();
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
     this.redactor = new Redactor([], [options.clientSecret]);
-    this.http = axios.create({
-      timeout: this.timeout,
-      // A redirect would carry the client secret to wherever it points.
-      maxRedirects: 0,
-      validateStatus: () => true,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-    });
   }
 
   get timeout(): number {
@@ -84,26 +81,63 @@ export class TokenEndpointClient {
   }
 
   /** POSTs the grant parameters (§4.3.2, §4.4.2, §6) and returns the issued token (§5.1). */
-  async requestToken(grant: Record<string, string | undefined>): Promise<TokenData> {
-    const { body, headers } = this.buildRequest(grant);
-    // A server might echo the password or refresh token in error_description.
-    const redactor = this.redactor.extend([], [grant.password, grant.refresh_token]);
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(body, headers, attempt, redactor);
-      if (outcome.kind === 'token') return outcome.token;
-      if (outcome.kind === 'fail' || attempt >= this.maxAttempts) throw outcome.error;
-      const delay = retryDelayMs(attempt, outcome.retryAfter, {
-        baseDelayMs: this.options.retryBaseDelay ?? 250,
-        maxDelayMs: this.maxRetryDelay,
-      });
-      this.logger.warn(
-        `${outcome.error.message}; retrying in ${delay} ms (attempt ${attempt + 1}/${this.maxAttempts})`,
-      );
-      await sleep(delay);
-    }
+  requestToken(grant: Record<string, string | undefined>): Promise<TokenData> {
+    const context: AttemptContext = {
+      serviceName: this.options.serviceName,
+      timeoutMs: this.timeout,
+      maxResponseBytes: this.options.maxTokenResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
+      defaultLifetimeMs: this.options.defaultTokenLifetime,
+      // A server might echo the password or refresh token in error_description.
+      redact: this.redactor.extend([], [grant.password, grant.refresh_token]),
+    };
+    const request = this.buildRequest(grant, context.maxResponseBytes);
+    const attempt = defer(() => sendAttempt<string>(this.http, request, this.timeout)).pipe(
+      map((response) => readTokenResponse(response, context)),
+      catchError((cause: unknown) => of(readFailedAttempt(cause, context))),
+      mergeMap((outcome) => settle(outcome)),
+    );
+    return lastValueFrom(
+      attempt.pipe(
+        retryLoop<TokenData>({
+          decide: (error, retry) => this.nextStep(error, retry),
+          deadlineAt: () => undefined,
+          now: () => Date.now(),
+        }),
+      ),
+    );
   }
 
-  private buildRequest(grant: Record<string, string | undefined>) {
+  /** Another attempt after a transient failure, until `maxAttempts`; never after a refusal. */
+  private nextStep(error: unknown, retry: number): RetryStep | undefined {
+    const transient = transientFailures.get(error as object);
+    if (!transient || retry >= this.maxAttempts) return undefined;
+    // RFC 9110 §10.2.3: the server's own estimate wins over our backoff, within our cap.
+    const asked = parseRetryAfter(transient.retryAfter, Date.now());
+    const delayMs = Math.round(
+      asked !== undefined
+        ? Math.min(asked, this.maxRetryDelay)
+        : exponentialDelay(
+            {
+              baseDelay: this.options.retryBaseDelay ?? 250,
+              maxDelay: this.maxRetryDelay,
+              multiplier: 2,
+              jitter: true,
+              random: Math.random,
+            },
+            retry,
+          ),
+    );
+    const message = error instanceof Error ? error.message : 'Token request failed';
+    this.logger.warn(
+      `${message}; retrying in ${delayMs} ms (attempt ${retry + 1}/${this.maxAttempts})`,
+    );
+    return { delayMs };
+  }
+
+  private buildRequest(
+    grant: Record<string, string | undefined>,
+    maxResponseBytes: number,
+  ): AxiosRequestConfig {
     const form = new URLSearchParams();
     for (const [name, value] of Object.entries(grant)) {
       if (value !== undefined && value !== '') form.set(name, value);
@@ -122,110 +156,29 @@ export class TokenEndpointClient {
       form.set('client_id', clientId);
       if (clientSecret !== undefined) form.set('client_secret', clientSecret);
     }
-    return { body: form.toString(), headers };
-  }
-
-  private async attempt(
-    body: string,
-    headers: Record<string, string>,
-    attempt: number,
-    redactor: Redactor,
-  ): Promise<Outcome> {
-    let response: AxiosResponse<string>;
-    try {
-      response = await this.http.post<string>(this.tokenUrl, body, { headers });
-    } catch (cause) {
-      const code = networkErrorCode(cause);
-      const why = isTimeoutCode(code)
-        ? `no answer within ${this.timeout} ms`
-        : `could not reach the token endpoint${code ? ` (${code})` : ''}`;
-      return { kind: 'retry', error: this.error(why, redactor, { attempts: attempt, cause }) };
-    }
-    return this.read(response, attempt, redactor);
-  }
-
-  private read(response: AxiosResponse<string>, attempt: number, redactor: Redactor): Outcome {
-    const { status } = response;
-    const text = typeof response.data === 'string' ? response.data : '';
-    const contentType = headerValue(response.headers['content-type']);
-    const parsed = parseJson(text);
-    if (status >= 200 && status < 300) {
-      if (!parsed.ok) {
-        const what = describeNonJsonBody(contentType, text);
-        return {
-          kind: 'fail',
-          error: this.error(`answered ${status} with ${what}`, redactor, {
-            status,
-            attempts: attempt,
-          }),
-        };
-      }
-      try {
-        const token = TokenData.fromTokenResponse(parsed.value, {
-          serviceName: this.options.serviceName,
-          defaultLifetimeMs: this.options.defaultTokenLifetime,
-        });
-        return { kind: 'token', token };
-      } catch (invalid) {
-        const error = invalid as AuthenticationException;
-        return {
-          kind: 'fail',
-          error: new AuthenticationException(error.message, {
-            serviceName: this.options.serviceName,
-            error: error.error,
-            status,
-            attempts: attempt,
-          }),
-        };
-      }
-    }
-    const oauthError = parsed.ok ? parseOAuthError(parsed.value) : undefined;
-    const why = oauthError
-      ? describeOAuthError(oauthError, redactor)
-      : `answered ${status} with ${parsed.ok ? 'no OAuth error code' : describeNonJsonBody(contentType, text)}`;
-    const error = this.error(why, redactor, { status, attempts: attempt, oauthError });
-    if (!isTransientStatus(status)) return { kind: 'fail', error };
-    return { kind: 'retry', error, retryAfter: headerValue(response.headers['retry-after']) };
-  }
-
-  private error(
-    why: string,
-    redactor: Redactor,
-    extra: { status?: number; attempts: number; cause?: unknown; oauthError?: OAuthErrorBody },
-  ): AuthenticationException {
-    const { serviceName } = this.options;
-    const status = extra.status !== undefined ? ` (status ${extra.status})` : '';
-    return new AuthenticationException(
-      `Token request for "${serviceName}" failed: ${why}${status}`,
-      {
-        serviceName,
-        attempts: extra.attempts,
-        ...(extra.status !== undefined ? { status: extra.status } : {}),
-        ...(extra.cause !== undefined ? { cause: extra.cause } : {}),
-        ...(extra.oauthError
-          ? {
-              error: extra.oauthError.error,
-              ...(extra.oauthError.errorDescription !== undefined
-                ? { errorDescription: redactor.text(extra.oauthError.errorDescription) }
-                : {}),
-            }
-          : {}),
-      },
-    );
+    return {
+      url: this.tokenUrl,
+      method: 'POST',
+      data: form.toString(),
+      headers,
+      // A redirect would carry the client secret to wherever it points.
+      maxRedirects: 0,
+      validateStatus: () => true,
+      // Read as text and parsed once; a body over the limit is read no further.
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      maxContentLength: maxResponseBytes,
+    };
   }
 }
 
-function describeOAuthError(error: OAuthErrorBody, redactor: Redactor): string {
-  const description = error.errorDescription ? ` (${redactor.text(error.errorDescription)})` : '';
-  return `${error.error}${description}`;
+function settle(outcome: AttemptOutcome): Observable<TokenData> {
+  if (outcome.kind === 'token') return of(outcome.token);
+  if (outcome.transient) transientFailures.set(outcome.error, { retryAfter: outcome.retryAfter });
+  return throwError(() => outcome.error);
 }
 
 /** application/x-www-form-urlencoded encoding of one value. */
 function formEncode(value: string): string {
   return new URLSearchParams([['', value]]).toString().slice(1);
-}
-
-function headerValue(value: unknown): string | undefined {
-  if (Array.isArray(value)) return value.join(', ');
-  return typeof value === 'string' ? value : undefined;
 }

@@ -1,3 +1,9 @@
+/**
+ * Token responses (a token or an RFC 6749 §5.2 error) are small: a larger body is refused before
+ * it is read whole, so a hostile endpoint cannot make us buffer (and store) megabytes.
+ */
+export const DEFAULT_MAX_TOKEN_RESPONSE_BYTES = 65_536;
+
 /** An RFC 6749 §5.2 error response body. */
 export interface OAuthErrorBody {
   error: string;

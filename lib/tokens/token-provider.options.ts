@@ -13,8 +13,10 @@ export interface OAuthProviderCommonOptions {
   authMethod?: ClientAuthMethod;
   /** Allow a plain-http token URL on a non-loopback host. Default false. */
   allowInsecureRequests?: boolean;
-  /** Token endpoint timeout per attempt, in ms. Default 10_000. */
+  /** Token endpoint timeout per attempt, in ms, up to the last byte of the body. Default 10_000. */
   timeout?: number;
+  /** Largest token response body read, in bytes; a larger one is refused. Default 65_536. */
+  maxTokenResponseBytes?: number;
   /** Lifetime of tokens whose response gives no expiry, in ms. Default 3_600_000. */
   defaultTokenLifetime?: number;
 }
@@ -105,6 +107,7 @@ function validateCommon(options: OAuthProviderCommonOptions, check: OptionChecke
   }
   check.optionalPositiveNumber('timeout', options.timeout);
   check.optionalPositiveNumber('defaultTokenLifetime', options.defaultTokenLifetime);
+  check.optionalByteCount('maxTokenResponseBytes', options.maxTokenResponseBytes);
 }
 
 class OptionChecker {
@@ -141,6 +144,12 @@ class OptionChecker {
   optionalPositiveNumber(field: string, value: unknown): void {
     if (value !== undefined && (typeof value !== 'number' || !(value > 0) || !isFinite(value))) {
       throw this.fail(field, 'must be a positive number of milliseconds');
+    }
+  }
+
+  optionalByteCount(field: string, value: unknown): void {
+    if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) > 0)) {
+      throw this.fail(field, 'must be a positive whole number of bytes');
     }
   }
 }

@@ -95,6 +95,17 @@ describe('npm run bench -- --smoke', () => {
     expect(cross.withoutLock.failures).toBe(0);
   });
 
+  it('measures what encryption at rest adds per token read, as finite microseconds', () => {
+    const encryption = results.encryption;
+    expect(encryption.reads).toBe(SMOKE.encryptionReads);
+    for (const value of [encryption.plainReadUs, encryption.encryptedReadUs]) {
+      expect(value).toBeGreaterThan(0);
+    }
+    expect(Number.isFinite(encryption.overheadReadUs)).toBe(true);
+    expect(encryption.encryptedWriteUs).toBeGreaterThan(0);
+    expect(readFileSync(join(outDir, 'BENCHMARKS.md'), 'utf8')).toMatch(/per token read\*\*/);
+  });
+
   it('reports heap growth after forced GC for the memory run', () => {
     expect(results.memory.requests).toBe(SMOKE.memoryRequests);
     expect(results.memory.failures).toBe(0);

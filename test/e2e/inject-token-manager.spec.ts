@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { Test, TestingModule, TestingModuleBuilder } from '@nestjs/testing';
 import { lastValueFrom } from 'rxjs';
 import {
-  createTokenProvider,
   ForgeClient,
   getTokenManagerToken,
   InjectForgeClient,
@@ -10,6 +9,7 @@ import {
   RequestForgeModule,
   TokenManager,
 } from '../../lib';
+import { createTokenProvider } from '../../lib/tokens/token-provider.factory';
 import { BASIC_CLIENT, POST_CLIENT } from '../support/oidc-server';
 import { useOidcAndApi } from '../support/oidc-and-api';
 

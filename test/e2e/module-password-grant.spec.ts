@@ -5,9 +5,9 @@ import {
   AuthenticationException,
   ForgeClient,
   InjectForgeClient,
-  PasswordAuthOptions,
   RequestForgeModule,
 } from '../../lib';
+import { PasswordAuthOptions } from '../../lib/tokens/token-provider.factory';
 import { ALICE, PASSWORD_CLIENT, PasswordGrantTestServer } from '../support/password-grant-server';
 import { ProtectedApi } from '../support/protected-api';
 import { expectNoSecrets, renderings } from '../support/secrets';

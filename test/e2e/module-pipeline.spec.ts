@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { lastValueFrom } from 'rxjs';
-import { ForgeClient, InjectForgeClient, PipelineAuthOptions, RequestForgeModule } from '../../lib';
+import { ForgeClient, InjectForgeClient, RequestForgeModule } from '../../lib';
+import { PipelineAuthOptions } from '../../lib/pipeline/pipeline-auth.options';
 import {
   APP_CLIENT_ID,
   APP_CLIENT_SECRET,

@@ -1,11 +1,11 @@
 import { lastValueFrom } from 'rxjs';
 import {
-  createTokenProvider,
   ForgeClient,
   HttpClientConfigBuilder,
   InMemoryTokenStorage,
   TokenManager,
 } from '../../lib';
+import { createTokenProvider } from '../../lib/tokens/token-provider.factory';
 import { runSteadyTraffic } from './concurrency';
 import { useOidcAndApi } from '../support/oidc-and-api';
 

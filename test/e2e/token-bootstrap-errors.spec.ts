@@ -1,10 +1,6 @@
 import { Test } from '@nestjs/testing';
-import {
-  ConfigurationException,
-  PipelineStepConfig,
-  RequestForgeModule,
-  RequestForgeModuleOptions,
-} from '../../lib';
+import { ConfigurationException, RequestForgeModule, RequestForgeModuleOptions } from '../../lib';
+import { PipelineStepConfig } from '../../lib/pipeline/pipeline-auth.options';
 
 /** The error `Test.createTestingModule(...).compile()` fails with for these client options. */
 async function bootstrapError(svc: unknown): Promise<ConfigurationException> {

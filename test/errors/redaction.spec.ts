@@ -1,4 +1,4 @@
-import { Redactor } from '../../lib';
+import { Redactor } from '../../lib/errors/redaction';
 
 describe('Redactor.text', () => {
   const redactor = new Redactor(['x-custom-secret']);

@@ -2,13 +2,13 @@ import { AxiosResponse } from 'axios';
 import { lastValueFrom } from 'rxjs';
 import {
   correlationIdHook,
-  createTokenProvider,
   ForgeClient,
   HookContext,
   HttpClientConfigBuilder,
   HttpStatusException,
   TokenManager,
 } from '../../lib';
+import { createTokenProvider } from '../../lib/tokens/token-provider.factory';
 import { OidcTestServer } from '../support/oidc-server';
 import { json, RecordingServer } from '../support/recording-server';
 

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, ModuleMetadata } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { AxiosRequestConfig } from 'axios';
 import { lastValueFrom } from 'rxjs';
@@ -41,10 +41,18 @@ export class LeakHarness {
     return this.secrets.size;
   }
 
-  /** A client built by the module from plain options, logging headers and bodies, hooks watching. */
-  async client(name: string, options: ForgeClientOptions): Promise<ForgeClient> {
+  /**
+   * A client built by the module from plain options, logging headers and bodies, hooks watching;
+   * `imports` go next to the module (a CacheModule, for shared storage).
+   */
+  async client(
+    name: string,
+    options: ForgeClientOptions,
+    imports: NonNullable<ModuleMetadata['imports']> = [],
+  ): Promise<ForgeClient> {
     const moduleRef = await Test.createTestingModule({
       imports: [
+        ...imports,
         RequestForgeModule.forRoot({
           clients: {
             [name]: {

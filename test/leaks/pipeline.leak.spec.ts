@@ -1,4 +1,5 @@
-import { ForgeClientOptions, PipelineStepConfig } from '../../lib';
+import { ForgeClientOptions } from '../../lib';
+import { PipelineStepConfig } from '../../lib/pipeline/pipeline-auth.options';
 import { appStepOptions, userStepOptions } from '../pipeline/two-step-config';
 import {
   APP_CLIENT_SECRET,

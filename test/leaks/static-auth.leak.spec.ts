@@ -1,4 +1,5 @@
-import { ForgeClientOptions, StaticAuthOptions } from '../../lib';
+import { ForgeClientOptions } from '../../lib';
+import { StaticAuthOptions } from '../../lib/client/client-options.interface';
 import { closedPort, RecordingServer } from '../support/recording-server';
 import { startEchoApi } from './echo-api';
 import { LeakHarness } from './leak-harness';

@@ -1,4 +1,5 @@
-import { ForgeClient, ForgeClientOptions, TokenAuthOptionsPlain } from '../../lib';
+import { ForgeClient, ForgeClientOptions } from '../../lib';
+import { TokenAuthOptionsPlain } from '../../lib/client/client-options.interface';
 import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
 import { ALICE, PASSWORD_CLIENT, PasswordGrantTestServer } from '../support/password-grant-server';
 import { closedPort, RecordingServer } from '../support/recording-server';

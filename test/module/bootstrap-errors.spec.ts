@@ -52,12 +52,12 @@ describe('misconfiguration fails at bootstrap, naming the client and the field',
     [
       'a typo in an option name',
       { svc: { baseURL: 'http://a.test' } },
-      'unknown option "baseURL" (did you mean "baseUrl"?)',
+      'baseURL is not a known option (did you mean "baseUrl"?)',
     ],
     [
       'an unknown option',
       { svc: { baseUrl: 'http://a.test', excludedPath: ['/x'] } },
-      'unknown option "excludedPath" (did you mean "excludedPaths"?)',
+      'excludedPath is not a known option (did you mean "excludedPaths"?)',
     ],
   ])('%s', async (_name, clients, field) => {
     const error = await bootstrapError({ clients });

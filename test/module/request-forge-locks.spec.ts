@@ -1,4 +1,5 @@
-import { InProcessTokenLock, RedisTokenLock } from '../../lib';
+import { RedisTokenLock } from '../../lib';
+import { InProcessTokenLock } from '../../lib/storage/in-process-token-lock';
 import { RequestForgeLocks } from '../../lib/request-forge.locks';
 import { PrefixedTokenLock } from '../../lib/storage/prefixed-token-lock';
 import { ExclusiveWork } from '../../lib/storage/token-lock.interface';

@@ -1,13 +1,12 @@
 import {
   BodyTokenFetcher,
-  BodyTokenFetcherOptions,
   ConfigurationException,
-  createPipelineTokenProvider,
   HeaderTokenFetcher,
-  PipelineAuthOptions,
-  PipelineStepConfig,
   TokenFetchPipeline,
 } from '../../lib';
+import { createPipelineTokenProvider } from '../../lib/pipeline/create-pipeline-token-provider';
+import { PipelineAuthOptions, PipelineStepConfig } from '../../lib/pipeline/pipeline-auth.options';
+import { BodyTokenFetcherOptions } from '../../lib/pipeline/token-fetcher.options';
 
 const BASE = 'http://127.0.0.1:9';
 

@@ -1,9 +1,5 @@
-import {
-  InMemoryTokenStorage,
-  InProcessTokenLock,
-  PipelineTokenProvider,
-  TokenStorage,
-} from '../../lib';
+import { InMemoryTokenStorage, PipelineTokenProvider, TokenStorage } from '../../lib';
+import { InProcessTokenLock } from '../../lib/storage/in-process-token-lock';
 import { twoStepPipeline } from './two-step-config';
 import { startTokenServers, TokenServers } from '../support/pipeline-token-servers';
 

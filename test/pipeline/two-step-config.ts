@@ -1,12 +1,12 @@
 import {
   BodyTokenFetcher,
-  BodyTokenFetcherOptions,
   PipelineContext,
   RequestData,
   TokenFetchPipeline,
   TokenLock,
   TokenStorage,
 } from '../../lib';
+import { BodyTokenFetcherOptions } from '../../lib/pipeline/token-fetcher.options';
 import {
   APP_CLIENT_ID,
   APP_CLIENT_SECRET,

@@ -3,12 +3,12 @@ import { load } from 'js-yaml';
 import {
   AuthenticationException,
   BodyTokenFetcher,
-  createPipelineTokenProvider,
-  PipelineAuthOptions,
   PipelineTokenProvider,
   TokenData,
   TokenFetchPipeline,
 } from '../../lib';
+import { createPipelineTokenProvider } from '../../lib/pipeline/create-pipeline-token-provider';
+import { PipelineAuthOptions } from '../../lib/pipeline/pipeline-auth.options';
 import {
   appStepOptions,
   userStepOptions,

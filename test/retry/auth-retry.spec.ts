@@ -8,9 +8,9 @@ import {
   ExponentialAuthRetryStrategy,
   HttpStatusException,
   SimpleAuthRetryStrategy,
-  attemptsOf,
   authRetry,
 } from '../../lib';
+import { attemptsOf } from '../../lib/retry/attempts';
 import { ScriptedServer } from '../support/scripted-server';
 import { RotatingTokenManager } from './support/rotating-token-manager';
 import { tokenAuthorizedGet } from './support/token-authorized-get';

@@ -5,9 +5,9 @@ import {
   RequestFailure,
   SimpleAuthRetryStrategy,
   SimpleRetryStrategy,
-  classifyFailure,
-  parseRetryAfter,
 } from '../../lib';
+import { classifyFailure } from '../../lib/retry/request-failure';
+import { parseRetryAfter } from '../../lib/retry/retry-after';
 
 function statusFailure(status: number, headers: Record<string, string> = {}, method = 'GET') {
   const error = new HttpStatusException(`status ${status}`, {

@@ -7,9 +7,9 @@ import {
   ExponentialBackoffRetryStrategy,
   HttpStatusException,
   SimpleAuthRetryStrategy,
-  attemptsOf,
   resilience,
 } from '../../lib';
+import { attemptsOf } from '../../lib/retry/attempts';
 import { ScriptedServer } from '../support/scripted-server';
 import { RotatingTokenManager } from './support/rotating-token-manager';
 import { tokenAuthorizedGet } from './support/token-authorized-get';

@@ -6,9 +6,9 @@ import {
   HttpStatusException,
   NoRetryStrategy,
   SimpleRetryStrategy,
-  attemptsOf,
   retryRequest,
 } from '../../lib';
+import { attemptsOf } from '../../lib/retry/attempts';
 import { ScriptedServer, sleep } from '../support/scripted-server';
 import { typedErrors } from './support/typed-errors';
 

@@ -7,10 +7,12 @@ import {
   NoRetryStrategy,
   SimpleAuthRetryStrategy,
   SimpleRetryStrategy,
+} from '../../lib';
+import {
   createAuthRetryStrategy,
   createCircuitBreaker,
   createRetryStrategy,
-} from '../../lib';
+} from '../../lib/retry/strategy-factories';
 
 function configError(build: () => unknown): ConfigurationException {
   try {
@@ -53,7 +55,9 @@ describe('createRetryStrategy', () => {
     );
     expect(error.field).toBe('retry.maxRetries');
     expect(error.clientName).toBe('billing');
-    expect(error.message).toMatch(/billing.*retry\.maxRetries.*non-negative integer/);
+    expect(error.message).toBe(
+      'Client "billing": retry.maxRetries must be an integer >= 0, got -1',
+    );
   });
 
   it('rejects unknown types, unknown fields and inconsistent delays', () => {

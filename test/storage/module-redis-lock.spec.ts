@@ -1,12 +1,8 @@
 import { TestingModule } from '@nestjs/testing';
 import { fork } from 'node:child_process';
 import { lastValueFrom } from 'rxjs';
-import {
-  ForgeClient,
-  ForgeClientOptions,
-  getForgeClientToken,
-  InProcessTokenLock,
-} from '../../lib';
+import { ForgeClient, ForgeClientOptions, getForgeClientToken } from '../../lib';
+import { InProcessTokenLock } from '../../lib/storage/in-process-token-lock';
 import { POST_CLIENT } from '../support/oidc-server';
 import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
 import { deleteKeysUnder, keysUnder } from '../support/redis-keys';

@@ -1,6 +1,6 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
-import { ClientCredentialsAuthOptions } from '../../lib';
+import { ClientCredentialsAuthOptions } from '../../lib/tokens/token-provider.factory';
 
 export interface OidcClient {
   clientId: string;

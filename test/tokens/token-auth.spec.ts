@@ -1,4 +1,6 @@
-import { createTokenProvider, TokenAuth, TokenManager } from '../../lib';
+import { TokenManager } from '../../lib';
+import { TokenAuth } from '../../lib/auth/token-auth';
+import { createTokenProvider } from '../../lib/tokens/token-provider.factory';
 import { useOidcAndApi } from '../support/oidc-and-api';
 
 describe('TokenAuth', () => {

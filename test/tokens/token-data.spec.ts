@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { AuthenticationException, DEFAULT_TOKEN_LIFETIME_MS, TokenData } from '../../lib';
+import { AuthenticationException, TokenData } from '../../lib';
+import { DEFAULT_TOKEN_LIFETIME_MS } from '../../lib/tokens/token-data';
 
 function jwtWithExp(expSeconds: number): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -73,6 +74,8 @@ describe('TokenData', () => {
     ['no token_type', { access_token: 'abc' }],
     ['a non-numeric expires_in', { access_token: 'abc', token_type: 'Bearer', expires_in: 'soon' }],
     ['a negative expires_in', { access_token: 'abc', token_type: 'Bearer', expires_in: -1 }],
+    ['a zero expires_in', { access_token: 'abc', token_type: 'Bearer', expires_in: 0 }],
+    ['an expires_in past 9999', { access_token: 'abc', token_type: 'Bearer', expires_in: 1e13 }],
     ['an array', [{ access_token: 'abc' }]],
   ])('rejects a response with %s, without quoting it', (_case, json) => {
     let error: unknown;

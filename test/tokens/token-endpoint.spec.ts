@@ -2,8 +2,8 @@ import {
   AuthenticationException,
   ClientCredentialsTokenProvider,
   ConfigurationException,
-  TokenEndpointClient,
 } from '../../lib';
+import { TokenEndpointClient } from '../../lib/tokens/token-endpoint.client';
 import { BASIC_CLIENT, OidcTestServer, POST_CLIENT } from '../support/oidc-server';
 import { useLogCapture } from '../support/log-capture';
 import { expectSecretsAbsent } from '../support/secrets';

@@ -1,10 +1,9 @@
 import {
   ClientCredentialsTokenProvider,
   ConfigurationException,
-  createTokenProvider,
-  OAuthAuthOptions,
   PasswordGrantTokenProvider,
 } from '../../lib';
+import { createTokenProvider, OAuthAuthOptions } from '../../lib/tokens/token-provider.factory';
 
 function configError(work: () => unknown): ConfigurationException {
   try {

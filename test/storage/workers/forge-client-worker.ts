@@ -17,6 +17,8 @@ export interface ForgeClientWorkerInput {
   namespace: string;
   /** Key prefix of the module's Redis lock; absent: no cross-process lock. */
   lockKeyPrefix?: string;
+  /** Keys for `storage: { type: 'cache', encryption }`; absent: the plain cache storage. */
+  encryption?: { keys: Record<string, string>; activeKid: string };
   tokenUrl: string;
   clientId: string;
   clientSecret: string;
@@ -33,7 +35,8 @@ export interface ForgeClientWorkerResult {
 
 /**
  * A process of the app: a real RequestForgeModule with a client-credentials client, its tokens in
- * the shared Redis (CacheModule + createKeyv), optionally under the module's Redis lock.
+ * the shared Redis (CacheModule + createKeyv), optionally encrypted and under the module's Redis
+ * lock.
  */
 serveChildTask(
   async (input: ForgeClientWorkerInput) => {
@@ -54,6 +57,9 @@ serveChildTask(
                 clientSecret: input.clientSecret,
                 authMethod: 'body',
               },
+              ...(input.encryption
+                ? { storage: { type: 'cache', encryption: input.encryption } }
+                : {}),
               ...(input.lockKeyPrefix
                 ? { lock: { type: 'redis', url: input.redisUrl, keyPrefix: input.lockKeyPrefix } }
                 : {}),

@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { HttpStatusException, RequestForgeException } from '../errors';
 import { Redactor } from '../errors/redaction';
-import { withParams } from '../client/query-params';
-import { HookContext } from './hook.types';
+import { withParams } from './query-params';
+import { HookContext } from '../hooks/hook.types';
 
 export interface LoggingOptions {
   /** Log request and response headers (redacted). Default false. */

@@ -1,29 +1,32 @@
 import { HttpService } from '@nestjs/axios';
 import axios, { AxiosRequestConfig, CancelToken } from 'axios';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
-import { cancelOnlyInFlight } from '../../lib/client/cancel-in-flight';
+import { sendAttempt } from '../../lib/transport/http-transport';
 import { json, RecordingServer } from '../support/recording-server';
 
-describe('cancelOnlyInFlight', () => {
+describe('sendAttempt: abort only while in flight', () => {
   let server: RecordingServer;
   let http: HttpService;
   let sentTokens: Array<CancelToken | undefined>;
 
-  const send = (config: AxiosRequestConfig) => {
-    sentTokens.push(config.cancelToken);
-    return http.request(config);
-  };
+  const send = (config: AxiosRequestConfig) => sendAttempt(http, config);
 
   beforeEach(async () => {
     server = await RecordingServer.start((_req, res) => json(res, 200, { ok: true }));
     http = new HttpService(axios.create());
     sentTokens = [];
+    // Records the cancel token each attempt hands to HttpService.
+    const request = http.request.bind(http);
+    jest.spyOn(http, 'request').mockImplementation((config) => {
+      sentTokens.push(config.cancelToken);
+      return request(config);
+    });
   });
   afterEach(() => server.close());
 
   it('does not cancel a request whose response came (firstValueFrom and lastValueFrom)', async () => {
-    await firstValueFrom(cancelOnlyInFlight(send, { url: `${server.url}/first` }));
-    await lastValueFrom(cancelOnlyInFlight(send, { url: `${server.url}/last` }));
+    await firstValueFrom(send({ url: `${server.url}/first` }));
+    await lastValueFrom(send({ url: `${server.url}/last` }));
     expect(sentTokens).toHaveLength(2);
     for (const token of sentTokens) expect(token?.reason).toBeUndefined();
     expect(server.aborted).toEqual([]);
@@ -33,7 +36,7 @@ describe('cancelOnlyInFlight', () => {
     server.handle(() => {
       /* never answers */
     });
-    const subscription = cancelOnlyInFlight(send, { url: `${server.url}/slow` }).subscribe({
+    const subscription = send({ url: `${server.url}/slow` }).subscribe({
       error: () => undefined,
     });
     await server.waitForRequests(1);
@@ -45,17 +48,15 @@ describe('cancelOnlyInFlight', () => {
 
   it('does not cancel a request that failed', async () => {
     server.handle((_req, res) => json(res, 503, { down: true }));
-    await expect(
-      firstValueFrom(cancelOnlyInFlight(send, { url: `${server.url}/down` })),
-    ).rejects.toMatchObject({ response: { status: 503 } });
+    await expect(firstValueFrom(send({ url: `${server.url}/down` }))).rejects.toMatchObject({
+      response: { status: 503 },
+    });
     expect(sentTokens[0]?.reason).toBeUndefined();
   });
 
   it("passes a caller's own cancelToken through as it is", async () => {
     const own = axios.CancelToken.source();
-    await firstValueFrom(
-      cancelOnlyInFlight(send, { url: `${server.url}/own`, cancelToken: own.token }),
-    );
+    await firstValueFrom(send({ url: `${server.url}/own`, cancelToken: own.token }));
     expect(sentTokens).toEqual([own.token]);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { HookContext } from './hook.types';
+import { HookContext } from '../hooks/hook.types';
 
 /** The state of one call (one subscription) across its attempts. */
 export class CallContext {
@@ -25,9 +25,5 @@ export class CallContext {
   /** Called by the auth retry before it sends again with a new credential. */
   countAuthRetry(): void {
     this.authRetries += 1;
-  }
-
-  get attemptCount(): number {
-    return this.attempts;
   }
 }

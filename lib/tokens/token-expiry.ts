@@ -1,0 +1,89 @@
+/** The last instant a `Date` can hold that still reads as a four-digit year. */
+const LATEST_EXPIRY_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** A shorter lifetime would make every call fetch a token again. */
+const SHORTEST_LIFETIME_MS = 1_000;
+
+/** `expires_in` as a numeric string: digits, optionally a fraction (no sign, exponent or hex). */
+const NUMERIC_SECONDS = /^\d+(\.\d+)?$/;
+
+export interface TokenExpiryInput {
+  accessToken: string;
+  /** The response's `expires_in` (RFC 6749 §5.1), as received: a number of seconds or a string. */
+  expiresIn: unknown;
+  /** Epoch ms the response was received at. */
+  now: number;
+  /** A cap on the lifetime (a pipeline step's `ttl`); the shorter of this and the response wins. */
+  ttlMs?: number;
+  /** Lifetime when neither `expires_in` nor a JWT `exp` says; absent: no expiry. */
+  defaultLifetimeMs?: number;
+  /** How the lifetime field is named in messages; default `expires_in`. */
+  field?: string;
+}
+
+/** An expiry (`undefined`: kept until invalidated), or why the response's lifetime is unusable. */
+export type TokenExpiry = { expiresAtMs: number | undefined } | { problem: string };
+
+/**
+ * The one reading of a token's lifetime, for token endpoints and pipeline steps alike:
+ * `expires_in` (a number or numeric string of seconds), else the JWT `exp` of the access token,
+ * else `defaultLifetimeMs`; `ttlMs` caps the result. A lifetime under 1 s, or an expiry past the
+ * year 9999 or not finite, is a problem: such a token would be fetched on every call or never
+ * again. Problems name the field, never a value (a misplaced field might hold a secret).
+ */
+export function tokenExpiry(input: TokenExpiryInput): TokenExpiry {
+  const field = input.field ?? 'expires_in';
+  const { now, ttlMs } = input;
+  let fromResponse: number | undefined;
+  let source = field;
+  if (input.expiresIn !== undefined && input.expiresIn !== null) {
+    const seconds = readSeconds(input.expiresIn);
+    if (seconds === undefined) return { problem: `${field} is not a number of seconds` };
+    fromResponse = now + seconds * 1000;
+  } else {
+    fromResponse = jwtExpiryMs(input.accessToken);
+    source = `the access token's JWT exp (there is no ${field})`;
+    if (fromResponse === undefined && input.defaultLifetimeMs !== undefined) {
+      fromResponse = now + input.defaultLifetimeMs;
+      source = `the default lifetime (there is no ${field})`;
+    }
+  }
+  if (fromResponse !== undefined) {
+    if (!Number.isFinite(fromResponse)) return { problem: `${source} is not a finite time` };
+    if (fromResponse > LATEST_EXPIRY_MS) {
+      return { problem: `${source} gives an expiry past the year 9999` };
+    }
+    if (fromResponse - now < SHORTEST_LIFETIME_MS) {
+      return { problem: `${source} gives a lifetime under 1 s` };
+    }
+  }
+  const capped = ttlMs === undefined ? undefined : now + ttlMs;
+  if (fromResponse === undefined) return { expiresAtMs: capped };
+  return { expiresAtMs: capped === undefined ? fromResponse : Math.min(fromResponse, capped) };
+}
+
+/** Seconds from a JSON number or a numeric string; `undefined` for anything else. */
+function readSeconds(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isNaN(value) ? undefined : value;
+  if (typeof value !== 'string' || !NUMERIC_SECONDS.test(value.trim())) return undefined;
+  return Number(value.trim());
+}
+
+/**
+ * The `exp` claim of a JWT access token, as epoch ms, or undefined when the token is not a JWT or
+ * has no numeric `exp`. The signature is not checked: the value only decides when to renew.
+ */
+export function jwtExpiryMs(token: string): number | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    if (payload && typeof payload === 'object') {
+      const exp = (payload as { exp?: unknown }).exp;
+      if (typeof exp === 'number' && !Number.isNaN(exp)) return exp * 1000;
+    }
+  } catch {
+    // Not a JWT after all.
+  }
+  return undefined;
+}

@@ -1,0 +1,85 @@
+import { AxiosError, AxiosResponse, isAxiosError } from 'axios';
+
+/**
+ * What went wrong with one attempt at the transport level, read once from what axios threw:
+ * - `status`: the server answered with a status the request does not accept (the body is whole);
+ * - `timeout`: no complete answer within the attempt's time;
+ * - `network`: no complete answer (refused, reset, DNS, a body cut off mid-way);
+ * - `too-large`: the body passed `maxContentLength` and was read no further.
+ */
+export type TransportFailure =
+  | { kind: 'status'; response: AxiosResponse }
+  | { kind: 'timeout' }
+  | { kind: 'network'; code?: string }
+  | { kind: 'too-large'; limit?: number };
+
+const TIMEOUT_CODES: ReadonlySet<string> = new Set([
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+]);
+
+/** Socket-level codes of an exchange that got no answer, thrown outside axios. */
+const NETWORK_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
+
+/** axios' codes for an answer it rejected by status (`settle`), as opposed to a broken body. */
+const STATUS_CODES: ReadonlySet<string> = new Set([
+  AxiosError.ERR_BAD_REQUEST,
+  AxiosError.ERR_BAD_RESPONSE,
+]);
+
+const TOO_LARGE = /^maxContentLength size of (\d+) exceeded/;
+
+/** Reads an error into a {@link TransportFailure}; `undefined` when it is not a failed exchange. */
+export function readTransportFailure(error: unknown): TransportFailure | undefined {
+  if (!isAxiosError(error)) return fromNodeError(error);
+  if (error.code === AxiosError.ERR_CANCELED) return undefined;
+  const tooLarge = TOO_LARGE.exec(error.message);
+  if (tooLarge) return { kind: 'too-large', limit: Number(tooLarge[1]) };
+  const code = codeOf(error);
+  if (code !== undefined && TIMEOUT_CODES.has(code)) return { kind: 'timeout' };
+  if (error.response && isStatusRejection(error, error.response)) {
+    return { kind: 'status', response: error.response };
+  }
+  // An answer whose body broke off (reset, aborted) is no answer: axios still attaches the
+  // response head, with a status that may well be 200.
+  return { kind: 'network', ...(code !== undefined ? { code } : {}) };
+}
+
+function isStatusRejection(error: AxiosError, response: AxiosResponse): boolean {
+  if (!error.code || !STATUS_CODES.has(error.code)) return false;
+  if (error.message === 'stream has been aborted') return false;
+  const validate = error.config?.validateStatus;
+  if (validate === null) return false;
+  const accepts = validate ?? ((status: number) => status >= 200 && status < 300);
+  return !accepts(response.status);
+}
+
+/** The Node error code, from the error or its cause (axios sometimes leaves its own empty). */
+function codeOf(error: AxiosError): string | undefined {
+  const cause = (error.cause as { code?: unknown } | undefined)?.code;
+  if (error.code && !STATUS_CODES.has(error.code) && error.code !== AxiosError.ERR_NETWORK) {
+    return error.code;
+  }
+  if (typeof cause === 'string') return cause;
+  return error.code ?? undefined;
+}
+
+/** A bare Node error with a network or timeout code (a socket error outside axios). */
+function fromNodeError(error: unknown): TransportFailure | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (!(error instanceof Error) || typeof code !== 'string') return undefined;
+  if (TIMEOUT_CODES.has(code)) return { kind: 'timeout' };
+  return NETWORK_CODES.has(code) ? { kind: 'network', code } : undefined;
+}
