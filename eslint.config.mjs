@@ -20,6 +20,19 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // The plain-Node consumer app (test/consumers/plain-node) is JavaScript on purpose.
+    files: ['test/consumers/**/*.cjs', 'test/consumers/**/*.mjs'],
+    languageOptions: {
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['lib/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },

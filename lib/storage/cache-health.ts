@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Cache } from 'cache-manager';
+import type { Cache } from './cache.interface';
 import { OutageLog } from './outage-log';
 
 interface ErrorEventSource {

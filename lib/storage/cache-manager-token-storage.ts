@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Cache } from 'cache-manager';
+import type { Cache } from './cache.interface';
 import { TokenData, TokenDataJson } from '../tokens/token-data';
 import { CacheHealth } from './cache-health';
 import { withDeadline } from './deadline';

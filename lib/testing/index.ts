@@ -1,0 +1,3 @@
+// The test kit (`nestjs-request-forge/testing`): its entry point in both builds, filled in by the
+// test-kit issue.
+export {};
