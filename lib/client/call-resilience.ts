@@ -1,11 +1,12 @@
 import { AxiosResponse } from 'axios';
+import { parseWwwAuthenticate } from '../auth/www-authenticate';
+import { AuthenticationException, HttpStatusException } from '../errors';
 import { catchError, Observable, throwError } from 'rxjs';
 import { AuthRetryStrategy, SimpleAuthRetryStrategy } from '../retry/auth-retry-strategies';
 import { CircuitBreaker } from '../retry/circuit-breaker';
 import { resilience } from '../retry/resilience.operator';
 import { createCircuitBreaker } from '../retry/strategy-factories';
 import { CallContext } from './call-context';
-import { toFinalAuthError } from './final-auth-error';
 import { HttpClientConfig } from './http-client-config';
 import { sentCredentialOf } from './sent-credential';
 
@@ -62,4 +63,28 @@ export class CallResilience {
       ),
     );
   }
+}
+
+/**
+ * With token auth, a 401 still there after the auth retries means the API keeps refusing our
+ * tokens: that is an `AuthenticationException` (RFC 6750 §3 error from `WWW-Authenticate`).
+ */
+function toFinalAuthError(error: unknown, clientName: string): unknown {
+  if (!(error instanceof HttpStatusException) || error.status !== 401) return error;
+  const challenge = parseWwwAuthenticate(error.response.headers['www-authenticate']);
+  const attempts = error.attempts;
+  const detail = challenge.error ? ` (${challenge.error})` : '';
+  return new AuthenticationException(
+    `${error.method ?? 'GET'} ${error.url ?? ''} was refused with 401${detail} after ` +
+      `${attempts ?? 1} attempt(s) with fresh tokens`,
+    {
+      serviceName: clientName,
+      clientName,
+      status: 401,
+      ...(attempts !== undefined ? { attempts } : {}),
+      ...(challenge.error ? { error: challenge.error } : {}),
+      ...(challenge.errorDescription ? { errorDescription: challenge.errorDescription } : {}),
+      cause: error,
+    },
+  );
 }

@@ -4,7 +4,7 @@ import { AxiosRequestConfig } from 'axios';
 import { catchError, defer, lastValueFrom, map, mergeMap, Observable, of, throwError } from 'rxjs';
 import { Redactor } from '../errors';
 import { exponentialDelay } from '../retry/backoff';
-import { parseRetryAfter } from '../retry/retry-after';
+import { parseRetryAfter } from '../retry/retry-strategy';
 import { retryLoop, RetryStep } from '../retry/retry-loop';
 import { createHttpService, sendAttempt } from '../transport/http-transport';
 import { TokenData } from './token-data';

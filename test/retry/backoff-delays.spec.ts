@@ -7,7 +7,7 @@ import {
   SimpleRetryStrategy,
 } from '../../lib';
 import { classifyFailure } from '../../lib/retry/request-failure';
-import { parseRetryAfter } from '../../lib/retry/retry-after';
+import { parseRetryAfter } from '../../lib/retry/retry-strategy';
 
 function statusFailure(status: number, headers: Record<string, string> = {}, method = 'GET') {
   const error = new HttpStatusException(`status ${status}`, {
