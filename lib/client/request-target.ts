@@ -34,7 +34,8 @@ export function resolveTarget(
   return { url: absolute, parsed, relativePath, absolutePath };
 }
 
-function joinUrl(baseUrl: string, path: string): string {
+/** `path` under `baseUrl` (one slash between them); a query or fragment is appended as is. */
+export function joinUrl(baseUrl: string, path: string): string {
   if (path === '') return baseUrl;
   if (path.startsWith('?') || path.startsWith('#')) return `${baseUrl}${path}`;
   return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;

@@ -1,4 +1,5 @@
 import { isAxiosError } from 'axios';
+import { plainHeaders } from '../transport/header-values';
 import { readTransportFailure } from '../transport/transport-failure';
 import { HttpStatusException } from './http-status.exception';
 import { Redactor } from './redaction';
@@ -64,10 +65,4 @@ export function toForgeException(error: unknown, ctx: ErrorMappingContext): unkn
       });
     }
   }
-}
-
-function plainHeaders(headers: unknown): Record<string, unknown> {
-  if (!headers || typeof headers !== 'object') return {};
-  const maybe = headers as { toJSON?: () => Record<string, unknown> };
-  return typeof maybe.toJSON === 'function' ? maybe.toJSON() : { ...headers };
 }

@@ -6,6 +6,8 @@ import { TokenData } from '../tokens/token-data';
 import { DEFAULT_MAX_TOKEN_RESPONSE_BYTES, parseJson } from '../tokens/token-error.parser';
 import { createHttpService, sendAttempt } from '../transport/http-transport';
 import { OptionChecker } from '../errors/option-checker';
+import { joinUrl } from '../client/request-target';
+import { lowerCaseHeaders } from '../transport/header-values';
 import { stepLabel, validateFetcherOptions } from './fetcher-options.validation';
 import { PipelineContext } from './pipeline-context';
 import { fillPlaceholders, fillPlaceholdersDeep } from './placeholders';
@@ -202,28 +204,14 @@ export abstract class TokenFetcher {
     const parsed = parseJson(text);
     return {
       status: response.status,
-      headers: flatHeaders(response.headers),
+      headers: lowerCaseHeaders(response.headers),
       data: parsed.ok ? parsed.value : text,
     };
   }
 }
 
-function joinUrl(baseUrl: string, endpoint: string): string {
-  if (!endpoint) return baseUrl;
-  return `${baseUrl.replace(/\/+$/, '')}/${endpoint.replace(/^\/+/, '')}`;
-}
-
 function formEntries(data: RequestData): [string, string][] {
   return Object.entries(data).map(([key, value]) => [key, value === null ? '' : String(value)]);
-}
-
-function flatHeaders(headers: object): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || value === null) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  return out;
 }
 
 function stringsIn(value: RequestDataValue | Record<string, string> | undefined): string[] {

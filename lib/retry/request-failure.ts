@@ -1,5 +1,6 @@
-import { AxiosHeaders, AxiosRequestConfig, AxiosResponse, isAxiosError } from 'axios';
+import { AxiosRequestConfig, AxiosResponse, isAxiosError } from 'axios';
 import { ConnectionException, HttpStatusException, TimeoutException } from '../errors';
+import { lowerCaseHeaders } from '../transport/header-values';
 import { readTransportFailure, TransportFailure } from '../transport/transport-failure';
 
 /**
@@ -93,14 +94,14 @@ function build(
   credentialSent: boolean | undefined,
 ): RequestFailure {
   const method = sent.method?.toUpperCase();
-  const requestHeaders = lowerCaseHeaders(toPlainHeaders(sent.headers));
+  const requestHeaders = lowerCaseHeaders(sent.headers);
   const extra = credentialSent === undefined ? {} : { credentialSent };
   if (transport.kind === 'status') {
     const { response } = transport;
     return {
       kind: 'status',
       status: response.status,
-      headers: lowerCaseHeaders(toPlainHeaders(response.headers)),
+      headers: lowerCaseHeaders(response.headers),
       data: response.data,
       response,
       method,
@@ -121,21 +122,4 @@ function noAnswer(
   requestHeaders: Record<string, string>,
 ): RequestFailure {
   return { kind, headers: {}, method, requestHeaders, isNetwork: true };
-}
-
-function toPlainHeaders(headers: unknown): Record<string, unknown> | undefined {
-  if (headers instanceof AxiosHeaders) return headers.toJSON();
-  if (headers && typeof headers === 'object') return headers as Record<string, unknown>;
-  return undefined;
-}
-
-function lowerCaseHeaders(headers: Record<string, unknown> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (Array.isArray(value)) out[name.toLowerCase()] = value.join(', ');
-    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      out[name.toLowerCase()] = String(value);
-    }
-  }
-  return out;
 }

@@ -1,3 +1,4 @@
+import { headerText } from '../transport/header-values';
 import { AxiosResponse } from 'axios';
 import { AuthenticationException, Redactor } from '../errors';
 import { DEFAULT_RETRYABLE_STATUS_CODES } from '../retry/retry-strategy';
@@ -34,7 +35,7 @@ export function readTokenResponse(
 ): AttemptOutcome {
   const { status } = response;
   const text = typeof response.data === 'string' ? response.data : '';
-  const contentType = headerValue(response.headers['content-type']);
+  const contentType = headerText(response.headers['content-type']);
   const parsed = parseJson(text);
   if (status >= 200 && status < 300) {
     if (!parsed.ok) {
@@ -66,7 +67,7 @@ export function readTokenResponse(
     : `answered ${status} with ${parsed.ok ? 'no OAuth error code' : describeNonJsonBody(contentType, text)}`;
   // RFC 9110 §15.5.9, §15.6: the server is busy or briefly down; anything else is its answer.
   const transient = DEFAULT_RETRYABLE_STATUS_CODES.includes(status);
-  const retryAfter = transient ? headerValue(response.headers['retry-after']) : undefined;
+  const retryAfter = transient ? headerText(response.headers['retry-after']) : undefined;
   return fail(context, why, { status, oauthError, transient, retryAfter });
 }
 
@@ -130,9 +131,4 @@ function fail(context: AttemptContext, why: string, details: FailureDetails): At
 function describeOAuthError(error: OAuthErrorBody, redact: Redactor): string {
   const description = error.errorDescription ? ` (${redact.text(error.errorDescription)})` : '';
   return `${redact.text(error.error)}${description}`;
-}
-
-function headerValue(value: unknown): string | undefined {
-  if (Array.isArray(value)) return value.join(', ');
-  return typeof value === 'string' ? value : undefined;
 }
