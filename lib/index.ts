@@ -10,7 +10,6 @@ export * from './tokens/token-provider.interface';
 export * from './storage/token-storage.interface';
 export * from './storage/in-memory-token-storage';
 export * from './storage/token-lock.interface';
-export * from './storage/in-process-token-lock';
 export * from './decorators/inject-forge-client.decorator';
 export * from './request-forge.constants';
 export * from './request-forge.module';

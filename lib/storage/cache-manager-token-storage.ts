@@ -69,10 +69,6 @@ export class CacheManagerTokenStorage implements TokenStorage {
     await this.guard('del', () => this.cache.del(this.cacheKey(key)));
   }
 
-  async exists(key: string): Promise<boolean> {
-    return (await this.get(key)) !== undefined;
-  }
-
   private cacheKey(key: string): string {
     return `${this.keyPrefix}:${key}`;
   }
