@@ -1,35 +1,18 @@
 import { Logger } from '@nestjs/common';
-import { AuthenticationException, ConfigurationException, RequestForgeException } from '../errors';
+import { AuthenticationException, RequestForgeException } from '../errors';
 import { withTimeLimit } from '../storage/deadline';
 import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
 import { SafeTokenStorage } from '../storage/safe-token-storage';
 import { ExclusiveWork, TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
-import { hashCacheKey } from './cache-key';
 import { TokenData } from './token-data';
+import { TokenManagerOptions, resolveTokenManagerOptions } from './token-manager.options';
 import { TokenProvider } from './token-provider.interface';
+
+export type { TokenManagerOptions } from './token-manager.options';
 
 /** After a failed background refresh, the current token is served this long before the next try. */
 const BACKGROUND_RETRY_PAUSE_MS = 5_000;
-/** A provider's worst case when it does not say (`TokenProvider.fetchTimeoutMs`). */
-const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
-
-export interface TokenManagerOptions {
-  /** Renew this many ms before expiry; the current token is served meanwhile. Default 60_000. */
-  refreshSkew?: number;
-  /**
-   * Lifetime given to a token the provider returns without `expiresAt`, in ms. Default: none
-   * (such a token is kept until invalidated). OAuth2 providers already apply their own default.
-   */
-  defaultTokenLifetime?: number;
-  /**
-   * Single flight across processes (e.g. a Redis lock). Within a process the manager itself
-   * makes one fetch for all its callers, with or without a lock.
-   */
-  lock?: TokenLock;
-  /** Key of the token in the storage. Default `<serviceName>:<hash of provider.cacheKey>`. */
-  storageKey?: string;
-}
 
 /**
  * Gives callers a valid token without them thinking about it: cached in the storage, fetched
@@ -66,33 +49,12 @@ export class TokenManager {
     storage: TokenStorage = new InMemoryTokenStorage(),
     options: TokenManagerOptions = {},
   ) {
-    if (!provider || typeof provider.fetchToken !== 'function') {
-      throw new ConfigurationException('TokenManager: provider must implement fetchToken()', {
-        field: 'provider',
-      });
-    }
-    const { refreshSkew = 60_000, defaultTokenLifetime, lock, storageKey } = options;
-    if (typeof refreshSkew !== 'number' || !(refreshSkew >= 0)) {
-      throw new ConfigurationException('TokenManager: refreshSkew must be a number >= 0', {
-        field: 'refreshSkew',
-      });
-    }
-    if (defaultTokenLifetime !== undefined && !(defaultTokenLifetime > 0)) {
-      throw new ConfigurationException('TokenManager: defaultTokenLifetime must be > 0', {
-        field: 'defaultTokenLifetime',
-      });
-    }
-    this.refreshSkew = refreshSkew;
-    this.defaultTokenLifetime = defaultTokenLifetime;
-    this.lock = lock;
-    const worstCase = provider.fetchTimeoutMs;
-    this.fetchTimeoutMs =
-      typeof worstCase === 'number' && worstCase > 0 && Number.isFinite(worstCase)
-        ? worstCase
-        : DEFAULT_FETCH_TIMEOUT_MS;
-    this.storageKey =
-      storageKey ??
-      `${provider.serviceName}:${hashCacheKey([provider.cacheKey ?? provider.serviceName])}`;
+    const resolved = resolveTokenManagerOptions(provider, options);
+    this.refreshSkew = resolved.refreshSkew;
+    this.defaultTokenLifetime = resolved.defaultTokenLifetime;
+    this.lock = resolved.lock;
+    this.fetchTimeoutMs = resolved.fetchTimeoutMs;
+    this.storageKey = resolved.storageKey;
     this.storage = new SafeTokenStorage(
       storage,
       this.storageKey,
