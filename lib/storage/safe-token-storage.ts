@@ -5,11 +5,28 @@ import { TokenStorage } from './token-storage.interface';
 
 export type StoredToken = { ok: true; token?: TokenData } | { ok: false };
 
+/** One outage log per storage, so that every manager over it reports an outage once. */
+const outageLogs = new WeakMap<TokenStorage, OutageLog>();
+
+function outageLogOf(storage: TokenStorage): OutageLog {
+  let log = outageLogs.get(storage);
+  if (!log) {
+    log = new OutageLog(
+      new Logger('TokenStorage'),
+      'Token storage',
+      'serving the tokens this process holds and fetching new ones without it until it is back',
+    );
+    outageLogs.set(storage, log);
+  }
+  return log;
+}
+
 /**
  * One storage key of a TokenManager, with outages turned into misses: a storage that throws
  * never fails a caller who could otherwise get a token. This is the one place that happens
- * (pipeline steps are TokenManagers too). Each outage is logged once, without the error's
- * message (a store's error could quote the value it was given).
+ * (pipeline steps are TokenManagers too; storages report failures by rejecting). Each outage is
+ * logged once per storage, without the error's message (a store's error could quote the value
+ * it was given).
  */
 export class SafeTokenStorage {
   private readonly outage: OutageLog;
@@ -17,14 +34,8 @@ export class SafeTokenStorage {
   constructor(
     private readonly storage: TokenStorage,
     private readonly key: string,
-    serviceName: string,
-    logger: Logger,
   ) {
-    this.outage = new OutageLog(
-      logger,
-      `Token storage for "${serviceName}"`,
-      'continuing without the shared cache until it recovers',
-    );
+    this.outage = outageLogOf(storage);
   }
 
   async get(): Promise<StoredToken> {

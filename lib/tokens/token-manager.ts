@@ -55,12 +55,7 @@ export class TokenManager {
     this.lock = resolved.lock;
     this.fetchTimeoutMs = resolved.fetchTimeoutMs;
     this.storageKey = resolved.storageKey;
-    this.storage = new SafeTokenStorage(
-      storage,
-      this.storageKey,
-      provider.serviceName,
-      this.logger,
-    );
+    this.storage = new SafeTokenStorage(storage, this.storageKey);
   }
 
   get serviceName(): string {
