@@ -115,6 +115,8 @@ export class TokenManager {
   }
 
   private async forget(): Promise<void> {
+    // A fetch already running may bring back what was just declared bad: its waiters get its
+    // token, but it is not kept, and the next caller starts a fetch of its own.
     this.generation += 1;
     this.inFlight = undefined;
     this.lastToken = undefined;
