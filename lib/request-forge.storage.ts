@@ -57,6 +57,14 @@ function plainStorage(
   return new InMemoryTokenStorage();
 }
 
+/** One storage per cache: its clients share one outage log (a warning per outage, not per client). */
+const storageByCache = new WeakMap<StoreCache, TokenStorage>();
+
 function cacheStorage(cache: StoreCache): TokenStorage {
-  return new CacheManagerTokenStorage(cache as Cache);
+  let storage = storageByCache.get(cache);
+  if (!storage) {
+    storage = new CacheManagerTokenStorage(cache as Cache);
+    storageByCache.set(cache, storage);
+  }
+  return storage;
 }

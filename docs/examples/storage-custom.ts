@@ -28,8 +28,4 @@ export class KeyValueTokenStorage implements TokenStorage {
   async delete(key: string): Promise<void> {
     await this.store.remove(key).catch(() => undefined);
   }
-
-  async exists(key: string): Promise<boolean> {
-    return (await this.get(key)) !== undefined;
-  }
 }

@@ -13,18 +13,14 @@ export interface PipelineTokenProviderOptions {
 }
 
 /**
- * A `TokenProvider` whose token is the last step of a pipeline.
- *
- * The pipeline caches every step, the final one included, so a provider that only ran it would
- * hand a refused token straight back. Two ways out, for the two reasons a token is replaced:
- * - `onUnauthorized(refused)`: the API answered 401. Drops `refreshFromStep` and its dependents;
- *   the next `fetchToken()` fetches those again and reuses the other steps.
- * - `refreshToken(current)`: the token is about to expire. Drops only the final step.
+ * A `TokenProvider` whose token is the last step of a pipeline. The pipeline caches the steps
+ * before it; the final token is kept by the `TokenManager` above, like any provider's. When the
+ * API refuses it, the manager drops it and tells this provider once (`onUnauthorized`), which
+ * drops `refreshFromStep` and its dependents when that is an earlier step.
  */
 export class PipelineTokenProvider implements TokenProvider {
   readonly serviceName: string;
   readonly refreshFromStep: string;
-  private lastRefused?: TokenData;
 
   constructor(
     readonly pipeline: TokenFetchPipeline,
@@ -33,9 +29,7 @@ export class PipelineTokenProvider implements TokenProvider {
     if (typeof options?.serviceName !== 'string' || options.serviceName.trim() === '') {
       throw new ConfigurationException(
         'PipelineTokenProvider: serviceName must be a non-empty string',
-        {
-          field: 'serviceName',
-        },
+        { field: 'serviceName' },
       );
     }
     this.serviceName = options.serviceName;
@@ -53,32 +47,20 @@ export class PipelineTokenProvider implements TokenProvider {
     return `pipeline:${this.pipeline.cacheKey}`;
   }
 
-  /** The final step's token; cached steps are not fetched again. */
+  /** Every step fetched, dependencies included, each at most twice. */
+  get fetchTimeoutMs(): number {
+    return this.pipeline.fetchTimeoutMs;
+  }
+
+  /** Fetches the final step; the steps before it come from their caches when they can. */
   fetchToken(): Promise<TokenData> {
     return this.pipeline.run({ serviceName: this.serviceName });
   }
 
-  /** Renews an expiring final token; a token a peer already renewed is returned as is. */
-  async refreshToken(current: TokenData): Promise<TokenData> {
-    const cached = await this.pipeline.cachedToken(this.pipeline.finalStep);
-    if (cached && !cached.sameTokenAs(current) && !cached.isExpired()) return cached;
-    await this.pipeline.invalidateStep(this.pipeline.finalStep);
-    return this.fetchToken();
-  }
-
-  /**
-   * The API refused `refused` (401): the next `fetchToken()` fetches `refreshFromStep` and its
-   * dependents again. Many requests refused with the same token invalidate once; a token already
-   * replaced is left alone. Without `refused`, invalidates unconditionally.
-   */
-  async onUnauthorized(refused?: TokenData): Promise<void> {
-    if (refused) {
-      // Checked and set before any await: concurrent 401s for one token must not refetch twice.
-      if (this.lastRefused?.sameTokenAs(refused)) return;
-      this.lastRefused = refused;
-      const cached = await this.pipeline.cachedToken(this.pipeline.finalStep);
-      if (cached && !cached.sameTokenAs(refused)) return;
-    }
+  /** The API refused the token (the manager calls this once per refused token). */
+  async onUnauthorized(): Promise<void> {
+    // The final token is not cached in the pipeline: dropping it is the manager's job.
+    if (this.refreshFromStep === this.pipeline.finalStep) return;
     await this.pipeline.invalidateStep(this.refreshFromStep);
   }
 }

@@ -1,13 +1,11 @@
-import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { AuthenticationException, ConfigurationException } from '../errors';
+import { ConfigurationException } from '../errors';
 import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
 import { TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
 import { TokenData } from '../tokens/token-data';
-import { PipelineContext } from './pipeline-context';
 import { PipelinePlan, planPipeline } from './pipeline-plan';
-import { StepTokenCache } from './step-token-cache';
+import { PipelineSteps } from './pipeline-steps';
 import { TokenFetcher } from './token-fetcher';
 
 export interface TokenFetchPipelineOptions {
@@ -18,7 +16,7 @@ export interface TokenFetchPipelineOptions {
   cacheKeyPrefix?: string;
   /**
    * Single flight across processes that share `storage` (e.g. a Redis lock): one of them fetches
-   * a missing step, the others read what it stored. Default: within this pipeline only.
+   * a missing step, the others read what it stored. Default: within this process only.
    */
   lock?: TokenLock;
 }
@@ -28,27 +26,28 @@ export interface PipelineRunOptions {
   serviceName?: string;
 }
 
+const DEFAULT_SERVICE_NAME = 'token-pipeline';
+
 /**
- * Runs token steps in dependency order. Each step's token is cached on its own (for the shorter
- * of its `ttl` and `expires_in`), so a step is fetched only when its token is missing and a step
- * whose own token is cached needs none of its dependencies. Concurrent runs share one fetch per
- * step.
+ * Runs token steps in dependency order. Each step before the final one is cached on its own (for
+ * the shorter of its `ttl` and `expires_in`), so a step is fetched only when its token is missing
+ * and a step whose own token is cached needs none of its dependencies. Concurrent runs share one
+ * fetch per step. The final step's token is not cached here: `run()` fetches it, and a
+ * `TokenManager` over a `PipelineTokenProvider` keeps it.
  */
 export class TokenFetchPipeline {
   /** Step names, dependencies first. */
   readonly stepNames: readonly string[];
   /** The step whose token the pipeline returns. */
   readonly finalStep: string;
-  private readonly logger = new Logger(TokenFetchPipeline.name);
   private readonly plan: PipelinePlan;
-  private readonly steps: ReadonlyMap<string, TokenFetcher>;
-  private readonly cache: StepTokenCache;
+  private readonly fetchers: ReadonlyMap<string, TokenFetcher>;
+  private readonly keys: ReadonlyMap<string, string>;
+  private readonly worstCaseMs = new Map<string, number>();
+  private readonly storage: TokenStorage;
   private readonly lock?: TokenLock;
-  private readonly inFlight = new Map<string, Promise<TokenData>>();
-  // Bumped when a step is invalidated, so a fetch that started before is not cached after it.
-  private readonly generations = new Map<string, number>();
-  // When this pipeline fetched a token, to tell a cached upstream token from one fetched just now.
-  private readonly fetchedAt = new WeakMap<TokenData, number>();
+  /** The steps as each service name runs them (errors and logs name the service). */
+  private readonly runs = new Map<string, PipelineSteps>();
 
   constructor(options: TokenFetchPipelineOptions) {
     const steps = options?.steps;
@@ -68,22 +67,37 @@ export class TokenFetchPipeline {
     this.plan = planPipeline(steps);
     this.stepNames = this.plan.order;
     this.finalStep = this.plan.finalStep;
-    this.steps = new Map(steps.map((step) => [step.name, step]));
+    this.fetchers = new Map(steps.map((step) => [step.name, step]));
     const prefix = options.cacheKeyPrefix ?? 'token_pipeline';
-    this.cache = new StepTokenCache(
-      options.storage ?? new InMemoryTokenStorage(),
-      new Map(steps.map((step) => [step.name, `${prefix}:${step.name}:${step.cacheKey}`])),
+    this.keys = new Map(
+      steps.map((step) => [step.name, `${prefix}:${step.name}:${step.cacheKey}`]),
     );
+    for (const name of this.stepNames) {
+      const fetcher = this.fetchers.get(name) as TokenFetcher;
+      const upstream = Math.max(
+        0,
+        ...fetcher.dependsOn.map((dep) => this.worstCaseMs.get(dep) ?? 0),
+      );
+      // With dependencies, a step may fetch them and itself twice (a revoked upstream token).
+      const once = fetcher.timeout + upstream;
+      this.worstCaseMs.set(name, fetcher.dependsOn.length > 0 ? 2 * once : once);
+    }
+    this.storage = options.storage ?? new InMemoryTokenStorage();
     if (options.lock) this.lock = options.lock;
   }
 
   /** Identifies every step's configuration (secrets redacted), for keys of caches above this. */
   get cacheKey(): string {
-    const keys = this.stepNames.map((name) => this.cache.keyOf(name));
+    const keys = this.stepNames.map((name) => this.keys.get(name));
     return createHash('sha256').update(JSON.stringify(keys)).digest('hex').slice(0, 16);
   }
 
-  /** The final step's token, fetching only the steps whose tokens are not cached. */
+  /** Longest a run can take, every step fetched (a bound for the TokenManager above). */
+  get fetchTimeoutMs(): number {
+    return this.worstCaseMs.get(this.finalStep) as number;
+  }
+
+  /** The final step's token, fetched now; only the steps before it whose tokens are missing run. */
   run(options: PipelineRunOptions = {}): Promise<TokenData> {
     return this.tokenOf(this.finalStep, options);
   }
@@ -91,13 +105,13 @@ export class TokenFetchPipeline {
   /** One step's token, fetching it (and what it needs) when it is not cached. */
   tokenOf(step: string, options: PipelineRunOptions = {}): Promise<TokenData> {
     this.assertStep(step);
-    return this.resolve(step, options.serviceName ?? 'token-pipeline');
+    return this.stepsFor(options.serviceName ?? DEFAULT_SERVICE_NAME).tokenOf(step);
   }
 
-  /** The cached token of a step, without fetching anything. */
-  async cachedToken(step: string): Promise<TokenData | undefined> {
+  /** The cached token of a step, without fetching anything (never the final step's). */
+  cachedToken(step: string): Promise<TokenData | undefined> {
     this.assertStep(step);
-    return this.cache.read(step);
+    return this.anySteps().cachedToken(step);
   }
 
   /** `step` and every step that depends on it, in run order. */
@@ -109,126 +123,39 @@ export class TokenFetchPipeline {
   /** Drops the token of `step` and of every step that depends on it; returns their names. */
   async invalidateStep(step: string): Promise<readonly string[]> {
     const dropped = this.dependentsOf(step);
-    await this.drop(dropped);
+    this.anySteps(); // the storage is dropped even before this process ran the pipeline
+    await Promise.all([...this.runs.values()].map((run) => run.invalidate(dropped)));
     return dropped;
   }
 
-  /** Drops every step's token. */
-  async invalidateAll(): Promise<void> {
-    await Promise.all(
-      this.stepNames
-        .filter((name) => this.steps.get(name)?.dependsOn.length === 0)
-        .map((name) => this.invalidateStep(name)),
-    );
+  /** The steps of any service: they share the storage. */
+  private anySteps(): PipelineSteps {
+    const [first] = this.runs.values();
+    return first ?? this.stepsFor(DEFAULT_SERVICE_NAME);
   }
 
-  private resolve(step: string, serviceName: string): Promise<TokenData> {
-    const running = this.inFlight.get(step);
-    if (running) return running;
-    const resolving = this.loadOrFetch(step, serviceName).finally(() => {
-      if (this.inFlight.get(step) === resolving) this.inFlight.delete(step);
-    });
-    // Registered before the first await, so concurrent runs find it even during the cache read.
-    this.inFlight.set(step, resolving);
-    return resolving;
-  }
-
-  private async loadOrFetch(step: string, serviceName: string): Promise<TokenData> {
-    const generation = this.generation(step);
-    const cached = await this.cache.read(step);
-    if (cached) return cached;
-    const fetcher = this.steps.get(step) as TokenFetcher;
-    const startedAt = Date.now();
-    const context = await this.contextFor(fetcher, serviceName);
-    try {
-      return await this.fetchExclusive(fetcher, context, generation);
-    } catch (error) {
-      const reused = context.steps.filter(
-        (name) => !this.fetchedSince(context.get(name), startedAt),
-      );
-      if (!refusedUpstreamToken(fetcher, error) || reused.length === 0) throw error;
-      // RFC 6750 §3.1 invalid_token: the endpoint refused a cached token of an earlier step,
-      // revoked before it expired. Those steps are fetched again, once.
-      this.logger.warn(`Pipeline step '${step}': fetching ${reused.join(', ')} again`);
-      await this.drop(reused);
-      return this.fetchExclusive(fetcher, await this.contextFor(fetcher, serviceName), generation);
+  private stepsFor(serviceName: string): PipelineSteps {
+    let steps = this.runs.get(serviceName);
+    if (!steps) {
+      steps = new PipelineSteps({
+        serviceName,
+        fetchers: this.fetchers,
+        finalStep: this.finalStep,
+        keys: this.keys,
+        worstCaseMs: this.worstCaseMs,
+        storage: this.storage,
+        ...(this.lock ? { lock: this.lock } : {}),
+      });
+      this.runs.set(serviceName, steps);
     }
-  }
-
-  private async contextFor(fetcher: TokenFetcher, serviceName: string): Promise<PipelineContext> {
-    const dependencies = await Promise.all(
-      fetcher.dependsOn.map(async (name) => [name, await this.resolve(name, serviceName)] as const),
-    );
-    return new PipelineContext(fetcher.name, serviceName, new Map(dependencies));
-  }
-
-  private fetchExclusive(
-    fetcher: TokenFetcher,
-    context: PipelineContext,
-    generation: number,
-  ): Promise<TokenData> {
-    const work = {
-      fetch: () => this.fetchAndStore(fetcher, context, generation),
-      poll: () => this.cache.read(fetcher.name),
-      fetchTimeoutMs: fetcher.timeout,
-    };
-    return this.lock ? this.lock.runExclusive(this.cache.keyOf(fetcher.name), work) : work.fetch();
-  }
-
-  private fetchedSince(token: TokenData, since: number): boolean {
-    return (this.fetchedAt.get(token) ?? 0) >= since;
-  }
-
-  private async fetchAndStore(
-    fetcher: TokenFetcher,
-    context: PipelineContext,
-    generation: number,
-  ): Promise<TokenData> {
-    const step = fetcher.name;
-    let token: TokenData;
-    try {
-      token = await fetcher.fetch(context);
-    } catch (error) {
-      this.logger.warn(error instanceof Error ? error.message : `Pipeline step '${step}' failed`);
-      throw error;
-    }
-    const expiresIn = token.expiresInMs();
-    this.logger.debug(
-      `Pipeline step '${step}' of service '${context.serviceName}' fetched` +
-        (expiresIn === undefined ? ' (no expiry)' : ` (valid for ${expiresIn} ms)`),
-    );
-    this.fetchedAt.set(token, Date.now());
-    if (this.generation(step) === generation) await this.cache.write(step, token);
-    return token;
-  }
-
-  private async drop(steps: readonly string[]): Promise<void> {
-    for (const name of steps) {
-      this.generations.set(name, this.generation(name) + 1);
-      this.inFlight.delete(name);
-    }
-    await Promise.all(steps.map((name) => this.cache.remove(name)));
-  }
-
-  private generation(step: string): number {
-    return this.generations.get(step) ?? 0;
+    return steps;
   }
 
   private assertStep(step: string): void {
-    if (!this.steps.has(step)) {
+    if (!this.fetchers.has(step)) {
       throw new ConfigurationException(`TokenFetchPipeline has no step '${step}'`, {
         field: 'step',
       });
     }
   }
-}
-
-function refusedUpstreamToken(fetcher: TokenFetcher, error: unknown): boolean {
-  return (
-    fetcher.dependsOn.length > 0 &&
-    error instanceof AuthenticationException &&
-    error.step === fetcher.name &&
-    error.status === 401 &&
-    error.error === 'invalid_token'
-  );
 }

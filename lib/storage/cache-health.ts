@@ -1,14 +1,11 @@
-import { Logger } from '@nestjs/common';
 import type { Cache } from './cache.interface';
-import { OutageLog } from './outage-log';
 
 interface ErrorEventSource {
   on(event: 'error', listener: (error: unknown) => void): unknown;
 }
 
 /**
- * The health of one cache-manager cache, shared by every storage over it so that an outage is
- * logged once per cache rather than once per client.
+ * The errors of one cache-manager cache, shared by every storage over it.
  *
  * cache-manager 7 and Keyv swallow most store errors: `get` resolves `undefined`, and the failure
  * only shows as an `'error'` event on the Keyv store (or a `get` event carrying `error` when the
@@ -18,11 +15,7 @@ export class CacheHealth {
   private static readonly byCache = new WeakMap<object, CacheHealth>();
 
   private errors = 0;
-  readonly outage = new OutageLog(
-    new Logger('CacheManagerTokenStorage'),
-    'Token cache store',
-    'serving the tokens this process has and fetching new ones without the shared cache until it is back',
-  );
+  private last: Error = new Error('cache store error');
 
   static of(cache: Cache): CacheHealth {
     let health = CacheHealth.byCache.get(cache);
@@ -51,9 +44,14 @@ export class CacheHealth {
     return this.errors;
   }
 
-  recordError(error: unknown): void {
+  /** The last error the cache reported. */
+  get lastError(): Error {
+    return this.last;
+  }
+
+  private recordError(error: unknown): void {
     this.errors += 1;
-    this.outage.failed(error);
+    if (error instanceof Error) this.last = error;
   }
 }
 

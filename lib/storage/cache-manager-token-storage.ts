@@ -3,7 +3,6 @@ import type { Cache } from './cache.interface';
 import { TokenData, TokenDataJson } from '../tokens/token-data';
 import { CacheHealth } from './cache-health';
 import { withDeadline } from './deadline';
-import { InMemoryTokenStorage } from './in-memory-token-storage';
 import { TokenStorage } from './token-storage.interface';
 
 export interface CacheManagerTokenStorageOptions {
@@ -13,27 +12,21 @@ export interface CacheManagerTokenStorageOptions {
   operationTimeoutMs?: number;
 }
 
-type StoreCall<T> = { ok: true; value: T } | { ok: false };
-
 export const DEFAULT_CACHE_KEY_PREFIX = 'api_tokens';
 export const DEFAULT_CACHE_OPERATION_TIMEOUT_MS = 500;
 
 /**
  * Tokens in Nest's cache-manager 7 (`CACHE_MANAGER`). With a Redis store every process shares
- * them. The store is a cache, never a dependency: while it fails or is slow (logged once per
- * outage) reads fall back to the token this process last saw, else they are a miss, and writes
- * are skipped. The cache is the caller's: it is never disconnected here.
+ * them. A store that fails or is slower than `operationTimeoutMs` makes the call reject, even
+ * where Keyv would hide the error as a miss; the TokenManager turns that into a miss, logged once
+ * per outage (SafeTokenStorage), and serves the token it holds. The cache is the caller's: it is
+ * never disconnected here.
  */
 export class CacheManagerTokenStorage implements TokenStorage {
   private readonly logger = new Logger(CacheManagerTokenStorage.name);
   private readonly keyPrefix: string;
   private readonly timeoutMs: number;
   private readonly health: CacheHealth;
-  /**
-   * The tokens this process last stored or read, served while the store is down: without them
-   * every request during an outage would look like a miss and fetch a new token.
-   */
-  private readonly lastSeen = new InMemoryTokenStorage();
 
   constructor(
     private readonly cache: Cache,
@@ -45,50 +38,34 @@ export class CacheManagerTokenStorage implements TokenStorage {
   }
 
   async get(key: string): Promise<TokenData | undefined> {
-    const read = await this.guard('get', () => this.cache.get<unknown>(this.cacheKey(key)));
-    if (!read.ok) return this.lastSeen.get(key);
-    const token =
-      read.value === undefined || read.value === null ? undefined : this.parse(read.value);
-    if (!token || token.isExpired()) {
-      await this.lastSeen.delete(key);
-      return undefined;
-    }
-    await this.lastSeen.set(key, token);
-    return token;
+    const value = await this.call('get', () => this.cache.get<unknown>(this.cacheKey(key)));
+    const token = value === undefined || value === null ? undefined : this.parse(value);
+    return token && !token.isExpired() ? token : undefined;
   }
 
   async set(key: string, token: TokenData, ttlMs?: number): Promise<void> {
     const ttl = ttlMs ?? token.expiresInMs();
     if (ttl !== undefined && ttl <= 0) return;
-    await this.lastSeen.set(key, token, ttl);
-    await this.guard('set', () => this.cache.set(this.cacheKey(key), token.toJSON(), ttl));
+    await this.call('set', () => this.cache.set(this.cacheKey(key), token.toJSON(), ttl));
   }
 
   async delete(key: string): Promise<void> {
-    await this.lastSeen.delete(key);
-    await this.guard('del', () => this.cache.del(this.cacheKey(key)));
-  }
-
-  async exists(key: string): Promise<boolean> {
-    return (await this.get(key)) !== undefined;
+    await this.call('del', () => this.cache.del(this.cacheKey(key)));
   }
 
   private cacheKey(key: string): string {
     return `${this.keyPrefix}:${key}`;
   }
 
-  private async guard<T>(operation: string, call: () => Promise<T>): Promise<StoreCall<T>> {
+  /** The store call, rejecting when it fails, is slow, or failed in a way Keyv hid. */
+  private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
     const errorsBefore = this.health.errorCount;
-    try {
-      const value = await withDeadline(call(), this.timeoutMs, `cache ${operation}`);
-      // Keyv turns a failed read into `undefined` and reports it only as an 'error' event.
-      if (this.health.errorCount !== errorsBefore && value === undefined) return { ok: false };
-      if (this.health.errorCount === errorsBefore) this.health.outage.succeeded();
-      return { ok: true, value };
-    } catch (error) {
-      this.health.recordError(error);
-      return { ok: false };
+    const value = await withDeadline(run(), this.timeoutMs, `cache ${operation}`);
+    // Keyv turns a failed read into `undefined` and reports it only as an 'error' event.
+    if (this.health.errorCount !== errorsBefore && value === undefined) {
+      throw this.health.lastError;
     }
+    return value;
   }
 
   private parse(stored: unknown): TokenData | undefined {

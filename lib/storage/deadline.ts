@@ -8,22 +8,29 @@ export class DeadlineExceededError extends Error {
 }
 
 /**
- * Settles like `promise`, or rejects after `ms`. A dead Redis does not fail calls: node-redis
- * queues them until it reconnects, so without a deadline a request would hang for the outage.
- * The late result is still observed by `Promise.race`, so it never becomes an unhandled rejection.
+ * Settles like `promise`, or rejects with `expired()` after `ms`. The late result is still
+ * observed by `Promise.race`, so it never becomes an unhandled rejection.
  */
-export async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+export async function withTimeLimit<T>(
+  promise: Promise<T>,
+  ms: number,
+  expired: () => Error,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceededError(what, ms)), ms);
+  const expiry = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(expired()), ms);
   });
   try {
-    return await Promise.race([promise, expired]);
+    return await Promise.race([promise, expiry]);
   } finally {
     clearTimeout(timer);
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * A storage or Redis call bounded by `ms`. A dead Redis does not fail calls: node-redis queues
+ * them until it reconnects, so without a deadline a request would hang for the outage.
+ */
+export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return withTimeLimit(promise, ms, () => new DeadlineExceededError(what, ms));
 }

@@ -31,10 +31,6 @@ export class InMemoryTokenStorage implements TokenStorage {
     this.entries.delete(key);
   }
 
-  async exists(key: string): Promise<boolean> {
-    return (await this.get(key)) !== undefined;
-  }
-
   /** Number of entries held, expired ones included until they are read. */
   get size(): number {
     return this.entries.size;

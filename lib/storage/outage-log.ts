@@ -14,10 +14,6 @@ export class OutageLog {
     private readonly consequence: string,
   ) {}
 
-  get isDown(): boolean {
-    return this.down;
-  }
-
   failed(error: unknown): void {
     if (this.down) return;
     this.down = true;

@@ -1,7 +1,9 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { sleep, withDeadline } from './deadline';
-import { InProcessTokenLock } from './in-process-token-lock';
+import { catchError, defer, lastValueFrom, of, throwError } from 'rxjs';
+import { exponentialDelay } from '../retry/backoff';
+import { retryLoop } from '../retry/retry-loop';
+import { withDeadline } from './deadline';
 import { OutageLog } from './outage-log';
 import { OwnedRedisLockClient, createOwnedRedisClient } from './own-redis-client';
 import { RedisLockClient } from './redis-lock-client';
@@ -33,11 +35,20 @@ return 0`;
 
 type Acquired = 'acquired' | 'held-by-peer' | 'redis-unavailable';
 
+/** How a wait for the lock ended. */
+type Turn<T> =
+  { kind: 'acquired' | 'redis-unavailable' | 'gave-up' } | { kind: 'stored'; token: T };
+
+/** A peer holds the lock and has stored nothing yet: the one failure the wait retries. */
+class PeerHoldsLock extends Error {}
+
 /**
  * Cross-process single flight on Redis: `SET key owner NX PX ttl`, released by compare-and-delete.
- * One holder fetches; the others poll the storage for its token, take the lock over if it
- * expires, and fetch directly after `maxWaitMs`. Redis trouble never fails a fetch: without Redis
- * every caller fetches on its own (logged once per outage).
+ * One holder fetches; the others retry the lock with jittered backoff, reading the storage for
+ * its token between tries, take the lock over if it expires, and fetch directly after
+ * `maxWaitMs`. Redis trouble never fails a fetch: without Redis every caller fetches on its own
+ * (logged once per outage). Only the cross-process part is done here: the TokenManager lets one
+ * caller per process in.
  */
 export class RedisTokenLock implements TokenLock, OnModuleDestroy {
   private readonly logger = new Logger(RedisTokenLock.name);
@@ -46,7 +57,6 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
     'Redis token lock',
     'token fetches are not shared between processes until it is back',
   );
-  private readonly inProcess = new InProcessTokenLock();
   private readonly keyPrefix: string;
   private readonly lockTtlMarginMs: number;
   private readonly maxWaitMs?: number;
@@ -77,15 +87,7 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
     this.maxPollDelayMs = options.maxPollDelayMs ?? 250;
   }
 
-  runExclusive<T>(key: string, work: ExclusiveWork<T>): Promise<T> {
-    // Callers in this process share one trip to Redis rather than each polling it.
-    return this.inProcess.runExclusive(key, {
-      ...work,
-      fetch: () => this.runAcrossProcesses(key, work),
-    });
-  }
-
-  private async runAcrossProcesses<T>(key: string, work: ExclusiveWork<T>): Promise<T> {
+  async runExclusive<T>(key: string, work: ExclusiveWork<T>): Promise<T> {
     const lockKey = this.keyPrefix + key;
     const owner = randomUUID();
     const fetchTimeoutMs =
@@ -93,21 +95,66 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
         ? work.fetchTimeoutMs
         : DEFAULT_FETCH_TIMEOUT_MS;
     const ttlMs = Math.ceil(fetchTimeoutMs + this.lockTtlMarginMs);
-    const giveUpAt = Date.now() + (this.maxWaitMs ?? ttlMs + fetchTimeoutMs);
-    let delayMs = this.minPollDelayMs;
-    for (;;) {
-      const attempt = await this.tryAcquire(lockKey, owner, ttlMs);
-      if (attempt === 'redis-unavailable') return work.fetch();
-      if (attempt === 'acquired') return this.runAsHolder(lockKey, owner, work);
-      await sleep(delayMs / 2 + Math.random() * delayMs);
-      delayMs = Math.min(delayMs * 2, this.maxPollDelayMs);
-      const stored = await work.poll();
-      if (stored !== undefined) return stored;
-      if (Date.now() >= giveUpAt) {
+    const waitMs = this.maxWaitMs ?? ttlMs + fetchTimeoutMs;
+    const turn = await this.waitForTurn(lockKey, owner, ttlMs, waitMs, work);
+    switch (turn.kind) {
+      case 'stored':
+        return turn.token;
+      case 'acquired':
+        return this.runAsHolder(lockKey, owner, work);
+      case 'gave-up':
         this.logger.warn(`No token appeared for "${key}" while a peer held the lock; fetching`);
         return work.fetch();
-      }
+      default:
+        return work.fetch();
     }
+  }
+
+  /**
+   * Tries the lock until it is ours, a peer's token is stored, Redis fails or `waitMs` is over.
+   * Each try that finds a peer holding the lock is a failed attempt of the project's retry loop.
+   */
+  private waitForTurn<T>(
+    lockKey: string,
+    owner: string,
+    ttlMs: number,
+    waitMs: number,
+    work: ExclusiveWork<T>,
+  ): Promise<Turn<T>> {
+    const giveUpAt = Date.now() + waitMs;
+    const attempt = defer(async (): Promise<Turn<T>> => {
+      const acquired = await this.tryAcquire(lockKey, owner, ttlMs);
+      if (acquired !== 'held-by-peer') return { kind: acquired };
+      const token = await work.poll();
+      if (token !== undefined) return { kind: 'stored', token };
+      throw new PeerHoldsLock();
+    });
+    const backoff = {
+      baseDelay: this.minPollDelayMs,
+      maxDelay: this.maxPollDelayMs,
+      multiplier: 2,
+      jitter: true,
+      random: Math.random,
+    };
+    return lastValueFrom(
+      attempt.pipe(
+        retryLoop({
+          now: Date.now,
+          deadlineAt: () => giveUpAt,
+          decide: (error, retry) => {
+            const left = giveUpAt - Date.now();
+            if (!(error instanceof PeerHoldsLock) || left <= 0) return undefined;
+            // Capped to the time left, so the last try lands on the deadline, not before it.
+            return { delayMs: Math.min(exponentialDelay(backoff, retry), left) };
+          },
+        }),
+        catchError((error: unknown) =>
+          error instanceof PeerHoldsLock
+            ? of<Turn<T>>({ kind: 'gave-up' })
+            : throwError(() => error),
+        ),
+      ),
+    );
   }
 
   /** Closes the connection this lock opened itself; a client passed in is left open. */

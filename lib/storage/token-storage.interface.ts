@@ -6,5 +6,4 @@ export interface TokenStorage {
   /** `ttlMs` absent: the storage keeps the token until it expires (or forever without expiry). */
   set(key: string, token: TokenData, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<void>;
-  exists(key: string): Promise<boolean>;
 }

@@ -1,50 +1,42 @@
 import { Logger } from '@nestjs/common';
-import { ConfigurationException, RequestForgeException } from '../errors';
+import { AuthenticationException, RequestForgeException } from '../errors';
+import { withTimeLimit } from '../storage/deadline';
 import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
-import { InProcessTokenLock } from '../storage/in-process-token-lock';
-import { TokenLock } from '../storage/token-lock.interface';
+import { SafeTokenStorage } from '../storage/safe-token-storage';
+import { ExclusiveWork, TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
-import { hashCacheKey } from './cache-key';
 import { TokenData } from './token-data';
+import { TokenManagerOptions, resolveTokenManagerOptions } from './token-manager.options';
 import { TokenProvider } from './token-provider.interface';
-import { SafeTokenStorage } from './safe-token-storage';
+
+export type { TokenManagerOptions } from './token-manager.options';
 
 /** After a failed background refresh, the current token is served this long before the next try. */
 const BACKGROUND_RETRY_PAUSE_MS = 5_000;
 
-/** Shared by every manager of the process, so two managers of one service make one fetch. */
-const processWideLock = new InProcessTokenLock();
-
-export interface TokenManagerOptions {
-  /** Renew this many ms before expiry; the current token is served meanwhile. Default 60_000. */
-  refreshSkew?: number;
-  /**
-   * Lifetime given to a token the provider returns without `expiresAt`, in ms. Default: none
-   * (such a token is kept until invalidated). OAuth2 providers already apply their own default.
-   */
-  defaultTokenLifetime?: number;
-  /** Single flight across processes (e.g. a Redis lock). Default: one lock per process. */
-  lock?: TokenLock;
-}
-
 /**
  * Gives callers a valid token without them thinking about it: cached in the storage, fetched
  * once for any number of concurrent callers, renewed in the background before it expires, and
- * dropped when an API refuses it.
+ * dropped when an API refuses it. The only token cache and the only in-process single flight.
  */
 export class TokenManager {
   readonly storageKey: string;
   private readonly logger = new Logger(TokenManager.name);
   private readonly storage: SafeTokenStorage;
-  private readonly lock: TokenLock;
+  private readonly lock?: TokenLock;
   private readonly refreshSkew: number;
   private readonly defaultTokenLifetime?: number;
+  private readonly fetchTimeoutMs: number;
   /** The one fetch of this manager in flight; every caller awaits it. */
   private inFlight?: Promise<TokenData>;
+  /** Bumped by `invalidate()`: a fetch that started before is handed to its waiters, not kept. */
+  private generation = 0;
   /** Last token this manager saw: refresh basis, and the answer while the storage is down. */
   private lastToken?: TokenData;
   /** Last token an API refused; never served again even if a storage still returns it. */
   private refused?: TokenData;
+  /** The handling of the last refusal, shared by every caller reporting that same token. */
+  private refusal?: { token: TokenData; done: Promise<void> };
   /** Lifetime of the token this manager fetched last, to keep the skew below half of it. */
   private fetched?: { token: TokenData; lifetimeMs: number };
   /** No background refresh before this epoch ms (set after one failed). */
@@ -57,32 +49,13 @@ export class TokenManager {
     storage: TokenStorage = new InMemoryTokenStorage(),
     options: TokenManagerOptions = {},
   ) {
-    if (!provider || typeof provider.fetchToken !== 'function') {
-      throw new ConfigurationException('TokenManager: provider must implement fetchToken()', {
-        field: 'provider',
-      });
-    }
-    const { refreshSkew = 60_000, defaultTokenLifetime, lock } = options;
-    if (typeof refreshSkew !== 'number' || !(refreshSkew >= 0)) {
-      throw new ConfigurationException('TokenManager: refreshSkew must be a number >= 0', {
-        field: 'refreshSkew',
-      });
-    }
-    if (defaultTokenLifetime !== undefined && !(defaultTokenLifetime > 0)) {
-      throw new ConfigurationException('TokenManager: defaultTokenLifetime must be > 0', {
-        field: 'defaultTokenLifetime',
-      });
-    }
-    this.refreshSkew = refreshSkew;
-    this.defaultTokenLifetime = defaultTokenLifetime;
-    this.lock = lock ?? processWideLock;
-    this.storageKey = `${provider.serviceName}:${hashCacheKey([provider.cacheKey ?? provider.serviceName])}`;
-    this.storage = new SafeTokenStorage(
-      storage,
-      this.storageKey,
-      provider.serviceName,
-      this.logger,
-    );
+    const resolved = resolveTokenManagerOptions(provider, options);
+    this.refreshSkew = resolved.refreshSkew;
+    this.defaultTokenLifetime = resolved.defaultTokenLifetime;
+    this.lock = resolved.lock;
+    this.fetchTimeoutMs = resolved.fetchTimeoutMs;
+    this.storageKey = resolved.storageKey;
+    this.storage = new SafeTokenStorage(storage, this.storageKey);
   }
 
   get serviceName(): string {
@@ -107,26 +80,48 @@ export class TokenManager {
     return this.fetchShared();
   }
 
+  /** The unexpired token this manager holds or the storage has, without fetching one. */
+  async cachedToken(): Promise<TokenData | undefined> {
+    const current = await this.readCurrent();
+    return current && !current.isExpired() ? current : undefined;
+  }
+
   /**
    * Forgets `token` (the one an API refused) so that the next `getToken()` fetches a new one.
    * The stored token is deleted only if it is still that token: a token a peer already stored
-   * in its place is kept. Without an argument, whatever is stored is deleted.
+   * in its place is kept. The provider hears of each refused token once (`onUnauthorized`),
+   * however many requests report it. Without an argument, whatever is stored is deleted.
    */
-  async invalidate(token?: TokenData): Promise<void> {
-    await this.provider.onUnauthorized?.(token);
-    if (!token) {
-      this.lastToken = undefined;
-      await this.serialized(() => this.storage.delete());
-      return;
-    }
-    // `lastToken` may stay the refused token: it is never served again, but its refresh token
-    // can still renew it (a 401 says the access token is bad, not the refresh token).
+  invalidate(token?: TokenData): Promise<void> {
+    if (!token) return this.forget();
+    if (this.refusal?.token.sameTokenAs(token)) return this.refusal.done;
+    // A late 401 for a token this manager has already replaced changes nothing.
+    if (this.lastToken && !this.lastToken.sameTokenAs(token)) return Promise.resolve();
+    // Set before any await, so no caller is served the token meanwhile. `lastToken` may stay the
+    // refused token: its refresh token can still renew it (a 401 is about the access token).
     this.refused = token;
-    await this.serialized(async () => {
+    const done = this.serialized(async () => {
       const stored = await this.storage.get();
       if (stored.ok && stored.token && !stored.token.sameTokenAs(token)) return;
+      await this.provider.onUnauthorized?.(token);
       await this.storage.delete();
     });
+    const refusal = { token, done };
+    this.refusal = refusal;
+    done.catch(() => {
+      if (this.refusal === refusal) this.refusal = undefined;
+    });
+    return done;
+  }
+
+  private async forget(): Promise<void> {
+    // A fetch already running may bring back what was just declared bad: its waiters get its
+    // token, but it is not kept, and the next caller starts a fetch of its own.
+    this.generation += 1;
+    this.inFlight = undefined;
+    this.lastToken = undefined;
+    await this.provider.onUnauthorized?.();
+    await this.serialized(() => this.storage.delete());
   }
 
   /** Within the skew: the current token is served while one refresh replaces it. */
@@ -159,33 +154,33 @@ export class TokenManager {
     return token;
   }
 
+  /** The single flight of this process; a lock adds the other processes. */
   private fetchShared(): Promise<TokenData> {
-    this.inFlight ??= this.lock
-      .runExclusive(this.storageKey, {
-        fetch: () => this.fetchAndStore(),
-        poll: () => this.pollFresh(),
-        fetchTimeoutMs: this.provider.fetchTimeoutMs ?? 30_000,
-      })
+    if (this.inFlight) return this.inFlight;
+    const generation = this.generation;
+    const work: ExclusiveWork<TokenData> = {
+      fetch: () => this.fetchAndStore(generation),
+      poll: () => this.pollFresh(),
+      fetchTimeoutMs: this.fetchTimeoutMs,
+    };
+    const fetching = (this.lock ? this.lock.runExclusive(this.storageKey, work) : work.fetch())
+      // `invalidate()` may have dropped this fetch and started another: leave that one alone.
       .finally(() => {
-        this.inFlight = undefined;
+        if (this.inFlight === fetching) this.inFlight = undefined;
       });
-    return this.inFlight;
+    this.inFlight = fetching;
+    return fetching;
   }
 
-  /** Runs under the lock. */
-  private async fetchAndStore(): Promise<TokenData> {
-    // A peer may have stored a fresh token while we waited for the lock.
-    const fresh = await this.pollFresh();
-    if (fresh) return fresh;
-    const basis = this.lastToken;
-    // The provider decides how to renew (refresh grant, re-run the last pipeline step...).
-    const fetched =
-      basis && this.provider.refreshToken
-        ? await this.provider.refreshToken(basis)
-        : await this.provider.fetchToken();
-    const token = this.withDefaultExpiry(fetched);
+  /** Runs under the lock, if any. */
+  private async fetchAndStore(generation: number): Promise<TokenData> {
+    // A refusal being handled may be dropping what the provider fetches from (a pipeline step).
+    await this.refusal?.done.catch(() => undefined);
+    const token = this.withDefaultExpiry(await this.boundedFetch(this.lastToken));
+    if (generation !== this.generation) return token;
     // Some servers hand out the same token until it expires: if they vouch for it, serve it.
     if (token.sameTokenAs(this.refused)) this.refused = undefined;
+    this.refusal = undefined;
     this.lastToken = token;
     this.backgroundPausedUntil = 0;
     const ttl = token.expiresInMs();
@@ -194,6 +189,26 @@ export class TokenManager {
       await this.serialized(() => this.storage.set(token, ttl));
     }
     return token;
+  }
+
+  /**
+   * The provider's fetch (its refresh when it has a basis and can), abandoned after the provider's
+   * worst case: a fetch that never settles must not hold every caller (DESIGN "Bounded waits").
+   * Its late result is dropped; the next `getToken()` starts a new fetch.
+   */
+  private boundedFetch(basis: TokenData | undefined): Promise<TokenData> {
+    const refresh = this.provider.refreshToken?.bind(this.provider);
+    const fetching = (async () =>
+      basis && refresh ? refresh(basis) : this.provider.fetchToken())();
+    return withTimeLimit(
+      fetching,
+      this.fetchTimeoutMs,
+      () =>
+        new AuthenticationException(
+          `Token fetch for "${this.serviceName}" did not finish within ${this.fetchTimeoutMs} ms`,
+          { serviceName: this.serviceName },
+        ),
+    );
   }
 
   private async pollFresh(): Promise<TokenData | undefined> {

@@ -9,15 +9,18 @@ export interface TokenProvider {
    * storage key so that two configurations never share a token. No secrets in it.
    */
   readonly cacheKey?: string;
-  /** Longest one fetch can take (retries included); sizes cross-process locks. Default 30_000. */
+  /**
+   * Longest one fetch can take (retries included). The TokenManager stops waiting for a fetch
+   * after this, and sizes cross-process locks with it. Default 30_000.
+   */
   readonly fetchTimeoutMs?: number;
   fetchToken(): Promise<TokenData>;
   /** Renews `current` (e.g. with its refresh token). Absent: `fetchToken()` is used. */
   refreshToken?(current: TokenData): Promise<TokenData>;
   /**
    * An API refused `refused` with 401 (undefined: invalidate whatever is current). Called by
-   * `TokenManager.invalidate()` before it drops its own copy, so a provider with caches of its
-   * own (a pipeline) can drop what produced that token.
+   * `TokenManager.invalidate()` once per refused token, before it drops that token, so a provider
+   * can drop what produced it (a pipeline's earlier steps).
    */
   onUnauthorized?(refused?: TokenData): Promise<void>;
 }

@@ -1,5 +1,4 @@
-import { RedisTokenLock } from '../../lib';
-import { InProcessTokenLock } from '../../lib/storage/in-process-token-lock';
+import { RedisTokenLock, TokenLock } from '../../lib';
 import { RequestForgeLocks } from '../../lib/request-forge.locks';
 import { PrefixedTokenLock } from '../../lib/storage/prefixed-token-lock';
 import { ExclusiveWork } from '../../lib/storage/token-lock.interface';
@@ -25,7 +24,7 @@ describe('RequestForgeLocks: the Redis locks of one module instance', () => {
   });
 
   it('returns a TokenLock instance as given, and no lock without the option', async () => {
-    const own = new InProcessTokenLock();
+    const own: TokenLock = { runExclusive: (_key, work) => work.fetch() };
     const locks = new RequestForgeLocks();
 
     expect(locks.forClient('a', own)).toBe(own);

@@ -1,6 +1,6 @@
 import { createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
-import { CacheManagerTokenStorage, TokenData } from '../../lib';
+import { CacheManagerTokenStorage, TokenData, TokenManager } from '../../lib';
 import { LogCapture } from '../support/log-capture';
 
 /** A Keyv store that can be made to hang or throw: the fault is the only thing stubbed. */
@@ -14,6 +14,7 @@ class FaultyStore extends Map<string, unknown> {
   }
 
   override set(key: string, value: unknown): this {
+    if (this.fault === 'hang') return new Promise(() => undefined) as unknown as this;
     if (this.fault === 'throw') throw new Error('store exploded');
     return super.set(key, value);
   }
@@ -26,41 +27,70 @@ class FaultyStore extends Map<string, unknown> {
 
 const token = () => new TokenData({ accessToken: 'abc', expiresAt: new Date(Date.now() + 60_000) });
 
+/** A custom provider numbering its tokens. */
+function numberedTokens() {
+  const provider = {
+    serviceName: 'svc',
+    fetches: 0,
+    fetchToken: async () =>
+      new TokenData({
+        accessToken: `token-${++provider.fetches}`,
+        expiresAt: new Date(Date.now() + 60_000),
+      }),
+  };
+  return provider;
+}
+
 describe('CacheManagerTokenStorage when the store misbehaves', () => {
   const logs = LogCapture.install();
   afterAll(() => LogCapture.uninstall());
   afterEach(() => logs.clear());
 
-  it('answers within operationTimeoutMs when the store hangs: last-seen token, else a miss; one warning', async () => {
+  it('rejects a hanging call after operationTimeoutMs; managers over it serve what they hold or fetch, warned once', async () => {
     const store = new FaultyStore();
     const storage = new CacheManagerTokenStorage(createCache({ stores: [new Keyv({ store })] }), {
       operationTimeoutMs: 100,
     });
-    await storage.set('svc', token());
+    const provider = numberedTokens();
+    const holder = new TokenManager(provider, storage);
+    const held = await holder.getToken();
     store.fault = 'hang';
+
     const started = Date.now();
-    const reads = await Promise.all(Array.from({ length: 10 }, () => storage.get('svc')));
-    expect(reads.map((t) => t?.accessToken)).toEqual(Array(10).fill('abc'));
-    expect(await storage.get('never-seen')).toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(500);
+    await expect(storage.get('svc')).rejects.toThrow('cache get took longer than 100 ms');
+    const late = new TokenManager(provider, storage); // started during the outage: holds nothing
+    const tokens = await Promise.all([
+      ...Array.from({ length: 10 }, () => holder.getToken()),
+      ...Array.from({ length: 10 }, () => late.getToken()),
+    ]);
+
+    expect(tokens.slice(0, 10).every((t) => t.sameTokenAs(held))).toBe(true);
+    expect(new Set(tokens.slice(10).map((t) => t.accessToken))).toEqual(new Set(['token-2']));
+    expect(Date.now() - started).toBeLessThan(1_000);
     expect(logs.count('warn')).toBe(1);
+    expect(logs.count('warn', 'TokenStorage')).toBe(1);
   });
 
-  it('survives errors Keyv throws (throwOnErrors), logs no error message, and logs recovery', async () => {
+  it('reports errors Keyv throws (throwOnErrors); the manager logs no error message, and logs recovery', async () => {
     const store = new FaultyStore();
     const storage = new CacheManagerTokenStorage(
       createCache({ stores: [new Keyv({ store, throwOnErrors: true })] }),
     );
     store.fault = 'throw';
-    await expect(storage.set('svc', token())).resolves.toBeUndefined();
-    expect((await storage.get('svc'))?.accessToken).toBe('abc');
-    await expect(storage.delete('svc')).resolves.toBeUndefined();
-    expect(await storage.get('svc')).toBeUndefined();
+    await expect(storage.set('svc', token())).rejects.toThrow();
+    await expect(storage.get('svc')).rejects.toThrow();
+    await expect(storage.delete('svc')).rejects.toThrow();
+    expect(logs.count('warn')).toBe(0); // the storage reports; the TokenManager decides
+
+    const manager = new TokenManager(numberedTokens(), storage, { refreshSkew: 0 });
+    const first = await manager.getToken();
+    expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
     expect(logs.count('warn')).toBe(1);
     expect(logs.lines[0].message).not.toContain('store exploded'); // a store may quote values
+
     store.fault = 'none';
-    await storage.set('svc', token());
-    expect((await storage.get('svc'))?.accessToken).toBe('abc');
+    await manager.invalidate(first);
+    expect((await manager.getToken()).accessToken).toBe('token-2');
     expect(logs.lines.map((l) => l.level)).toEqual(['warn', 'log']);
     expect(logs.lines[1].message).toContain('recovered');
   });

@@ -1,8 +1,7 @@
 import { TestingModule } from '@nestjs/testing';
 import { fork } from 'node:child_process';
 import { lastValueFrom } from 'rxjs';
-import { ForgeClient, ForgeClientOptions, getForgeClientToken } from '../../lib';
-import { InProcessTokenLock } from '../../lib/storage/in-process-token-lock';
+import { ForgeClient, ForgeClientOptions, getForgeClientToken, TokenLock } from '../../lib';
 import { POST_CLIENT } from '../support/oidc-server';
 import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
 import { deleteKeysUnder, keysUnder } from '../support/redis-keys';
@@ -68,8 +67,10 @@ describeRedis("the module's lock option: lock: { type: 'redis', url, keyPrefix }
 
   it('control: with a lock per instance (what separate processes have) they make two token requests', async () => {
     const prefix = freshPrefix();
-    const a = await app(prefix, { lock: new InProcessTokenLock() });
-    const b = await app(prefix, { lock: new InProcessTokenLock() });
+    // A lock that only covers its own instance, as each process's manager does on its own.
+    const ownOnly = (): TokenLock => ({ runExclusive: (_key, work) => work.fetch() });
+    const a = await app(prefix, { lock: ownOnly() });
+    const b = await app(prefix, { lock: ownOnly() });
     await servers.oidc.setFaults({ delayMs: 400 });
 
     await callBoth(a, b);

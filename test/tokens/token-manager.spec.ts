@@ -9,6 +9,7 @@ import {
 } from '../../lib';
 import { POST_CLIENT } from '../support/oidc-server';
 import { useLogCapture } from '../support/log-capture';
+import { SharedTestLock } from '../support/shared-test-lock';
 import { expectSecretsAbsent } from '../support/secrets';
 import { ScriptedTokenServer } from '../support/token-test-server';
 import { useOidcAndApi } from '../support/oidc-and-api';
@@ -110,10 +111,12 @@ describe('TokenManager with oidc-provider and a protected API', () => {
     expect(await servers.api.accepts(seenByA.accessToken)).toBe(true);
   });
 
-  it('makes one fetch for concurrent callers of two managers on one storage', async () => {
+  it('makes one fetch for concurrent callers of two managers on one storage and lock', async () => {
     const storage = new InMemoryTokenStorage();
-    const a = new TokenManager(provider(), storage, { refreshSkew: 0 });
-    const b = new TokenManager(provider(), storage, { refreshSkew: 0 });
+    // Each manager is the single flight of its own callers; the lock joins the two.
+    const lock = new SharedTestLock();
+    const a = new TokenManager(provider(), storage, { refreshSkew: 0, lock });
+    const b = new TokenManager(provider(), storage, { refreshSkew: 0, lock });
     const tokens = await Promise.all(
       Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).getToken()),
     );
@@ -173,7 +176,6 @@ describe('TokenManager (scripted token endpoint)', () => {
     const recording: TokenStorage = {
       get: (key) => storage.get(key),
       delete: (key) => storage.delete(key),
-      exists: (key) => storage.exists(key),
       set: (key, token, ttl) => {
         sets.push(ttl!);
         return storage.set(key, token, ttl);
@@ -272,7 +274,6 @@ describe('TokenManager (scripted token endpoint)', () => {
       delete: async () => {
         throw new Error('redis down');
       },
-      exists: async () => false,
     };
     const manager = new TokenManager(provider(), failing);
     const tokens = await Promise.all(Array.from({ length: 50 }, () => manager.getToken()));

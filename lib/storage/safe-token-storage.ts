@@ -1,0 +1,69 @@
+import { Logger } from '@nestjs/common';
+import { TokenData } from '../tokens/token-data';
+import { OutageLog } from './outage-log';
+import { TokenStorage } from './token-storage.interface';
+
+export type StoredToken = { ok: true; token?: TokenData } | { ok: false };
+
+/** One outage log per storage, so that every manager over it reports an outage once. */
+const outageLogs = new WeakMap<TokenStorage, OutageLog>();
+
+function outageLogOf(storage: TokenStorage): OutageLog {
+  let log = outageLogs.get(storage);
+  if (!log) {
+    log = new OutageLog(
+      new Logger('TokenStorage'),
+      'Token storage',
+      'serving the tokens this process holds and fetching new ones without it until it is back',
+    );
+    outageLogs.set(storage, log);
+  }
+  return log;
+}
+
+/**
+ * One storage key of a TokenManager, with outages turned into misses: a storage that throws
+ * never fails a caller who could otherwise get a token. This is the one place that happens
+ * (pipeline steps are TokenManagers too; storages report failures by rejecting). Each outage is
+ * logged once per storage, without the error's message (a store's error could quote the value
+ * it was given).
+ */
+export class SafeTokenStorage {
+  private readonly outage: OutageLog;
+
+  constructor(
+    private readonly storage: TokenStorage,
+    private readonly key: string,
+  ) {
+    this.outage = outageLogOf(storage);
+  }
+
+  async get(): Promise<StoredToken> {
+    try {
+      const token = await this.storage.get(this.key);
+      this.outage.succeeded();
+      return { ok: true, token: token ?? undefined };
+    } catch (error) {
+      this.outage.failed(error);
+      return { ok: false };
+    }
+  }
+
+  async set(token: TokenData, ttlMs?: number): Promise<void> {
+    try {
+      await this.storage.set(this.key, token, ttlMs);
+      this.outage.succeeded();
+    } catch (error) {
+      this.outage.failed(error);
+    }
+  }
+
+  async delete(): Promise<void> {
+    try {
+      await this.storage.delete(this.key);
+      this.outage.succeeded();
+    } catch (error) {
+      this.outage.failed(error);
+    }
+  }
+}
