@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigurationException } from './errors';
+import { OptionChecker } from './errors/option-checker';
 import { ForgeClientRegistry } from './forge-client.registry';
 import { RequestForgeLocks } from './request-forge.locks';
 import {
@@ -27,12 +27,7 @@ export type RequestForgeAsyncOptions = typeof REQUEST_FORGE_ASYNC_OPTIONS_TYPE &
 @Module({})
 export class RequestForgeModule {
   static forRoot(options: typeof REQUEST_FORGE_OPTIONS_TYPE): DynamicModule {
-    if (!options || typeof options.clients !== 'object' || options.clients === null) {
-      throw new ConfigurationException(
-        'RequestForgeModule.forRoot: "clients" must be an object of client names to options',
-        { field: 'clients' },
-      );
-    }
+    new OptionChecker('RequestForgeModule.forRoot').record('clients', options?.clients);
     return withClients(
       RequestForgeConfigurableModule.forRoot(options),
       Object.keys(options.clients),
@@ -43,10 +38,9 @@ export class RequestForgeModule {
   static forRootAsync(options: RequestForgeAsyncOptions): DynamicModule {
     const { clients, ...asyncOptions } = options ?? ({} as RequestForgeAsyncOptions);
     if (!Array.isArray(clients) || clients.length === 0) {
-      throw new ConfigurationException(
-        'RequestForgeModule.forRootAsync: "clients" must list the client names, e.g. ' +
-          "clients: ['service-a']",
-        { field: 'clients' },
+      new OptionChecker('RequestForgeModule.forRootAsync').fail(
+        'clients',
+        "must list the client names, e.g. clients: ['service-a']",
       );
     }
     return withClients(RequestForgeConfigurableModule.forRootAsync(asyncOptions), clients);
@@ -62,19 +56,9 @@ function withClients(
   const seen = new Set<string>();
   for (const name of names) {
     if (typeof name !== 'string' || name.trim() === '') {
-      throw new ConfigurationException(
-        'RequestForgeModule: client names must be non-empty strings',
-        {
-          field: 'clients',
-        },
-      );
+      new OptionChecker('RequestForgeModule').fail('clients', 'must be non-empty client names');
     }
-    if (seen.has(name)) {
-      throw new ConfigurationException(`Client "${name}": declared twice`, {
-        clientName: name,
-        field: 'clients',
-      });
-    }
+    if (seen.has(name)) OptionChecker.forClient(name).fail('', 'is declared twice');
     seen.add(name);
   }
   return {

@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { catchError, from, map, mergeMap, Observable, of, throwError, toArray } from 'rxjs';
-import { ConfigurationException } from '../errors';
+import { OptionChecker } from '../errors/option-checker';
 import { createHttpService } from '../transport/http-transport';
 import { AwaitableObservable } from './awaitable-observable';
 import { toCurlCommand } from './curl-command';
@@ -82,13 +82,11 @@ export class ForgeClient {
     configs: readonly AxiosRequestConfig[],
     options: RequestManyOptions = {},
   ): AwaitableObservable<Array<AxiosResponse<T> | Error>> {
-    const concurrency = options.concurrency ?? 5;
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new ConfigurationException('requestMany: concurrency must be a positive integer', {
-        field: 'concurrency',
-        clientName: this.name,
-      });
-    }
+    const concurrency = new OptionChecker('requestMany').count(
+      'concurrency',
+      options.concurrency ?? 5,
+      1,
+    );
     const batch = from(configs.map((config, index) => ({ config, index }))).pipe(
       mergeMap(
         ({ config, index }) =>

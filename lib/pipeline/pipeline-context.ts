@@ -1,4 +1,4 @@
-import { ConfigurationException } from '../errors';
+import { OptionChecker } from '../errors/option-checker';
 import { TokenData } from '../tokens/token-data';
 
 /** What a step sees while it builds its request: the tokens of the steps it depends on. */
@@ -15,9 +15,9 @@ export class PipelineContext {
   get(step: string): TokenData {
     const token = this.tokens.get(step);
     if (!token) {
-      throw new ConfigurationException(
-        `Pipeline step '${this.step}' reads the token of '${step}', which is not in its dependsOn`,
-        { field: 'dependsOn' },
+      return new OptionChecker(`Pipeline step '${this.step}'`).fail(
+        'dependsOn',
+        `does not list '${step}', whose token the step reads`,
       );
     }
     return token;

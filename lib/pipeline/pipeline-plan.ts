@@ -1,4 +1,4 @@
-import { ConfigurationException } from '../errors';
+import { OptionChecker } from '../errors/option-checker';
 
 export interface PlannedStep {
   readonly name: string;
@@ -16,33 +16,23 @@ export interface PipelinePlan {
 }
 
 /** Checks the steps' dependencies and orders them; any mistake names the step it is in. */
-export function planPipeline(steps: readonly PlannedStep[]): PipelinePlan {
-  if (steps.length === 0) {
-    throw new ConfigurationException('TokenFetchPipeline needs at least one step', {
-      field: 'steps',
-    });
-  }
+export function planPipeline(
+  steps: readonly PlannedStep[],
+  check = new OptionChecker('TokenFetchPipeline'),
+): PipelinePlan {
+  if (steps.length === 0) check.fail('steps', 'must have at least one step');
   const indexOf = new Map<string, number>();
   steps.forEach((step, i) => {
-    if (indexOf.has(step.name)) {
-      throw new ConfigurationException(`Pipeline step '${step.name}' is defined twice`, {
-        field: `steps[${i}].name`,
-      });
-    }
+    if (indexOf.has(step.name)) check.fail(`steps[${i}].name`, `'${step.name}' is defined twice`);
     indexOf.set(step.name, i);
   });
   steps.forEach((step, i) => {
     for (const dependency of step.dependsOn) {
       if (dependency === step.name) {
-        throw new ConfigurationException(`Pipeline step '${step.name}' depends on itself`, {
-          field: `steps[${i}].dependsOn`,
-        });
+        check.fail(`steps[${i}].dependsOn`, `of '${step.name}' names the step itself`);
       }
       if (!indexOf.has(dependency)) {
-        throw new ConfigurationException(
-          `Pipeline step '${step.name}' depends on unknown step '${dependency}'`,
-          { field: `steps[${i}].dependsOn` },
-        );
+        check.fail(`steps[${i}].dependsOn`, `of '${step.name}' names unknown step '${dependency}'`);
       }
     }
   });
@@ -51,13 +41,13 @@ export function planPipeline(steps: readonly PlannedStep[]): PipelinePlan {
   for (const step of steps) {
     for (const dependency of step.dependsOn) dependents.get(dependency)?.push(step.name);
   }
-  const order = topologicalOrder(steps, dependents, indexOf);
+  const order = topologicalOrder(steps, dependents, indexOf, check);
   const finals = steps.filter((step) => dependents.get(step.name)?.length === 0);
   if (finals.length > 1) {
     const names = finals.map((step) => `'${step.name}'`).join(', ');
-    throw new ConfigurationException(
-      `Pipeline steps ${names} are all final (no step depends on them); a pipeline ends in one step`,
-      { field: 'steps' },
+    check.fail(
+      'steps',
+      `must end in one step, but ${names} are all final (no step depends on them)`,
     );
   }
 
@@ -84,6 +74,7 @@ function topologicalOrder(
   steps: readonly PlannedStep[],
   dependents: ReadonlyMap<string, readonly string[]>,
   indexOf: ReadonlyMap<string, number>,
+  check: OptionChecker,
 ): string[] {
   const waitingOn = new Map(steps.map((step) => [step.name, new Set(step.dependsOn).size]));
   const ready = steps.filter((step) => waitingOn.get(step.name) === 0).map((step) => step.name);
@@ -98,15 +89,16 @@ function topologicalOrder(
       if (left === 0) ready.push(next);
     }
   }
-  if (order.length < steps.length) throw cycleError(steps, new Set(order), indexOf);
+  if (order.length < steps.length) failOnCycle(steps, new Set(order), indexOf, check);
   return order;
 }
 
-function cycleError(
+function failOnCycle(
   steps: readonly PlannedStep[],
   ordered: ReadonlySet<string>,
   indexOf: ReadonlyMap<string, number>,
-): ConfigurationException {
+  check: OptionChecker,
+): never {
   const byName = new Map(steps.map((step) => [step.name, step]));
   // Every unordered step waits on another unordered one, so walking those edges must loop.
   const path: string[] = [];
@@ -117,8 +109,8 @@ function cycleError(
     current = byName.get(next) as PlannedStep;
   }
   const cycle = [...path.slice(path.indexOf(current.name)), current.name];
-  return new ConfigurationException(
-    `Pipeline step '${current.name}' is in a dependency cycle: ${cycle.join(' → ')}`,
-    { field: `steps[${indexOf.get(current.name)}].dependsOn` },
+  return check.fail(
+    `steps[${indexOf.get(current.name)}].dependsOn`,
+    `of '${current.name}' makes a cycle: ${cycle.join(' → ')}`,
   );
 }

@@ -1,4 +1,4 @@
-import { ConfigurationException } from '../errors';
+import { OptionChecker } from '../errors/option-checker';
 import { TokenData } from '../tokens/token-data';
 import { TokenProvider } from '../tokens/token-provider.interface';
 import { TokenFetchPipeline } from './token-fetch-pipeline';
@@ -26,19 +26,11 @@ export class PipelineTokenProvider implements TokenProvider {
     readonly pipeline: TokenFetchPipeline,
     options: PipelineTokenProviderOptions,
   ) {
-    if (typeof options?.serviceName !== 'string' || options.serviceName.trim() === '') {
-      throw new ConfigurationException(
-        'PipelineTokenProvider: serviceName must be a non-empty string',
-        { field: 'serviceName' },
-      );
-    }
-    this.serviceName = options.serviceName;
+    const check = new OptionChecker('PipelineTokenProvider');
+    this.serviceName = check.string('serviceName', options?.serviceName);
     const refreshFrom = options.refreshFromStep ?? pipeline.finalStep;
     if (!pipeline.stepNames.includes(refreshFrom)) {
-      throw new ConfigurationException(
-        `PipelineTokenProvider '${options.serviceName}': refreshFromStep '${refreshFrom}' is not a step of the pipeline`,
-        { field: 'refreshFromStep' },
-      );
+      check.fail('refreshFromStep', `'${refreshFrom}' is not a step of the pipeline`);
     }
     this.refreshFromStep = refreshFrom;
   }

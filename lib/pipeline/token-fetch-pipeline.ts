@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConfigurationException } from '../errors';
+import { OptionChecker } from '../errors/option-checker';
 import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
 import { TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
@@ -50,21 +50,15 @@ export class TokenFetchPipeline {
   private readonly runs = new Map<string, PipelineSteps>();
 
   constructor(options: TokenFetchPipelineOptions) {
+    const check = new OptionChecker('TokenFetchPipeline');
     const steps = options?.steps;
-    if (!Array.isArray(steps)) {
-      throw new ConfigurationException('TokenFetchPipeline: steps must be an array of fetchers', {
-        field: 'steps',
-      });
-    }
+    if (!Array.isArray(steps)) check.fail('steps', 'must be an array of fetchers');
     steps.forEach((step, i) => {
       if (!(step instanceof TokenFetcher)) {
-        throw new ConfigurationException(
-          `TokenFetchPipeline: steps[${i}] must be a BodyTokenFetcher or HeaderTokenFetcher`,
-          { field: `steps[${i}]` },
-        );
+        check.fail(`steps[${i}]`, 'must be a BodyTokenFetcher or HeaderTokenFetcher');
       }
     });
-    this.plan = planPipeline(steps);
+    this.plan = planPipeline(steps, check);
     this.stepNames = this.plan.order;
     this.finalStep = this.plan.finalStep;
     this.fetchers = new Map(steps.map((step) => [step.name, step]));
@@ -153,9 +147,10 @@ export class TokenFetchPipeline {
 
   private assertStep(step: string): void {
     if (!this.fetchers.has(step)) {
-      throw new ConfigurationException(`TokenFetchPipeline has no step '${step}'`, {
-        field: 'step',
-      });
+      new OptionChecker('TokenFetchPipeline').fail(
+        'step',
+        `'${step}' is not a step of the pipeline`,
+      );
     }
   }
 }

@@ -1,5 +1,5 @@
 import { MonoTypeOperatorFunction } from 'rxjs';
-import { ConfigurationException } from '../errors';
+import { OptionChecker } from '../errors/option-checker';
 import { TokenData } from '../tokens/token-data';
 import {
   AuthRetryStrategy,
@@ -78,9 +78,7 @@ function invalidation(
 ): (error: unknown, failure: RequestFailure, retry: number) => unknown {
   const { onUnauthorized, tokenManager } = options;
   if (onUnauthorized && tokenManager) {
-    throw new ConfigurationException('authRetry: pass tokenManager or onUnauthorized, not both', {
-      field: 'onUnauthorized',
-    });
+    new OptionChecker('authRetry').fail('onUnauthorized', 'cannot be combined with tokenManager');
   }
   if (onUnauthorized) return (error, _failure, retry) => onUnauthorized(error, retry);
   if (tokenManager) {

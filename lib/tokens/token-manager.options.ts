@@ -1,4 +1,4 @@
-import { ConfigurationException } from '../errors';
+import { OptionChecker } from '../errors/option-checker';
 import { TokenLock } from '../storage/token-lock.interface';
 import { hashCacheKey } from './cache-key';
 import { TokenProvider } from './token-provider.interface';
@@ -37,22 +37,13 @@ export function resolveTokenManagerOptions(
   provider: TokenProvider,
   options: TokenManagerOptions,
 ): ResolvedTokenManagerOptions {
-  if (!provider || typeof provider.fetchToken !== 'function') {
-    throw new ConfigurationException('TokenManager: provider must implement fetchToken()', {
-      field: 'provider',
-    });
+  const check = new OptionChecker('TokenManager');
+  if (typeof (provider as Partial<TokenProvider> | undefined)?.fetchToken !== 'function') {
+    check.fail('provider', 'must implement fetchToken()');
   }
   const { refreshSkew = 60_000, defaultTokenLifetime, lock, storageKey } = options;
-  if (typeof refreshSkew !== 'number' || !(refreshSkew >= 0)) {
-    throw new ConfigurationException('TokenManager: refreshSkew must be a number >= 0', {
-      field: 'refreshSkew',
-    });
-  }
-  if (defaultTokenLifetime !== undefined && !(defaultTokenLifetime > 0)) {
-    throw new ConfigurationException('TokenManager: defaultTokenLifetime must be > 0', {
-      field: 'defaultTokenLifetime',
-    });
-  }
+  check.duration('refreshSkew', refreshSkew);
+  check.optionalPositiveDuration('defaultTokenLifetime', defaultTokenLifetime);
   const worstCase = provider.fetchTimeoutMs;
   return {
     refreshSkew,

@@ -37,31 +37,31 @@ describe('invalid pipelines fail at construction, naming the step', () => {
     [
       'an unknown dependency',
       [step('app_token'), step('user_token', ['app'])],
-      "Pipeline step 'user_token' depends on unknown step 'app'",
+      "TokenFetchPipeline: steps[1].dependsOn of 'user_token' names unknown step 'app'",
       'steps[1].dependsOn',
     ],
     [
       'a cycle',
       [step('a', ['c']), step('b', ['a']), step('c', ['b']), step('d', ['c'])],
-      "Pipeline step 'a' is in a dependency cycle: a → c → b → a",
+      "TokenFetchPipeline: steps[0].dependsOn of 'a' makes a cycle: a → c → b → a",
       'steps[0].dependsOn',
     ],
     [
       'a duplicate name',
       [step('app_token'), step('app_token')],
-      "Pipeline step 'app_token' is defined twice",
+      "TokenFetchPipeline: steps[1].name 'app_token' is defined twice",
       'steps[1].name',
     ],
     [
       'a self dependency',
       [step('app_token'), step('user_token', ['user_token', 'app_token'])],
-      "Pipeline step 'user_token' depends on itself",
+      "TokenFetchPipeline: steps[1].dependsOn of 'user_token' names the step itself",
       'steps[1].dependsOn',
     ],
     [
       'two final steps',
       [step('app_token'), step('user_token', ['app_token']), step('other', ['app_token'])],
-      "Pipeline steps 'user_token', 'other' are all final",
+      "TokenFetchPipeline: steps must end in one step, but 'user_token', 'other' are all final",
       'steps',
     ],
   ])('rejects %s', (_case, steps, message, field) => {
@@ -131,7 +131,7 @@ describe('createPipelineTokenProvider (plain module options)', () => {
       createPipelineTokenProvider('crm', auth([step('app_token'), step('user_token', ['app'])])),
     );
     expect(error.message).toBe(
-      'Client "crm": auth.steps user_token depends on unknown step \'app\'',
+      "Client \"crm\": auth.steps[1].dependsOn of 'user_token' names unknown step 'app'",
     );
     expect(error).toMatchObject({ clientName: 'crm', field: 'auth.steps[1].dependsOn' });
   });
