@@ -1,3 +1,4 @@
+import { isVisibleHeaderValue } from '../transport/header-values';
 import { ConfigurationException } from './configuration.exception';
 
 /** The bare problem of each exception a checker threw, so a caller can re-label the field. */
@@ -164,13 +165,22 @@ export class OptionChecker {
     return name;
   }
 
+  /** A string sent as a header value as it is: visible ASCII, never quoted (it may be a secret). */
+  headerValue(field: string, value: unknown): string {
+    const text = this.string(field, value);
+    if (!isVisibleHeaderValue(text)) {
+      this.fail(field, 'must be visible ASCII (no line breaks, control or non-ASCII characters)');
+    }
+    return text;
+  }
+
   headerRecord(field: string, value: unknown): Record<string, string> {
     if (value === undefined) return {};
     const record = this.record(field, value);
     const out: Record<string, string> = {};
     for (const [name, headerValue] of Object.entries(record)) {
       this.headerName(`${field}.${name}`, name);
-      out[name] = this.string(`${field}.${name}`, headerValue);
+      out[name] = this.headerValue(`${field}.${name}`, headerValue);
     }
     return out;
   }
