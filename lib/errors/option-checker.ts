@@ -65,7 +65,7 @@ export class OptionChecker {
   knownKeys(value: object, known: readonly string[]): void {
     for (const key of Object.keys(value)) {
       if (known.includes(key)) continue;
-      const guess = known.find((candidate) => similar(candidate, key));
+      const guess = closest(known, key);
       this.fail(key, `is not a known option${guess ? ` (did you mean "${guess}"?)` : ''}`);
     }
   }
@@ -231,10 +231,13 @@ function kindOf(value: unknown): string {
   return typeof value;
 }
 
-function similar(known: string, key: string): boolean {
-  const a = known.toLowerCase();
+/** The known key closest to a typo: same but for case, a prefix, else at most 2 edits away. */
+function closest(known: readonly string[], key: string): string | undefined {
   const b = key.toLowerCase();
-  return a === b || a.startsWith(b) || b.startsWith(a) || editDistance(a, b) <= 2;
+  const distance = (a: string) =>
+    a === b || a.startsWith(b) || b.startsWith(a) ? 0 : editDistance(a, b);
+  const ranked = known.map((candidate) => ({ candidate, d: distance(candidate.toLowerCase()) }));
+  return ranked.filter((r) => r.d <= 2).sort((x, y) => x.d - y.d)[0]?.candidate;
 }
 
 function editDistance(a: string, b: string): number {
