@@ -76,6 +76,19 @@ export function renderReport(results: BenchResults): string {
     `| Encryption at rest: ${n(enc.reads)} token reads, in memory, median of ${enc.rounds} | EncryptedTokenStorage vs InMemoryTokenStorage | **+${us(enc.overheadReadUs)} per token read** (${us(enc.plainReadUs)} → ${us(enc.encryptedReadUs)}; ${us(enc.encryptedWriteUs)} per token write) |`,
   );
 
+  const wrong = results.wrongSecret;
+  const wrongName = `IdP requests while the client secret is wrong: ${n(wrong.callers)} callers looping for ${wrong.seconds} s, \`400 invalid_client\``;
+  for (const [label, row] of [
+    ['ForgeClient, no failure backoff (`failureBackoff: { initial: 0 }`)', wrong.withoutBackoff],
+    ['ForgeClient, `failureBackoff` default `{ initial: 1000, max: 30000 }`', wrong.withBackoff],
+  ] as const) {
+    const perSecond = (row.tokenRequests / wrong.seconds).toFixed(1);
+    const leaked = row.sentWithoutToken ? `, ${n(row.sentWithoutToken)} sent without a token` : '';
+    lines.push(
+      `| ${wrongName} | ${label} | **${tokens(row.tokenRequests, 0)}** (${perSecond}/s; ${n(row.calls)} calls, all refused${leaked}) |`,
+    );
+  }
+
   lines.push('', '## Targets (issue 9)', '', '| Target | Measured | Met |', '| --- | --- | --- |');
   const checks = checkTargets(results);
   for (const check of checks) {

@@ -306,10 +306,17 @@ describe('TokenManager (scripted token endpoint)', () => {
 
   it('propagates a token endpoint failure to every waiting caller and recovers', async () => {
     server.respondWith({ status: 400, body: { error: 'invalid_client' } });
-    const manager = new TokenManager(provider());
+    let offset = 0;
+    const clock = { now: () => Date.now() + offset };
+    const manager = new TokenManager(provider(), undefined, { clock });
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => manager.getToken()));
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
     expect(server.requests).toHaveLength(1);
+    // Within the failure backoff the last failure is repeated without a request...
+    await expect(manager.getToken()).rejects.toMatchObject({ error: 'invalid_client' });
+    expect(server.requests).toHaveLength(1);
+    // ...and once it has passed the manager fetches again.
+    offset += 1_000;
     await expect(manager.getToken()).resolves.toBeInstanceOf(TokenData);
     for (const result of results) {
       expectSecretsAbsent((result as PromiseRejectedResult).reason, ['scripted-s3cret'], logs);
