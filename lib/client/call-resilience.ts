@@ -3,7 +3,8 @@ import { parseWwwAuthenticate } from '../auth/www-authenticate';
 import { AuthenticationException, HttpStatusException } from '../errors';
 import { catchError, Observable, throwError } from 'rxjs';
 import { AuthRetryStrategy, SimpleAuthRetryStrategy } from '../retry/auth-retry-strategies';
-import { CircuitBreaker } from '../retry/circuit-breaker';
+import { recordAuthRetry, recordRequestRetry } from '../observability/metrics';
+import { CircuitBreaker, CircuitState } from '../retry/circuit-breaker';
 import { resilience } from '../retry/resilience.operator';
 import { createCircuitBreaker } from '../retry/strategy-factories';
 import { CallContext } from './call-context';
@@ -31,6 +32,11 @@ export class CallResilience {
     this.active = !!(config.auth?.onUnauthorized || config.retryStrategy || this.breaker);
   }
 
+  /** For health checks; absent without a circuit breaker. */
+  get circuitState(): CircuitState | undefined {
+    return this.breaker?.state;
+  }
+
   /** @param attempts the cold attempt observable (each subscription is one send) */
   wrap<T>(attempts: Observable<AxiosResponse<T>>, call: CallContext): Observable<AxiosResponse<T>> {
     if (!this.active) return attempts;
@@ -43,12 +49,14 @@ export class CallResilience {
               strategy: this.authRetryStrategy,
               onUnauthorized: async (error: unknown) => {
                 call.countAuthRetry();
+                recordAuthRetry(this.clientName);
                 const refused = sentCredentialOf(error);
                 if (refused) await auth?.onUnauthorized?.(refused);
               },
             }
           : undefined,
         retry: this.config.retryStrategy,
+        onRetry: () => recordRequestRetry(this.clientName),
         circuitBreaker: this.breaker,
         deadlineMs: this.config.deadline,
       }),

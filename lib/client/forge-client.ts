@@ -2,6 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { catchError, from, map, mergeMap, Observable, of, throwError, toArray } from 'rxjs';
 import { OptionChecker } from '../errors/option-checker';
+import { registerCircuit } from '../observability/client-health';
 import { createHttpService } from '../transport/http-transport';
 import { AwaitableObservable } from './awaitable-observable';
 import { toCurlCommand } from './curl-command';
@@ -26,6 +27,7 @@ export class ForgeClient {
     readonly name?: string,
   ) {
     this.executor = new RequestExecutor(config, http, name);
+    registerCircuit(this, () => this.executor.circuitState);
   }
 
   request<T = unknown>(config: AxiosRequestConfig): Observable<AxiosResponse<T>> {

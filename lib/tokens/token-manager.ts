@@ -5,7 +5,9 @@ import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
 import { SafeTokenStorage } from '../storage/safe-token-storage';
 import { ExclusiveWork, TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
+import { recordTokenCache } from '../observability/metrics';
 import { TokenData } from './token-data';
+import { FetchFailures, TokenFetchState } from './token-fetch-state';
 import { TokenManagerOptions, resolveTokenManagerOptions } from './token-manager.options';
 import { TokenProvider } from './token-provider.interface';
 
@@ -43,6 +45,8 @@ export class TokenManager {
   private backgroundPausedUntil = 0;
   /** Serializes compare-and-delete against storing a new token (see `invalidate`). */
   private writes: Promise<unknown> = Promise.resolve();
+  /** Failed fetches since the last success, for health checks. */
+  private readonly failures = new FetchFailures();
 
   constructor(
     private readonly provider: TokenProvider,
@@ -69,15 +73,25 @@ export class TokenManager {
     // replacement is picked up when this one nears expiry or is refused.
     const held = this.lastToken;
     if (held && !held.sameTokenAs(this.refused) && !held.isExpired(this.skewFor(held))) {
-      return held;
+      return recordTokenCache(this.serviceName, 'hit', held);
     }
     const current = await this.readCurrent();
-    if (current && !current.isExpired(this.skewFor(current))) return current;
+    if (current && !current.isExpired(this.skewFor(current))) {
+      return recordTokenCache(this.serviceName, 'hit', current);
+    }
     if (current && !current.isExpired()) {
       this.refreshInBackground();
-      return current;
+      return recordTokenCache(this.serviceName, 'stale', current);
     }
-    return this.fetchShared();
+    const result = this.inFlight ? 'coalesced' : 'miss';
+    return recordTokenCache(this.serviceName, result, this.fetchShared());
+  }
+
+  /** Its token and failed fetches as this manager holds them now (no storage read, no fetch). */
+  get fetchState(): TokenFetchState {
+    return this.failures.stateWith(
+      this.lastToken?.sameTokenAs(this.refused) ? undefined : this.lastToken,
+    );
   }
 
   /** The unexpired token this manager holds or the storage has, without fetching one. */
@@ -176,7 +190,9 @@ export class TokenManager {
   private async fetchAndStore(generation: number): Promise<TokenData> {
     // A refusal being handled may be dropping what the provider fetches from (a pipeline step).
     await this.refusal?.done.catch(() => undefined);
-    const token = this.withDefaultExpiry(await this.boundedFetch(this.lastToken));
+    const fetched = await this.boundedFetch(this.lastToken).catch(this.failures.failed);
+    this.failures.succeeded();
+    const token = this.withDefaultExpiry(fetched);
     if (generation !== this.generation) return token;
     // Some servers hand out the same token until it expires: if they vouch for it, serve it.
     if (token.sameTokenAs(this.refused)) this.refused = undefined;
