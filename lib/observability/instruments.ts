@@ -27,6 +27,9 @@ export interface Instruments {
   circuitTransitions: Counter;
 }
 
+/** Seconds: a token fetch takes milliseconds, and up to a provider's worst case (attempts × timeout). */
+const FETCH_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
 let built: { provider: MeterProvider; instruments: Instruments } | undefined;
 
 /**
@@ -48,6 +51,8 @@ export function instrumentsOf(api: OtelApiModule): Instruments {
     tokenFetchDuration: meter.createHistogram(INSTRUMENT_NAMES.tokenFetchDuration, {
       description: 'Duration of a token fetch (a grant with its retries, or a pipeline step)',
       unit: 's',
+      // The SDK's default boundaries (0 to 10_000) suit milliseconds, not seconds.
+      advice: { explicitBucketBoundaries: FETCH_DURATION_BUCKETS },
     }),
     authRetries: meter.createCounter(INSTRUMENT_NAMES.authRetries, {
       description: '401s answered by invalidating the token and retrying',
