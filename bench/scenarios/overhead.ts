@@ -2,12 +2,18 @@ import { BenchSizes } from '../bench-options';
 import { median, runConcurrently } from '../load';
 import { BenchServer } from '../servers/bench-server';
 import { createAxiosAuthRefreshStack } from '../stacks/axios-auth-refresh.stack';
-import { createForgeClientStack } from '../stacks/forge-client.stack';
+import { createOtelForgeStack } from '../stacks/otel.stack';
 import { createHttpServiceStack } from '../stacks/http-service.stack';
 import { Stack } from '../stacks/stack';
 import { createUndiciStack } from '../stacks/undici.stack';
 
-export type OverheadStackId = 'httpService' | 'forgeClient' | 'axiosAuthRefresh' | 'undici';
+export type OverheadStackId =
+  | 'httpService'
+  | 'forgeClientNoOtel'
+  | 'forgeClient'
+  | 'forgeClientOtelSdk'
+  | 'axiosAuthRefresh'
+  | 'undici';
 
 export interface OverheadRow {
   id: OverheadStackId;
@@ -31,26 +37,33 @@ export async function measureOverhead(
   server: BenchServer,
   sizes: BenchSizes,
 ): Promise<OverheadRow[]> {
-  const forge = createForgeClientStack({ origin: server.origin, tokenUrl: server.tokenUrl });
+  const target = { origin: server.origin, tokenUrl: server.tokenUrl };
+  const forge = createOtelForgeStack('noop', target);
+  const forgeNoOtel = createOtelForgeStack('absent', target);
+  const forgeOtelSdk = createOtelForgeStack('sdk', target);
   const axiosStack = createAxiosAuthRefreshStack(server.origin, server.tokenUrl);
   const stacks: Array<{ id: OverheadStackId; stack: Stack }> = [
     { id: 'httpService', stack: createHttpServiceStack(server.origin) },
+    { id: 'forgeClientNoOtel', stack: forgeNoOtel },
     { id: 'forgeClient', stack: forge },
+    { id: 'forgeClientOtelSdk', stack: forgeOtelSdk },
     { id: 'axiosAuthRefresh', stack: axiosStack },
     { id: 'undici', stack: createUndiciStack(server.origin) },
   ];
   try {
     // Tokens already cached: this measures the per-request path, not the token endpoint.
-    await forge.tokenManager.getToken();
+    for (const stack of [forge, forgeNoOtel, forgeOtelSdk]) await stack.tokenManager.getToken();
     await axiosStack.warmUp();
     const rounds = new Map<OverheadStackId, number[]>(stacks.map(({ id }) => [id, []]));
     const failures = new Map<OverheadStackId, number>(stacks.map(({ id }) => [id, 0]));
     for (const { stack } of stacks) {
+      stack.activate?.();
       await runConcurrently(sizes.warmUpRequests, sizes.overheadConcurrency, () => stack.get(PATH));
     }
     for (let round = 0; round < sizes.overheadRounds; round++) {
       for (let i = 0; i < stacks.length; i++) {
         const { id, stack } = stacks[(i + round) % stacks.length];
+        stack.activate?.();
         const result = await runConcurrently(
           sizes.overheadRequests,
           sizes.overheadConcurrency,

@@ -24,3 +24,12 @@ export function otelApiNow(): OtelApiModule | null | undefined {
   if (api === undefined) void loadOtelApi();
   return api;
 }
+
+/**
+ * Replaces what the first use loads: `null` as if the peer were not installed, `undefined` to load
+ * it again. For benches and tests that compare both in one process; not part of the public API.
+ */
+export function overrideOtelApi(replacement: OtelApiModule | null | undefined): void {
+  api = replacement;
+  loading = replacement === undefined ? undefined : Promise.resolve(replacement);
+}

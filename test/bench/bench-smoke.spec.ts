@@ -54,11 +54,13 @@ describe('npm run bench -- --smoke', () => {
     }
   });
 
-  it('measures the four overhead stacks as finite positive ratios to HttpService, none failing', () => {
+  it('measures the six overhead stacks as finite positive ratios to HttpService, none failing', () => {
     expect(results.smoke).toBe(true);
     expect(results.overhead.map((row) => row.id)).toEqual([
       'httpService',
+      'forgeClientNoOtel',
       'forgeClient',
+      'forgeClientOtelSdk',
       'axiosAuthRefresh',
       'undici',
     ]);
