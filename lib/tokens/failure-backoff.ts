@@ -17,7 +17,9 @@ export interface TokenClock {
 
 /** `TokenManager.state`: what a health check needs to know about a manager's tokens. */
 export interface TokenManagerState {
-  /** Expiry of the token the manager holds. */
+  /** It holds an unexpired token that no API has refused. */
+  hasValidToken: boolean;
+  /** Expiry of that token, when it has one. */
   expiresAt?: Date;
   /** True while no new token request is sent (the last fetch failed and its pause runs). */
   inBackoff: boolean;
@@ -70,7 +72,7 @@ export class FailureBackoff {
     return this.failures > 0 && this.clock.now() < this.until;
   }
 
-  get state(): TokenManagerState {
+  get state(): Omit<TokenManagerState, 'hasValidToken'> {
     const inBackoff = this.active;
     return {
       inBackoff,

@@ -5,6 +5,7 @@ import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
 import { SafeTokenStorage } from '../storage/safe-token-storage';
 import { ExclusiveWork, TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
+import { recordTokenCache } from '../observability/metrics';
 import { FailureBackoff, TokenClock, TokenManagerState } from './failure-backoff';
 import { TokenData } from './token-data';
 import { TokenManagerOptions, resolveTokenManagerOptions } from './token-manager.options';
@@ -65,8 +66,13 @@ export class TokenManager {
 
   /** Read-only, synchronous: failing since when, the last error, whether in backoff. */
   get state(): TokenManagerState {
-    const expiresAt = this.lastToken?.expiresAt;
-    return { ...this.backoff.state, ...(expiresAt ? { expiresAt } : {}) };
+    const held = this.lastToken?.sameTokenAs(this.refused) ? undefined : this.lastToken;
+    const valid = !!held && !this.expired(held);
+    return {
+      ...this.backoff.state,
+      hasValidToken: valid,
+      ...(valid && held.expiresAt ? { expiresAt: held.expiresAt } : {}),
+    };
   }
 
   /** A token that is not expired; fetched only when no usable one is stored. */
@@ -76,16 +82,19 @@ export class TokenManager {
     // replacement is picked up when this one nears expiry or is refused.
     const held = this.lastToken;
     if (held && !held.sameTokenAs(this.refused) && !this.expired(held, this.skewFor(held))) {
-      return held;
+      return recordTokenCache(this.serviceName, 'hit', held);
     }
     const current = await this.readCurrent();
-    if (current && !this.expired(current, this.skewFor(current))) return current;
+    if (current && !this.expired(current, this.skewFor(current))) {
+      return recordTokenCache(this.serviceName, 'hit', current);
+    }
     // Within the skew, or while the token endpoint is paused after a failure: still valid.
     if (current && !this.expired(current)) {
       this.refreshInBackground();
-      return current;
+      return recordTokenCache(this.serviceName, 'stale', current);
     }
-    return this.fetchShared();
+    const result = this.inFlight ? 'coalesced' : 'miss';
+    return recordTokenCache(this.serviceName, result, this.fetchShared());
   }
 
   /** The unexpired token this manager holds or the storage has, without fetching one. */

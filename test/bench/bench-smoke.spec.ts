@@ -58,7 +58,9 @@ describe('npm run bench -- --smoke', () => {
     expect(results.smoke).toBe(true);
     expect(results.overhead.map((row) => row.id)).toEqual([
       'httpService',
+      'forgeClientNoOtel',
       'forgeClient',
+      'forgeClientOtelSdk',
       'forgeClientStatic',
       'forgeClientUndici',
       'forgeClientUndiciStatic',
