@@ -35,6 +35,8 @@ describe('ForgeClientRegistry.health()', () => {
                 clientId: 'billing-app',
                 clientSecret: 'billing-secret',
               },
+              // Each failure here is followed at once by the next call: no pause between fetches.
+              failureBackoff: { initial: 0, max: 0 },
               circuitBreaker: { failureThreshold: 1, recoveryTimeout: 200 },
             },
             static: { baseUrl: api.url(), auth: { type: 'bearer', token: 'static-token' } },

@@ -51,6 +51,8 @@ describe('OpenTelemetry metrics and spans', () => {
                 clientId: 'metrics-app',
                 clientSecret: SECRET,
               },
+              // Each failure here is followed at once by the next call: no pause between fetches.
+              failureBackoff: { initial: 0, max: 0 },
               ...options,
             },
           },

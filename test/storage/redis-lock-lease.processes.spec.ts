@@ -17,7 +17,7 @@ describeRedis('Redis lock lease across real processes', () => {
     children?.dispose();
   });
 
-  it('must-show 3: the lock holder SIGKILLed during a slow fetch; another process has a token within 12 s', async () => {
+  it('the lock holder SIGKILLed during a slow fetch; another process has a token within 12 s', async () => {
     const input: LeaseWorkerInput = { redisUrl: redisUrl(), namespace, serviceName: 'leased' };
     const run = children.runOptions();
     const holder = fork(
