@@ -1,3 +1,4 @@
+import { TokenData } from '../tokens/token-data';
 import { TokenManager } from '../tokens/token-manager';
 import { AppliedAuth, RequestAuth } from './request-auth.interface';
 
@@ -10,13 +11,19 @@ export class TokenAuth implements RequestAuth {
 
   constructor(readonly tokenManager: TokenManager) {}
 
-  async apply(): Promise<AppliedAuth> {
-    const token = await this.tokenManager.getToken();
-    return { headers: { Authorization: token.authorizationHeader }, token };
+  /** Synchronous while the manager holds a token: no promise on the request path. */
+  apply(): AppliedAuth | Promise<AppliedAuth> {
+    const held = this.tokenManager.heldToken();
+    if (held) return applied(held);
+    return this.tokenManager.getToken().then(applied);
   }
 
   /** Drops exactly the refused token; a newer one a peer stored meanwhile is kept. */
   async onUnauthorized(refused: AppliedAuth): Promise<void> {
     await this.tokenManager.invalidate(refused.token);
   }
+}
+
+function applied(token: TokenData): AppliedAuth {
+  return { headers: { Authorization: token.authorizationHeader }, token };
 }

@@ -116,42 +116,43 @@ export class RequestExecutor {
     const context = call?.nextAttempt() as HookContext;
     const startedAt = call ? Date.now() : 0;
     let sent: AxiosRequestConfig = request;
-    return from(this.prepare(request, context)).pipe(
-      mergeMap((prepared) => {
-        sent = prepared.axiosConfig;
-        // Built on first use: only a failure, a logger or a hook needs it, not a plain success.
-        let redactor: Redactor | undefined;
-        const redactorNow = () => (redactor ??= this.redactorFor(prepared.applied));
-        const response$ = sendAttempt<T>(this.http, prepared.axiosConfig).pipe(
-          catchError((error: unknown) =>
-            throwError(() => this.typedFailure(error, prepared, redactorNow(), call)),
-          ),
-        );
-        // Each operator costs every request; a client without logging or hooks skips them.
-        if (!this.requestLogger && this.hooks.isEmpty) return response$;
-        return response$.pipe(
-          tap((response) =>
-            this.requestLogger?.responded(sent, response, startedAt, context, redactorNow()),
-          ),
-          mergeMap((response) =>
-            this.hooks.isEmpty
-              ? [response]
-              : from(
-                  this.hooks.afterResponse(response, context, redactorNow()) as Promise<
-                    AxiosResponse<T>
-                  >,
-                ),
-          ),
-          catchError((error: unknown) => {
-            this.requestLogger?.failed(sent, error, startedAt, context, redactorNow());
-            if (this.hooks.isEmpty) return throwError(() => error);
-            return from(this.hooks.onError(error, context, redactorNow())).pipe(
-              mergeMap(() => throwError(() => error)),
-            );
-          }),
-        );
-      }),
-    );
+    const attempt = (prepared: PreparedAttempt): Observable<AxiosResponse<T>> => {
+      sent = prepared.axiosConfig;
+      // Built on first use: only a failure, a logger or a hook needs it, not a plain success.
+      let redactor: Redactor | undefined;
+      const redactorNow = () => (redactor ??= this.redactorFor(prepared.applied));
+      const response$ = sendAttempt<T>(this.http, prepared.axiosConfig).pipe(
+        catchError((error: unknown) =>
+          throwError(() => this.typedFailure(error, prepared, redactorNow(), call)),
+        ),
+      );
+      // Each operator costs every request; a client without logging or hooks skips them.
+      if (!this.requestLogger && this.hooks.isEmpty) return response$;
+      return response$.pipe(
+        tap((response) =>
+          this.requestLogger?.responded(sent, response, startedAt, context, redactorNow()),
+        ),
+        mergeMap((response) =>
+          this.hooks.isEmpty
+            ? [response]
+            : from(
+                this.hooks.afterResponse(response, context, redactorNow()) as Promise<
+                  AxiosResponse<T>
+                >,
+              ),
+        ),
+        catchError((error: unknown) => {
+          this.requestLogger?.failed(sent, error, startedAt, context, redactorNow());
+          if (this.hooks.isEmpty) return throwError(() => error);
+          return from(this.hooks.onError(error, context, redactorNow())).pipe(
+            mergeMap(() => throwError(() => error)),
+          );
+        }),
+      );
+    };
+    const prepared = this.prepare(request, context);
+    // Without hooks and with a held (or static) credential, nothing here waits on a promise.
+    return prepared instanceof Promise ? from(prepared).pipe(mergeMap(attempt)) : attempt(prepared);
   }
 
   /**
@@ -190,19 +191,33 @@ export class RequestExecutor {
     return this.redactor.extend([], [...Object.values(applied.headers), accessToken, refreshToken]);
   }
 
-  private async prepare(
+  /** The attempt as it goes out: after hooks, with the credential; a promise only if one waits. */
+  private prepare(
     original: AxiosRequestConfig,
     context: HookContext,
-  ): Promise<PreparedAttempt> {
-    const request = this.hooks.isEmpty
-      ? original
-      : await this.hooks.beforeRequest({ ...original }, context);
+  ): PreparedAttempt | Promise<PreparedAttempt> {
+    if (this.hooks.isEmpty) return this.withCredential(original);
+    return this.hooks
+      .beforeRequest({ ...original }, context)
+      .then((request) => this.withCredential(request));
+  }
+
+  private withCredential(request: AxiosRequestConfig): PreparedAttempt | Promise<PreparedAttempt> {
     const target = resolveTarget(this.config.baseUrl, request.url, this.basePath);
     const auth = this.config.auth;
-    let applied: AppliedAuth | undefined;
-    if (auth && this.sendsCredential(target)) {
-      applied = await auth.apply();
-    }
+    if (!auth || !this.sendsCredential(target)) return this.build(request, target, undefined);
+    const applied = auth.apply();
+    return applied instanceof Promise
+      ? applied.then((credential) => this.build(request, target, credential))
+      : this.build(request, target, applied);
+  }
+
+  private build(
+    request: AxiosRequestConfig,
+    target: RequestTarget,
+    applied: AppliedAuth | undefined,
+  ): PreparedAttempt {
+    const auth = this.config.auth;
     const axiosConfig: AxiosRequestConfig = {
       ...request,
       method: (request.method ?? 'GET').toUpperCase(),

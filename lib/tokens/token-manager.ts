@@ -77,13 +77,8 @@ export class TokenManager {
 
   /** A token that is not expired; fetched only when no usable one is stored. */
   async getToken(): Promise<TokenData> {
-    // The token this manager already holds needs no trip to the storage (a Redis round trip per
-    // request otherwise) while it is outside the refresh skew and no API has refused it. A peer's
-    // replacement is picked up when this one nears expiry or is refused.
-    const held = this.lastToken;
-    if (held && !held.sameTokenAs(this.refused) && !this.expired(held, this.skewFor(held))) {
-      return recordTokenCache(this.serviceName, 'hit', held);
-    }
+    const held = this.heldToken();
+    if (held) return held;
     const current = await this.readCurrent();
     if (current && !this.expired(current, this.skewFor(current))) {
       return recordTokenCache(this.serviceName, 'hit', current);
@@ -95,6 +90,20 @@ export class TokenManager {
     }
     const result = this.inFlight ? 'coalesced' : 'miss';
     return recordTokenCache(this.serviceName, result, this.fetchShared());
+  }
+
+  /**
+   * The token this manager already holds, synchronously, while it is outside the refresh skew and
+   * no API has refused it: no trip to the storage (a Redis round trip per request otherwise) and
+   * no promise on the request path. A peer's replacement is picked up when this one nears expiry
+   * or is refused. `undefined`: ask `getToken()`.
+   */
+  heldToken(): TokenData | undefined {
+    const held = this.lastToken;
+    if (!held || held.sameTokenAs(this.refused) || this.expired(held, this.skewFor(held))) {
+      return undefined;
+    }
+    return recordTokenCache(this.serviceName, 'hit', held);
   }
 
   /** The unexpired token this manager holds or the storage has, without fetching one. */
