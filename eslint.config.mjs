@@ -25,6 +25,7 @@ export default tseslint.config(
     languageOptions: {
       globals: {
         console: 'readonly',
+        fetch: 'readonly',
         process: 'readonly',
         require: 'readonly',
         module: 'writable',
