@@ -48,6 +48,7 @@ export interface TokenEndpointFailure {
 }
 
 const TOKEN_PATH = '/oauth/token';
+const FORM = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 /** RFC 6749 §5.1: token responses are not cached. */
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
@@ -150,7 +151,7 @@ export class FakeTokenEndpoint {
     const form = new URLSearchParams(text);
     const auth = readClientAuthentication(req.headers, form);
     const failure = this.failures.shift();
-    const answer = failure ? scripted(failure) : this.answer(req.method, form, auth);
+    const answer = failure ? scripted(failure) : this.answer(req, form, auth);
     this.requests.push({
       grantType: form.get('grant_type') ?? undefined,
       clientId: auth.clientId,
@@ -163,13 +164,16 @@ export class FakeTokenEndpoint {
   }
 
   private answer(
-    method: string | undefined,
+    req: IncomingMessage,
     form: URLSearchParams,
     auth: ClientAuthentication,
   ): TokenAnswer {
-    // §3.2: the client MUST use POST.
-    if (method !== 'POST') {
+    // §3.2: the client MUST use POST; §4.3.2, §4.4.2, §6: with a form-encoded body.
+    if (req.method !== 'POST') {
       return { ...oauthError(405, 'invalid_request', 'use POST'), headers: { allow: 'POST' } };
+    }
+    if (!FORM.test(req.headers['content-type'] ?? '')) {
+      return oauthError(400, 'invalid_request', 'send application/x-www-form-urlencoded');
     }
     if (!this.authenticates(auth)) {
       // §5.2: a client that tried HTTP Basic MUST get 401 with the scheme to use.

@@ -131,7 +131,10 @@ describe('FakeProtectedApi', () => {
     const timedApi = await FakeProtectedApi.start(timed);
     try {
       const token = (await (
-        await fetch(timed.tokenUrl, { method: 'POST', body: 'grant_type=client_credentials' })
+        await fetch(timed.tokenUrl, {
+          method: 'POST',
+          body: new URLSearchParams({ grant_type: 'client_credentials' }),
+        })
       ).json()) as { access_token: string };
       const call = () =>
         fetch(timedApi.url, { headers: { authorization: `Bearer ${token.access_token}` } });
@@ -151,7 +154,10 @@ describe('FakeProtectedApi', () => {
     const dpopApi = await FakeProtectedApi.start(dpop);
     try {
       const token = (await (
-        await fetch(dpop.tokenUrl, { method: 'POST', body: 'grant_type=client_credentials' })
+        await fetch(dpop.tokenUrl, {
+          method: 'POST',
+          body: new URLSearchParams({ grant_type: 'client_credentials' }),
+        })
       ).json()) as { access_token: string };
       const bearer = await fetch(dpopApi.url, {
         headers: { authorization: `Bearer ${token.access_token}` },

@@ -241,6 +241,24 @@ describe('FakeTokenEndpoint', () => {
     expect(endpoint.tokenRequests).toBe(2);
   });
 
+  it('refuses a request that is not a form-encoded POST (§3.2, §4.4.2) with invalid_request', async () => {
+    const auth = basic(CLIENT.clientId, CLIENT.clientSecret);
+    const json = await fetch(endpoint.tokenUrl, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credentials' }),
+    });
+    expect([json.status, ((await json.json()) as { error: string }).error]).toEqual([
+      400,
+      'invalid_request',
+    ]);
+    const get = await fetch(`${endpoint.tokenUrl}?grant_type=client_credentials`, {
+      headers: auth,
+    });
+    expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
+    expect(endpoint.tokenRequests).toBe(2);
+  });
+
   it('counts every request, failed ones too, and logs each', async () => {
     await post(endpoint, { grant_type: 'client_credentials' }, basic(CLIENT.clientId, 'wrong'));
     await post(
@@ -371,7 +389,10 @@ describe('FakeTokenEndpoint', () => {
   it('closes with a delayed answer pending, leaving no open handle', async () => {
     const slow = await FakeTokenEndpoint.start();
     slow.failNext(1, { status: 500, delayMs: 60_000 });
-    const pending = fetch(slow.tokenUrl, { method: 'POST', body: 'grant_type=client_credentials' });
+    const pending = fetch(slow.tokenUrl, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
     while (slow.tokenRequests === 0) await new Promise((r) => setImmediate(r));
     await slow.close();
     await expect(pending).rejects.toThrow();

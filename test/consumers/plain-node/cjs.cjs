@@ -9,8 +9,12 @@ async function main() {
   assert.match(require.resolve('nestjs-request-forge/testing'), /\/dist\/cjs\/testing\/index\.js$/);
   const endpoint = await kit.FakeTokenEndpoint.start();
   assert.equal(
-    (await fetch(endpoint.tokenUrl, { method: 'POST', body: 'grant_type=client_credentials' }))
-      .status,
+    (
+      await fetch(endpoint.tokenUrl, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'client_credentials' }),
+      })
+    ).status,
     200,
   );
   await endpoint.close();

@@ -16,8 +16,12 @@ assert.match(
 );
 const endpoint = await kit.FakeTokenEndpoint.start();
 assert.equal(
-  (await fetch(endpoint.tokenUrl, { method: 'POST', body: 'grant_type=client_credentials' }))
-    .status,
+  (
+    await fetch(endpoint.tokenUrl, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    })
+  ).status,
   200,
 );
 await endpoint.close();
