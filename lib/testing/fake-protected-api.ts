@@ -17,6 +17,8 @@ export interface ProtectedApiRequest {
   accessToken?: string;
   /** 200 or 401. */
   status: number;
+  /** Epoch ms (real time) it arrived at: gaps between retries are measurable. */
+  receivedAt: number;
 }
 
 /**
@@ -56,6 +58,7 @@ export class FakeProtectedApi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = Date.now();
     await readBody(req);
     const method = req.method ?? 'GET';
     const path = pathOf(req);
@@ -69,6 +72,7 @@ export class FakeProtectedApi {
       path,
       ...(accessToken !== undefined ? { accessToken } : {}),
       status: valid ? 200 : 401,
+      receivedAt,
     });
     if (valid) return sendJson(res, 200, { path, method });
     // RFC 6750 §3.1: no error code when the request carried no token at all.

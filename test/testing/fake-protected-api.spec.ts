@@ -67,7 +67,13 @@ describe('FakeProtectedApi', () => {
     const orders = await ordersService();
     await expect(orders.list()).resolves.toEqual({ path: '/orders', method: 'GET' });
     expect(api.requests).toEqual([
-      { method: 'GET', path: '/orders', accessToken: expect.any(String), status: 200 },
+      {
+        method: 'GET',
+        path: '/orders',
+        accessToken: expect.any(String),
+        status: 200,
+        receivedAt: expect.any(Number),
+      },
     ]);
     expect(endpoint.isValid(api.requests[0].accessToken!)).toBe(true);
     expect(api.unauthorized).toBe(0);
