@@ -121,7 +121,9 @@ function tokenProviders(name: string): Provider[] {
       provide: getTokenStorageToken(name),
       inject: [resolvedClientToken(name), { token: CACHE_MANAGER_TOKEN, optional: true }],
       useFactory: (client: ResolvedClient, cache?: StoreCache): TokenStorage | null =>
-        client.options ? resolveTokenStorage(name, client.options, cache) : null,
+        client.options && needsTokenProviders(client.options)
+          ? resolveTokenStorage(name, client.options, cache)
+          : null,
     },
     {
       provide: getTokenProviderToken(name),

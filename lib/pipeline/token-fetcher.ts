@@ -6,12 +6,17 @@ import { TokenData } from '../tokens/token-data';
 import { DEFAULT_MAX_TOKEN_RESPONSE_BYTES, parseJson } from '../tokens/token-error.parser';
 import { createHttpService, sendAttempt } from '../transport/http-transport';
 import { OptionChecker } from '../errors/option-checker';
+import {
+  noUsableAnswer,
+  refusal,
+  TokenRequestContext,
+  tokenRequestFailed,
+} from '../tokens/token-request-failure';
 import { joinUrl } from '../client/request-target';
 import { lowerCaseHeaders } from '../transport/header-values';
 import { stepLabel, validateFetcherOptions } from './fetcher-options.validation';
 import { PipelineContext } from './pipeline-context';
 import { fillPlaceholders, fillPlaceholdersDeep } from './placeholders';
-import { stepRefused, stepRequestFailed, stepResponseInvalid } from './step-failure';
 import {
   DEFAULT_TOKEN_FETCH_TIMEOUT,
   RequestData,
@@ -104,10 +109,13 @@ export abstract class TokenFetcher {
   async fetch(context: PipelineContext): Promise<TokenData> {
     const headers = await this.buildRequestHeaders(context);
     const data = await this.buildRequestData(context);
-    const failure = {
+    const request: TokenRequestContext = {
       step: this.name,
       serviceName: context.serviceName,
-      scrub: new Redactor(
+      timeoutMs: this.timeout,
+      maxResponseBytes: this.maxTokenResponseBytes,
+      // Every value the request carried (passwords, upstream tokens) is scrubbed from errors.
+      redact: new Redactor(
         [],
         [
           ...stringsIn(headers),
@@ -120,26 +128,27 @@ export abstract class TokenFetcher {
     try {
       response = await this.send(headers, data);
     } catch (error) {
-      throw stepRequestFailed(failure, error, {
-        timeoutMs: this.timeout,
-        maxResponseBytes: this.maxTokenResponseBytes,
+      throw noUsableAnswer(request, error).error;
+    }
+    const { status } = response;
+    if (status < 200 || status >= 300) {
+      const wwwAuthenticate = response.headers['www-authenticate'];
+      throw refusal(request, {
+        status,
+        body: response.data,
+        ...(wwwAuthenticate !== undefined ? { wwwAuthenticate } : {}),
       });
     }
-    if (response.status < 200 || response.status >= 300) {
-      throw stepRefused(
-        failure,
-        response.status,
-        response.data,
-        response.headers['www-authenticate'],
-      );
-    }
     const read = this.readToken(response);
-    if ('problem' in read) throw stepResponseInvalid(failure, read.problem, response.status);
+    if ('problem' in read)
+      throw tokenRequestFailed(request, `the response ${read.problem}`, { status });
     const token = toTokenData(read, {
       ttlMs: this.ttl,
       expiresInField: this.options.expiresInField ?? 'expires_in',
     });
-    if ('problem' in token) throw stepResponseInvalid(failure, token.problem, response.status);
+    if ('problem' in token) {
+      throw tokenRequestFailed(request, `the response ${token.problem}`, { status });
+    }
     return token;
   }
 

@@ -1,24 +1,16 @@
 import { headerText } from '../transport/header-values';
 import { AxiosResponse } from 'axios';
-import { AuthenticationException, Redactor } from '../errors';
+import { AuthenticationException } from '../errors';
 import { DEFAULT_RETRYABLE_STATUS_CODES } from '../retry/retry-strategy';
 import { readTransportFailure } from '../transport/transport-failure';
 import { TokenData } from './token-data';
+import { describeNonJsonBody, parseJson } from './token-error.parser';
 import {
-  describeNonJsonBody,
-  OAuthErrorBody,
-  parseJson,
-  parseOAuthError,
-} from './token-error.parser';
-
-/** What the reading of one attempt needs to know; `redact` knows the secrets the request sent. */
-export interface AttemptContext {
-  serviceName: string;
-  timeoutMs: number;
-  maxResponseBytes: number;
-  defaultLifetimeMs?: number;
-  redact: Redactor;
-}
+  noUsableAnswer,
+  refusal,
+  TokenRequestContext,
+  tokenRequestFailed,
+} from './token-request-failure';
 
 /**
  * What one attempt came to: a token, or a failure. A transient failure (no answer, a busy or
@@ -27,6 +19,11 @@ export interface AttemptContext {
 export type AttemptOutcome =
   | { kind: 'token'; token: TokenData }
   | { kind: 'failure'; error: AuthenticationException; transient: boolean; retryAfter?: string };
+
+/** What reading an attempt needs besides the request: the default lifetime of tokens. */
+export interface AttemptContext extends TokenRequestContext {
+  defaultLifetimeMs?: number;
+}
 
 /** Reads an answer of the token endpoint: a token (§5.1) or an error (§5.2). */
 export function readTokenResponse(
@@ -39,8 +36,8 @@ export function readTokenResponse(
   const parsed = parseJson(text);
   if (status >= 200 && status < 300) {
     if (!parsed.ok) {
-      const what = describeNonJsonBody(contentType, text);
-      return fail(context, `answered ${status} with ${what}`, { status });
+      const why = `answered ${status} with ${describeNonJsonBody(contentType, text)}`;
+      return failure(tokenRequestFailed(context, why, { status }));
     }
     try {
       const token = TokenData.fromTokenResponse(parsed.value, {
@@ -50,85 +47,34 @@ export function readTokenResponse(
       return { kind: 'token', token };
     } catch (invalid) {
       const error = invalid as AuthenticationException;
-      return {
-        kind: 'failure',
-        transient: false,
-        error: new AuthenticationException(error.message, {
+      return failure(
+        new AuthenticationException(error.message, {
           serviceName: context.serviceName,
           ...(error.error !== undefined ? { error: error.error } : {}),
           status,
         }),
-      };
-    }
-  }
-  const oauthError = parsed.ok ? parseOAuthError(parsed.value) : undefined;
-  const why = oauthError
-    ? describeOAuthError(oauthError, context.redact)
-    : `answered ${status} with ${parsed.ok ? 'no OAuth error code' : describeNonJsonBody(contentType, text)}`;
-  // RFC 9110 §15.5.9, §15.6: the server is busy or briefly down; anything else is its answer.
-  const transient = DEFAULT_RETRYABLE_STATUS_CODES.includes(status);
-  const retryAfter = transient ? headerText(response.headers['retry-after']) : undefined;
-  return fail(context, why, { status, oauthError, transient, retryAfter });
-}
-
-/** An attempt that got no usable answer: no answer in time, no connection, a body too large. */
-export function readFailedAttempt(cause: unknown, context: AttemptContext): AttemptOutcome {
-  const failure = readTransportFailure(cause);
-  switch (failure?.kind) {
-    case 'timeout':
-      return fail(context, `no answer within ${context.timeoutMs} ms`, { cause, transient: true });
-    case 'network':
-      return fail(
-        context,
-        `could not reach the token endpoint (${failure.code ?? 'network error'})`,
-        { cause, transient: true },
       );
-    case 'too-large': {
-      // A token response is small: a larger one is refused as it is, never asked for again.
-      const limit = failure.limit ?? context.maxResponseBytes;
-      const why = `the response body is over ${limit} bytes (maxTokenResponseBytes); it was read no further`;
-      return fail(context, why, { cause });
     }
-    case 'status':
-      return readTokenResponse(failure.response, context);
-    default:
-      return fail(context, 'the request could not be sent', { cause });
   }
+  const error = refusal(context, {
+    status,
+    body: parsed.ok ? parsed.value : text,
+    ...(contentType !== undefined ? { contentType } : {}),
+  });
+  // RFC 9110 §15.5.9, §15.6: the server is busy or briefly down; anything else is its answer.
+  if (!DEFAULT_RETRYABLE_STATUS_CODES.includes(status)) return failure(error);
+  const retryAfter = headerText(response.headers['retry-after']);
+  return { ...failure(error, true), ...(retryAfter !== undefined ? { retryAfter } : {}) };
 }
 
-interface FailureDetails {
-  status?: number;
-  cause?: unknown;
-  oauthError?: OAuthErrorBody;
-  transient?: boolean;
-  retryAfter?: string;
+/** An attempt that got no usable answer, or a status failure axios raised. */
+export function readFailedAttempt(cause: unknown, context: AttemptContext): AttemptOutcome {
+  const transport = readTransportFailure(cause);
+  if (transport?.kind === 'status') return readTokenResponse(transport.response, context);
+  const { error, transient } = noUsableAnswer(context, cause);
+  return failure(error, transient);
 }
 
-function fail(context: AttemptContext, why: string, details: FailureDetails): AttemptOutcome {
-  const { serviceName, redact } = context;
-  const { status, cause, oauthError } = details;
-  const suffix = status !== undefined ? ` (status ${status})` : '';
-  const error = new AuthenticationException(
-    `Token request for "${serviceName}" failed: ${why}${suffix}`,
-    {
-      serviceName,
-      ...(status !== undefined ? { status } : {}),
-      ...(cause !== undefined ? { cause } : {}),
-      ...(oauthError ? { error: redact.text(oauthError.error) } : {}),
-      ...(oauthError?.errorDescription !== undefined
-        ? { errorDescription: redact.text(oauthError.errorDescription) }
-        : {}),
-    },
-  );
-  return {
-    kind: 'failure',
-    error,
-    transient: details.transient ?? false,
-    ...(details.retryAfter !== undefined ? { retryAfter: details.retryAfter } : {}),
-  };
-}
-
-function describeOAuthError(error: OAuthErrorBody, redact: Redactor): string {
-  const description = error.errorDescription ? ` (${redact.text(error.errorDescription)})` : '';
-  return `${redact.text(error.error)}${description}`;
+function failure(error: AuthenticationException, transient = false): AttemptOutcome {
+  return { kind: 'failure', error, transient };
 }

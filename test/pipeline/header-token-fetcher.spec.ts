@@ -47,7 +47,7 @@ describe('HeaderTokenFetcher', () => {
       .catch((e: unknown) => e);
 
     expect((error as Error).message).toBe(
-      "Pipeline step 'user_token' of service 'crm': the response has no 'X-Missing' header",
+      "Pipeline step 'user_token' of service 'crm' failed: the response has no 'X-Missing' header (status 200)",
     );
   });
 });

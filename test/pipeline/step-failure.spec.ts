@@ -118,7 +118,7 @@ describe('a failing step', () => {
 
     expect(error).toBeInstanceOf(AuthenticationException);
     expect((error as Error).message).toBe(
-      "Pipeline step 'app_token' of service 'crm' could not reach its endpoint (ECONNREFUSED)",
+      "Pipeline step 'app_token' of service 'crm' failed: could not reach the token endpoint (ECONNREFUSED)",
     );
     expect((error as AuthenticationException).cause).toMatchObject({ code: 'ECONNREFUSED' });
     expect(everyRendering(error, logs)).not.toContain(APP_CLIENT_SECRET);
@@ -136,7 +136,7 @@ describe('a failing step', () => {
 
     expect(Date.now() - started).toBeLessThan(900);
     expect((error as Error).message).toBe(
-      "Pipeline step 'app_token' of service 'crm' got no answer within 100 ms",
+      "Pipeline step 'app_token' of service 'crm' failed: no answer within 100 ms",
     );
   });
 
@@ -151,7 +151,7 @@ describe('a failing step', () => {
     const error = await pipeline.run({ serviceName: 'crm' }).catch((e: unknown) => e);
 
     expect((error as Error).message).toBe(
-      "Pipeline step 'user_token' of service 'crm': the response has no non-empty string at 'data.missing'",
+      "Pipeline step 'user_token' of service 'crm' failed: the response has no non-empty string at 'data.missing' (status 200)",
     );
     expect(error).toMatchObject({ status: 200 });
     expect(everyRendering(error, logs)).not.toMatch(/user-\d/);

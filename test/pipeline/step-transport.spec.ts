@@ -50,7 +50,7 @@ describe('a pipeline step on a misbehaving transport', () => {
     const elapsed = Date.now() - started;
     expect(error).toBeInstanceOf(AuthenticationException);
     expect(error).toMatchObject({ serviceName: 'crm', step: 'session' });
-    expect((error as Error).message).toMatch(/got no answer within 400 ms/);
+    expect((error as Error).message).toMatch(/failed: no answer within 400 ms/);
     expect(elapsed).toBeGreaterThanOrEqual(390);
     expect(elapsed).toBeLessThan(1_500);
     // A step is sent once: no retry of its own.
@@ -68,7 +68,7 @@ describe('a pipeline step on a misbehaving transport', () => {
     const error = await provider.fetchToken().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationException);
     expect(error).toMatchObject({ serviceName: 'crm', step: 'session' });
-    expect((error as Error).message).toMatch(/body over 65536 bytes/);
+    expect((error as Error).message).toMatch(/body is over 65536 bytes/);
     expect(await steps.cachedToken('session')).toBeUndefined();
     expect(storage.size).toBe(0);
     await waitFor(() => faults.outcomes[0].cutOff);
@@ -81,7 +81,7 @@ describe('a pipeline step on a misbehaving transport', () => {
     const { pipeline: steps } = pipeline({ maxTokenResponseBytes: 2_048 });
     await expect(steps.run()).resolves.toMatchObject({ accessToken: 'fits-token' });
     await steps.invalidateStep('session');
-    await expect(steps.run()).rejects.toThrow(/body over 2048 bytes/);
+    await expect(steps.run()).rejects.toThrow(/body is over 2048 bytes/);
   });
 
   it.each([0, 2.5, '1024'])('rejects maxTokenResponseBytes %p when the step is built', (value) => {
