@@ -5,7 +5,7 @@ export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'n
 
 export type ClientAuthentication =
   | { ok: true; method: ClientAuthMethod; clientId?: string; clientSecret?: string }
-  | { ok: false; method?: ClientAuthMethod; clientId?: string; reason: string };
+  | { ok: false; method: ClientAuthMethod; clientId?: string; reason: string };
 
 /**
  * Reads the client's credentials from a token request: HTTP Basic with the id and secret each
@@ -21,7 +21,13 @@ export function readClientAuthentication(
   const authorization = headers.authorization;
   if (authorization !== undefined) {
     const match = /^Basic\s+([A-Za-z0-9+/]+=*)\s*$/i.exec(authorization);
-    if (!match) return { ok: false, reason: 'the Authorization header is not HTTP Basic' };
+    if (!match) {
+      return {
+        ok: false,
+        method: 'client_secret_basic',
+        reason: 'Authorization is not HTTP Basic',
+      };
+    }
     const decoded = Buffer.from(match[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) {

@@ -155,7 +155,7 @@ export class FakeTokenEndpoint {
     this.requests.push({
       grantType: form.get('grant_type') ?? undefined,
       clientId: auth.clientId,
-      authMethod: auth.method ?? 'client_secret_basic',
+      authMethod: auth.method,
       scope: form.get('scope') ?? undefined,
       status: answer.status,
     });
@@ -175,24 +175,27 @@ export class FakeTokenEndpoint {
     if (!FORM.test(req.headers['content-type'] ?? '')) {
       return oauthError(400, 'invalid_request', 'send application/x-www-form-urlencoded');
     }
-    if (!this.authenticates(auth)) {
+    const refused = this.refusal(auth);
+    if (refused !== undefined) {
       // §5.2: a client that tried HTTP Basic MUST get 401 with the scheme to use.
-      const triedBasic = auth.method === 'client_secret_basic' || auth.method === undefined;
+      const triedBasic = auth.method === 'client_secret_basic';
       return {
-        ...oauthError(401, 'invalid_client', 'client authentication failed'),
+        ...oauthError(401, 'invalid_client', refused),
         ...(triedBasic ? { headers: { 'www-authenticate': 'Basic realm="oauth"' } } : {}),
       };
     }
     return this.grants.grant(form, auth.clientId);
   }
 
-  private authenticates(auth: ClientAuthentication): boolean {
-    if (!auth.ok) return false;
+  /** Why the client is not authenticated (an `error_description`), or `undefined` when it is. */
+  private refusal(auth: ClientAuthentication): string | undefined {
+    if (!auth.ok) return auth.reason;
     const clients = this.options.clients;
-    if (!clients) return true;
+    if (!clients) return undefined;
     const id = auth.clientId;
-    if (id === undefined || !Object.hasOwn(clients, id)) return false;
-    return auth.method !== 'none' && auth.clientSecret === clients[id];
+    if (id === undefined || !Object.hasOwn(clients, id)) return 'unknown client';
+    if (auth.method === 'none') return 'client authentication required';
+    return auth.clientSecret === clients[id] ? undefined : 'wrong client secret';
   }
 }
 

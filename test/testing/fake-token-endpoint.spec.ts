@@ -86,20 +86,34 @@ describe('FakeTokenEndpoint', () => {
     });
 
     it.each([
-      ['client_secret_basic', basic(CLIENT.clientId, 'wrong'), {}],
-      ['client_secret_post', {}, { client_id: CLIENT.clientId, client_secret: 'wrong' }],
-      ['an unknown client', {}, { client_id: 'stranger', client_secret: CLIENT.clientSecret }],
-      ['no client authentication', {}, { client_id: CLIENT.clientId }],
-    ])('answers a wrong secret with invalid_client (%s)', async (_how, headers, form) => {
-      const { status, body } = await post(
-        endpoint,
-        { grant_type: 'client_credentials', ...form },
-        headers,
-      );
-      expect(status).toBe(401);
-      expect(body.error).toBe('invalid_client');
-      expect(endpoint.tokenRequests).toBe(1);
-    });
+      ['client_secret_basic', basic(CLIENT.clientId, 'wrong'), {}, 'wrong client secret'],
+      [
+        'client_secret_post',
+        {},
+        { client_id: CLIENT.clientId, client_secret: 'wrong' },
+        'wrong client secret',
+      ],
+      [
+        'an unknown client',
+        {},
+        { client_id: 'stranger', client_secret: CLIENT.clientSecret },
+        'unknown client',
+      ],
+      ['no client secret', {}, { client_id: CLIENT.clientId }, 'client authentication required'],
+      ['a Bearer header', { authorization: 'Bearer abc' }, {}, 'Authorization is not HTTP Basic'],
+    ])(
+      'answers a wrong secret with invalid_client (%s), saying why',
+      async (_how, headers, form, why) => {
+        const { status, body } = await post(
+          endpoint,
+          { grant_type: 'client_credentials', ...form },
+          headers,
+        );
+        expect(status).toBe(401);
+        expect(body).toEqual({ error: 'invalid_client', error_description: why });
+        expect(endpoint.tokenRequests).toBe(1);
+      },
+    );
 
     it('challenges a client that tried HTTP Basic with WWW-Authenticate (§5.2)', async () => {
       const tried = await post(
