@@ -51,6 +51,8 @@ export interface BenchOptions {
   markdownPath: string;
   /** Where the raw results are written as JSON, if anywhere. */
   jsonPath?: string;
+  /** `--only overhead`: that scenario alone, printed, nothing written (a quick look). */
+  only?: 'overhead';
 }
 
 /**
@@ -63,7 +65,11 @@ export function parseBenchOptions(argv: readonly string[], repoRoot: string): Be
   const requested = outIndex >= 0 ? argv[outIndex + 1] : undefined;
   if (outIndex >= 0 && !requested) throw new Error('--out-dir needs a directory');
   const outDir = requested ?? (smoke ? mkdtempSync(join(tmpdir(), 'forge-bench-')) : undefined);
+  const onlyIndex = argv.indexOf('--only');
+  const only = onlyIndex >= 0 ? argv[onlyIndex + 1] : undefined;
+  if (onlyIndex >= 0 && only !== 'overhead') throw new Error('--only takes: overhead');
   return {
+    ...(only === 'overhead' ? { only } : {}),
     smoke,
     sizes: smoke ? SMOKE : FULL,
     markdownPath: join(outDir ?? repoRoot, 'BENCHMARKS.md'),

@@ -15,7 +15,8 @@ export interface BenchResults {
   herd: TokenCountRow;
   storm: TokenCountRow;
   crossProcess: CrossProcessOutcome;
-  memory: MemoryResult;
+  /** One run per transport. */
+  memory: MemoryResult[];
   encryption: EncryptionOverheadResult;
   durationSeconds: number;
 }

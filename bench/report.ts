@@ -64,10 +64,11 @@ export function renderReport(results: BenchResults): string {
       `| ${crossName} | ForgeClient, RedisTokenLock | **${tokens(cross.withLock.tokenRequests, cross.withLock.failures)}** |`,
     );
   }
-  const memory = results.memory;
-  lines.push(
-    `| Memory: ${n(memory.requests)} requests | ForgeClient | **${signed(memory.growthMb)} MB** heap (${memory.startMb.toFixed(1)} → ${memory.endMb.toFixed(1)} MB after forced GC${memory.failures ? `, ${n(memory.failures)} failed` : ''}) |`,
-  );
+  for (const memory of results.memory) {
+    lines.push(
+      `| Memory: ${n(memory.requests)} requests | ForgeClient ${memory.transport}, token + retry + breaker | **${signed(memory.growthMb)} MB** heap (${memory.startMb.toFixed(1)} → ${memory.endMb.toFixed(1)} MB after forced GC${memory.failures ? `, ${n(memory.failures)} failed` : ''}) |`,
+    );
+  }
 
   const enc = results.encryption;
   const us = (value: number) => `${value.toFixed(1)} µs`;
@@ -117,7 +118,7 @@ function method(results: BenchResults): string[] {
     '- Compiled JS, as users run it: `npm run bench` builds `lib/` and `bench/` with `tsc -p bench/tsconfig.json` into `bench/.out/build` (gitignored) and runs `node --expose-gc` on it; forked processes run the compiled files too.',
     '- One loopback server process (`bench/servers/bench-server.child.ts`, `node:http`, keep-alive) serves the API and a client-credentials token endpoint (50 ms per token, like a real authorization server) and counts token requests. It runs in its own process so its CPU time is not charged to the stacks.',
     `- Keep-alive everywhere: each axios-based stack has its own \`new http.Agent({ keepAlive: true, maxSockets: ${SOCKETS_PER_STACK} })\`; undici uses \`new Pool(origin, { connections: ${SOCKETS_PER_STACK} })\` (keep-alive by default). Token requests use axios' default agent (Node 20's global agent, keep-alive).`,
-    '- Stacks: (1) `HttpService` from `@nestjs/axios` with a static `Authorization` header; (2) `ForgeClient` with `withTokenAuth` (a `TokenManager` over `ClientCredentialsTokenProvider`, in-memory storage), `withRetry()` and `withCircuitBreaker()`; (3) axios with a request interceptor adding the current token, `axios-auth-refresh` and `axios-retry` (3 retries); (4) undici `Pool.request` with a static header, the floor. Every stack parses the JSON body.',
+    '- Stacks: (1) `HttpService` from `@nestjs/axios` with a static `Authorization` header; (2) `ForgeClient` with `withRetry()` and `withCircuitBreaker()`, on each transport (`axios`: an HttpService on the same keep-alive agent settings as (1); `undici`: the client’s own undici Agent), with `withTokenAuth` (a `TokenManager` over `ClientCredentialsTokenProvider`, in-memory storage) and with a static bearer token; (3) axios with a request interceptor adding the current token, `axios-auth-refresh` and `axios-retry` (3 retries); (4) undici `Pool.request` with a static header, the floor. Every stack parses the JSON body.',
     `- Overhead: tokens cached first; ${n(sizes.warmUpRequests)} warm-up GETs per stack; then ${sizes.overheadRounds} rounds, each running every stack once in a rotating order, so a noisy neighbour slows all stacks alike. The ratio is the stack's median time over the HttpService median.`,
     '- Herd: a new client with an empty cache; all calls start at once. axios-auth-refresh learns it needs a token from the first 401s (its intended use); ForgeClient fetches before sending.',
     '- axios-auth-refresh runs with `deduplicateRefresh: false`: with its default (`true`) a 401 that arrives while a refresh is running is rejected, not retried ([Flyrell/axios-auth-refresh#307](https://github.com/Flyrell/axios-auth-refresh/issues/307)), so concurrent calls fail; the row "its defaults" shows that. With `false` the 401s that arrive during a refresh wait for it, and those arriving after it start another one.',

@@ -28,6 +28,10 @@ async function main(): Promise<void> {
   };
   try {
     const overhead = await step('overhead', () => measureOverhead(server, sizes));
+    if (options.only === 'overhead') {
+      for (const row of overhead) console.log(`${row.ratio.toFixed(2)}×  ${row.label}`);
+      return;
+    }
     const herd = await step('herd', () => measureHerd(server, sizes));
     const storm = await step('401 storm', () => measureStorm(server, sizes));
     const crossProcess = await step('cross-process', () => measureCrossProcess(server, sizes));

@@ -24,7 +24,6 @@ import { TokenStorage } from './storage/token-storage.interface';
 import { TokenManager } from './tokens/token-manager';
 import { TokenProvider } from './tokens/token-provider.interface';
 import { createTokenProvider, OAuthAuthOptions } from './tokens/token-provider.factory';
-import { createHttpService } from './transport/http-transport';
 
 /** A client's options, checked once at bootstrap; every provider of that client reads this. */
 interface ResolvedClient {
@@ -99,16 +98,16 @@ export function createClientProviders(name: string, staticOptions?: unknown): Pr
       moduleRef: ModuleRef,
       tokenManager?: TokenManager | null,
     ): Promise<ForgeClient> => {
-      // An axios instance of its own: interceptors on the global axios never see its credential.
-      const http = createHttpService();
-      if (client.config) return new ForgeClient(client.config, http, name);
+      // Each client makes its own transport (an axios instance of its own: interceptors on the
+      // global axios never see its credential) and closes it with the module.
+      if (client.config) return new ForgeClient(client.config, undefined, name);
       const options = client.options as ForgeClientOptions;
       const hooks = await resolveHooks(name, options.hooks, moduleRef);
       const config = createClientConfig(name, options, {
         hooks,
         ...(tokenManager ? { tokenManager } : {}),
       });
-      return new ForgeClient(config, http, name);
+      return new ForgeClient(config, undefined, name);
     },
   };
   if (!needsTokenProviders(staticOptions)) return [resolved, client];

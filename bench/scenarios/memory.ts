@@ -4,6 +4,7 @@ import { BenchServer } from '../servers/bench-server';
 import { createForgeClientStack } from '../stacks/forge-client.stack';
 
 export interface MemoryResult {
+  transport: 'axios' | 'undici';
   requests: number;
   startMb: number;
   endMb: number;
@@ -18,8 +19,24 @@ const MB = 1024 * 1024;
  * (token auth, retry, circuit breaker). The start is taken after a warm-up, so that lazily built
  * state (sockets, JIT, the cached token) is not counted as growth.
  */
-export async function measureMemory(server: BenchServer, sizes: BenchSizes): Promise<MemoryResult> {
-  const stack = createForgeClientStack({ origin: server.origin, tokenUrl: server.tokenUrl });
+export async function measureMemory(
+  server: BenchServer,
+  sizes: BenchSizes,
+): Promise<MemoryResult[]> {
+  const results: MemoryResult[] = [];
+  for (const transport of ['axios', 'undici'] as const) {
+    results.push(await measureOne(server, sizes, transport));
+  }
+  return results;
+}
+
+async function measureOne(
+  server: BenchServer,
+  sizes: BenchSizes,
+  transport: 'axios' | 'undici',
+): Promise<MemoryResult> {
+  const at = { origin: server.origin, tokenUrl: server.tokenUrl, transport };
+  const stack = createForgeClientStack(at);
   try {
     await runConcurrently(sizes.warmUpRequests, sizes.overheadConcurrency, () =>
       stack.get('/secure'),
@@ -32,6 +49,7 @@ export async function measureMemory(server: BenchServer, sizes: BenchSizes): Pro
     );
     const endMb = await heapAfterGcMb();
     return {
+      transport,
       requests: sizes.memoryRequests,
       startMb,
       endMb,

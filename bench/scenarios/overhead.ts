@@ -7,7 +7,14 @@ import { createHttpServiceStack } from '../stacks/http-service.stack';
 import { Stack } from '../stacks/stack';
 import { createUndiciStack } from '../stacks/undici.stack';
 
-export type OverheadStackId = 'httpService' | 'forgeClient' | 'axiosAuthRefresh' | 'undici';
+export type OverheadStackId =
+  | 'httpService'
+  | 'forgeClient'
+  | 'forgeClientStatic'
+  | 'forgeClientUndici'
+  | 'forgeClientUndiciStatic'
+  | 'axiosAuthRefresh'
+  | 'undici';
 
 export interface OverheadRow {
   id: OverheadStackId;
@@ -31,17 +38,26 @@ export async function measureOverhead(
   server: BenchServer,
   sizes: BenchSizes,
 ): Promise<OverheadRow[]> {
-  const forge = createForgeClientStack({ origin: server.origin, tokenUrl: server.tokenUrl });
+  const at = { origin: server.origin, tokenUrl: server.tokenUrl };
+  const forge = createForgeClientStack(at);
+  const forgeUndici = createForgeClientStack({ ...at, transport: 'undici' });
   const axiosStack = createAxiosAuthRefreshStack(server.origin, server.tokenUrl);
   const stacks: Array<{ id: OverheadStackId; stack: Stack }> = [
     { id: 'httpService', stack: createHttpServiceStack(server.origin) },
     { id: 'forgeClient', stack: forge },
+    { id: 'forgeClientStatic', stack: createForgeClientStack({ ...at, auth: 'static' }) },
+    { id: 'forgeClientUndici', stack: forgeUndici },
+    {
+      id: 'forgeClientUndiciStatic',
+      stack: createForgeClientStack({ ...at, transport: 'undici', auth: 'static' }),
+    },
     { id: 'axiosAuthRefresh', stack: axiosStack },
     { id: 'undici', stack: createUndiciStack(server.origin) },
   ];
   try {
     // Tokens already cached: this measures the per-request path, not the token endpoint.
     await forge.tokenManager.getToken();
+    await forgeUndici.tokenManager.getToken();
     await axiosStack.warmUp();
     const rounds = new Map<OverheadStackId, number[]>(stacks.map(({ id }) => [id, []]));
     const failures = new Map<OverheadStackId, number>(stacks.map(({ id }) => [id, 0]));

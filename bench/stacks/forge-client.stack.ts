@@ -10,7 +10,7 @@ import {
   TokenManager,
   TokenStorage,
 } from '../../lib';
-import { BENCH_CLIENT, keepAliveAgent, Stack } from './stack';
+import { BENCH_CLIENT, keepAliveAgent, Stack, STATIC_AUTHORIZATION } from './stack';
 
 export interface ForgeClientStackOptions {
   origin: string;
@@ -18,6 +18,10 @@ export interface ForgeClientStackOptions {
   /** Default: a fresh in-memory storage (a cold cache). */
   storage?: TokenStorage;
   lock?: TokenLock;
+  /** Default `'axios'` (sent through an HttpService on the shared keep-alive agent settings). */
+  transport?: 'axios' | 'undici';
+  /** `'token'` (default): client-credentials tokens; `'static'`: a fixed bearer token. */
+  auth?: 'token' | 'static';
 }
 
 export interface ForgeClientStack extends Stack {
@@ -37,22 +41,26 @@ export function createForgeClientStack(options: ForgeClientStackOptions): ForgeC
   const tokenManager = new TokenManager(provider, options.storage ?? new InMemoryTokenStorage(), {
     lock: options.lock,
   });
-  const config = new HttpClientConfigBuilder('bench')
+  const transport = options.transport ?? 'axios';
+  const auth = options.auth ?? 'token';
+  const builder = new HttpClientConfigBuilder('bench')
     .withBaseUrl(options.origin)
-    .withTokenAuth(tokenManager)
+    .withTransport(transport)
     .withRetry()
-    .withCircuitBreaker()
-    .build();
-  const agent = keepAliveAgent();
-  const client = new ForgeClient(
-    config,
-    new HttpService(axios.create({ httpAgent: agent })),
-    'bench',
-  );
+    .withCircuitBreaker();
+  if (auth === 'token') builder.withTokenAuth(tokenManager);
+  else builder.withBearerToken(STATIC_AUTHORIZATION.replace(/^Bearer /, ''));
+  const agent = transport === 'axios' ? keepAliveAgent() : undefined;
+  // undici: the client's own Agent (keep-alive by default), closed by `client.close()`.
+  const http = agent && new HttpService(axios.create({ httpAgent: agent }));
+  const client = new ForgeClient(builder.build(), http, 'bench');
   return {
-    label: 'ForgeClient, token + retry + breaker',
+    label: `ForgeClient ${transport}, ${auth === 'token' ? 'token' : 'static bearer'} + retry + breaker`,
     tokenManager,
     get: async (path) => (await firstValueFrom(client.get(path))).data,
-    close: async () => agent.destroy(),
+    close: async () => {
+      agent?.destroy();
+      await client.close();
+    },
   };
 }

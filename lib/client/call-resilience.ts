@@ -1,10 +1,10 @@
 import { AxiosResponse } from 'axios';
+import { AppliedAuth } from '../auth/request-auth.interface';
 import { parseWwwAuthenticate } from '../auth/www-authenticate';
 import { AuthenticationException, HttpStatusException } from '../errors';
-import { catchError, Observable, throwError } from 'rxjs';
-import { AuthRetryStrategy, SimpleAuthRetryStrategy } from '../retry/auth-retry-strategies';
-import { CircuitBreaker } from '../retry/circuit-breaker';
-import { resilience } from '../retry/resilience.operator';
+import { MonoTypeOperatorFunction, Observable } from 'rxjs';
+import { SimpleAuthRetryStrategy } from '../retry/auth-retry-strategies';
+import { resilienceLoop } from '../retry/resilience.operator';
 import { createCircuitBreaker } from '../retry/strategy-factories';
 import { CallContext } from './call-context';
 import { HttpClientConfig } from './http-client-config';
@@ -13,55 +13,48 @@ import { sentCredentialOf } from './sent-credential';
 /**
  * What a client wraps around the attempts of one call, as configured: auth retry → transient
  * retry → circuit breaker (one breaker per client), then a refused token's final 401 as an
- * `AuthenticationException`. Every decision reads the failure each attempt put on its error.
+ * `AuthenticationException`. Built once per client as one operator (one subscriber per call);
+ * every decision reads the failure each attempt put on its error.
  */
 export class CallResilience {
-  private readonly breaker?: CircuitBreaker;
-  private readonly authRetryStrategy: AuthRetryStrategy;
-  private readonly active: boolean;
+  private readonly operator?: MonoTypeOperatorFunction<AxiosResponse>;
 
-  constructor(
-    private readonly config: HttpClientConfig,
-    private readonly clientName: string,
-  ) {
-    if (config.circuitBreaker) {
-      this.breaker = createCircuitBreaker(config.circuitBreaker, { clientName });
-    }
-    this.authRetryStrategy = config.authRetryStrategy ?? new SimpleAuthRetryStrategy();
-    this.active = !!(config.auth?.onUnauthorized || config.retryStrategy || this.breaker);
-  }
-
-  /** @param attempts the cold attempt observable (each subscription is one send) */
-  wrap<T>(attempts: Observable<AxiosResponse<T>>, call: CallContext): Observable<AxiosResponse<T>> {
-    if (!this.active) return attempts;
-    const auth = this.config.auth;
-    const dynamicAuth = !!auth?.onUnauthorized;
-    return attempts.pipe(
-      resilience<AxiosResponse<T>>({
-        authRetry: dynamicAuth
+  constructor(config: HttpClientConfig, clientName: string) {
+    const breaker = config.circuitBreaker
+      ? createCircuitBreaker(config.circuitBreaker, { clientName })
+      : undefined;
+    const auth = config.auth;
+    const onUnauthorized =
+      auth?.onUnauthorized && ((refused: AppliedAuth) => auth.onUnauthorized?.(refused));
+    if (!onUnauthorized && !config.retryStrategy && !breaker) return;
+    this.operator = resilienceLoop<AxiosResponse>(
+      {
+        authRetry: onUnauthorized
           ? {
-              strategy: this.authRetryStrategy,
+              strategy: config.authRetryStrategy ?? new SimpleAuthRetryStrategy(),
               onUnauthorized: async (error: unknown) => {
-                call.countAuthRetry();
+                CallContext.of(error)?.countAuthRetry();
                 const refused = sentCredentialOf(error);
-                if (refused) await auth?.onUnauthorized?.(refused);
+                if (refused) await onUnauthorized(refused);
               },
             }
           : undefined,
-        retry: this.config.retryStrategy,
-        circuitBreaker: this.breaker,
-        deadlineMs: this.config.deadline,
-      }),
-      catchError((error: unknown) =>
-        throwError(() =>
-          // Only a refused token is an authentication failure; a 401 on an excluded path or
-          // another origin (no token sent) stays the API's answer.
-          dynamicAuth && sentCredentialOf(error)?.token
-            ? toFinalAuthError(error, this.clientName)
-            : error,
-        ),
-      ),
+        retry: config.retryStrategy,
+        circuitBreaker: breaker,
+        deadlineMs: config.deadline,
+      },
+      // Only a refused token is an authentication failure; a 401 on an excluded path or another
+      // origin (no token sent) stays the API's answer.
+      onUnauthorized
+        ? (error) => (sentCredentialOf(error)?.token ? toFinalAuthError(error, clientName) : error)
+        : undefined,
     );
+  }
+
+  /** @param attempts the cold attempt observable (each subscription is one send) */
+  wrap<T>(attempts: Observable<AxiosResponse<T>>): Observable<AxiosResponse<T>> {
+    if (!this.operator) return attempts;
+    return attempts.pipe(this.operator as MonoTypeOperatorFunction<AxiosResponse<T>>);
   }
 }
 

@@ -4,6 +4,7 @@ import { TokenManager } from '../tokens/token-manager';
 import { ForgeClientOptions } from './client-options.interface';
 import { HttpClientConfig } from './http-client-config';
 import { HttpClientConfigBuilder } from './http-client-config.builder';
+import { TRANSPORT_KINDS } from '../transport/http-transport';
 
 /** The keys of each static auth block, so a typo (`tokn`) is named at bootstrap. */
 const STATIC_AUTH_KEYS: Record<string, readonly string[]> = {
@@ -46,6 +47,9 @@ export function createClientConfig(
   if (options.deadline !== undefined) builder.withDeadline(options.deadline);
   if (options.maxContentLength !== undefined) {
     builder.withMaxContentLength(options.maxContentLength);
+  }
+  if (options.transport !== undefined) {
+    builder.withTransport(check.oneOf('transport', options.transport, TRANSPORT_KINDS));
   }
   if (options.logging !== undefined) builder.withLogging(check.record('logging', options.logging));
   return builder.build();

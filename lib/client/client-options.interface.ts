@@ -87,6 +87,11 @@ export interface ForgeClientOptions {
   deadline?: number;
   /** Largest API response body in bytes (a request's own `maxContentLength` wins). */
   maxContentLength?: number;
+  /**
+   * `'axios'` (default): axios' Node adapter. `'undici'`: the same API over an undici Agent of
+   * the client's own (needs the optional peer `undici`), closed with the module.
+   */
+  transport?: 'axios' | 'undici';
   /** Request logging through Nest's Logger, always redacted. Absent: no logging. */
   logging?: LoggingOptions;
   /**

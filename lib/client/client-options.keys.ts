@@ -15,6 +15,7 @@ export const CLIENT_OPTION_KEYS: readonly (keyof ForgeClientOptions)[] = [
   'circuitBreaker',
   'deadline',
   'maxContentLength',
+  'transport',
   'logging',
   'hooks',
 ];

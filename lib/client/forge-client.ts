@@ -1,8 +1,9 @@
 import { HttpService } from '@nestjs/axios';
+import { OnModuleDestroy } from '@nestjs/common';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { catchError, from, map, mergeMap, Observable, of, throwError, toArray } from 'rxjs';
 import { OptionChecker } from '../errors/option-checker';
-import { createHttpService } from '../transport/http-transport';
+import { ClientTransport, createClientTransport } from '../transport/http-transport';
 import { AwaitableObservable } from './awaitable-observable';
 import { toCurlCommand } from './curl-command';
 import { HttpClientConfig } from './http-client-config';
@@ -12,20 +13,42 @@ import { RequestExecutor } from './request-executor';
  * A named, pre-configured HTTP client. Same methods as Nest's `HttpService`, each returning a
  * cold Observable: every subscription is one fresh call, and unsubscribing aborts it.
  */
-export class ForgeClient {
+export class ForgeClient implements OnModuleDestroy {
   private readonly executor: RequestExecutor;
+  /** The transport this client made for itself (none when given an HttpService). */
+  private readonly transport?: ClientTransport;
 
   /**
    * @param config built by `HttpClientConfigBuilder`
-   * @param http the HttpService to send through; without Nest, one with its own axios instance
+   * @param http the HttpService to send through, used as it is (`config.transport` then does not
+   *   apply); without it, one with an axios instance of its own on `config.transport`
    * @param name the client name used in errors and logs
    */
   constructor(
     readonly config: HttpClientConfig,
-    http: HttpService = createHttpService(),
+    http?: HttpService,
     readonly name?: string,
   ) {
-    this.executor = new RequestExecutor(config, http, name);
+    if (!http) this.transport = createClientTransport(config.transport);
+    this.executor = new RequestExecutor(
+      config,
+      http ?? (this.transport as ClientTransport).http,
+      name,
+    );
+  }
+
+  /**
+   * Closes the connections of the client's own transport (the undici Agent of
+   * `transport: 'undici'`); requests made after it fail. A module's clients are closed with the
+   * module; call it for a client you made with `new ForgeClient(config)`.
+   */
+  async close(): Promise<void> {
+    await this.transport?.close();
+  }
+
+  /** @internal Nest closes a module's clients with the module. */
+  onModuleDestroy(): Promise<void> {
+    return this.close();
   }
 
   request<T = unknown>(config: AxiosRequestConfig): Observable<AxiosResponse<T>> {

@@ -16,6 +16,7 @@ import {
   RetryStrategyConfig,
 } from '../retry/strategy-factories';
 import { OptionChecker } from '../errors/option-checker';
+import { TRANSPORT_KINDS, TransportKind } from '../transport/http-transport';
 import { HttpClientConfig } from './http-client-config';
 
 interface PendingAuth {
@@ -41,6 +42,7 @@ export class HttpClientConfigBuilder {
   private circuitBreaker?: CircuitBreakerConfig;
   private deadline?: number;
   private maxContentLength?: number;
+  private transport?: TransportKind;
 
   /** @param clientName named in validation errors */
   constructor(private readonly clientName?: string) {}
@@ -176,6 +178,16 @@ export class HttpClientConfigBuilder {
     return this;
   }
 
+  /**
+   * `'axios'` (default): axios' Node adapter. `'undici'`: the same HttpService API over an
+   * undici Agent of the client's own (the optional peer `undici` must be installed); close it
+   * with `client.close()` when the client is not a module's.
+   */
+  withTransport(transport: TransportKind): this {
+    this.transport = transport;
+    return this;
+  }
+
   build(): HttpClientConfig {
     const p =
       this.clientName === undefined
@@ -216,6 +228,10 @@ export class HttpClientConfigBuilder {
         this.maxContentLength,
         'bytes',
       ),
+      transport:
+        this.transport === undefined
+          ? undefined
+          : p.oneOf('transport', this.transport, TRANSPORT_KINDS),
       logging: this.logging && {
         ...this.logging,
         sensitiveKeys: p.stringArray('logging.sensitiveKeys', this.logging.sensitiveKeys),

@@ -4,6 +4,7 @@ import { LoggingOptions } from './request-logger';
 import { AuthRetryStrategy } from '../retry/auth-retry-strategies';
 import { CircuitBreakerConfig } from '../retry/strategy-factories';
 import { RetryStrategy } from '../retry/retry-strategy';
+import { TransportKind } from '../transport/http-transport';
 
 /** Everything a ForgeClient needs; immutable, made by `HttpClientConfigBuilder.build()`. */
 export interface HttpClientConfigInit {
@@ -20,6 +21,7 @@ export interface HttpClientConfigInit {
   circuitBreaker?: CircuitBreakerConfig;
   deadline?: number;
   maxContentLength?: number;
+  transport?: TransportKind;
 }
 
 export class HttpClientConfig {
@@ -43,6 +45,8 @@ export class HttpClientConfig {
   readonly deadline?: number;
   /** Largest API response body in bytes; absent: unlimited, as axios. */
   readonly maxContentLength?: number;
+  /** `'axios'` (default): axios' Node adapter; `'undici'`: our axios adapter on undici. */
+  readonly transport: TransportKind;
 
   constructor(init: HttpClientConfigInit) {
     this.baseUrl = init.baseUrl;
@@ -58,6 +62,7 @@ export class HttpClientConfig {
     if (init.circuitBreaker) this.circuitBreaker = Object.freeze({ ...init.circuitBreaker });
     if (init.deadline !== undefined) this.deadline = init.deadline;
     if (init.maxContentLength !== undefined) this.maxContentLength = init.maxContentLength;
+    this.transport = init.transport ?? 'axios';
     Object.freeze(this);
   }
 }

@@ -45,6 +45,8 @@ export class RequestExecutor {
   private readonly hooks: HookRunner;
   private readonly requestLogger?: RequestLogger;
   private readonly resilience: CallResilience;
+  /** Whether hooks or a logger read the per-call context (else none is made). */
+  private readonly readsContext: boolean;
 
   constructor(
     private readonly config: HttpClientConfig,
@@ -65,15 +67,14 @@ export class RequestExecutor {
       this.requestLogger = new RequestLogger(logger, config.logging, this.redactor);
     }
     this.resilience = new CallResilience(config, this.clientName);
+    this.readsContext = !this.hooks.isEmpty || !!this.requestLogger;
   }
 
   execute<T>(request: AxiosRequestConfig): Observable<AxiosResponse<T>> {
+    if (!this.readsContext) return this.resilience.wrap(defer(() => this.sendOnce<T>(request)));
     return defer(() => {
       const call = new CallContext(this.clientName);
-      return this.resilience.wrap(
-        defer(() => this.sendOnce<T>(request, call)),
-        call,
-      );
+      return this.resilience.wrap(defer(() => this.sendOnce<T>(request, call)));
     });
   }
 
@@ -103,10 +104,11 @@ export class RequestExecutor {
 
   private sendOnce<T>(
     request: AxiosRequestConfig,
-    call: CallContext,
+    call?: CallContext,
   ): Observable<AxiosResponse<T>> {
-    const context = call.nextAttempt();
-    const startedAt = Date.now();
+    // Only made when something reads it (`readsContext`), so present wherever it is used below.
+    const context = call?.nextAttempt() as HookContext;
+    const startedAt = call ? Date.now() : 0;
     let sent: AxiosRequestConfig = request;
     return from(this.prepare(request, context)).pipe(
       mergeMap((prepared) => {
@@ -116,7 +118,7 @@ export class RequestExecutor {
         const redactorNow = () => (redactor ??= this.redactorFor(prepared.applied));
         const response$ = sendAttempt<T>(this.http, prepared.axiosConfig).pipe(
           catchError((error: unknown) =>
-            throwError(() => this.typedFailure(error, prepared, redactorNow())),
+            throwError(() => this.typedFailure(error, prepared, redactorNow(), call)),
           ),
         );
         // Each operator costs every request; a client without logging or hooks skips them.
@@ -150,7 +152,12 @@ export class RequestExecutor {
    * The attempt's error, typed once, with the failure it was (read from the request as sent) and
    * the credential it carried attached for the retry layers and the breaker.
    */
-  private typedFailure(error: unknown, prepared: PreparedAttempt, redactor: Redactor): unknown {
+  private typedFailure(
+    error: unknown,
+    prepared: PreparedAttempt,
+    redactor: Redactor,
+    call: CallContext | undefined,
+  ): unknown {
     const { axiosConfig, applied } = prepared;
     const credentialSent = applied !== undefined && !prepared.leftOrigin;
     const typed = toForgeException(error, {
@@ -163,6 +170,7 @@ export class RequestExecutor {
     const failure = failureOf(error, axiosConfig, credentialSent);
     if (failure) attachFailure(typed, failure);
     if (applied && credentialSent) recordSentCredential(typed, applied);
+    call?.owns(typed);
     return typed;
   }
 

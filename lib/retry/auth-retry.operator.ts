@@ -7,7 +7,7 @@ import {
   isInsufficientScope,
 } from './auth-retry-strategies';
 import { RequestFailure, classifyFailure } from './request-failure';
-import { retryLoop } from './retry-loop';
+import { RetryDecision, retryLoop } from './retry-loop';
 import { relativeDeadline, validateDeadline } from './retry-request.operator';
 
 /** Anything that can forget a refused token, such as the `TokenManager`. */
@@ -55,26 +55,30 @@ export function authRetryUntil<T>(
   options: Omit<AuthRetryOptions, 'deadlineMs'>,
   deadlineAt: () => number | undefined,
 ): MonoTypeOperatorFunction<T> {
+  const decide = authRetryDecision(options);
+  return retryLoop<T>({ now: options.now ?? Date.now, deadlineAt, start: () => decide });
+}
+
+/** Whether and when a 401 is retried (after invalidating the refused credential). */
+export function authRetryDecision(
+  options: Pick<AuthRetryOptions, 'strategy' | 'tokenManager' | 'onUnauthorized'>,
+): RetryDecision {
   const strategy = options.strategy ?? new SimpleAuthRetryStrategy();
   const invalidate = invalidation(options);
-  return retryLoop<T>({
-    now: options.now ?? Date.now,
-    deadlineAt,
-    decide: (error, retry) => {
-      const failure = classifyFailure(error);
-      if (!failure?.response || failure.status !== 401) return undefined;
-      // Invalidating a token that server never saw would only throw a good one away.
-      if (failure.credentialSent === false) return undefined;
-      if (isInsufficientScope(failure.headers['www-authenticate'])) return undefined;
-      const delayMs = strategy.retryDelay(failure.response, retry);
-      if (delayMs === undefined) return undefined;
-      return { delayMs, before: () => invalidate(error, failure, retry) };
-    },
-  });
+  return (error, retry) => {
+    const failure = classifyFailure(error);
+    if (!failure?.response || failure.status !== 401) return undefined;
+    // Invalidating a token that server never saw would only throw a good one away.
+    if (failure.credentialSent === false) return undefined;
+    if (isInsufficientScope(failure.headers['www-authenticate'])) return undefined;
+    const delayMs = strategy.retryDelay(failure.response, retry);
+    if (delayMs === undefined) return undefined;
+    return { delayMs, before: () => invalidate(error, failure, retry) };
+  };
 }
 
 function invalidation(
-  options: AuthRetryOptions,
+  options: Pick<AuthRetryOptions, 'tokenManager' | 'onUnauthorized'>,
 ): (error: unknown, failure: RequestFailure, retry: number) => unknown {
   const { onUnauthorized, tokenManager } = options;
   if (onUnauthorized && tokenManager) {

@@ -1,5 +1,5 @@
 import { MonoTypeOperatorFunction, Observable, defer, finalize, tap } from 'rxjs';
-import { CircuitBreaker } from './circuit-breaker';
+import { CircuitBreaker, CircuitPermit } from './circuit-breaker';
 import { RequestFailure, classifyFailure } from './request-failure';
 
 /** Failures that say the service is unwell: no answer, a timeout, or a 5xx. A 4xx does not. */
@@ -21,14 +21,17 @@ export function circuitBreaker<T>(breaker: CircuitBreaker): MonoTypeOperatorFunc
         tap({
           next: () => permit.succeeded(),
           complete: () => permit.succeeded(),
-          error: (error: unknown) => {
-            const failure = classifyFailure(error);
-            if (isCircuitFailure(failure)) permit.failed();
-            else if (failure) permit.succeeded();
-            else permit.released();
-          },
+          error: (error: unknown) => reportToPermit(permit, error),
         }),
         finalize(() => permit.released()),
       );
     });
+}
+
+/** Tells the breaker how a call that ended with `error` went (not an HTTP failure: released). */
+export function reportToPermit(permit: CircuitPermit, error: unknown): void {
+  const failure = classifyFailure(error);
+  if (isCircuitFailure(failure)) permit.failed();
+  else if (failure) permit.succeeded();
+  else permit.released();
 }

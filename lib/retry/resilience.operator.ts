@@ -1,8 +1,13 @@
-import { MonoTypeOperatorFunction, Observable, defer } from 'rxjs';
-import { authRetryUntil, AuthRetryOptions } from './auth-retry.operator';
+import { MonoTypeOperatorFunction } from 'rxjs';
+import { authRetryDecision, AuthRetryOptions } from './auth-retry.operator';
 import { CircuitBreaker } from './circuit-breaker';
-import { circuitBreaker } from './circuit-breaker.operator';
-import { RetryRequestOptions, retryRequestUntil, validateDeadline } from './retry-request.operator';
+import {
+  relativeDeadline,
+  requestRetryDecision,
+  RetryRequestOptions,
+  validateDeadline,
+} from './retry-request.operator';
+import { RetryDecision, retryLoop } from './retry-loop';
 import { RetryStrategy } from './retry-strategy';
 
 export interface ResilienceOptions {
@@ -18,27 +23,49 @@ export interface ResilienceOptions {
 }
 
 /**
- * The three operators in the order a client applies them:
- * `authRetry` (innermost: a 401 is retried with a new token) → `retryRequest` (transient
- * failures, each retry getting its own auth retries) → `circuitBreaker` (one call counts once).
- * One deadline, fixed when the call is subscribed, bounds both retry loops.
+ * `authRetry` → `retryRequest` → `circuitBreaker` as one operator, with the same decisions as
+ * the three in that order: a 401 is retried with a new token first; a transient failure is retried
+ * as the strategy says, each such retry getting its own auth retries; the breaker counts one call
+ * once, retries included. One deadline, fixed when the call is subscribed, bounds both. Built
+ * once, it costs a call one subscriber.
  */
 export function resilience<T>(options: ResilienceOptions): MonoTypeOperatorFunction<T> {
+  return resilienceLoop<T>(options);
+}
+
+/** `resilience`, and `finalError` maps the error the caller finally gets (a client's own use). */
+export function resilienceLoop<T>(
+  options: ResilienceOptions,
+  finalError?: (error: unknown) => unknown,
+): MonoTypeOperatorFunction<T> {
   validateDeadline('resilience', options.deadlineMs);
   const now = options.now ?? Date.now;
-  return (source: Observable<T>) => {
-    const guarded = defer(() => {
-      const deadlineAt = options.deadlineMs === undefined ? undefined : now() + options.deadlineMs;
-      const steps: MonoTypeOperatorFunction<T>[] = [];
-      if (options.authRetry) {
-        steps.push(authRetryUntil<T>({ ...options.authRetry, now }, () => deadlineAt));
-      }
-      if (options.retry) {
-        const retryOptions = { onRetry: options.onRetry, now };
-        steps.push(retryRequestUntil<T>(options.retry, retryOptions, () => deadlineAt));
-      }
-      return steps.reduce((observable, step) => observable.pipe(step), source);
-    });
-    return options.circuitBreaker ? guarded.pipe(circuitBreaker(options.circuitBreaker)) : guarded;
+  const auth = options.authRetry && authRetryDecision(options.authRetry);
+  const request = options.retry && requestRetryDecision(options.retry, options.onRetry);
+  return retryLoop<T>({
+    now,
+    deadlineAt: relativeDeadline(options.deadlineMs, now),
+    ...(options.circuitBreaker ? { breaker: options.circuitBreaker } : {}),
+    ...(finalError ? { finalError } : {}),
+    start: () => combined(auth, request),
+  });
+}
+
+/** Auth retries nested in request retries: the auth count starts over after each request retry. */
+function combined(auth?: RetryDecision, request?: RetryDecision): RetryDecision {
+  let authRetries = 0;
+  let requestRetries = 0;
+  return (error) => {
+    const authStep = auth?.(error, authRetries + 1);
+    if (authStep) {
+      authRetries += 1;
+      return authStep;
+    }
+    const step = request?.(error, requestRetries + 1);
+    if (step) {
+      requestRetries += 1;
+      authRetries = 0;
+    }
+    return step;
   };
 }

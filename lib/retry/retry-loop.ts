@@ -1,15 +1,7 @@
-import {
-  MonoTypeOperatorFunction,
-  Observable,
-  catchError,
-  defer,
-  from,
-  retry,
-  switchMap,
-  throwError,
-  timer,
-} from 'rxjs';
+import { MonoTypeOperatorFunction, Observable, Subscription } from 'rxjs';
 import { attemptsBehind, recordAttempts } from './attempts';
+import { CircuitBreaker, CircuitPermit } from './circuit-breaker';
+import { reportToPermit } from './circuit-breaker.operator';
 
 /** One decision of a retry loop: wait `delayMs`, after running `before` (e.g. invalidate a token). */
 export interface RetryStep {
@@ -17,49 +9,100 @@ export interface RetryStep {
   before?: () => unknown;
 }
 
+/** The step before retry `retry` (1-based) after `error`, or `undefined` to give up. */
+export type RetryDecision = (error: unknown, retry: number) => RetryStep | undefined;
+
 export interface RetryLoopPlan {
-  /** The step before retry `retry` (1-based) after `error`, or `undefined` to give up. */
-  decide(error: unknown, retry: number): RetryStep | undefined;
+  /** The decisions of one call, made when it is subscribed (a decision may keep per-call counts). */
+  start(): RetryDecision;
   /** Epoch ms after which no retry may start, fixed once per subscription (per call). */
   deadlineAt(): number | undefined;
   now(): number;
-}
-
-/** Marks an error thrown by a `before` step so that it reaches the caller untouched. */
-class StepFailure {
-  constructor(readonly cause: unknown) {}
+  /** Admits the call and hears once how it ended (a call counts once, retries included). */
+  breaker?: CircuitBreaker;
+  /** What the caller gets instead of the last error (after `attempts` was recorded on it). */
+  finalError?: (error: unknown) => unknown;
 }
 
 /**
- * Resubscribes to the (cold) source as the plan decides. Waits are rxjs timers, so unsubscribing
- * during a wait cancels the retry and leaves no timer behind. The error the caller finally gets
- * carries the number of requests made, inner retries included.
+ * The one retry loop: resubscribes to the (cold) source as the plan decides, one subscriber per
+ * call whatever the plan combines (auth retries, request retries, a circuit breaker). Waits are
+ * timers cleared on unsubscribe. The error the caller finally gets carries the number of requests
+ * made, inner retries included; an error thrown by a `before` step reaches the caller untouched.
  */
 export function retryLoop<T>(plan: RetryLoopPlan): MonoTypeOperatorFunction<T> {
   return (source: Observable<T>) =>
-    defer(() => {
+    new Observable<T>((subscriber) => {
+      let permit: CircuitPermit | undefined;
+      try {
+        permit = plan.breaker?.acquire();
+      } catch (open: unknown) {
+        subscriber.error(open);
+        return undefined;
+      }
       const deadline = plan.deadlineAt();
+      const decide = plan.start();
+      let retries = 0;
       let attemptsSoFar = 0;
-      return source.pipe(
-        retry({
-          delay: (error: unknown, retryCount: number) => {
-            const step = plan.decide(error, retryCount);
-            if (!step) throw error;
-            if (deadline !== undefined && plan.now() + step.delayMs > deadline) throw error;
-            attemptsSoFar += attemptsBehind(error);
-            const wait = timer(step.delayMs);
-            if (!step.before) return wait;
-            const before = step.before;
-            return defer(() => from(Promise.resolve().then(before))).pipe(
-              catchError((cause: unknown) => throwError(() => new StepFailure(cause))),
-              switchMap(() => wait),
-            );
+      let inner: Subscription | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      let closed = false;
+
+      const fail = (error: unknown) => {
+        if (permit) reportToPermit(permit, error);
+        subscriber.error(error);
+      };
+      const giveUp = (error: unknown) => {
+        const final = recordAttempts(error, attemptsSoFar + attemptsBehind(error));
+        fail(plan.finalError ? plan.finalError(final) : final);
+      };
+      const attempt = () => {
+        timer = undefined;
+        if (closed) return;
+        inner = source.subscribe({
+          next: (value) => {
+            permit?.succeeded();
+            subscriber.next(value);
           },
-        }),
-        catchError((error: unknown) => {
-          if (error instanceof StepFailure) return throwError(() => error.cause);
-          return throwError(() => recordAttempts(error, attemptsSoFar + attemptsBehind(error)));
-        }),
-      );
+          error: onError,
+          complete: () => {
+            permit?.succeeded();
+            subscriber.complete();
+          },
+        });
+      };
+      const wait = (delayMs: number) => {
+        if (!closed) timer = setTimeout(attempt, delayMs);
+      };
+      function onError(error: unknown): void {
+        retries += 1;
+        let step: RetryStep | undefined;
+        try {
+          step = decide(error, retries);
+        } catch (thrown: unknown) {
+          return giveUp(thrown);
+        }
+        if (!step) return giveUp(error);
+        if (deadline !== undefined && plan.now() + step.delayMs > deadline) return giveUp(error);
+        attemptsSoFar += attemptsBehind(error);
+        const { delayMs, before } = step;
+        if (!before) return wait(delayMs);
+        Promise.resolve()
+          .then(before)
+          .then(
+            () => wait(delayMs),
+            (cause: unknown) => {
+              if (!closed) fail(cause);
+            },
+          );
+      }
+
+      attempt();
+      return () => {
+        closed = true;
+        if (timer) clearTimeout(timer);
+        inner?.unsubscribe();
+        permit?.released();
+      };
     });
 }

@@ -1,7 +1,7 @@
 import { MonoTypeOperatorFunction } from 'rxjs';
 import { OptionChecker } from '../errors/option-checker';
 import { RequestFailure, classifyFailure } from './request-failure';
-import { retryLoop } from './retry-loop';
+import { RetryDecision, retryLoop } from './retry-loop';
 import { RetryStrategy } from './retry-strategy';
 
 /** What `onRetry` is told before each wait. */
@@ -41,20 +41,22 @@ export function retryRequestUntil<T>(
   options: Omit<RetryRequestOptions, 'deadlineMs'>,
   deadlineAt: () => number | undefined,
 ): MonoTypeOperatorFunction<T> {
-  return retryLoop<T>({
-    now: options.now ?? Date.now,
-    deadlineAt,
-    decide: (error, retry) => {
-      const failure = classifyFailure(error);
-      if (!failure) return undefined;
-      const delayMs = strategy.retryDelay(failure, retry);
-      if (delayMs === undefined) return undefined;
-      return {
-        delayMs,
-        before: options.onRetry && (() => options.onRetry?.({ error, failure, retry, delayMs })),
-      };
-    },
-  });
+  const decide = requestRetryDecision(strategy, options.onRetry);
+  return retryLoop<T>({ now: options.now ?? Date.now, deadlineAt, start: () => decide });
+}
+
+/** Whether and when a failed request is sent again, as `strategy` says. */
+export function requestRetryDecision(
+  strategy: RetryStrategy,
+  onRetry?: RetryRequestOptions['onRetry'],
+): RetryDecision {
+  return (error, retry) => {
+    const failure = classifyFailure(error);
+    if (!failure) return undefined;
+    const delayMs = strategy.retryDelay(failure, retry);
+    if (delayMs === undefined) return undefined;
+    return { delayMs, before: onRetry && (() => onRetry({ error, failure, retry, delayMs })) };
+  };
 }
 
 /** A deadline `deadlineMs` after each subscription. */

@@ -141,7 +141,7 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
         retryLoop({
           now: Date.now,
           deadlineAt: () => giveUpAt,
-          decide: (error, retry) => {
+          start: () => (error: unknown, retry: number) => {
             const left = giveUpAt - Date.now();
             if (!(error instanceof PeerHoldsLock) || left <= 0) return undefined;
             // Capped to the time left, so the last try lands on the deadline, not before it.

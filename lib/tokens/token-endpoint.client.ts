@@ -95,7 +95,7 @@ export class TokenEndpointClient {
     return lastValueFrom(
       attempt.pipe(
         retryLoop<TokenData>({
-          decide: (error, retry) => this.nextStep(error, retry),
+          start: () => (error, retry) => this.nextStep(error, retry),
           deadlineAt: () => undefined,
           now: () => Date.now(),
         }),

@@ -1,14 +1,49 @@
 import { HttpService } from '@nestjs/axios';
-import axios, { AxiosError, AxiosRequestConfig, AxiosResponse } from 'axios';
+import axios, {
+  AxiosAdapter,
+  AxiosError,
+  AxiosInstance,
+  AxiosRequestConfig,
+  AxiosResponse,
+} from 'axios';
 import { Observable } from 'rxjs';
+import { UndiciTransport } from './undici-adapter';
+
+/** How a client's requests go out: axios' Node adapter, or our axios adapter on undici. */
+export type TransportKind = 'axios' | 'undici';
+
+export const TRANSPORT_KINDS: readonly TransportKind[] = ['axios', 'undici'];
 
 /**
  * The one place an axios instance is made: every client, token endpoint and pipeline step sends
  * through an `HttpService` over an instance of its own, so interceptors an app adds to the global
- * axios never see a credential.
+ * axios never see a credential. `adapterFor` replaces axios' Node adapter on that instance only.
  */
-export function createHttpService(): HttpService {
-  return new HttpService(axios.create());
+export function createHttpService(
+  adapterFor?: (instance: AxiosInstance) => AxiosAdapter,
+): HttpService {
+  const instance = axios.create();
+  if (adapterFor) instance.defaults.adapter = adapterFor(instance);
+  return new HttpService(instance);
+}
+
+/** A client's HttpService on its transport, and how to release the connections it holds. */
+export interface ClientTransport {
+  readonly http: HttpService;
+  close(): Promise<void>;
+}
+
+/**
+ * The HttpService of one client. `'undici'` gives it an undici Agent of its own (undici itself
+ * is loaded on the first request), closed by `close()`.
+ */
+export function createClientTransport(kind: TransportKind = 'axios'): ClientTransport {
+  if (kind === 'axios') return { http: createHttpService(), close: async () => undefined };
+  const undici = new UndiciTransport();
+  return {
+    http: createHttpService((instance) => undici.adapterFor(instance)),
+    close: () => undici.close(),
+  };
 }
 
 /** Set on the AxiosError of an attempt that ran out of its whole-attempt time. */

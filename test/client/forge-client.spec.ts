@@ -1,8 +1,12 @@
 import { firstValueFrom, lastValueFrom } from 'rxjs';
-import { ForgeClient, HttpClientConfigBuilder } from '../../lib';
+import { HttpClientConfigBuilder } from '../../lib';
 import { json, RecordingServer } from '../support/recording-server';
+import { closeClients, onTransport, TRANSPORTS } from '../support/transports';
 
-describe('ForgeClient', () => {
+describe.each(TRANSPORTS)('ForgeClient (%s transport)', (transport) => {
+  const { builder, forge } = onTransport(transport);
+  afterEach(closeClients);
+
   let server: RecordingServer;
 
   beforeEach(async () => {
@@ -13,7 +17,7 @@ describe('ForgeClient', () => {
   afterEach(() => server.close());
 
   const client = (configure: (b: HttpClientConfigBuilder) => HttpClientConfigBuilder = (b) => b) =>
-    new ForgeClient(configure(new HttpClientConfigBuilder().withBaseUrl(server.url)).build());
+    forge(configure(builder().withBaseUrl(server.url)).build());
 
   it('sends every verb through the one request path', async () => {
     const c = client((b) => b.withBearerToken('verb-token'));
@@ -42,9 +46,7 @@ describe('ForgeClient', () => {
   });
 
   it('joins relative URLs with and without a leading slash to the base URL path', async () => {
-    const c = new ForgeClient(
-      new HttpClientConfigBuilder().withBaseUrl(`${server.url}/api/v1/`).build(),
-    );
+    const c = forge(builder().withBaseUrl(`${server.url}/api/v1/`).build());
     await lastValueFrom(c.get('/users'));
     await lastValueFrom(c.get('users'));
     await lastValueFrom(c.get('users?page=2', { params: { size: 10 } }));

@@ -6,7 +6,6 @@ import {
   ConnectionException,
   ForgeClient,
   getForgeClientToken,
-  HttpClientConfigBuilder,
   HttpStatusException,
   RequestForgeModule,
   TimeoutException,
@@ -15,6 +14,7 @@ import {
   TokenProvider,
 } from '../../lib';
 import { ScriptedServer } from '../support/scripted-server';
+import { closeClients, onTransport, TRANSPORTS } from '../support/transports';
 
 /** Sends headers at once, then one byte every 100 ms, never ending the body. */
 function trickle(_req: unknown, res: ServerResponse): void {
@@ -44,7 +44,10 @@ class CountingProvider implements TokenProvider {
   }
 }
 
-describe('ForgeClient against hostile servers', () => {
+describe.each(TRANSPORTS)('ForgeClient against hostile servers (%s transport)', (transport) => {
+  const { builder, forge } = onTransport(transport);
+  afterEach(closeClients);
+
   let api: ScriptedServer;
   let other: ScriptedServer;
 
@@ -59,9 +62,7 @@ describe('ForgeClient against hostile servers', () => {
 
   it('ends a call whose body trickles with a TimeoutException after the timeout', async () => {
     api.otherwise(trickle);
-    const client = new ForgeClient(
-      new HttpClientConfigBuilder().withBaseUrl(api.url()).withTimeout(1_500).build(),
-    );
+    const client = forge(builder().withBaseUrl(api.url()).withTimeout(1_500).build());
     const started = Date.now();
     const error = await firstValueFrom(client.get('/slow-body')).catch((e: unknown) => e);
     const elapsed = Date.now() - started;
@@ -73,8 +74,8 @@ describe('ForgeClient against hostile servers', () => {
 
   it('reports a body cut off mid-way as a ConnectionException, retries it and counts it as a failure', async () => {
     api.reply(resetMidBody, resetMidBody).otherwise({ status: 200, body: { ok: true } });
-    const client = new ForgeClient(
-      new HttpClientConfigBuilder()
+    const client = forge(
+      builder()
         .withBaseUrl(api.url())
         .withRetryStrategy({ type: 'simple', maxRetries: 1, delay: 0 })
         .withCircuitBreaker({ failureThreshold: 1, recoveryTimeout: 60_000 })
@@ -94,8 +95,8 @@ describe('ForgeClient against hostile servers', () => {
 
   it('retries a POST made replayable by an Idempotency-Key a hook added', async () => {
     api.reply({ status: 503 }).otherwise({ status: 201, body: { created: true } });
-    const client = new ForgeClient(
-      new HttpClientConfigBuilder()
+    const client = forge(
+      builder()
         .withBaseUrl(api.url())
         .withRetryStrategy({ type: 'simple', maxRetries: 2, delay: 0 })
         .withHooks({
@@ -115,9 +116,7 @@ describe('ForgeClient against hostile servers', () => {
     other.otherwise({ status: 401, headers: { 'www-authenticate': 'Bearer' } });
     const provider = new CountingProvider();
     const manager = new TokenManager(provider);
-    const client = new ForgeClient(
-      new HttpClientConfigBuilder().withBaseUrl(api.url()).withTokenAuth(manager).build(),
-    );
+    const client = forge(builder().withBaseUrl(api.url()).withTokenAuth(manager).build());
     const error = await firstValueFrom(client.get('/moved')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpStatusException);
     expect((error as HttpStatusException).status).toBe(401);
@@ -145,15 +144,15 @@ describe('ForgeClient against hostile servers', () => {
       const moduleRef = await Test.createTestingModule({
         imports: [
           RequestForgeModule.forRoot({
-            clients: { billing: { baseUrl: api.url(), auth: { type: 'bearer', token: 's3cr3t' } } },
+            clients: {
+              billing: { baseUrl: api.url(), transport, auth: { type: 'bearer', token: 's3cr3t' } },
+            },
           }),
         ],
       }).compile();
       const client = moduleRef.get<ForgeClient>(getForgeClientToken('billing'));
       await firstValueFrom(client.get('/invoices'));
-      const standalone = new ForgeClient(
-        new HttpClientConfigBuilder().withBaseUrl(api.url()).withBearerToken('s3cr3t').build(),
-      );
+      const standalone = forge(builder().withBaseUrl(api.url()).withBearerToken('s3cr3t').build());
       await firstValueFrom(standalone.get('/invoices'));
       await moduleRef.close();
       expect(api.requests.map((r) => r.headers.authorization)).toEqual([

@@ -1,8 +1,11 @@
 import { lastValueFrom } from 'rxjs';
-import { ForgeClient, HttpClientConfigBuilder } from '../../lib';
 import { json, RecordingServer } from '../support/recording-server';
+import { closeClients, onTransport, TRANSPORTS } from '../support/transports';
 
-describe('credentials go only to the base origin', () => {
+describe.each(TRANSPORTS)('credentials go only to the base origin (%s transport)', (transport) => {
+  const { builder, forge } = onTransport(transport);
+  afterEach(closeClients);
+
   let base: RecordingServer;
   let other: RecordingServer;
 
@@ -16,18 +19,11 @@ describe('credentials go only to the base origin', () => {
   });
 
   const clients = () => ({
-    bearer: new ForgeClient(
-      new HttpClientConfigBuilder().withBaseUrl(base.url).withBearerToken('origin-bearer').build(),
+    bearer: forge(builder().withBaseUrl(base.url).withBearerToken('origin-bearer').build()),
+    apiKey: forge(
+      builder().withBaseUrl(base.url).withApiKey('origin-api-key', 'X-Service-Key').build(),
     ),
-    apiKey: new ForgeClient(
-      new HttpClientConfigBuilder()
-        .withBaseUrl(base.url)
-        .withApiKey('origin-api-key', 'X-Service-Key')
-        .build(),
-    ),
-    basic: new ForgeClient(
-      new HttpClientConfigBuilder().withBaseUrl(base.url).withBasicAuth('u', 'origin-pw').build(),
-    ),
+    basic: forge(builder().withBaseUrl(base.url).withBasicAuth('u', 'origin-pw').build()),
   });
 
   it('sends no credential to an absolute URL on another origin', async () => {

@@ -1,15 +1,19 @@
 import { lastValueFrom } from 'rxjs';
-import { ForgeClient, HttpClientConfigBuilder } from '../../lib';
+import { ForgeClient } from '../../lib';
 import { RecordingServer } from '../support/recording-server';
+import { closeClients, onTransport, TRANSPORTS } from '../support/transports';
 
-describe('excluded paths get no credential', () => {
+describe.each(TRANSPORTS)('excluded paths get no credential (%s transport)', (transport) => {
+  const { builder, forge } = onTransport(transport);
+  afterAll(closeClients);
+
   let server: RecordingServer;
   let client: ForgeClient;
 
   beforeAll(async () => {
     server = await RecordingServer.start();
-    client = new ForgeClient(
-      new HttpClientConfigBuilder()
+    client = forge(
+      builder()
         .withBaseUrl(server.url)
         .withBearerToken('exclusion-token')
         .withExcludedPaths(['/health', '/login/'])
@@ -50,8 +54,8 @@ describe('excluded paths get no credential', () => {
   });
 
   it('matches exclusions relative to the base URL path', async () => {
-    const withPath = new ForgeClient(
-      new HttpClientConfigBuilder()
+    const withPath = forge(
+      builder()
         .withBaseUrl(`${server.url}/api`)
         .withApiKey('base-path-key')
         .withExcludedPaths(['/health'])

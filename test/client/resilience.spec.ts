@@ -7,13 +7,16 @@ import {
   ForgeClient,
   getForgeClientToken,
   HookContext,
-  HttpClientConfigBuilder,
   HttpStatusException,
   RequestForgeModule,
 } from '../../lib';
 import { json, RecordingServer } from '../support/recording-server';
+import { closeClients, onTransport, TRANSPORTS } from '../support/transports';
 
-describe('ForgeClient retries and circuit breaker', () => {
+describe.each(TRANSPORTS)('ForgeClient retries and circuit breaker (%s transport)', (transport) => {
+  const { builder, forge } = onTransport(transport);
+  afterEach(closeClients);
+
   let server: RecordingServer;
   beforeEach(async () => {
     server = await RecordingServer.start();
@@ -32,8 +35,8 @@ describe('ForgeClient retries and circuit breaker', () => {
   it('503, 503, 200 → success after 3 attempts; hooks run per attempt with one correlation id', async () => {
     script(503, 503);
     const contexts: HookContext[] = [];
-    const client = new ForgeClient(
-      new HttpClientConfigBuilder()
+    const client = forge(
+      builder()
         .withBaseUrl(server.url)
         .withRetry({ maxRetries: 3, baseDelay: 10, maxDelay: 20 })
         .withHooks(correlationIdHook())
@@ -55,8 +58,8 @@ describe('ForgeClient retries and circuit breaker', () => {
 
   it('gives up with the typed error carrying attempts = maxRetries + 1', async () => {
     script(503, 503, 503, 503, 503);
-    const client = new ForgeClient(
-      new HttpClientConfigBuilder()
+    const client = forge(
+      builder()
         .withBaseUrl(server.url)
         .withRetryStrategy({ type: 'simple', maxRetries: 2, delay: 5 })
         .build(),
@@ -68,8 +71,8 @@ describe('ForgeClient retries and circuit breaker', () => {
   });
 
   it('does not replay a POST unless it has an Idempotency-Key', async () => {
-    const client = new ForgeClient(
-      new HttpClientConfigBuilder()
+    const client = forge(
+      builder()
         .withBaseUrl(server.url)
         .withRetry({ maxRetries: 2, baseDelay: 5, maxDelay: 5 })
         .build(),
@@ -89,8 +92,8 @@ describe('ForgeClient retries and circuit breaker', () => {
 
   it('opens the circuit after failureThreshold failures and sends nothing while open', async () => {
     script(500, 500, 500);
-    const client = new ForgeClient(
-      new HttpClientConfigBuilder()
+    const client = forge(
+      builder()
         .withBaseUrl(server.url)
         .withCircuitBreaker({ failureThreshold: 3, recoveryTimeout: 60_000 })
         .build(),
@@ -114,6 +117,7 @@ describe('ForgeClient retries and circuit breaker', () => {
           clients: {
             plain: {
               baseUrl: server.url,
+              transport,
               retry: {
                 type: 'exponential',
                 maxRetries: 2,

@@ -1,0 +1,57 @@
+import { AxiosError, CanceledError, InternalAxiosRequestConfig } from 'axios';
+
+/** How one request can be stopped: the signal given to undici and why it fired. */
+export interface Abort {
+  readonly signal: AbortSignal;
+  /** What the request rejects with once aborted (axios' cancel reason or timeout error). */
+  readonly reason?: unknown;
+  dispose(): void;
+}
+
+/**
+ * One AbortSignal for undici from what axios offers a Node adapter: `config.cancelToken`
+ * (HttpService's and `sendAttempt`'s, which bounds the whole attempt), `config.signal` and
+ * `config.timeout`; each rejects as axios' Node adapter would.
+ */
+export function watchAbort(config: InternalAxiosRequestConfig, request: object): Abort {
+  const controller = new AbortController();
+  let reason: unknown;
+  let timer: NodeJS.Timeout | undefined;
+  const stop = (why: unknown) => {
+    if (reason !== undefined) return;
+    reason = why;
+    controller.abort();
+  };
+  const onCancel = (cancel: unknown) => stop(cancel ?? new CanceledError(undefined, config));
+  const onSignal = () => stop(new CanceledError(undefined, config, request));
+  const token = config.cancelToken;
+  const signal = config.signal;
+  token?.subscribe(onCancel);
+  if (signal?.aborted) onSignal();
+  else signal?.addEventListener?.('abort', onSignal);
+  if (config.timeout && config.timeout > 0) {
+    const timeout = config.timeout;
+    timer = setTimeout(() => {
+      const clarify = config.transitional?.clarifyTimeoutError;
+      stop(
+        new AxiosError(
+          config.timeoutErrorMessage ?? `timeout of ${timeout}ms exceeded`,
+          clarify ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED,
+          config,
+          request,
+        ),
+      );
+    }, timeout);
+  }
+  return {
+    signal: controller.signal,
+    get reason() {
+      return reason;
+    },
+    dispose: () => {
+      if (timer) clearTimeout(timer);
+      token?.unsubscribe(onCancel);
+      signal?.removeEventListener?.('abort', onSignal);
+    },
+  };
+}

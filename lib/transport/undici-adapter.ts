@@ -1,0 +1,204 @@
+import axios, {
+  AxiosAdapter,
+  AxiosError,
+  AxiosHeaders,
+  AxiosInstance,
+  AxiosResponse,
+  CanceledError,
+  InternalAxiosRequestConfig,
+} from 'axios';
+import type { Dispatcher as UndiciDispatcher } from 'undici';
+import { ConfigurationException } from '../errors';
+import { requestBody, responseData } from './undici-body';
+import { decodedBody } from './undici-decompress';
+import { loadUndici } from './undici-loader';
+import { DEFAULT_MAX_REDIRECTS, Hop, isRedirect, nextHop } from './undici-redirect';
+import { Abort, watchAbort } from './undici-abort';
+
+/** The one method used of an undici dispatcher (an Agent, maybe with interceptors). */
+interface Dispatcher {
+  request(options: UndiciDispatcher.RequestOptions): Promise<UndiciDispatcher.ResponseData>;
+}
+
+interface Dispatchers {
+  agent: Dispatcher;
+  close(): Promise<void>;
+}
+
+const PROXY_ENV = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'];
+
+/**
+ * The `'undici'` transport: an axios adapter that sends on one undici `Agent` of the client's
+ * own (keep-alive pools per origin), made on the first request and closed by `close()`.
+ * axios runs its request transforms before and its response transforms after an adapter, so
+ * bodies, content types, JSON parsing and `HttpService` behave as on axios' Node adapter.
+ */
+export class UndiciTransport {
+  private dispatchers?: Dispatchers;
+  private closed = false;
+
+  /** The adapter of `instance` (its `getUri` builds URLs with axios' own params serializer). */
+  adapterFor(instance: AxiosInstance): AxiosAdapter {
+    return (config) => this.send(config, instance);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const dispatchers = this.dispatchers;
+    this.dispatchers = undefined;
+    await dispatchers?.close();
+  }
+
+  private async send(
+    config: InternalAxiosRequestConfig,
+    instance: AxiosInstance,
+  ): Promise<AxiosResponse> {
+    if (config.proxy) {
+      throw new ConfigurationException(
+        'transport "undici" does not take a per-request proxy; set HTTP_PROXY / HTTPS_PROXY / ' +
+          'NO_PROXY, or use transport "axios"',
+        { field: 'proxy' },
+      );
+    }
+    const dispatchers = this.dispatchers ?? (await this.open());
+    const headers = config.headers;
+    const url = new URL(fullUrl(config, instance));
+    setAuthorization(config, url, headers);
+    const decompress = config.decompress !== false;
+    if (decompress) headers.set('Accept-Encoding', 'gzip, compress, deflate, br', false);
+    headers.set('User-Agent', `axios/${axios.VERSION}`, false);
+    const method = (config.method ?? 'get').toUpperCase();
+    const request = { method, url: url.href, responseURL: url.href };
+    const abort = watchAbort(config, request);
+    try {
+      const body = requestBody(config, headers);
+      let hop: Hop = { url, method, headers: plainHeaders(headers), body };
+      const dispatcher = dispatchers.agent;
+      const maxRedirects = config.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+      for (let redirects = 0; ; redirects++) {
+        const res = await dispatcher.request({
+          origin: hop.url.origin,
+          path: `${hop.url.pathname}${hop.url.search}`,
+          method: hop.method as 'GET',
+          headers: hop.headers,
+          body: hop.body as UndiciDispatcher.RequestOptions['body'],
+          signal: abort.signal,
+        });
+        if (maxRedirects > 0 && isRedirect(res.statusCode, res.headers)) {
+          await res.body.dump();
+          if (redirects >= maxRedirects) {
+            throw new AxiosError(
+              'Maximum number of redirects exceeded',
+              AxiosError.ERR_FR_TOO_MANY_REDIRECTS,
+              config,
+              request,
+            );
+          }
+          hop = nextHop(hop, res.statusCode, res.headers, config, request);
+          request.method = hop.method;
+          request.responseURL = hop.url.href;
+          continue;
+        }
+        const raw =
+          decompress && hop.method !== 'HEAD'
+            ? decodedBody(res.body, res.headers, res.statusCode)
+            : undefined;
+        const data = await responseData(raw ?? res.body, config, request);
+        return settle({
+          data,
+          status: res.statusCode,
+          statusText: res.statusText ?? '',
+          headers: new AxiosHeaders(res.headers as Record<string, string>),
+          config,
+          request,
+        });
+      }
+    } catch (error) {
+      throw toAxiosError(error, config, request, abort);
+    } finally {
+      abort.dispose();
+    }
+  }
+
+  private async open(): Promise<Dispatchers> {
+    const undici = await loadUndici();
+    if (this.dispatchers) return this.dispatchers;
+    if (this.closed) {
+      throw new ConfigurationException('the client is closed', { field: 'transport' });
+    }
+    // Like axios, HTTP(S)_PROXY / NO_PROXY from the environment are honoured.
+    const proxied = PROXY_ENV.some((name) => process.env[name]);
+    const agent = proxied ? new undici.EnvHttpProxyAgent() : new undici.Agent();
+    this.dispatchers = {
+      agent: agent as Dispatcher,
+      close: () => agent.close(),
+    };
+    return this.dispatchers;
+  }
+}
+
+/** axios' URL: `baseURL` + `url` + `params` through its own serializer (its `getUri`). */
+function fullUrl(config: InternalAxiosRequestConfig, instance: AxiosInstance): string {
+  const url = config.url ?? '';
+  if (config.params == null && !config.baseURL && !url.includes('#')) return url;
+  return instance.getUri(config);
+}
+
+/** `auth` or the URL's userinfo becomes HTTP Basic, as in axios' Node adapter. */
+function setAuthorization(config: InternalAxiosRequestConfig, url: URL, headers: AxiosHeaders) {
+  let credentials: string | undefined;
+  if (config.auth) credentials = `${config.auth.username ?? ''}:${config.auth.password ?? ''}`;
+  else if (url.username || url.password) {
+    credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  }
+  url.username = '';
+  url.password = '';
+  if (credentials !== undefined) {
+    headers.set('Authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);
+  }
+}
+
+function plainHeaders(headers: AxiosHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers.toJSON())) {
+    if (value === undefined || value === null) continue;
+    out[name] = Array.isArray(value) ? value.map(String) : String(value);
+  }
+  return out;
+}
+
+/** axios' `settle`: the same codes and message, so the failure classifier reads them alike. */
+function settle(response: AxiosResponse): AxiosResponse {
+  const validate = response.config.validateStatus;
+  const { status } = response;
+  if (!status || !validate || validate(status)) return response;
+  throw new AxiosError(
+    `Request failed with status code ${status}`,
+    [AxiosError.ERR_BAD_REQUEST, AxiosError.ERR_BAD_RESPONSE][Math.floor(status / 100) - 4],
+    response.config,
+    response.request,
+    response,
+  );
+}
+
+/** Anything undici threw, as the AxiosError axios' Node adapter would have made of it. */
+function toAxiosError(
+  error: unknown,
+  config: InternalAxiosRequestConfig,
+  request: object,
+  abort: Abort,
+): unknown {
+  if (abort.reason !== undefined) return abort.reason;
+  if (error instanceof AxiosError || error instanceof ConfigurationException) return error;
+  if (error instanceof CanceledError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : 'request failed';
+  const wrapped = new AxiosError(
+    message,
+    typeof code === 'string' ? code : undefined,
+    config,
+    request,
+  );
+  wrapped.cause = error instanceof Error ? error : undefined;
+  return wrapped;
+}

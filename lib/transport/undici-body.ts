@@ -1,0 +1,114 @@
+import { AxiosError, AxiosHeaders, InternalAxiosRequestConfig } from 'axios';
+import { Readable } from 'node:stream';
+
+/** A request body as undici takes it. */
+export type UndiciBody = string | Buffer | Uint8Array | Readable | FormData | null;
+
+/**
+ * The body axios' request transforms left in `config.data` (JSON already a string, a
+ * URLSearchParams already form-encoded, with the content type set), checked as axios' Node
+ * adapter checks it: strings, Buffers, ArrayBuffers, views, streams and FormData, and
+ * `maxBodyLength` on what can be measured up front.
+ */
+export function requestBody(config: InternalAxiosRequestConfig, headers: AxiosHeaders): UndiciBody {
+  const data: unknown = config.data;
+  if (data === undefined || data === null) return null;
+  if (data instanceof Readable) return limitStream(data, config);
+  if (typeof FormData !== 'undefined' && data instanceof FormData) return data;
+  let bytes: Buffer;
+  if (typeof data === 'string') bytes = Buffer.from(data, 'utf-8');
+  else if (Buffer.isBuffer(data)) bytes = data;
+  else if (data instanceof ArrayBuffer) bytes = Buffer.from(data);
+  else if (ArrayBuffer.isView(data))
+    bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  else {
+    throw new AxiosError(
+      'Data after transformation must be a string, an ArrayBuffer, a Buffer, or a Stream',
+      AxiosError.ERR_BAD_REQUEST,
+      config,
+    );
+  }
+  const max = config.maxBodyLength;
+  if (max !== undefined && max > -1 && bytes.length > max) {
+    throw new AxiosError(
+      'Request body larger than maxBodyLength limit',
+      AxiosError.ERR_BAD_REQUEST,
+      config,
+    );
+  }
+  headers.setContentLength(bytes.length, false);
+  return bytes;
+}
+
+/** A stream body, failing once it passes `maxBodyLength` (as follow-redirects does for axios). */
+function limitStream(stream: Readable, config: InternalAxiosRequestConfig): Readable {
+  const max = config.maxBodyLength ?? -1;
+  if (max < 0 || !Number.isFinite(max)) return stream;
+  let sent = 0;
+  async function* limited(): AsyncGenerator<Buffer> {
+    for await (const chunk of stream) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+      sent += buffer.length;
+      if (sent > max) {
+        throw new AxiosError(
+          'Request body larger than maxBodyLength limit',
+          'ERR_FR_MAX_BODY_LENGTH_EXCEEDED',
+          config,
+        );
+      }
+      yield buffer;
+    }
+  }
+  return Readable.from(limited(), { objectMode: false });
+}
+
+/**
+ * Reads a response body into what axios' Node adapter hands its response transforms: a Buffer
+ * for `arraybuffer`, the stream itself for `stream`, else a string (UTF-8 without BOM unless
+ * `responseEncoding` says otherwise). A body past `maxContentLength` is dropped mid-way with
+ * axios' own error, so the failure classifier reads it as too large.
+ */
+export async function responseData(
+  body: Readable & { text?(): Promise<string>; arrayBuffer?(): Promise<ArrayBuffer> },
+  config: InternalAxiosRequestConfig,
+  request: object,
+): Promise<unknown> {
+  const type = config.responseType;
+  if (type === 'stream') return body;
+  const max = config.maxContentLength;
+  const encoding = config.responseEncoding;
+  const textual = type !== 'arraybuffer';
+  if ((max === undefined || max < 0) && body.text && body.arrayBuffer) {
+    // undici's own consumers: no per-chunk JavaScript for the common small JSON answer.
+    if (textual && (encoding === undefined || encoding === 'utf8' || encoding === 'utf-8')) {
+      return body.text();
+    }
+    const buffer = Buffer.from(await body.arrayBuffer());
+    return textual ? decode(buffer, encoding) : buffer;
+  }
+  const limit = max === undefined || max < 0 ? Infinity : max;
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    total += buffer.length;
+    if (total > limit) {
+      body.destroy();
+      throw new AxiosError(
+        `maxContentLength size of ${max} exceeded`,
+        AxiosError.ERR_BAD_RESPONSE,
+        config,
+        request,
+      );
+    }
+    chunks.push(buffer);
+  }
+  const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+  return textual ? decode(buffer, encoding) : buffer;
+}
+
+function decode(buffer: Buffer, encoding: string | undefined): string {
+  const text = buffer.toString((encoding ?? 'utf8') as BufferEncoding);
+  const utf8 = encoding === undefined || encoding === 'utf8' || encoding === 'utf-8';
+  return utf8 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
