@@ -18,10 +18,12 @@ export class LoopbackServer {
     const server = createServer();
     const loopback = new LoopbackServer(server);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      Promise.resolve(handler(req, res)).catch(() => {
-        if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
-        else res.destroy();
-      });
+      Promise.resolve()
+        .then(() => handler(req, res))
+        .catch(() => {
+          if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
+          else res.destroy();
+        });
     });
     // Short keep-alive so an idle client socket never holds a test process open for long.
     server.keepAliveTimeout = 500;
