@@ -15,6 +15,9 @@ export interface BenchSizes {
   memoryRequests: number;
   /** Token reads per storage and round in the encryption overhead (in memory, crypto only). */
   encryptionReads: number;
+  /** Callers looping on a client whose secret the token endpoint refuses, and for how long. */
+  wrongSecretCallers: number;
+  wrongSecretSeconds: number;
 }
 
 export const FULL: BenchSizes = {
@@ -28,6 +31,8 @@ export const FULL: BenchSizes = {
   callsPerProcess: 250,
   memoryRequests: 200_000,
   encryptionReads: 20_000,
+  wrongSecretCallers: 200,
+  wrongSecretSeconds: 30,
 };
 
 /** Tiny: proves every scenario still runs and counts (the jest smoke spec), in seconds. */
@@ -42,6 +47,8 @@ export const SMOKE: BenchSizes = {
   callsPerProcess: 20,
   memoryRequests: 2_000,
   encryptionReads: 500,
+  wrongSecretCallers: 20,
+  wrongSecretSeconds: 1,
 };
 
 export interface BenchOptions {

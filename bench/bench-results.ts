@@ -5,6 +5,7 @@ import { EncryptionOverheadResult } from './scenarios/encryption';
 import { MemoryResult } from './scenarios/memory';
 import { OverheadRow } from './scenarios/overhead';
 import { TokenCountRow } from './scenarios/token-count';
+import { WrongSecretResult } from './scenarios/wrong-secret';
 
 /** Everything one run measured; written as JSON for the smoke spec and rendered as Markdown. */
 export interface BenchResults {
@@ -18,5 +19,6 @@ export interface BenchResults {
   /** One run per transport. */
   memory: MemoryResult[];
   encryption: EncryptionOverheadResult;
+  wrongSecret: WrongSecretResult;
   durationSeconds: number;
 }

@@ -76,6 +76,19 @@ export function renderReport(results: BenchResults): string {
     `| Encryption at rest: ${n(enc.reads)} token reads, in memory, median of ${enc.rounds} | EncryptedTokenStorage vs InMemoryTokenStorage | **+${us(enc.overheadReadUs)} per token read** (${us(enc.plainReadUs)} → ${us(enc.encryptedReadUs)}; ${us(enc.encryptedWriteUs)} per token write) |`,
   );
 
+  const wrong = results.wrongSecret;
+  const wrongName = `IdP requests while the client secret is wrong: ${n(wrong.callers)} callers looping for ${wrong.seconds} s, \`400 invalid_client\``;
+  for (const [label, row] of [
+    ['ForgeClient, no failure backoff (`failureBackoff: { initial: 0 }`)', wrong.withoutBackoff],
+    ['ForgeClient, `failureBackoff` default `{ initial: 1000, max: 30000 }`', wrong.withBackoff],
+  ] as const) {
+    const perSecond = (row.tokenRequests / wrong.seconds).toFixed(1);
+    const leaked = row.sentWithoutToken ? `, ${n(row.sentWithoutToken)} sent without a token` : '';
+    lines.push(
+      `| ${wrongName} | ${label} | **${tokens(row.tokenRequests, 0)}** (${perSecond}/s; ${n(row.calls)} calls, all refused${leaked}) |`,
+    );
+  }
+
   lines.push('', '## Targets (issue 9)', '', '| Target | Measured | Met |', '| --- | --- | --- |');
   const checks = checkTargets(results);
   for (const check of checks) {
@@ -119,7 +132,7 @@ function method(results: BenchResults): string[] {
     '- One loopback server process (`bench/servers/bench-server.child.ts`, `node:http`, keep-alive) serves the API and a client-credentials token endpoint (50 ms per token, like a real authorization server) and counts token requests. It runs in its own process so its CPU time is not charged to the stacks.',
     `- Keep-alive everywhere: each axios-based stack has its own \`new http.Agent({ keepAlive: true, maxSockets: ${SOCKETS_PER_STACK} })\`; undici uses \`new Pool(origin, { connections: ${SOCKETS_PER_STACK} })\` (keep-alive by default). Token requests use axios' default agent (Node 20's global agent, keep-alive).`,
     '- Stacks: (1) `HttpService` from `@nestjs/axios` with a static `Authorization` header; (2) `ForgeClient` with `withRetry()` and `withCircuitBreaker()`, on each transport (`axios`: an HttpService on the same keep-alive agent settings as (1); `undici`: the client’s own undici Agent), with `withTokenAuth` (a `TokenManager` over `ClientCredentialsTokenProvider`, in-memory storage) and with a static bearer token; (3) axios with a request interceptor adding the current token, `axios-auth-refresh` and `axios-retry` (3 retries); (4) undici `Pool.request` with a static header, the floor. Every stack parses the JSON body.',
-    `- Overhead: tokens cached first; ${n(sizes.warmUpRequests)} warm-up GETs per stack; then ${sizes.overheadRounds} rounds, each running every stack once in a rotating order, so a noisy neighbour slows all stacks alike. The ratio is the stack's median time over the HttpService median.`,
+    `- Overhead: tokens cached first; ${n(sizes.warmUpRequests)} warm-up GETs per stack; then ${sizes.overheadRounds} rounds, each running every stack once in a rotating order, so a noisy neighbour slows all stacks alike. The ratio is the stack's median time over the HttpService median. The ForgeClient rows with token auth on the axios transport differ only in OpenTelemetry: \`@opentelemetry/api\` treated as not installed, installed with its no-op default provider (what an app without an SDK gets, and what every other ForgeClient row runs with), and an SDK \`MeterProvider\` recording every instrument (in-memory reader, collected at the end).`,
     '- Herd: a new client with an empty cache; all calls start at once. axios-auth-refresh learns it needs a token from the first 401s (its intended use); ForgeClient fetches before sending.',
     '- axios-auth-refresh runs with `deduplicateRefresh: false`: with its default (`true`) a 401 that arrives while a refresh is running is rejected, not retried ([Flyrell/axios-auth-refresh#307](https://github.com/Flyrell/axios-auth-refresh/issues/307)), so concurrent calls fail; the row "its defaults" shows that. With `false` the 401s that arrive during a refresh wait for it, and those arriving after it start another one.',
     '- 401 storm: each stack fetches a token, the server then revokes it; all calls start at once, get a 401 and must succeed on a new token.',

@@ -11,6 +11,7 @@ import { measureHerd } from './scenarios/herd';
 import { measureMemory } from './scenarios/memory';
 import { measureOverhead } from './scenarios/overhead';
 import { measureStorm } from './scenarios/storm';
+import { measureWrongSecret } from './scenarios/wrong-secret';
 import { BenchServer } from './servers/bench-server';
 
 /** `npm run bench [-- --smoke] [-- --out-dir <dir>]`: runs every scenario and writes the report. */
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     if (crossProcess.skipped) console.log(`cross-process skipped: ${crossProcess.reason}`);
     const memory = await step('memory', () => measureMemory(server, sizes));
     const encryption = await step('encryption', () => measureEncryption(sizes));
+    const wrongSecret = await step('wrong secret', () => measureWrongSecret(server, sizes));
     const results: BenchResults = {
       smoke: options.smoke,
       environment,
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
       crossProcess,
       memory,
       encryption,
+      wrongSecret,
       durationSeconds: (Date.now() - began) / 1000,
     };
     mkdirSync(dirname(options.markdownPath), { recursive: true });

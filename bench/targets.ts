@@ -18,6 +18,8 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   const forge = ratio('forgeClient');
   const forgeUndici = ratio('forgeClientUndici');
   const axiosStack = ratio('axiosAuthRefresh');
+  // The same ForgeClient with the OTel API installed (no-op provider) over without it.
+  const instrumentation = forge / ratio('forgeClientNoOtel');
   const cross = results.crossProcess;
   return [
     {
@@ -37,6 +39,12 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       measured: `${forge.toFixed(2)}× vs ${axiosStack.toFixed(2)}×`,
       met: forge <= axiosStack,
       shortfall: `${percent(forge / axiosStack - 1)} slower than the axios stack`,
+    },
+    {
+      target: 'Instrumentation with a no-op OTel provider ≤ 3% on the request path',
+      measured: `${instrumentation.toFixed(3)}× the ForgeClient without @opentelemetry/api`,
+      met: instrumentation <= 1.03,
+      shortfall: `${percent(instrumentation - 1)} over the ForgeClient without the API`,
     },
     {
       target: 'Herd: 1 token request (ForgeClient)',

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ForgeClient } from './client/forge-client';
 import { ConfigurationException } from './errors';
+import { clientHealth, ForgeClientsHealth } from './observability/client-health';
 import { FORGE_CLIENT_NAMES, getForgeClientToken } from './request-forge.constants';
 
 /** The module's clients by name, for names known only at run time. */
@@ -29,5 +30,13 @@ export class ForgeClientRegistry {
       );
     }
     return this.moduleRef.get<ForgeClient>(getForgeClientToken(name), { strict: true });
+  }
+
+  /**
+   * Each client's health from what it already holds (breaker state, token, failed token
+   * fetches): synchronous, no request sent. For a readiness probe, e.g. a terminus indicator.
+   */
+  health(): ForgeClientsHealth {
+    return Object.fromEntries(this.clientNames.map((name) => [name, clientHealth(this.get(name))]));
   }
 }

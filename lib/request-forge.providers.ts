@@ -166,6 +166,9 @@ function tokenProviders(name: string): Provider[] {
           () =>
             new TokenManager(provider, storage, {
               ...(options.refreshSkew !== undefined ? { refreshSkew: options.refreshSkew } : {}),
+              ...(options.failureBackoff !== undefined
+                ? { failureBackoff: options.failureBackoff }
+                : {}),
               ...(lock ? { lock } : {}),
             }),
         );

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { runSample, serveEmbedded } from './bootstrap';
 import { formatReport, formatServerStats } from './demo/sample-report';
+import { SampleMetrics } from './demo/sample-metrics';
 
 async function main(argv: string[]): Promise<void> {
   const serveAt = argv.indexOf('--serve');
@@ -14,9 +15,12 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const started = Date.now();
+  const sampleMetrics = SampleMetrics.register();
   const report = await runSample();
   console.log(`sample process ${process.pid}`);
   console.log(formatReport(report).join('\n'));
+  console.log((await sampleMetrics.lines()).join('\n'));
+  await sampleMetrics.shutdown();
   console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

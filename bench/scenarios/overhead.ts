@@ -2,14 +2,16 @@ import { BenchSizes } from '../bench-options';
 import { median, runConcurrently } from '../load';
 import { BenchServer } from '../servers/bench-server';
 import { createAxiosAuthRefreshStack } from '../stacks/axios-auth-refresh.stack';
-import { createForgeClientStack } from '../stacks/forge-client.stack';
+import { createOtelForgeStack } from '../stacks/otel.stack';
 import { createHttpServiceStack } from '../stacks/http-service.stack';
 import { Stack } from '../stacks/stack';
 import { createUndiciStack } from '../stacks/undici.stack';
 
 export type OverheadStackId =
   | 'httpService'
+  | 'forgeClientNoOtel'
   | 'forgeClient'
+  | 'forgeClientOtelSdk'
   | 'forgeClientStatic'
   | 'forgeClientUndici'
   | 'forgeClientUndiciStatic'
@@ -39,34 +41,41 @@ export async function measureOverhead(
   sizes: BenchSizes,
 ): Promise<OverheadRow[]> {
   const at = { origin: server.origin, tokenUrl: server.tokenUrl };
-  const forge = createForgeClientStack(at);
-  const forgeUndici = createForgeClientStack({ ...at, transport: 'undici' });
+  const forge = createOtelForgeStack('noop', at);
+  const forgeNoOtel = createOtelForgeStack('absent', at);
+  const forgeOtelSdk = createOtelForgeStack('sdk', at);
+  const forgeUndici = createOtelForgeStack('noop', { ...at, transport: 'undici' });
   const axiosStack = createAxiosAuthRefreshStack(server.origin, server.tokenUrl);
   const stacks: Array<{ id: OverheadStackId; stack: Stack }> = [
     { id: 'httpService', stack: createHttpServiceStack(server.origin) },
+    { id: 'forgeClientNoOtel', stack: forgeNoOtel },
     { id: 'forgeClient', stack: forge },
-    { id: 'forgeClientStatic', stack: createForgeClientStack({ ...at, auth: 'static' }) },
+    { id: 'forgeClientOtelSdk', stack: forgeOtelSdk },
+    { id: 'forgeClientStatic', stack: createOtelForgeStack('noop', { ...at, auth: 'static' }) },
     { id: 'forgeClientUndici', stack: forgeUndici },
     {
       id: 'forgeClientUndiciStatic',
-      stack: createForgeClientStack({ ...at, transport: 'undici', auth: 'static' }),
+      stack: createOtelForgeStack('noop', { ...at, transport: 'undici', auth: 'static' }),
     },
     { id: 'axiosAuthRefresh', stack: axiosStack },
     { id: 'undici', stack: createUndiciStack(server.origin) },
   ];
   try {
     // Tokens already cached: this measures the per-request path, not the token endpoint.
-    await forge.tokenManager.getToken();
-    await forgeUndici.tokenManager.getToken();
+    for (const stack of [forge, forgeNoOtel, forgeOtelSdk, forgeUndici]) {
+      await stack.tokenManager.getToken();
+    }
     await axiosStack.warmUp();
     const rounds = new Map<OverheadStackId, number[]>(stacks.map(({ id }) => [id, []]));
     const failures = new Map<OverheadStackId, number>(stacks.map(({ id }) => [id, 0]));
     for (const { stack } of stacks) {
+      stack.activate?.();
       await runConcurrently(sizes.warmUpRequests, sizes.overheadConcurrency, () => stack.get(PATH));
     }
     for (let round = 0; round < sizes.overheadRounds; round++) {
       for (let i = 0; i < stacks.length; i++) {
         const { id, stack } = stacks[(i + round) % stacks.length];
+        stack.activate?.();
         const result = await runConcurrently(
           sizes.overheadRequests,
           sizes.overheadConcurrency,

@@ -23,6 +23,8 @@ const state = {
   /** Tokens numbered up to this one are refused. */
   revokedUpTo: 0,
   tokenDelayMs: 50,
+  /** The token endpoint refuses the client: `400 invalid_client`. */
+  refuseClients: false,
   unauthorized: 0,
   /** TCP connections accepted: shows whether the clients reuse them (keep-alive). */
   connections: 0,
@@ -65,6 +67,7 @@ async function token(res: ServerResponse): Promise<void> {
   state.tokenRequests += 1;
   // A real authorization server takes tens of ms: the window in which a herd piles up.
   if (state.tokenDelayMs > 0) await new Promise((r) => setTimeout(r, state.tokenDelayMs));
+  if (state.refuseClients) return send(res, 400, '{"error":"invalid_client"}');
   state.issued += 1;
   send(
     res,
@@ -89,8 +92,12 @@ async function admin(path: string, body: string, res: ServerResponse): Promise<v
     state.revokedUpTo = state.issued;
     send(res, 200, '{}');
   } else if (path === '/__bench/config') {
-    const { tokenDelayMs } = JSON.parse(body || '{}') as { tokenDelayMs?: number };
+    const { tokenDelayMs, refuseClients } = JSON.parse(body || '{}') as {
+      tokenDelayMs?: number;
+      refuseClients?: boolean;
+    };
     if (typeof tokenDelayMs === 'number') state.tokenDelayMs = tokenDelayMs;
+    if (typeof refuseClients === 'boolean') state.refuseClients = refuseClients;
     send(res, 200, '{}');
   } else {
     send(res, 404, '{}');

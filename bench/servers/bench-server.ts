@@ -46,6 +46,11 @@ export class BenchServer {
     await this.admin('revoke');
   }
 
+  /** While on, the token endpoint answers `400 {"error":"invalid_client"}` (a rotated secret). */
+  async setRefuseClients(refuse: boolean): Promise<void> {
+    await this.admin('config', { refuseClients: refuse });
+  }
+
   async setTokenDelay(ms: number): Promise<void> {
     await this.admin('config', { tokenDelayMs: ms });
   }

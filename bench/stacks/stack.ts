@@ -6,6 +6,8 @@ export interface Stack {
   /** One GET of `path` on the API; resolves once the JSON body is parsed, rejects on failure. */
   get(path: string): Promise<unknown>;
   close(): Promise<void>;
+  /** Sets the process-wide state this stack runs with (the OTel providers) before each round. */
+  activate?(): void;
 }
 
 /** Sockets per stack: the overhead runs keep this many requests in flight. */

@@ -3,7 +3,9 @@ import { AppliedAuth } from '../auth/request-auth.interface';
 import { parseWwwAuthenticate } from '../auth/www-authenticate';
 import { AuthenticationException, HttpStatusException } from '../errors';
 import { MonoTypeOperatorFunction, Observable } from 'rxjs';
+import { recordAuthRetry, recordRequestRetry } from '../observability/metrics';
 import { SimpleAuthRetryStrategy } from '../retry/auth-retry-strategies';
+import { CircuitBreaker, CircuitState } from '../retry/circuit-breaker';
 import { resilienceLoop } from '../retry/resilience.operator';
 import { createCircuitBreaker } from '../retry/strategy-factories';
 import { CallContext } from './call-context';
@@ -18,11 +20,13 @@ import { sentCredentialOf } from './sent-credential';
  */
 export class CallResilience {
   private readonly operator?: MonoTypeOperatorFunction<AxiosResponse>;
+  private readonly breaker?: CircuitBreaker;
 
   constructor(config: HttpClientConfig, clientName: string) {
     const breaker = config.circuitBreaker
       ? createCircuitBreaker(config.circuitBreaker, { clientName })
       : undefined;
+    this.breaker = breaker;
     const auth = config.auth;
     const onUnauthorized =
       auth?.onUnauthorized && ((refused: AppliedAuth) => auth.onUnauthorized?.(refused));
@@ -34,12 +38,14 @@ export class CallResilience {
               strategy: config.authRetryStrategy ?? new SimpleAuthRetryStrategy(),
               onUnauthorized: async (error: unknown) => {
                 CallContext.of(error)?.countAuthRetry();
+                recordAuthRetry(clientName);
                 const refused = sentCredentialOf(error);
                 if (refused) await onUnauthorized(refused);
               },
             }
           : undefined,
         retry: config.retryStrategy,
+        onRetry: () => recordRequestRetry(clientName),
         circuitBreaker: breaker,
         deadlineMs: config.deadline,
       },
@@ -49,6 +55,11 @@ export class CallResilience {
         ? (error) => (sentCredentialOf(error)?.token ? toFinalAuthError(error, clientName) : error)
         : undefined,
     );
+  }
+
+  /** For health checks; absent without a circuit breaker. */
+  get circuitState(): CircuitState | undefined {
+    return this.breaker?.state;
   }
 
   /** @param attempts the cold attempt observable (each subscription is one send) */

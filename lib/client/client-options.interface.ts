@@ -14,6 +14,7 @@ import {
   PasswordAuthOptions,
 } from '../tokens/token-provider.factory';
 import { TokenManager } from '../tokens/token-manager';
+import type { FailureBackoffOptions } from '../tokens/failure-backoff';
 import type { EncryptedTokenStorageOptions } from '../storage/encrypted-token-storage';
 import { RedisLockConfig } from '../storage/redis-lock-config';
 import { TokenLock } from '../storage/token-lock.interface';
@@ -72,6 +73,12 @@ export interface ForgeClientOptions {
     | TokenStorage;
   /** Renew tokens this many ms before they expire (token auth). Default 60_000. */
   refreshSkew?: number;
+  /**
+   * After a failed token fetch, no token request for `initial` ms, doubling per consecutive
+   * failure up to `max`; callers without a valid token get the last failure meanwhile (token
+   * auth). Default `{ initial: 1_000, max: 30_000 }`.
+   */
+  failureBackoff?: FailureBackoffOptions;
   /**
    * Cross-process single flight for token fetches: `{ type: 'redis', url, keyPrefix? }` (the module
    * opens and closes the connection) or a `TokenLock` instance (yours to close). Default: in-process.

@@ -9,6 +9,7 @@ export const CLIENT_OPTION_KEYS: readonly (keyof ForgeClientOptions)[] = [
   'excludedPathPatterns',
   'storage',
   'refreshSkew',
+  'failureBackoff',
   'lock',
   'retry',
   'authRetry',

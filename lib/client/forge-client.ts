@@ -3,6 +3,7 @@ import { OnModuleDestroy } from '@nestjs/common';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { catchError, from, map, mergeMap, Observable, of, throwError, toArray } from 'rxjs';
 import { OptionChecker } from '../errors/option-checker';
+import { registerCircuit } from '../observability/client-health';
 import { ClientTransport, createClientTransport } from '../transport/http-transport';
 import { AwaitableObservable } from './awaitable-observable';
 import { toCurlCommand } from './curl-command';
@@ -35,6 +36,7 @@ export class ForgeClient implements OnModuleDestroy {
       http ?? (this.transport as ClientTransport).http,
       name,
     );
+    registerCircuit(this, () => this.executor.circuitState);
   }
 
   /**

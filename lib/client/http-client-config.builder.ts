@@ -55,7 +55,7 @@ export class HttpClientConfigBuilder {
   withBearerToken(token: string): this {
     this.auths.push({
       method: 'withBearerToken',
-      create: (p) => new BearerAuth(p.string('auth.token', token)),
+      create: (p) => new BearerAuth(p.headerValue('auth.token', token)),
     });
     return this;
   }
@@ -64,7 +64,7 @@ export class HttpClientConfigBuilder {
     this.auths.push({
       method: 'withApiKey',
       create: (p) =>
-        new ApiKeyAuth(p.string('auth.key', key), p.headerName('auth.headerName', headerName)),
+        new ApiKeyAuth(p.headerValue('auth.key', key), p.headerName('auth.headerName', headerName)),
     });
     return this;
   }
@@ -73,11 +73,12 @@ export class HttpClientConfigBuilder {
     this.auths.push({
       method: 'withBasicAuth',
       create: (p) => {
-        const user = p.string('auth.username', username);
+        const user = p.headerValue('auth.username', username);
         // RFC 7617 §2: the user-id cannot contain a colon.
         if (user.includes(':')) p.fail('auth.username', 'must not contain ":"');
         if (password === undefined) p.fail('auth.password', 'is required');
         if (typeof password !== 'string') p.fail('auth.password', 'must be a string');
+        if (password !== '') p.headerValue('auth.password', password);
         return new BasicAuth(user, password);
       },
     });

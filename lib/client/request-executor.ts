@@ -9,6 +9,7 @@ import { toForgeException } from '../errors/http-error.mapper';
 import { defaultRedactor, Redactor } from '../errors/redaction';
 import { HookRunner } from '../hooks/hook-runner';
 import { HookContext } from '../hooks/hook.types';
+import { CircuitState } from '../retry/circuit-breaker';
 import { attachFailure, failureOf } from '../retry/request-failure';
 import { sendAttempt } from '../transport/http-transport';
 import { CallContext } from './call-context';
@@ -68,6 +69,11 @@ export class RequestExecutor {
     }
     this.resilience = new CallResilience(config, this.clientName);
     this.readsContext = !this.hooks.isEmpty || !!this.requestLogger;
+  }
+
+  /** For health checks; absent without a circuit breaker. */
+  get circuitState(): CircuitState | undefined {
+    return this.resilience.circuitState;
   }
 
   execute<T>(request: AxiosRequestConfig): Observable<AxiosResponse<T>> {

@@ -1,3 +1,4 @@
+import { isVisibleHeaderValue } from '../transport/header-values';
 import { ConfigurationException } from './configuration.exception';
 
 /** The bare problem of each exception a checker threw, so a caller can re-label the field. */
@@ -64,7 +65,7 @@ export class OptionChecker {
   knownKeys(value: object, known: readonly string[]): void {
     for (const key of Object.keys(value)) {
       if (known.includes(key)) continue;
-      const guess = known.find((candidate) => similar(candidate, key));
+      const guess = closest(known, key);
       this.fail(key, `is not a known option${guess ? ` (did you mean "${guess}"?)` : ''}`);
     }
   }
@@ -164,13 +165,22 @@ export class OptionChecker {
     return name;
   }
 
+  /** A string sent as a header value as it is: visible ASCII, never quoted (it may be a secret). */
+  headerValue(field: string, value: unknown): string {
+    const text = this.string(field, value);
+    if (!isVisibleHeaderValue(text)) {
+      this.fail(field, 'must be visible ASCII (no line breaks, control or non-ASCII characters)');
+    }
+    return text;
+  }
+
   headerRecord(field: string, value: unknown): Record<string, string> {
     if (value === undefined) return {};
     const record = this.record(field, value);
     const out: Record<string, string> = {};
     for (const [name, headerValue] of Object.entries(record)) {
       this.headerName(`${field}.${name}`, name);
-      out[name] = this.string(`${field}.${name}`, headerValue);
+      out[name] = this.headerValue(`${field}.${name}`, headerValue);
     }
     return out;
   }
@@ -221,10 +231,13 @@ function kindOf(value: unknown): string {
   return typeof value;
 }
 
-function similar(known: string, key: string): boolean {
-  const a = known.toLowerCase();
+/** The known key closest to a typo: same but for case, a prefix, else at most 2 edits away. */
+function closest(known: readonly string[], key: string): string | undefined {
   const b = key.toLowerCase();
-  return a === b || a.startsWith(b) || b.startsWith(a) || editDistance(a, b) <= 2;
+  const distance = (a: string) =>
+    a === b || a.startsWith(b) || b.startsWith(a) ? 0 : editDistance(a, b);
+  const ranked = known.map((candidate) => ({ candidate, d: distance(candidate.toLowerCase()) }));
+  return ranked.filter((r) => r.d <= 2).sort((x, y) => x.d - y.d)[0]?.candidate;
 }
 
 function editDistance(a: string, b: string): number {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { catchError, defer, from, lastValueFrom, retry, throwError } from 'rxjs';
 import { AuthenticationException } from '../errors';
+import { observedStepFetch } from '../observability/token-fetch.observer';
 import { TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
 import { TokenData } from '../tokens/token-data';
@@ -108,7 +109,7 @@ export class PipelineSteps {
     );
     let token: TokenData;
     try {
-      token = await fetcher.fetch(context);
+      token = await observedStepFetch(fetcher, context);
     } catch (error) {
       this.logger.warn(
         error instanceof Error ? error.message : `Pipeline step '${fetcher.name}' failed`,

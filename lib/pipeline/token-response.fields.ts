@@ -1,5 +1,5 @@
 import { TokenData } from '../tokens/token-data';
-import { tokenExpiry } from '../tokens/token-expiry';
+import { readTokenFields } from '../tokens/token-fields';
 import { MissingToken, TokenResponseFields } from './token-response.types';
 
 /** Reads `a.b.c` from parsed JSON; undefined when any part is missing. */
@@ -19,16 +19,19 @@ export function readString(body: unknown, path: string | undefined): string | un
 }
 
 /**
- * The step's token. Its lifetime follows the token endpoint's rules (`tokenExpiry`): `expires_in`,
- * else a JWT `exp`, capped by `ttlMs`; with none of them there is no expiry, so it is kept until
- * the pipeline invalidates it. An unusable lifetime comes back as a problem.
+ * The step's token, read by the token endpoint's rules (`readTokenFields`): token and type must be
+ * sendable header values; the lifetime is `expires_in`, else a JWT `exp`, capped by `ttlMs`; with
+ * none of them there is no expiry, so it is kept until the pipeline invalidates it. A token that
+ * cannot be used comes back as a problem.
  */
 export function toTokenData(
   fields: TokenResponseFields,
   options: { ttlMs?: number; expiresInField?: string; now?: number },
 ): TokenData | MissingToken {
-  const expiry = tokenExpiry({
+  const expiry = readTokenFields({
     accessToken: fields.accessToken,
+    ...(fields.tokenType !== undefined ? { tokenType: fields.tokenType } : {}),
+    names: { accessToken: 'token', tokenType: 'token type' },
     expiresIn: fields.expiresIn,
     now: options.now ?? Date.now(),
     ttlMs: options.ttlMs,

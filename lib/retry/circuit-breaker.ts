@@ -1,5 +1,6 @@
 import { CircuitOpenException } from '../errors';
 import { OptionChecker } from '../errors/option-checker';
+import { recordCircuitTransition } from '../observability/metrics';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
@@ -55,6 +56,7 @@ export class CircuitBreaker {
     if (this.current === 'open' && this.now() >= this.retryAt) {
       this.current = 'half-open';
       this.probesInFlight = 0;
+      recordCircuitTransition(this.name, 'half-open');
     }
     return this.current;
   }
@@ -72,6 +74,7 @@ export class CircuitBreaker {
 
   /** Back to closed, forgetting failures. */
   reset(): void {
+    if (this.current !== 'closed') recordCircuitTransition(this.name, 'closed');
     this.current = 'closed';
     this.consecutiveFailures = 0;
     this.probesInFlight = 0;
@@ -112,6 +115,7 @@ export class CircuitBreaker {
     this.current = 'open';
     this.openedAt = this.now();
     this.probesInFlight = 0;
+    recordCircuitTransition(this.name, 'open');
   }
 
   private openException(): CircuitOpenException {

@@ -4,17 +4,21 @@ import { catchError, defer, lastValueFrom, of, throwError } from 'rxjs';
 import { exponentialDelay } from '../retry/backoff';
 import { retryLoop } from '../retry/retry-loop';
 import { withDeadline } from './deadline';
+import { DEFAULT_LOCK_LEASE_MS, keepLeaseAlive, RENEW_IF_OWNER } from './lock-lease';
 import { OutageLog } from './outage-log';
-import { OwnedRedisLockClient, createOwnedRedisClient } from './own-redis-client';
 import { RedisLockClient } from './redis-lock-client';
+import { RedisLockConnection } from './redis-lock-connection';
 import { ExclusiveWork, TokenLock } from './token-lock.interface';
 
 export interface RedisTokenLockOptions {
   /** Prepended to the storage key: `<keyPrefix><key>`. */
   keyPrefix?: string;
-  /** The lock lives `fetchTimeoutMs + lockTtlMarginMs`, so it outlasts the fetch it guards. */
-  lockTtlMarginMs?: number;
-  /** Longest a waiter waits for a peer's token before fetching. Default: lock TTL + fetch timeout. */
+  /**
+   * The holder's lease in ms, renewed (compare-and-PEXPIRE) every third of it while it fetches: a
+   * holder that dies blocks the others about this long. Default 5_000.
+   */
+  leaseMs?: number;
+  /** Longest a waiter waits for a peer's token before fetching. Default: fetch timeout + 2 leases. */
   maxWaitMs?: number;
   /** A Redis call slower than this counts as an outage. */
   commandTimeoutMs?: number;
@@ -43,9 +47,9 @@ type Turn<T> =
 class PeerHoldsLock extends Error {}
 
 /**
- * Cross-process single flight on Redis: `SET key owner NX PX ttl`, released by compare-and-delete.
- * One holder fetches; the others retry the lock with jittered backoff, reading the storage for
- * its token between tries, take the lock over if it expires, and fetch directly after
+ * Cross-process single flight on Redis: `SET key owner NX PX lease`, the short lease renewed while
+ * the holder fetches, released by compare-and-delete. One holder fetches; the others retry the
+ * lock with jittered backoff, reading the storage for its token between tries, take the lock over if it expires, and fetch directly after
  * `maxWaitMs`. Redis trouble never fails a fetch: without Redis every caller fetches on its own
  * (logged once per outage). Only the cross-process part is done here: the TokenManager lets one
  * caller per process in.
@@ -58,17 +62,12 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
     'token fetches are not shared between processes until it is back',
   );
   private readonly keyPrefix: string;
-  private readonly lockTtlMarginMs: number;
+  private readonly leaseMs: number;
   private readonly maxWaitMs?: number;
   private readonly commandTimeoutMs: number;
   private readonly minPollDelayMs: number;
   private readonly maxPollDelayMs: number;
-  private readonly url?: string;
-  private client?: Promise<RedisLockClient>;
-  private owned?: Promise<OwnedRedisLockClient>;
-  private connecting?: Promise<unknown>;
-  private clientUsed = false;
-  private closed = false;
+  private readonly connection: RedisLockConnection;
 
   /** A lock on its own connection to `url`, closed by `close()` / `onModuleDestroy`. */
   static fromUrl(url: string, options: RedisTokenLockOptions = {}): RedisTokenLock {
@@ -77,14 +76,15 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
 
   /** @param connection a node-redis client (left open on close) or `{ url }` (closed on close) */
   constructor(connection: RedisLockClient | { url: string }, options: RedisTokenLockOptions = {}) {
-    if ('url' in connection && typeof connection.url === 'string') this.url = connection.url;
-    else this.client = Promise.resolve(connection as RedisLockClient);
     this.keyPrefix = options.keyPrefix ?? DEFAULT_REDIS_LOCK_KEY_PREFIX;
-    this.lockTtlMarginMs = options.lockTtlMarginMs ?? 5_000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LOCK_LEASE_MS;
     this.maxWaitMs = options.maxWaitMs;
     this.commandTimeoutMs = options.commandTimeoutMs ?? 500;
     this.minPollDelayMs = options.minPollDelayMs ?? 20;
     this.maxPollDelayMs = options.maxPollDelayMs ?? 250;
+    this.connection = new RedisLockConnection(connection, this.commandTimeoutMs, (error) =>
+      this.outage.failed(error),
+    );
   }
 
   async runExclusive<T>(key: string, work: ExclusiveWork<T>): Promise<T> {
@@ -94,14 +94,13 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
       Number.isFinite(work.fetchTimeoutMs) && work.fetchTimeoutMs > 0
         ? work.fetchTimeoutMs
         : DEFAULT_FETCH_TIMEOUT_MS;
-    const ttlMs = Math.ceil(fetchTimeoutMs + this.lockTtlMarginMs);
-    const waitMs = this.maxWaitMs ?? ttlMs + fetchTimeoutMs;
-    const turn = await this.waitForTurn(lockKey, owner, ttlMs, waitMs, work);
+    const waitMs = this.maxWaitMs ?? fetchTimeoutMs + 2 * this.leaseMs;
+    const turn = await this.waitForTurn(lockKey, owner, waitMs, work);
     switch (turn.kind) {
       case 'stored':
         return turn.token;
       case 'acquired':
-        return this.runAsHolder(lockKey, owner, work);
+        return this.runAsHolder(lockKey, owner, work, fetchTimeoutMs);
       case 'gave-up':
         this.logger.warn(`No token appeared for "${key}" while a peer held the lock; fetching`);
         return work.fetch();
@@ -117,13 +116,12 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
   private waitForTurn<T>(
     lockKey: string,
     owner: string,
-    ttlMs: number,
     waitMs: number,
     work: ExclusiveWork<T>,
   ): Promise<Turn<T>> {
     const giveUpAt = Date.now() + waitMs;
     const attempt = defer(async (): Promise<Turn<T>> => {
-      const acquired = await this.tryAcquire(lockKey, owner, ttlMs);
+      const acquired = await this.tryAcquire(lockKey, owner);
       if (acquired !== 'held-by-peer') return { kind: acquired };
       const token = await work.poll();
       if (token !== undefined) return { kind: 'stored', token };
@@ -158,34 +156,39 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
   }
 
   /** Closes the connection this lock opened itself; a client passed in is left open. */
-  async close(): Promise<void> {
-    this.closed = true;
-    const owned = this.owned;
-    this.owned = undefined;
-    const client = await owned?.catch(() => undefined);
-    if (client?.isOpen) await client.close();
+  close(): Promise<void> {
+    return this.connection.close();
   }
 
   onModuleDestroy(): Promise<void> {
     return this.close();
   }
 
-  private async runAsHolder<T>(lockKey: string, owner: string, work: ExclusiveWork<T>): Promise<T> {
+  private async runAsHolder<T>(
+    lockKey: string,
+    owner: string,
+    work: ExclusiveWork<T>,
+    fetchTimeoutMs: number,
+  ): Promise<T> {
+    // Renewed up to the fetch's worst case; a holder that dies stops renewing and its lease lapses.
+    const lease = keepLeaseAlive(() => this.renew(lockKey, owner), this.leaseMs, fetchTimeoutMs);
     try {
       // Double-checked: a peer may have stored the token between our caller's read and our SET.
       const stored = await work.poll();
       if (stored !== undefined) return stored;
       return await work.fetch();
     } finally {
+      lease.unsubscribe();
       await this.release(lockKey, owner);
     }
   }
 
-  private async tryAcquire(lockKey: string, owner: string, ttlMs: number): Promise<Acquired> {
+  private async tryAcquire(lockKey: string, owner: string): Promise<Acquired> {
     try {
-      const client = await this.connectedClient();
+      const client = await this.connection.connected();
+      const expiration = { type: 'PX', value: this.leaseMs } as const;
       const reply = await withDeadline(
-        client.set(lockKey, owner, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } }),
+        client.set(lockKey, owner, { condition: 'NX', expiration }),
         this.commandTimeoutMs,
         'Redis SET NX',
       );
@@ -197,9 +200,25 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
     }
   }
 
+  /** False once the lock is no longer ours; a Redis failure keeps trying (the lease may hold). */
+  private async renew(lockKey: string, owner: string): Promise<boolean> {
+    try {
+      const client = await this.connection.connected();
+      const renewed = await withDeadline(
+        client.eval(RENEW_IF_OWNER, { keys: [lockKey], arguments: [owner, String(this.leaseMs)] }),
+        this.commandTimeoutMs,
+        'Redis lock renewal',
+      );
+      return renewed === 1;
+    } catch (error) {
+      this.outage.failed(error);
+      return true;
+    }
+  }
+
   private async release(lockKey: string, owner: string): Promise<void> {
     try {
-      const client = await this.connectedClient();
+      const client = await this.connection.connected();
       await withDeadline(
         client.eval(RELEASE_IF_OWNER, { keys: [lockKey], arguments: [owner] }),
         this.commandTimeoutMs,
@@ -209,39 +228,5 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
       // The lock expires on its own; waiters take it over then.
       this.outage.failed(error);
     }
-  }
-
-  private connectedClient(): Promise<RedisLockClient> {
-    if (this.closed) return Promise.reject(new Error('RedisTokenLock is closed'));
-    this.client ??= this.openOwnClient();
-    return this.client.then((client) => this.ensureConnected(client));
-  }
-
-  private openOwnClient(): Promise<RedisLockClient> {
-    this.owned = createOwnedRedisClient(this.url as string).then((client) => {
-      // node-redis needs a listener or an idle reconnect error would crash the process. An
-      // outage is reported when a lock call fails: while tokens are served from storage the
-      // lock is idle and has nothing to add to the storage's warning.
-      client.on('error', () => undefined);
-      return client;
-    });
-    return this.owned;
-  }
-
-  private async ensureConnected(client: RedisLockClient): Promise<RedisLockClient> {
-    if (!client.isOpen) {
-      // Connected on first use, like @keyv/redis does; a client its owner closed stays closed.
-      if (this.clientUsed) throw new Error('the Redis client is closed');
-      this.connecting = client.connect();
-      // node-redis keeps retrying; the pending connect must never surface as unhandled.
-      this.connecting.catch((error) => this.outage.failed(error));
-    }
-    this.clientUsed = true;
-    if (this.connecting) {
-      await withDeadline(this.connecting, this.commandTimeoutMs, 'Redis connect').finally(() => {
-        this.connecting = undefined;
-      });
-    }
-    return client;
   }
 }

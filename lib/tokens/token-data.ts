@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { AuthenticationException, ConfigurationException } from '../errors';
-import { tokenExpiry } from './token-expiry';
+import { readTokenFields } from './token-fields';
 
 /**
  * Lifetime given to a token whose response has neither `expires_in` nor a JWT `exp`: one hour,
@@ -132,11 +132,11 @@ export class TokenData {
   }
 
   /**
-   * Validates a successful token response (RFC 6749 §5.1) and builds the token from it. Expiry
-   * as `tokenExpiry` reads it: `expires_in` (number or numeric string), else the JWT `exp` of the
-   * access token, else `defaultLifetimeMs`; under 1 s or past the year 9999 is invalid. Invalid
-   * responses throw an AuthenticationException that never quotes the response (it may hold a
-   * token).
+   * Validates a successful token response (RFC 6749 §5.1) and builds the token from it, as
+   * `readTokenFields` reads it: token and type sendable as header values; expiry from
+   * `expires_in` (number or numeric string), else the JWT `exp` of the access token, else
+   * `defaultLifetimeMs`; under 1 s or past the year 9999 is invalid. Invalid responses throw an
+   * AuthenticationException that never quotes the response (it may hold a token).
    */
   static fromTokenResponse(json: unknown, options: TokenResponseOptions = {}): TokenData {
     const serviceName = options.serviceName ?? 'token endpoint';
@@ -161,8 +161,9 @@ export class TokenData {
     if (body.scope !== undefined && typeof body.scope !== 'string') {
       throw invalid('scope is not a string');
     }
-    const expiry = tokenExpiry({
+    const expiry = readTokenFields({
       accessToken: body.access_token,
+      tokenType: body.token_type,
       expiresIn: body.expires_in,
       now: options.now ?? Date.now(),
       defaultLifetimeMs: options.defaultLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS,

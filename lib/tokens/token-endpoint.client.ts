@@ -3,6 +3,8 @@ import { Logger } from '@nestjs/common';
 import { AxiosRequestConfig } from 'axios';
 import { catchError, defer, lastValueFrom, map, mergeMap, Observable, of, throwError } from 'rxjs';
 import { Redactor } from '../errors';
+import { recordTokenRequest } from '../observability/metrics';
+import { observeTokenFetch } from '../observability/token-fetch.observer';
 import { exponentialDelay } from '../retry/backoff';
 import { parseRetryAfter } from '../retry/retry-strategy';
 import { retryLoop, RetryStep } from '../retry/retry-loop';
@@ -78,6 +80,10 @@ export class TokenEndpointClient {
 
   /** POSTs the grant parameters (§4.3.2, §4.4.2, §6) and returns the issued token (§5.1). */
   requestToken(grant: Record<string, string | undefined>): Promise<TokenData> {
+    return observeTokenFetch(this.options.serviceName, () => this.sendGrant(grant));
+  }
+
+  private sendGrant(grant: Record<string, string | undefined>): Promise<TokenData> {
     const context: AttemptContext = {
       serviceName: this.options.serviceName,
       timeoutMs: this.timeout,
@@ -90,7 +96,7 @@ export class TokenEndpointClient {
     const attempt = defer(() => sendAttempt<string>(this.http, request, this.timeout)).pipe(
       map((response) => readTokenResponse(response, context)),
       catchError((cause: unknown) => of(readFailedAttempt(cause, context))),
-      mergeMap((outcome) => settle(outcome)),
+      mergeMap((outcome) => settle(outcome, context.serviceName)),
     );
     return lastValueFrom(
       attempt.pipe(
@@ -168,7 +174,9 @@ export class TokenEndpointClient {
   }
 }
 
-function settle(outcome: AttemptOutcome): Observable<TokenData> {
+/** Each attempt is one request to the token endpoint, counted as it settles. */
+function settle(outcome: AttemptOutcome, serviceName: string): Observable<TokenData> {
+  recordTokenRequest(serviceName, outcome.kind === 'token' ? undefined : outcome.error);
   if (outcome.kind === 'token') return of(outcome.token);
   if (outcome.transient) transientFailures.set(outcome.error, { retryAfter: outcome.retryAfter });
   return throwError(() => outcome.error);

@@ -1,6 +1,7 @@
 import { OptionChecker } from '../errors/option-checker';
 import { TokenLock } from '../storage/token-lock.interface';
 import { hashCacheKey } from './cache-key';
+import { FailureBackoffOptions, resolveFailureBackoff, TokenClock } from './failure-backoff';
 import { TokenProvider } from './token-provider.interface';
 
 /** A provider's worst case when it does not say (`TokenProvider.fetchTimeoutMs`). */
@@ -21,6 +22,14 @@ export interface TokenManagerOptions {
   lock?: TokenLock;
   /** Key of the token in the storage. Default `<serviceName>:<hash of provider.cacheKey>`. */
   storageKey?: string;
+  /**
+   * After a failed fetch no token request is sent for `initial` ms, doubling per consecutive
+   * failure up to `max` (jittered), reset by a success; callers get the last failure meanwhile.
+   * Default `{ initial: 1_000, max: 30_000 }`; `{ initial: 0 }` turns it off.
+   */
+  failureBackoff?: FailureBackoffOptions;
+  /** The only clock the token code reads (epoch ms), so tests can move time. Default `Date`. */
+  clock?: TokenClock;
 }
 
 export interface ResolvedTokenManagerOptions {
@@ -28,6 +37,8 @@ export interface ResolvedTokenManagerOptions {
   defaultTokenLifetime?: number;
   lock?: TokenLock;
   storageKey: string;
+  failureBackoff: Required<FailureBackoffOptions>;
+  clock: TokenClock;
   /** The provider's worst case: the manager stops waiting for a fetch after it. */
   fetchTimeoutMs: number;
 }
@@ -41,14 +52,18 @@ export function resolveTokenManagerOptions(
   if (typeof (provider as Partial<TokenProvider> | undefined)?.fetchToken !== 'function') {
     check.fail('provider', 'must implement fetchToken()');
   }
-  const { refreshSkew = 60_000, defaultTokenLifetime, lock, storageKey } = options;
+  const { refreshSkew = 60_000, defaultTokenLifetime, lock, storageKey, clock = Date } = options;
   check.duration('refreshSkew', refreshSkew);
   check.optionalPositiveDuration('defaultTokenLifetime', defaultTokenLifetime);
+  const failureBackoff = resolveFailureBackoff(check, options.failureBackoff);
+  check.func('clock.now', (clock as Partial<TokenClock> | undefined)?.now);
   const worstCase = provider.fetchTimeoutMs;
   return {
     refreshSkew,
     ...(defaultTokenLifetime !== undefined ? { defaultTokenLifetime } : {}),
     ...(lock ? { lock } : {}),
+    failureBackoff,
+    clock,
     storageKey:
       storageKey ??
       `${provider.serviceName}:${hashCacheKey([provider.cacheKey ?? provider.serviceName])}`,

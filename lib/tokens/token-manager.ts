@@ -1,18 +1,17 @@
 import { Logger } from '@nestjs/common';
-import { AuthenticationException, RequestForgeException } from '../errors';
+import { AuthenticationException } from '../errors';
 import { withTimeLimit } from '../storage/deadline';
 import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
 import { SafeTokenStorage } from '../storage/safe-token-storage';
 import { ExclusiveWork, TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
+import { recordTokenCache } from '../observability/metrics';
+import { FailureBackoff, TokenClock, TokenManagerState } from './failure-backoff';
 import { TokenData } from './token-data';
 import { TokenManagerOptions, resolveTokenManagerOptions } from './token-manager.options';
 import { TokenProvider } from './token-provider.interface';
 
 export type { TokenManagerOptions } from './token-manager.options';
-
-/** After a failed background refresh, the current token is served this long before the next try. */
-const BACKGROUND_RETRY_PAUSE_MS = 5_000;
 
 /**
  * Gives callers a valid token without them thinking about it: cached in the storage, fetched
@@ -27,6 +26,9 @@ export class TokenManager {
   private readonly refreshSkew: number;
   private readonly defaultTokenLifetime?: number;
   private readonly fetchTimeoutMs: number;
+  private readonly clock: TokenClock;
+  /** Fail closed, quietly: no token request while the pause after a failed fetch runs. */
+  private readonly backoff: FailureBackoff;
   /** The one fetch of this manager in flight; every caller awaits it. */
   private inFlight?: Promise<TokenData>;
   /** Bumped by `invalidate()`: a fetch that started before is handed to its waiters, not kept. */
@@ -39,8 +41,6 @@ export class TokenManager {
   private refusal?: { token: TokenData; done: Promise<void> };
   /** Lifetime of the token this manager fetched last, to keep the skew below half of it. */
   private fetched?: { token: TokenData; lifetimeMs: number };
-  /** No background refresh before this epoch ms (set after one failed). */
-  private backgroundPausedUntil = 0;
   /** Serializes compare-and-delete against storing a new token (see `invalidate`). */
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -56,10 +56,23 @@ export class TokenManager {
     this.fetchTimeoutMs = resolved.fetchTimeoutMs;
     this.storageKey = resolved.storageKey;
     this.storage = new SafeTokenStorage(storage, this.storageKey);
+    this.clock = resolved.clock;
+    this.backoff = new FailureBackoff(resolved.failureBackoff, this.clock, provider.serviceName);
   }
 
   get serviceName(): string {
     return this.provider.serviceName;
+  }
+
+  /** Read-only, synchronous: failing since when, the last error, whether in backoff. */
+  get state(): TokenManagerState {
+    const held = this.lastToken?.sameTokenAs(this.refused) ? undefined : this.lastToken;
+    const valid = !!held && !this.expired(held);
+    return {
+      ...this.backoff.state,
+      hasValidToken: valid,
+      ...(valid && held.expiresAt ? { expiresAt: held.expiresAt } : {}),
+    };
   }
 
   /** A token that is not expired; fetched only when no usable one is stored. */
@@ -68,22 +81,26 @@ export class TokenManager {
     // request otherwise) while it is outside the refresh skew and no API has refused it. A peer's
     // replacement is picked up when this one nears expiry or is refused.
     const held = this.lastToken;
-    if (held && !held.sameTokenAs(this.refused) && !held.isExpired(this.skewFor(held))) {
-      return held;
+    if (held && !held.sameTokenAs(this.refused) && !this.expired(held, this.skewFor(held))) {
+      return recordTokenCache(this.serviceName, 'hit', held);
     }
     const current = await this.readCurrent();
-    if (current && !current.isExpired(this.skewFor(current))) return current;
-    if (current && !current.isExpired()) {
-      this.refreshInBackground();
-      return current;
+    if (current && !this.expired(current, this.skewFor(current))) {
+      return recordTokenCache(this.serviceName, 'hit', current);
     }
-    return this.fetchShared();
+    // Within the skew, or while the token endpoint is paused after a failure: still valid.
+    if (current && !this.expired(current)) {
+      this.refreshInBackground();
+      return recordTokenCache(this.serviceName, 'stale', current);
+    }
+    const result = this.inFlight ? 'coalesced' : 'miss';
+    return recordTokenCache(this.serviceName, result, this.fetchShared());
   }
 
   /** The unexpired token this manager holds or the storage has, without fetching one. */
   async cachedToken(): Promise<TokenData | undefined> {
     const current = await this.readCurrent();
-    return current && !current.isExpired() ? current : undefined;
+    return current && !this.expired(current) ? current : undefined;
   }
 
   /**
@@ -126,12 +143,11 @@ export class TokenManager {
 
   /** Within the skew: the current token is served while one refresh replaces it. */
   private refreshInBackground(): void {
-    if (this.inFlight || Date.now() < this.backgroundPausedUntil) return;
-    this.fetchShared().catch((error: unknown) => {
-      // Without a pause every call in the skew window would start another failing refresh.
-      this.backgroundPausedUntil = Date.now() + BACKGROUND_RETRY_PAUSE_MS;
+    // The failure backoff also paces background refreshes: one failing refresh per pause.
+    if (this.inFlight || this.backoff.active) return;
+    this.fetchShared().catch(() => {
       this.logger.warn(
-        `Background token refresh for "${this.serviceName}" failed (${describe(error)}); ` +
+        `Background token refresh for "${this.serviceName}" failed (${this.backoff.state.lastError}); ` +
           `serving the current token until it expires`,
       );
     });
@@ -157,13 +173,16 @@ export class TokenManager {
   /** The single flight of this process; a lock adds the other processes. */
   private fetchShared(): Promise<TokenData> {
     if (this.inFlight) return this.inFlight;
+    // Fail closed: during the pause every caller without a valid token gets the last failure.
+    if (this.backoff.active) return Promise.reject(this.backoff.rejection());
     const generation = this.generation;
     const work: ExclusiveWork<TokenData> = {
       fetch: () => this.fetchAndStore(generation),
       poll: () => this.pollFresh(),
       fetchTimeoutMs: this.fetchTimeoutMs,
     };
-    const fetching = (this.lock ? this.lock.runExclusive(this.storageKey, work) : work.fetch())
+    const fetching = this.backoff
+      .track(this.lock ? this.lock.runExclusive(this.storageKey, work) : work.fetch())
       // `invalidate()` may have dropped this fetch and started another: leave that one alone.
       .finally(() => {
         if (this.inFlight === fetching) this.inFlight = undefined;
@@ -182,8 +201,7 @@ export class TokenManager {
     if (token.sameTokenAs(this.refused)) this.refused = undefined;
     this.refusal = undefined;
     this.lastToken = token;
-    this.backgroundPausedUntil = 0;
-    const ttl = token.expiresInMs();
+    const ttl = token.expiresInMs(this.clock.now());
     if (ttl !== undefined) this.fetched = { token, lifetimeMs: ttl };
     if (ttl === undefined || ttl > 0) {
       await this.serialized(() => this.storage.set(token, ttl));
@@ -214,7 +232,7 @@ export class TokenManager {
   private async pollFresh(): Promise<TokenData | undefined> {
     const stored = await this.storage.get();
     const token = stored.ok ? stored.token : undefined;
-    if (!token || token.sameTokenAs(this.refused) || token.isExpired(this.skewFor(token))) {
+    if (!token || token.sameTokenAs(this.refused) || this.expired(token, this.skewFor(token))) {
       return undefined;
     }
     this.lastToken = token;
@@ -225,8 +243,13 @@ export class TokenManager {
     if (token.expiresAt || this.defaultTokenLifetime === undefined) return token;
     return new TokenData({
       ...token.toJSON(),
-      expiresAt: new Date(Date.now() + this.defaultTokenLifetime),
+      expiresAt: new Date(this.clock.now() + this.defaultTokenLifetime),
     });
+  }
+
+  /** Expiry as the manager's clock reads it (DESIGN: the only clock of the token code). */
+  private expired(token: TokenData, skewMs = 0): boolean {
+    return token.isExpired(skewMs, this.clock.now());
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
@@ -234,10 +257,4 @@ export class TokenManager {
     this.writes = next.catch(() => undefined);
     return next;
   }
-}
-
-/** Our own errors carry safe messages; a custom provider's error might quote anything. */
-function describe(error: unknown): string {
-  if (error instanceof RequestForgeException) return error.message;
-  return error instanceof Error ? error.name : 'unknown error';
 }

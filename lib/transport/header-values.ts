@@ -25,3 +25,12 @@ export function headerText(value: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * An RFC 9110 §5.5 field value limited to visible ASCII: printable characters with inner spaces
+ * or tabs only. No CR/LF or other control characters (axios would strip them and send something
+ * else), no non-ASCII, nothing leading or trailing.
+ */
+export function isVisibleHeaderValue(value: string): boolean {
+  return /^[\x21-\x7E](?:[ \t\x21-\x7E]*[\x21-\x7E])?$/.test(value);
+}

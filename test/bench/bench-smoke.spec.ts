@@ -58,7 +58,9 @@ describe('npm run bench -- --smoke', () => {
     expect(results.smoke).toBe(true);
     expect(results.overhead.map((row) => row.id)).toEqual([
       'httpService',
+      'forgeClientNoOtel',
       'forgeClient',
+      'forgeClientOtelSdk',
       'forgeClientStatic',
       'forgeClientUndici',
       'forgeClientUndiciStatic',
@@ -117,5 +119,18 @@ describe('npm run bench -- --smoke', () => {
       expect(memory.startMb).toBeGreaterThan(0);
       expect(Number.isFinite(memory.growthMb)).toBe(true);
     }
+  });
+
+  it('counts IdP requests while the client secret is wrong, with and without the failure backoff', () => {
+    const { withoutBackoff, withBackoff } = results.wrongSecret;
+    for (const row of [withoutBackoff, withBackoff]) {
+      expect(row.calls).toBeGreaterThan(0);
+      expect(row.sentWithoutToken).toBe(0);
+    }
+    expect(withBackoff.tokenRequests).toBeGreaterThanOrEqual(1);
+    expect(withBackoff.tokenRequests).toBeLessThan(withoutBackoff.tokenRequests);
+    expect(readFileSync(join(outDir, 'BENCHMARKS.md'), 'utf8')).toContain(
+      'IdP requests while the client secret is wrong',
+    );
   });
 });

@@ -1,7 +1,6 @@
 import { lastValueFrom } from 'rxjs';
 import {
   ConnectionException,
-  ForgeClient,
   HttpClientConfigBuilder,
   HttpStatusException,
   RequestForgeException,
@@ -9,6 +8,7 @@ import {
 } from '../../lib';
 import { closedPort, json, RecordingServer } from '../support/recording-server';
 import { expectNoSecrets, renderings } from '../support/secrets';
+import { closeClients, onTransport, TRANSPORTS } from '../support/transports';
 
 const BEARER = 'bearer-secret-0123456789';
 const API_KEY = 'api-key-secret-0123456789';
@@ -21,7 +21,9 @@ const authVariants: [string, (b: HttpClientConfigBuilder) => HttpClientConfigBui
   ['basic', (b) => b.withBasicAuth('user', PASSWORD)],
 ];
 
-describe('typed errors without secrets', () => {
+describe.each(TRANSPORTS)('typed errors without secrets (%s transport)', (transport) => {
+  const { builder, forge } = onTransport(transport);
+  afterEach(closeClients);
   let server: RecordingServer;
   beforeEach(async () => {
     server = await RecordingServer.start();
@@ -29,7 +31,7 @@ describe('typed errors without secrets', () => {
   afterEach(() => server.close());
 
   const client = (url: string, auth: (b: HttpClientConfigBuilder) => HttpClientConfigBuilder) =>
-    new ForgeClient(auth(new HttpClientConfigBuilder().withBaseUrl(url).withTimeout(300)).build());
+    forge(auth(builder().withBaseUrl(url).withTimeout(300)).build());
 
   it.each(authVariants)('404 → HttpStatusException with status and body (%s)', async (_n, auth) => {
     server.handle((_req, res) => json(res, 404, { error: 'no such user' }));

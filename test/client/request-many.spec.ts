@@ -1,9 +1,12 @@
 import { lastValueFrom } from 'rxjs';
 import { AxiosResponse } from 'axios';
-import { ForgeClient, HttpClientConfigBuilder, HttpStatusException } from '../../lib';
+import { HttpStatusException } from '../../lib';
 import { json, RecordingServer } from '../support/recording-server';
+import { closeClients, onTransport, TRANSPORTS } from '../support/transports';
 
-describe('requestMany', () => {
+describe.each(TRANSPORTS)('requestMany (%s transport)', (transport) => {
+  const { builder, forge } = onTransport(transport);
+  afterEach(closeClients);
   let server: RecordingServer;
   let inFlight = 0;
   let maxInFlight = 0;
@@ -28,10 +31,7 @@ describe('requestMany', () => {
   });
   afterEach(() => server.close());
 
-  const client = () =>
-    new ForgeClient(
-      new HttpClientConfigBuilder().withBaseUrl(server.url).withApiKey('many-key').build(),
-    );
+  const client = () => forge(builder().withBaseUrl(server.url).withApiKey('many-key').build());
 
   it('returns results in request order and never exceeds the concurrency', async () => {
     const configs = Array.from({ length: 20 }, (_, n) => ({ url: `/item?n=${n}` }));

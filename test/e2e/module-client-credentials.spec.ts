@@ -61,7 +61,7 @@ describe('client credentials through RequestForgeModule', () => {
 
   const tokenRequests = async () => (await servers.oidc.stats()).tokenRequests;
 
-  it('must-show 2: 1,000 concurrent calls on an empty cache → one token request, 1,000 successes', async () => {
+  it('1,000 concurrent calls on an empty cache → one token request, 1,000 successes', async () => {
     const orders = await ordersService();
 
     const { values, errors } = await runConcurrently(1000, () => orders.listOrders());
@@ -74,7 +74,7 @@ describe('client credentials through RequestForgeModule', () => {
     expect(new Set(servers.api.requests.map((r) => r.token)).size).toBe(1);
   });
 
-  it('must-show 4: 500 concurrent 401s for one revoked token → one new token request, 500 successes', async () => {
+  it('500 concurrent 401s for one revoked token → one new token request, 500 successes', async () => {
     const orders = await ordersService();
     await orders.listOrders();
     const revoked = servers.api.requests[0].token!;

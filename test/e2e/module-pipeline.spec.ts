@@ -76,7 +76,7 @@ describe('token pipelines through RequestForgeModule', () => {
     return moduleRef.get(UserApiService);
   }
 
-  it('must-show 1: plain config with {{app_token}} — the user token is fetched with the app token and sent to the API', async () => {
+  it('plain config with {{app_token}} — the user token is fetched with the app token and sent to the API', async () => {
     const service = await userApi();
 
     await expect(service.whoAmI()).resolves.toEqual({ user: USER_NAME });
@@ -91,7 +91,7 @@ describe('token pipelines through RequestForgeModule', () => {
     expect(withAppToken.status).toBe(401);
   });
 
-  it('must-show 3: the API revokes the user token → only the user step is fetched again', async () => {
+  it('the API revokes the user token → only the user step is fetched again', async () => {
     const service = await userApi();
     await service.whoAmI();
     expect(servers.counts).toEqual({ app: 1, user: 1, api: 1 });
@@ -105,7 +105,7 @@ describe('token pipelines through RequestForgeModule', () => {
     expect(servers.userAuthorizations[1]).toBe(servers.userAuthorizations[0]);
   });
 
-  it('must-show 6: 200 concurrent calls on an empty cache → each step fetched exactly once', async () => {
+  it('200 concurrent calls on an empty cache → each step fetched exactly once', async () => {
     // Slow token endpoints, so that all 200 calls are waiting while the steps run.
     const service = await userApi({ delayMs: 100 });
 

@@ -59,6 +59,9 @@ describe('no secret leaks from a misbehaving token endpoint', () => {
     return {
       baseUrl: api.url,
       storage: 'memory',
+      // Every call must reach the endpoint here; the backoff's own refusals repeat the last
+      // failure (test/tokens/failure-backoff.spec.ts checks them for secrets).
+      failureBackoff: { initial: 0, max: 0 },
       auth:
         kind === 'client-credentials'
           ? { type: kind, ...common, clientId: 'cc', clientSecret: CLIENT_SECRET }

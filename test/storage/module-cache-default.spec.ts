@@ -14,7 +14,7 @@ import { deleteKeysUnder, keysUnder, withRedisClient } from '../support/redis-ke
 import { useOidcAndApi } from '../support/oidc-and-api';
 import { ordersAppOnRedis } from './orders-app-on-redis';
 
-describeRedis('must-show 5: the app’s Redis CacheModule is the default token storage', () => {
+describeRedis('the app’s Redis CacheModule is the default token storage', () => {
   const servers = useOidcAndApi({ tokenTtlSeconds: 300 });
   const modules: TestingModule[] = [];
   const namespaces: string[] = [];

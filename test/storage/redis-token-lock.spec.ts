@@ -108,13 +108,13 @@ describeRedis('RedisTokenLock', () => {
 
   it('lets a waiter take over when the holder never releases before the lock expires', async () => {
     const key = 'takeover';
-    const crashed = simulatedProcess({ lockTtlMarginMs: 100 });
-    const survivor = simulatedProcess({ lockTtlMarginMs: 100 });
+    const crashed = simulatedProcess({ leaseMs: 100 });
+    const survivor = simulatedProcess({ leaseMs: 100 });
     const events: string[] = [];
     const stalled = crashed.lock.runExclusive(key, {
       fetchTimeoutMs: 100,
       fetch: async () => {
-        await sleep(1_000); // hangs past the 200 ms lock and never stores
+        await sleep(1_000); // hangs past its fetch timeout and lease, and never stores
         events.push('stalled holder finished');
         return newToken('late');
       },
@@ -138,17 +138,50 @@ describeRedis('RedisTokenLock', () => {
     expect(events).toEqual(['survivor fetched', 'stalled holder finished']);
   });
 
+  it('keeps a short lease alive while the holder fetches: no peer takes over a live holder', async () => {
+    const key = 'lease-renewed';
+    const lockKey = `${prefix}lock:${key}`;
+    const holder = simulatedProcess({ leaseMs: 300 });
+    const peer = simulatedProcess({ leaseMs: 300 });
+    let fetches = 0;
+    const work = (storage: CacheManagerTokenStorage): ExclusiveWork<TokenData> => ({
+      fetchTimeoutMs: 5_000,
+      fetch: async () => {
+        fetches += 1;
+        await sleep(1_200); // four leases long
+        const token = newToken('slow-but-alive');
+        await storage.set(key, token);
+        return token;
+      },
+      poll: () => storage.get(key),
+    });
+    const holding = holder.lock.runExclusive(key, work(holder.storage));
+    await sleep(50);
+    const waiting = peer.lock.runExclusive(key, work(peer.storage));
+    const ttls: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await sleep(250);
+      ttls.push(await withRedisClient((c) => c.pTTL(lockKey)));
+    }
+    const [a, b] = await Promise.all([holding, waiting]);
+    expect(fetches).toBe(1);
+    expect([a.accessToken, b.accessToken]).toEqual(['slow-but-alive', 'slow-but-alive']);
+    // The key never lives longer than one lease, yet it is there all along: it was renewed.
+    expect(ttls.every((ttl) => ttl > 0 && ttl <= 300)).toBe(true);
+    expect(await withRedisClient((c) => c.exists(lockKey))).toBe(0);
+  });
+
   it('is released only by its owner: an expired holder does not delete its successor’s lock', async () => {
     const key = 'owner-release';
     const lockKey = `${prefix}lock:${key}`;
-    const first = simulatedProcess({ lockTtlMarginMs: 50 });
-    const second = simulatedProcess({ lockTtlMarginMs: 1_000 });
+    const first = simulatedProcess({ leaseMs: 50 });
+    const second = simulatedProcess({ leaseMs: 1_000 });
     let secondHolds!: () => void;
     const secondMayFinish = new Promise<void>((resolve) => (secondHolds = resolve));
     const firstRun = first.lock.runExclusive(key, {
       fetchTimeoutMs: 50,
       fetch: async () => {
-        await sleep(400); // its 100 ms lock expires meanwhile
+        await sleep(400); // its 50 ms lease lapses meanwhile (renewed for 50 ms only)
         return newToken('first');
       },
       poll: async () => undefined,

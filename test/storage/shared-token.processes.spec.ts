@@ -49,7 +49,7 @@ describeRedis('one token for many processes: RequestForgeModule on shared Redis'
     );
   const tokenRequests = async () => (await servers.oidc.stats()).tokenRequests;
 
-  it(`must-show 2: ${PROCESSES} processes × ${REQUESTS_PER_PROCESS} concurrent requests, empty cache, Redis storage + Redis lock → 1 token request`, async () => {
+  it(`${PROCESSES} processes × ${REQUESTS_PER_PROCESS} concurrent requests, empty cache, Redis storage + Redis lock → 1 token request`, async () => {
     const input = workerInput(true, REQUESTS_PER_PROCESS);
     // The token endpoint answers slowly, so every process is still waiting when it does.
     await servers.oidc.setFaults({ delayMs: 300 });
@@ -77,7 +77,7 @@ describeRedis('one token for many processes: RequestForgeModule on shared Redis'
     expect(new Set(servers.api.requests.map((r) => r.token)).size).toBe(count);
   }, 60_000);
 
-  it("must-show 3: process A fetches a token; process B's first request uses it (0 token requests from B)", async () => {
+  it("process A fetches a token; process B's first request uses it (0 token requests from B)", async () => {
     const input = workerInput(true, 1);
 
     const [fromA] = await run([input]);

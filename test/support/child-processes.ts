@@ -12,6 +12,8 @@ export interface ChildRunOptions {
   env?: NodeJS.ProcessEnv;
   /** Node flags of the children. Default: ts-node (transpile only), for a `.ts` script. */
   execArgv?: string[];
+  /** Runs once every child has been sent the start signal (e.g. to kill a peer meanwhile). */
+  afterStart?: () => void;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function runInChildProcesses<Input, Result>(
     await Promise.race([Promise.all(children.map((c) => nextMessage(c, 'ready'))), timeout]);
     const results = children.map((child) => nextMessage<Result>(child, 'result'));
     children.forEach((child) => child.send({ type: 'start' } satisfies ToChild));
+    options.afterStart?.();
     return await Promise.race([Promise.all(results), timeout]);
   } finally {
     clearTimeout(timer);

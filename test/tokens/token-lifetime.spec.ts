@@ -54,6 +54,7 @@ describe('token lifetimes, read the same way by the token endpoint and a pipelin
   describe.each(SOURCES)('from a %s', (source) => {
     it.each([
       ['0', 0, /expires_in gives a lifetime under 1 s/],
+      ['0.0001', 0.0001, /expires_in gives a lifetime under 1 s/],
       ['0.5', 0.5, /expires_in gives a lifetime under 1 s/],
       ['-30', -30, /expires_in gives a lifetime under 1 s/],
       ['1e13', 1e13, /expires_in gives an expiry past the year 9999/],

@@ -87,7 +87,9 @@ describe('TokenManager: one fetch per process, never an endless wait', () => {
     }
     expect(provider.fetches).toBe(1);
 
-    // The stuck fetch is not reused: the next call starts its own, which can succeed.
+    // The stuck fetch is not reused: once the failure backoff (at most 1 s) has passed, the next
+    // call starts its own, which can succeed.
+    await jest.advanceTimersByTimeAsync(1_000);
     const next = manager.getToken();
     await settle();
     expect(provider.fetches).toBe(2);

@@ -7,7 +7,7 @@ import {
   TokenManager,
   TokenStorage,
 } from '../../lib';
-import { FakeTokenEndpoint } from '../../lib/testing';
+import { FakeTokenEndpoint, ManualClock } from '../../lib/testing';
 import { POST_CLIENT } from '../support/oidc-server';
 import { useLogCapture } from '../support/log-capture';
 import { SharedTestLock } from '../support/shared-test-lock';
@@ -306,10 +306,16 @@ describe('TokenManager (fake token endpoint)', () => {
 
   it('propagates a token endpoint failure to every waiting caller and recovers', async () => {
     server.failNext(1, { status: 400, error: 'invalid_client' });
-    const manager = new TokenManager(provider());
+    const clock = new ManualClock();
+    const manager = new TokenManager(provider(), undefined, { clock });
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => manager.getToken()));
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
     expect(server.tokenRequests).toBe(1);
+    // Within the failure backoff the last failure is repeated without a request...
+    await expect(manager.getToken()).rejects.toMatchObject({ error: 'invalid_client' });
+    expect(server.tokenRequests).toBe(1);
+    // ...and once it has passed the manager fetches again.
+    clock.advance(1_000);
     await expect(manager.getToken()).resolves.toBeInstanceOf(TokenData);
     for (const result of results) {
       expectSecretsAbsent((result as PromiseRejectedResult).reason, ['scripted-s3cret'], logs);

@@ -1,5 +1,13 @@
 // The type-check here proves the .d.ts need none of the optional peers: they must be absent.
-const optional = ['cache-manager', 'keyv', '@keyv/redis', '@nestjs/cache-manager', 'cacheable'];
+const optional = [
+  'cache-manager',
+  'keyv',
+  '@keyv/redis',
+  '@nestjs/cache-manager',
+  'cacheable',
+  'undici',
+  '@opentelemetry/api',
+];
 const present = optional.filter((name) => {
   try {
     require.resolve(`${name}/package.json`);

@@ -1,0 +1,43 @@
+import { AuthenticationException } from '../errors';
+import { readTransportFailure } from '../transport/transport-failure';
+
+/**
+ * Error codes of the token protocols (RFC 6749 §5.2 and §4.1.2.1, RFC 6750 §3.1, RFC 8628 §3.5,
+ * RFC 8693 §2.2.2, RFC 9449 §12). Anything else a server says becomes `other`: an attribute must
+ * neither carry what a server chose to write nor grow without bound.
+ */
+const PROTOCOL_CODES: ReadonlySet<string> = new Set([
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'access_denied',
+  'server_error',
+  'temporarily_unavailable',
+  'invalid_token',
+  'insufficient_scope',
+  'authorization_pending',
+  'slow_down',
+  'expired_token',
+  'invalid_target',
+  'invalid_dpop_proof',
+  'use_dpop_nonce',
+]);
+
+/**
+ * The `error` attribute of a failed token request: the protocol code the server gave, else
+ * `timeout` / `network` when no answer came, else `http_<status>` for an answer without a code,
+ * else `invalid_response` (a 2xx whose body is no usable token) or `other`.
+ */
+export function tokenFailureCode(error: unknown): string {
+  if (!(error instanceof AuthenticationException)) return 'other';
+  if (error.error !== undefined) return PROTOCOL_CODES.has(error.error) ? error.error : 'other';
+  if (error.status !== undefined) {
+    return error.status >= 300 ? `http_${error.status}` : 'invalid_response';
+  }
+  if (error.cause === undefined) return 'other';
+  // The cause kept on our exceptions is a scrubbed copy that still has the Node / axios code.
+  return readTransportFailure(error.cause)?.kind === 'timeout' ? 'timeout' : 'network';
+}

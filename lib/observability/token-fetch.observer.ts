@@ -1,0 +1,70 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { PipelineContext } from '../pipeline/pipeline-context';
+import type { TokenData } from '../tokens/token-data';
+import {
+  CLIENT_ATTRIBUTE,
+  INSTRUMENTATION_NAME,
+  instrumentsOf,
+  TOKEN_FETCH_SPAN,
+} from './instruments';
+import { recordTokenRequest } from './metrics';
+import { loadOtelApi } from './otel-api';
+import { tokenFailureCode } from './token-failure-code';
+
+/**
+ * Runs one token fetch (a grant with its retries, or a pipeline step) inside a
+ * `request_forge.token.fetch` span and records its duration. Fetches are rare next to requests,
+ * so waiting for the API's first load here costs nothing that matters. Only names and codes go
+ * on the span: never a message, a URL or an exception (they could quote what a server sent).
+ */
+export async function observeTokenFetch<T>(
+  client: string,
+  fetch: () => Promise<T>,
+  step?: string,
+): Promise<T> {
+  const api = await loadOtelApi();
+  if (!api) return fetch();
+  const attributes: Attributes = {
+    [CLIENT_ATTRIBUTE]: client,
+    ...(step !== undefined ? { 'request_forge.step': step } : {}),
+  };
+  const span = api.trace
+    .getTracer(INSTRUMENTATION_NAME)
+    .startSpan(TOKEN_FETCH_SPAN, { kind: api.SpanKind.CLIENT, attributes });
+  const startedAt = performance.now();
+  let outcome = 'success';
+  try {
+    // The token request's own HTTP span (instrumentation-http) becomes a child of this one.
+    return await api.context.with(api.trace.setSpan(api.context.active(), span), fetch);
+  } catch (error) {
+    outcome = 'failure';
+    const code = tokenFailureCode(error);
+    span.setAttribute('error.type', code);
+    span.setStatus({ code: api.SpanStatusCode.ERROR, message: code });
+    throw error;
+  } finally {
+    const seconds = (performance.now() - startedAt) / 1000;
+    instrumentsOf(api).tokenFetchDuration.record(seconds, { ...attributes, outcome });
+    span.end();
+  }
+}
+
+/** A pipeline step's fetch: one request, so also counted in `request_forge.token.requests`. */
+export async function observedStepFetch(
+  fetcher: { readonly name: string; fetch(context: PipelineContext): Promise<TokenData> },
+  context: PipelineContext,
+): Promise<TokenData> {
+  const { serviceName } = context;
+  return observeTokenFetch(
+    serviceName,
+    () =>
+      fetcher.fetch(context).then(
+        (token) => (recordTokenRequest(serviceName, undefined, fetcher.name), token),
+        (error: unknown) => {
+          recordTokenRequest(serviceName, error ?? new Error('failed'), fetcher.name);
+          throw error;
+        },
+      ),
+    fetcher.name,
+  );
+}

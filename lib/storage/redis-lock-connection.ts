@@ -1,0 +1,69 @@
+import { withDeadline } from './deadline';
+import { OwnedRedisLockClient, createOwnedRedisClient } from './own-redis-client';
+import { RedisLockClient } from './redis-lock-client';
+
+/**
+ * The Redis connection of a `RedisTokenLock`: a client passed in (left open on close) or one of
+ * its own for a URL (opened on first use, closed on close).
+ */
+export class RedisLockConnection {
+  private readonly url?: string;
+  private client?: Promise<RedisLockClient>;
+  private owned?: Promise<OwnedRedisLockClient>;
+  private connecting?: Promise<unknown>;
+  private clientUsed = false;
+  private closed = false;
+
+  /** @param onFailure hears of a failed connect (node-redis keeps retrying in the background) */
+  constructor(
+    connection: RedisLockClient | { url: string },
+    private readonly commandTimeoutMs: number,
+    private readonly onFailure: (error: unknown) => void,
+  ) {
+    if ('url' in connection && typeof connection.url === 'string') this.url = connection.url;
+    else this.client = Promise.resolve(connection as RedisLockClient);
+  }
+
+  connected(): Promise<RedisLockClient> {
+    if (this.closed) return Promise.reject(new Error('RedisTokenLock is closed'));
+    this.client ??= this.openOwnClient();
+    return this.client.then((client) => this.ensureConnected(client));
+  }
+
+  /** Closes the connection opened here; a client passed in is left open. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const owned = this.owned;
+    this.owned = undefined;
+    const client = await owned?.catch(() => undefined);
+    if (client?.isOpen) await client.close();
+  }
+
+  private openOwnClient(): Promise<RedisLockClient> {
+    this.owned = createOwnedRedisClient(this.url as string).then((client) => {
+      // node-redis needs a listener or an idle reconnect error would crash the process. An
+      // outage is reported when a lock call fails: while tokens are served from storage the
+      // lock is idle and has nothing to add to the storage's warning.
+      client.on('error', () => undefined);
+      return client;
+    });
+    return this.owned;
+  }
+
+  private async ensureConnected(client: RedisLockClient): Promise<RedisLockClient> {
+    if (!client.isOpen) {
+      // Connected on first use, like @keyv/redis does; a client its owner closed stays closed.
+      if (this.clientUsed) throw new Error('the Redis client is closed');
+      this.connecting = client.connect();
+      // node-redis keeps retrying; the pending connect must never surface as unhandled.
+      this.connecting.catch((error) => this.onFailure(error));
+    }
+    this.clientUsed = true;
+    if (this.connecting) {
+      await withDeadline(this.connecting, this.commandTimeoutMs, 'Redis connect').finally(() => {
+        this.connecting = undefined;
+      });
+    }
+    return client;
+  }
+}

@@ -1,0 +1,152 @@
+import { AuthenticationException, RequestForgeException } from '../errors';
+import { OptionChecker } from '../errors/option-checker';
+import { exponentialDelay, RandomSource } from '../retry/backoff';
+
+/** Pause of the token endpoint after failed fetches; `initial: 0` turns it off. */
+export interface FailureBackoffOptions {
+  /** Pause after the first failure, in ms. Default 1_000. */
+  initial?: number;
+  /** Longest pause, in ms; the pause doubles per consecutive failure up to it. Default 30_000. */
+  max?: number;
+}
+
+/** The only clock the token code reads (epoch ms). Default `Date`. */
+export interface TokenClock {
+  now(): number;
+}
+
+/** `TokenManager.state`: what a health check needs to know about a manager's tokens. */
+export interface TokenManagerState {
+  /** It holds an unexpired token that no API has refused. */
+  hasValidToken: boolean;
+  /** Expiry of that token, when it has one. */
+  expiresAt?: Date;
+  /** True while no new token request is sent (the last fetch failed and its pause runs). */
+  inBackoff: boolean;
+  /** When the next token request is allowed, while in backoff. */
+  nextAttemptAt?: Date;
+  /** When the fetches started failing (the first of the consecutive failures). */
+  failingSince?: Date;
+  /** Message of the last failure; never quotes a secret. */
+  lastError?: string;
+  consecutiveFailures: number;
+}
+
+const FAILURE_BACKOFF_KEYS = ['initial', 'max'];
+
+/** Checks `failureBackoff` and fills in the defaults. */
+export function resolveFailureBackoff(
+  check: OptionChecker,
+  options: FailureBackoffOptions | undefined,
+): Required<FailureBackoffOptions> {
+  if (options === undefined) return { initial: 1_000, max: 30_000 };
+  const record = check.record('failureBackoff', options);
+  const at = check.at('failureBackoff');
+  at.knownKeys(record, FAILURE_BACKOFF_KEYS);
+  const max = record.max === undefined ? undefined : at.duration('max', record.max);
+  const initial = at.duration('initial', record.initial ?? Math.min(1_000, max ?? 1_000));
+  if (max !== undefined) at.notAbove('initial', initial, 'failureBackoff.max', max);
+  return { initial, max: max ?? Math.max(30_000, initial) };
+}
+
+/**
+ * Fail closed without hammering the IdP: after a fetch fails, no new token request is sent before
+ * a pause has passed, doubling per consecutive failure up to `max` (jittered, the project's one
+ * backoff formula) and reset by a success. Meanwhile callers get the last failure at once.
+ */
+export class FailureBackoff {
+  private failures = 0;
+  private until = 0;
+  private since?: number;
+  private last?: AuthenticationException;
+
+  constructor(
+    private readonly settings: Required<FailureBackoffOptions>,
+    private readonly clock: TokenClock,
+    private readonly serviceName: string,
+    private readonly random: RandomSource = Math.random,
+  ) {}
+
+  /** True while no token request may be sent. */
+  get active(): boolean {
+    return this.failures > 0 && this.clock.now() < this.until;
+  }
+
+  get state(): Omit<TokenManagerState, 'hasValidToken'> {
+    const inBackoff = this.active;
+    return {
+      inBackoff,
+      ...(inBackoff ? { nextAttemptAt: new Date(this.until) } : {}),
+      ...(this.since !== undefined ? { failingSince: new Date(this.since) } : {}),
+      ...(this.last ? { lastError: this.last.message } : {}),
+      consecutiveFailures: this.failures,
+    };
+  }
+
+  /** Records how `fetch` ends: a success resets the backoff, a failure starts or doubles it. */
+  track<T>(fetch: Promise<T>): Promise<T> {
+    return fetch.then(
+      (value) => {
+        this.succeeded();
+        return value;
+      },
+      (error: unknown) => {
+        this.failed(error);
+        throw error;
+      },
+    );
+  }
+
+  succeeded(): void {
+    this.failures = 0;
+    this.until = 0;
+    this.since = undefined;
+    this.last = undefined;
+  }
+
+  failed(error: unknown): void {
+    const now = this.clock.now();
+    this.failures += 1;
+    this.since ??= now;
+    this.last = this.asAuthenticationError(error);
+    const backoff = {
+      baseDelay: this.settings.initial,
+      maxDelay: this.settings.max,
+      multiplier: 2,
+      jitter: true,
+      random: this.random,
+    };
+    this.until = now + exponentialDelay(backoff, this.failures);
+  }
+
+  /** The last failure, for a caller turned away during the pause: same `error`, safe message. */
+  rejection(): AuthenticationException {
+    const last = this.last ?? this.asAuthenticationError(undefined);
+    const waitMs = Math.max(0, Math.ceil(this.until - this.clock.now()));
+    return new AuthenticationException(
+      `${last.message}; no new token request for "${this.serviceName}" before ` +
+        `${new Date(this.until).toISOString()} (in ${waitMs} ms, failure backoff)`,
+      {
+        serviceName: last.serviceName,
+        ...(last.error !== undefined ? { error: last.error } : {}),
+        ...(last.errorDescription !== undefined ? { errorDescription: last.errorDescription } : {}),
+        ...(last.status !== undefined ? { status: last.status } : {}),
+        ...(last.step !== undefined ? { step: last.step } : {}),
+      },
+    );
+  }
+
+  /** Our own errors carry safe messages; a custom provider's error might quote anything. */
+  private asAuthenticationError(error: unknown): AuthenticationException {
+    if (error instanceof AuthenticationException) return error;
+    const why =
+      error instanceof RequestForgeException
+        ? error.message
+        : error instanceof Error
+          ? error.name
+          : 'unknown error';
+    return new AuthenticationException(`Token fetch for "${this.serviceName}" failed: ${why}`, {
+      serviceName: this.serviceName,
+    });
+  }
+}

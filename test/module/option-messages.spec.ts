@@ -1,0 +1,144 @@
+import { Test } from '@nestjs/testing';
+import { inspect } from 'node:util';
+import {
+  ConfigurationException,
+  HttpClientConfigBuilder,
+  RequestForgeModule,
+  RequestForgeModuleOptions,
+  TokenManager,
+} from '../../lib';
+
+async function bootstrapError(clients: Record<string, unknown>): Promise<ConfigurationException> {
+  try {
+    const ref = await Test.createTestingModule({
+      imports: [RequestForgeModule.forRoot({ clients } as unknown as RequestForgeModuleOptions)],
+    }).compile();
+    await ref.close();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationException);
+    return error as ConfigurationException;
+  }
+  throw new Error('expected bootstrap to fail');
+}
+
+/** Everything an error shows: message, JSON, inspect. */
+const shown = (error: Error) =>
+  [error.message, JSON.stringify(error), inspect(error, { depth: null })].join('\n');
+
+const TOKEN_URL = 'https://idp.example.test/token';
+
+describe('option messages name the field, say what is wrong and never quote a secret', () => {
+  it.each([
+    ['that cannot be parsed', 'http://u:S3CRET@exa mple.com/', 'must be an absolute http(s) URL'],
+    ['that parses', 'http://u:S3CRET@example.com/', 'must not contain credentials'],
+    ['with another scheme', 'ftp://u:S3CRET@example.com/', 'must use http or https, got "ftp:"'],
+  ])('refuses a baseUrl with userinfo %s, never quoting it', async (_, baseUrl, problem) => {
+    const error = await bootstrapError({ svc: { baseUrl } });
+    expect(error.message).toBe(`Client "svc": baseUrl ${problem}`);
+    expect(shown(error)).not.toContain('S3CRET');
+    const built = (() => {
+      try {
+        new HttpClientConfigBuilder('svc').withBaseUrl(baseUrl).build();
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('expected build() to fail');
+    })();
+    expect(shown(built)).not.toContain('S3CRET');
+  });
+
+  it('never quotes a token URL with userinfo', async () => {
+    const error = await bootstrapError({
+      svc: {
+        baseUrl: 'https://api.example.test',
+        auth: {
+          type: 'client-credentials',
+          tokenUrl: 'https://u:S3CRET@idp exa.test/token',
+          clientId: 'id',
+          clientSecret: 'secret',
+        },
+      },
+    });
+    expect(error.message).toMatch(/^Client "svc": auth\.tokenUrl /);
+    expect(shown(error)).not.toContain('S3CRET');
+  });
+
+  it('says a wrong type is a wrong type: clientSecret 12345', async () => {
+    const error = await bootstrapError({
+      svc: {
+        baseUrl: 'https://api.example.test',
+        auth: {
+          type: 'client-credentials',
+          tokenUrl: TOKEN_URL,
+          clientId: 'id',
+          clientSecret: 12345,
+        },
+      },
+    });
+    expect(error.message).toBe('Client "svc": auth.clientSecret must be a string, got number');
+    expect(shown(error)).not.toContain('12345');
+  });
+
+  it.each([
+    ['bearer', { type: 'bearer', tokn: 'S3CRET' }, 'tokn', 'token'],
+    ['api-key', { type: 'api-key', keys: 'S3CRET' }, 'keys', 'key'],
+    ['basic', { type: 'basic', username: 'u', pasword: 'S3CRET' }, 'pasword', 'password'],
+    [
+      'client-credentials',
+      { type: 'client-credentials', tokenUrl: TOKEN_URL, clientId: 'id', clientSecrt: 'S3CRET' },
+      'clientSecrt',
+      'clientSecret',
+    ],
+  ])('gives the did-you-mean hint for a typo in a %s auth block', async (_, auth, typo, meant) => {
+    const error = await bootstrapError({ svc: { baseUrl: 'https://api.example.test', auth } });
+    expect(error.message).toBe(
+      `Client "svc": auth.${typo} is not a known option (did you mean "${meant}"?)`,
+    );
+    expect(shown(error)).not.toContain('S3CRET');
+  });
+
+  it.each([
+    [
+      { initial: -1 },
+      'failureBackoff.initial must be a non-negative number of milliseconds, got -1',
+    ],
+    [
+      { max: 'long' },
+      'failureBackoff.max must be a non-negative number of milliseconds, got string',
+    ],
+    [
+      { initial: 5_000, max: 1_000 },
+      'failureBackoff.initial must not exceed failureBackoff.max (1000)',
+    ],
+    [{ inital: 500 }, 'failureBackoff.inital is not a known option (did you mean "initial"?)'],
+    [250, 'failureBackoff must be an object, got number'],
+  ])('checks the module option failureBackoff %p at bootstrap', async (failureBackoff, message) => {
+    const error = await bootstrapError({
+      svc: {
+        baseUrl: 'https://api.example.test',
+        failureBackoff,
+        auth: {
+          type: 'client-credentials',
+          tokenUrl: TOKEN_URL,
+          clientId: 'id',
+          clientSecret: 's',
+        },
+      },
+    });
+    expect(error.message).toBe(`Client "svc": ${message}`);
+  });
+
+  it('checks failureBackoff and clock on a TokenManager built in code', () => {
+    const provider = { serviceName: 'svc', fetchToken: async () => never() };
+    expect(() => new TokenManager(provider, undefined, { failureBackoff: { max: -5 } })).toThrow(
+      'TokenManager: failureBackoff.max must be a non-negative number of milliseconds, got -5',
+    );
+    expect(
+      () => new TokenManager(provider, undefined, { clock: {} as unknown as { now(): number } }),
+    ).toThrow('TokenManager: clock.now must be a function, got undefined');
+  });
+});
+
+function never(): never {
+  throw new Error('not called');
+}
