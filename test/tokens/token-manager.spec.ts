@@ -9,6 +9,7 @@ import {
 } from '../../lib';
 import { FakeTokenEndpoint, ManualClock } from '../../lib/testing';
 import { POST_CLIENT } from '../support/oidc-server';
+import { waitFor } from '../support/body-faults';
 import { useLogCapture } from '../support/log-capture';
 import { SharedTestLock } from '../support/shared-test-lock';
 import { expectSecretsAbsent } from '../support/secrets';
@@ -245,19 +246,17 @@ describe('TokenManager (fake token endpoint)', () => {
   });
 
   it('serves the current token and pauses after a failed background refresh', async () => {
-    server.expiresIn = 2;
-    const manager = new TokenManager(provider(), undefined, { refreshSkew: 1_000 });
+    const clock = new ManualClock();
+    const manager = new TokenManager(provider(), undefined, { refreshSkew: 1_000, clock });
     const first = await manager.getToken();
     server.failNext(1, { status: 400, error: 'invalid_client' });
-    await sleep(first.expiresInMs()! - 1_000 + 100);
-    for (let i = 0; i < 10; i++) {
-      expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
-      await sleep(20);
-    }
+    clock.advance(first.expiresInMs(clock.now())! - 900); // within the skew, still valid
+    expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
+    const failed = /Background token refresh for "scripted" failed/;
+    await waitFor(() => logs.messages.some((l) => failed.test(l)));
+    for (let i = 0; i < 10; i++) expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
+    await sleep(50); // a refresh, had the pause not held it back, would have reached the server
     expect(server.tokenRequests).toBe(2);
-    expect(
-      logs.messages.some((l) => /Background token refresh for "scripted" failed/.test(l)),
-    ).toBe(true);
     expectSecretsAbsent(logs.text, ['scripted-s3cret', first.accessToken], logs);
   });
 
