@@ -25,6 +25,8 @@ export default tseslint.config(
     languageOptions: {
       globals: {
         console: 'readonly',
+        fetch: 'readonly',
+        URLSearchParams: 'readonly',
         process: 'readonly',
         require: 'readonly',
         module: 'writable',

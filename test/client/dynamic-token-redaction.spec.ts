@@ -6,18 +6,18 @@ import {
   HttpStatusException,
   TokenManager,
 } from '../../lib';
+import { FakeTokenEndpoint } from '../../lib/testing';
 import { useLogCapture } from '../support/log-capture';
 import { json, RecordingServer } from '../support/recording-server';
 import { expectNoSecrets, renderings } from '../support/secrets';
-import { ScriptedTokenServer } from '../support/token-test-server';
 
 describe('the token a request carried is scrubbed from what the API echoed', () => {
-  let tokens: ScriptedTokenServer;
+  let tokens: FakeTokenEndpoint;
   let api: RecordingServer;
   const logs = useLogCapture();
 
   beforeEach(async () => {
-    tokens = await ScriptedTokenServer.start();
+    tokens = await FakeTokenEndpoint.start({ clients: { 'echo-client': 'echo-client-secret' } });
     // Echoes the bare token under a key no redactor knows, as careless APIs do.
     api = await RecordingServer.start((req, res) => {
       const presented = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -32,7 +32,7 @@ describe('the token a request carried is scrubbed from what the API echoed', () 
   const echoTokenManager = () =>
     new TokenManager(
       new ClientCredentialsTokenProvider({
-        tokenUrl: tokens.url,
+        tokenUrl: tokens.tokenUrl,
         clientId: 'echo-client',
         clientSecret: 'echo-client-secret',
         serviceName: 'echo',

@@ -8,7 +8,7 @@ import {
   InjectForgeClient,
   RequestForgeModule,
 } from '../../lib';
-import { ProtectedApi } from '../support/protected-api';
+import { FakeProtectedApi } from '../../lib/testing';
 import { runConcurrently } from './concurrency';
 import { useOidcAndApi } from '../support/oidc-and-api';
 
@@ -24,11 +24,11 @@ class OrdersService {
 describe('client credentials through RequestForgeModule', () => {
   const servers = useOidcAndApi({ tokenTtlSeconds: 300 });
   /** An API whose authorization server vouches for no token at all. */
-  let refusingApi: ProtectedApi;
+  let refusingApi: FakeProtectedApi;
   let moduleRef: TestingModule | undefined;
 
   beforeAll(async () => {
-    refusingApi = await ProtectedApi.start({ validate: async () => ({ active: false }) });
+    refusingApi = await FakeProtectedApi.start({ isValid: () => false });
   });
   beforeEach(async () => {
     refusingApi.requests.length = 0;
@@ -99,7 +99,7 @@ describe('client credentials through RequestForgeModule', () => {
   });
 
   it('a 401 that outlasts the default auth retry → AuthenticationException with status and attempts', async () => {
-    const orders = await ordersService({ baseUrl: refusingApi.baseUrl });
+    const orders = await ordersService({ baseUrl: refusingApi.url });
 
     const error = await orders.listOrders().catch((e: unknown) => e);
 
@@ -113,12 +113,12 @@ describe('client credentials through RequestForgeModule', () => {
     // One token for the first attempt, a fresh one for the single default retry.
     expect(await tokenRequests()).toBe(2);
     expect(refusingApi.requests).toHaveLength(2);
-    expect(refusingApi.requests[0].token).not.toBe(refusingApi.requests[1].token);
+    expect(refusingApi.requests[0].accessToken).not.toBe(refusingApi.requests[1].accessToken);
   });
 
   it('authRetry as plain options: exponential, 2 retries with 10 ms and 20 ms pauses', async () => {
     const orders = await ordersService({
-      baseUrl: refusingApi.baseUrl,
+      baseUrl: refusingApi.url,
       authRetry: { type: 'exponential', maxRetries: 2, baseDelay: 10, jitter: false },
     });
 

@@ -6,20 +6,20 @@ import {
   ForgeClientRegistry,
   RequestForgeModule,
 } from '../../lib';
+import { FakeTokenEndpoint } from '../../lib/testing';
 import { ScriptedServer, sleep } from '../support/scripted-server';
-import { ScriptedTokenServer } from '../support/token-test-server';
 
 const REFUSED = { status: 400, body: { error: 'invalid_client' } };
 
 describe('ForgeClientRegistry.health()', () => {
-  let tokens: ScriptedTokenServer;
+  let tokens: FakeTokenEndpoint;
   let api: ScriptedServer;
   let moduleRef: TestingModule;
   let registry: ForgeClientRegistry;
   let billing: ForgeClient;
 
   beforeEach(async () => {
-    tokens = await ScriptedTokenServer.start();
+    tokens = await FakeTokenEndpoint.start({ clients: { 'billing-app': 'billing-secret' } });
     // 2 s tokens: the refresh skew is then 1 s (half the lifetime), so no test waits long.
     tokens.expiresIn = 2;
     api = await ScriptedServer.start();
@@ -31,7 +31,7 @@ describe('ForgeClientRegistry.health()', () => {
               baseUrl: api.url(),
               auth: {
                 type: 'client-credentials',
-                tokenUrl: tokens.url,
+                tokenUrl: tokens.tokenUrl,
                 clientId: 'billing-app',
                 clientSecret: 'billing-secret',
               },
@@ -77,7 +77,7 @@ describe('ForgeClientRegistry.health()', () => {
     });
 
     // Within the refresh skew the token is still served while the background refresh fails.
-    tokens.respondWith(REFUSED, REFUSED);
+    tokens.failNext(2, REFUSED);
     await sleep(1_050);
     await call();
     await until(() => billingHealth().token?.failingSince !== undefined);

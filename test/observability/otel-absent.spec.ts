@@ -5,9 +5,9 @@ import {
   HttpClientConfigBuilder,
   TokenManager,
 } from '../../lib';
+import { FakeTokenEndpoint } from '../../lib/testing';
 import { loadOtelApi } from '../../lib/observability/otel-api';
 import { ProtectedApi } from '../support/protected-api';
-import { ScriptedTokenServer } from '../support/token-test-server';
 
 // As in an app that does not have the optional peer installed.
 jest.mock('@opentelemetry/api', () => {
@@ -16,12 +16,12 @@ jest.mock('@opentelemetry/api', () => {
 
 describe('without @opentelemetry/api', () => {
   it('records nothing and fails nothing', async () => {
-    const tokens = await ScriptedTokenServer.start();
+    const tokens = await FakeTokenEndpoint.start({ clients: { app: 'secret' } });
     const api = await ProtectedApi.start({ validate: async () => ({ active: true }) });
     try {
       const manager = new TokenManager(
         new ClientCredentialsTokenProvider({
-          tokenUrl: tokens.url,
+          tokenUrl: tokens.tokenUrl,
           clientId: 'app',
           clientSecret: 'secret',
           serviceName: 'plain',

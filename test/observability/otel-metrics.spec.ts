@@ -7,31 +7,29 @@ import {
   ForgeClientRegistry,
   RequestForgeModule,
 } from '../../lib';
+import { FakeProtectedApi, FakeTokenEndpoint } from '../../lib/testing';
 import { OtelRecorder } from '../support/otel-recorder';
-import { ProtectedApi } from '../support/protected-api';
 import { ScriptedServer } from '../support/scripted-server';
-import { ScriptedTokenServer } from '../support/token-test-server';
 
 const SECRET = 'client-secret-never-in-telemetry';
 const CLIENT = 'request_forge.client';
 
 describe('OpenTelemetry metrics and spans', () => {
   let otel: OtelRecorder;
-  let tokens: ScriptedTokenServer;
-  let api: ProtectedApi;
+  let tokens: FakeTokenEndpoint;
+  let api: FakeProtectedApi;
   let moduleRef: TestingModule | undefined;
 
   beforeAll(async () => {
     otel = OtelRecorder.register();
-    tokens = await ScriptedTokenServer.start();
-    api = await ProtectedApi.start({
-      validate: async (token) => ({ active: token.startsWith('token-') }),
-    });
+    tokens = await FakeTokenEndpoint.start({ clients: { 'metrics-app': SECRET } });
+    api = await FakeProtectedApi.start(tokens);
   });
   afterEach(async () => {
     await moduleRef?.close();
     moduleRef = undefined;
     tokens.reset();
+    api.requests.length = 0;
   });
   afterAll(async () => {
     await Promise.all([tokens.close(), api.close()]);
@@ -44,10 +42,10 @@ describe('OpenTelemetry metrics and spans', () => {
         RequestForgeModule.forRoot({
           clients: {
             [name]: {
-              baseUrl: api.baseUrl,
+              baseUrl: api.url,
               auth: {
                 type: 'client-credentials',
-                tokenUrl: tokens.url,
+                tokenUrl: tokens.tokenUrl,
                 clientId: 'metrics-app',
                 clientSecret: SECRET,
               },
@@ -96,7 +94,7 @@ describe('OpenTelemetry metrics and spans', () => {
   it('counts one auth retry when the API refuses a revoked token', async () => {
     const client = await clientNamed('revoked');
     await lastValueFrom(client.get('/orders'));
-    api.revoke(api.requests.at(-1)?.token ?? '');
+    tokens.revoke(api.requests.at(-1)!.accessToken!);
 
     await lastValueFrom(client.get('/orders'));
 
@@ -107,7 +105,7 @@ describe('OpenTelemetry metrics and spans', () => {
   });
 
   it('records a refused token request with its RFC 6749 error and an error span', async () => {
-    tokens.respondWith({
+    tokens.failNext(1, {
       status: 401,
       body: { error: 'invalid_client', error_description: `bad secret ${SECRET}` },
     });
@@ -154,12 +152,12 @@ describe('OpenTelemetry metrics and spans', () => {
   });
 
   it('puts no secret in any attribute, span name, status or event', async () => {
-    tokens.respondWith({ status: 400, body: { error: `invalid_${SECRET}` } });
+    tokens.failNext(1, { status: 400, body: { error: `invalid_${SECRET}` } });
     const client = await clientNamed('secrets');
     await expect(lastValueFrom(client.get('/orders'))).rejects.toThrow();
     await lastValueFrom(client.get('/orders'));
 
-    const secrets = [SECRET, ...api.requests.map((r) => r.token ?? SECRET)];
+    const secrets = [SECRET, ...api.requests.map((r) => r.accessToken ?? SECRET)];
     const recorded = JSON.stringify([
       await otel.points(),
       otel.spans().map((s) => [s.name, s.attributes, s.status, s.events]),

@@ -6,10 +6,10 @@ import {
   RedisTokenLock,
   TokenManager,
 } from '../../lib';
+import { FakeTokenEndpoint } from '../../lib/testing';
 import { LogCapture } from '../support/log-capture';
 import { applyDecision, decideRedisSuite } from '../support/redis';
 import { ThrowawayRedis, redisServerInstalled } from '../support/redis-server';
-import { ScriptedTokenServer } from '../support/token-test-server';
 
 applyDecision(
   'TokenManager on shared Redis storage and lock, through a Redis outage',
@@ -20,7 +20,7 @@ applyDecision(
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     let redis: ThrowawayRedis;
-    let tokenServer: ScriptedTokenServer;
+    let tokenServer: FakeTokenEndpoint;
     const caches: Cache[] = [];
     const locks: RedisTokenLock[] = [];
 
@@ -31,7 +31,7 @@ applyDecision(
       caches.push(cache);
       locks.push(lock);
       const provider = new ClientCredentialsTokenProvider({
-        tokenUrl: tokenServer.url,
+        tokenUrl: tokenServer.tokenUrl,
         clientId: 'outage-client',
         clientSecret: 'outage-s3cret',
         serviceName: 'outage',
@@ -43,7 +43,7 @@ applyDecision(
       process.on('unhandledRejection', onUnhandled);
       [redis, tokenServer] = await Promise.all([
         ThrowawayRedis.start(),
-        ScriptedTokenServer.start(),
+        FakeTokenEndpoint.start({ clients: { 'outage-client': 'outage-s3cret' } }),
       ]);
     });
 
@@ -62,7 +62,7 @@ applyDecision(
         Promise.all(Array.from({ length: n }, () => manager.getToken()));
 
       const warm = await Promise.all([many(a, 50), many(b, 50)]);
-      expect(tokenServer.tokensIssued).toBe(1);
+      expect(tokenServer.tokenRequests).toBe(1);
       expect(new Set(warm.flat().map((t) => t.accessToken)).size).toBe(1);
 
       await redis.stop();
@@ -70,7 +70,7 @@ applyDecision(
       const during = await Promise.all([many(a, 100), many(b, 100)]);
       expect(Date.now() - started).toBeLessThan(2_000);
       expect(during.flat().every((t) => t.accessToken === warm[0][0].accessToken)).toBe(true);
-      expect(tokenServer.tokensIssued).toBe(1);
+      expect(tokenServer.tokenRequests).toBe(1);
       // Managers holding a fresh token do not even read the storage during the outage.
 
       // A process started during the outage has no token: its read fails (a miss, warned once),
@@ -78,7 +78,7 @@ applyDecision(
       const late = processManager();
       const lateTokens = await many(late, 50);
       expect(new Set(lateTokens.map((t) => t.accessToken)).size).toBe(1);
-      expect(tokenServer.tokensIssued).toBe(2);
+      expect(tokenServer.tokenRequests).toBe(2);
       // Warned once per outage, not per call: at most one storage warning per process (each has
       // its own connection) and one lock warning for the process that fetched; 350 calls made.
       expect(logs.count('warn', 'TokenStorage')).toBeGreaterThanOrEqual(1);
@@ -89,10 +89,10 @@ applyDecision(
       await redis.start(); // empty: a restarted Redis without persistence
       const c = processManager();
       await c.getToken();
-      const issuedAfterRestart = tokenServer.tokensIssued;
+      const issuedAfterRestart = tokenServer.tokenRequests;
       const d = processManager();
       await many(d, 20);
-      expect(tokenServer.tokensIssued).toBe(issuedAfterRestart); // d used c's token from Redis
+      expect(tokenServer.tokenRequests).toBe(issuedAfterRestart); // d used c's token from Redis
       expect(logs.count('warn')).toBe(warningsDuringOutage);
       expect(JSON.stringify(logs.lines)).not.toContain('outage-s3cret');
       expect(unhandled).toEqual([]);

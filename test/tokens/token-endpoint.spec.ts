@@ -3,11 +3,12 @@ import {
   ClientCredentialsTokenProvider,
   ConfigurationException,
 } from '../../lib';
+import { FakeTokenEndpoint } from '../../lib/testing';
 import { TokenEndpointClient } from '../../lib/tokens/token-endpoint.client';
 import { BASIC_CLIENT, OidcTestServer, POST_CLIENT } from '../support/oidc-server';
 import { useLogCapture } from '../support/log-capture';
 import { expectSecretsAbsent } from '../support/secrets';
-import { ScriptedTokenServer } from '../support/token-test-server';
+import { json, RecordedRequest, RecordingServer } from '../support/recording-server';
 
 const SECRET = 'scripted-client-s3cret';
 
@@ -95,23 +96,28 @@ describe('token endpoint against oidc-provider (RFC 6749 §4.4)', () => {
   });
 });
 
-describe('token endpoint faults (scripted server)', () => {
-  let server: ScriptedTokenServer;
-  const logs = useLogCapture();
+describe('token requests on the wire (recording server)', () => {
+  let server: RecordingServer;
+  useLogCapture();
 
   beforeAll(async () => {
-    server = await ScriptedTokenServer.start();
+    server = await RecordingServer.start((_req, res) =>
+      json(res, 200, { access_token: 'wire-token', token_type: 'Bearer', expires_in: 60 }),
+    );
   });
   afterAll(() => server.close());
-  beforeEach(() => server.reset());
+  beforeEach(() => {
+    server.requests.length = 0;
+  });
 
+  const formOf = (request: RecordedRequest) =>
+    Object.fromEntries(new URLSearchParams(request.body));
   const client = (overrides: Partial<ConstructorParameters<typeof TokenEndpointClient>[0]> = {}) =>
     new TokenEndpointClient({
-      tokenUrl: server.url,
+      tokenUrl: `${server.url}/token`,
       serviceName: 'scripted',
       clientId: 'scripted-client',
       clientSecret: SECRET,
-      retryBaseDelay: 10,
       ...overrides,
     });
 
@@ -121,7 +127,7 @@ describe('token endpoint faults (scripted server)', () => {
     expect(request.method).toBe('POST');
     expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(request.headers.authorization).toBeUndefined();
-    expect(request.form).toEqual({
+    expect(formOf(request)).toEqual({
       grant_type: 'client_credentials',
       scope: 'a b',
       client_id: 'scripted-client',
@@ -138,12 +144,12 @@ describe('token endpoint faults (scripted server)', () => {
     const [request] = server.requests;
     const basic = Buffer.from(request.headers.authorization!.replace(/^Basic /, ''), 'base64');
     expect(basic.toString()).toBe('id%3Awith+space:a%2Bb%2Fc%3Ad%25');
-    expect(request.form).toEqual({ grant_type: 'client_credentials' });
+    expect(formOf(request)).toEqual({ grant_type: 'client_credentials' });
   });
 
   it('sends scope, audience and extraParams, which cannot override the grant', async () => {
     const provider = new ClientCredentialsTokenProvider({
-      tokenUrl: server.url,
+      tokenUrl: `${server.url}/token`,
       clientId: 'scripted-client',
       clientSecret: SECRET,
       serviceName: 'scripted',
@@ -152,13 +158,34 @@ describe('token endpoint faults (scripted server)', () => {
       extraParams: { resource: 'https://api.example.com/v2' },
     });
     await provider.fetchToken();
-    expect(server.requests[0].form).toMatchObject({
+    expect(formOf(server.requests[0])).toMatchObject({
       grant_type: 'client_credentials',
       scope: 'read write',
       audience: 'https://api.example.com',
       resource: 'https://api.example.com/v2',
     });
   });
+});
+
+describe('token endpoint faults (fake token endpoint)', () => {
+  let server: FakeTokenEndpoint;
+  const logs = useLogCapture();
+
+  beforeAll(async () => {
+    server = await FakeTokenEndpoint.start({ clients: { 'scripted-client': SECRET } });
+  });
+  afterAll(() => server.close());
+  beforeEach(() => server.reset());
+
+  const client = (overrides: Partial<ConstructorParameters<typeof TokenEndpointClient>[0]> = {}) =>
+    new TokenEndpointClient({
+      tokenUrl: server.tokenUrl,
+      serviceName: 'scripted',
+      clientId: 'scripted-client',
+      clientSecret: SECRET,
+      retryBaseDelay: 10,
+      ...overrides,
+    });
 
   it.each([
     [
@@ -189,18 +216,18 @@ describe('token endpoint faults (scripted server)', () => {
       /answered 404 with an HTML page/,
     ],
   ])('rejects %s with a clear AuthenticationException', async (_case, response, message) => {
-    server.respondWith(response);
+    server.failNext(1, response);
     const error = await failure(() => client().requestToken({ grant_type: 'client_credentials' }));
     expect(error.message).toMatch(message);
     expect(error.serviceName).toBe('scripted');
-    expect(server.requests).toHaveLength(1);
+    expect(server.tokenRequests).toBe(1);
     expectSecretsAbsent(error, [SECRET, 'leaky-token-value-123'], logs);
   });
 
   it.each(['invalid_grant', 'unauthorized_client', 'invalid_scope'])(
     'does not retry %s (§5.2)',
     async (code) => {
-      server.respondWith({
+      server.failNext(1, {
         status: 400,
         body: { error: code, error_description: `refused; you sent ${SECRET}` },
       });
@@ -209,40 +236,35 @@ describe('token endpoint faults (scripted server)', () => {
       );
       expect(error).toMatchObject({ error: code, status: 400, attempts: 1 });
       expect(error.errorDescription).toBe('refused; you sent ***');
-      expect(server.requests).toHaveLength(1);
+      expect(server.tokenRequests).toBe(1);
       expectSecretsAbsent(error, [SECRET, 'pw-123456'], logs);
     },
   );
 
   it('honours Retry-After on 429, capped by maxRetryDelay', async () => {
-    server.respondWith({ status: 429, headers: { 'retry-after': '100' }, body: '' });
+    server.failNext(1, { status: 429, headers: { 'retry-after': '100' }, body: '' });
     const started = Date.now();
     const token = await client({ maxRetryDelay: 300 }).requestToken({
       grant_type: 'client_credentials',
     });
     const elapsed = Date.now() - started;
-    expect(token.accessToken).toMatch(/^token-/);
+    expect(server.isValid(token.accessToken)).toBe(true);
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(5_000);
   });
 
   it('gives up after 3 attempts of 5xx with the last status', async () => {
-    server.respondWith(
-      { status: 500, body: '' },
-      { status: 502, body: '' },
-      { status: 503, body: { error: 'temporarily_unavailable' } },
-    );
+    server.failNext(1, { status: 500, body: '' });
+    server.failNext(1, { status: 502, body: '' });
+    server.failNext(1, { status: 503, error: 'temporarily_unavailable' });
     const error = await failure(() => client().requestToken({ grant_type: 'client_credentials' }));
     expect(error).toMatchObject({ status: 503, error: 'temporarily_unavailable', attempts: 3 });
-    expect(server.requests).toHaveLength(3);
+    expect(server.tokenRequests).toBe(3);
     expectSecretsAbsent(error, [SECRET], logs);
   });
 
   it('times out a silent endpoint and retries', async () => {
-    server.respondWith(
-      { status: 200, delayMs: 1_000, body: {} },
-      { status: 200, delayMs: 1_000, body: {} },
-    );
+    server.failNext(2, { status: 200, delayMs: 1_000, body: {} });
     const error = await failure(() =>
       client({ timeout: 150, maxAttempts: 2 }).requestToken({ grant_type: 'client_credentials' }),
     );
@@ -252,8 +274,8 @@ describe('token endpoint faults (scripted server)', () => {
   });
 
   it('retries network errors and reports them without secrets', async () => {
-    const closed = await ScriptedTokenServer.start();
-    const url = closed.url;
+    const closed = await FakeTokenEndpoint.start();
+    const url = closed.tokenUrl;
     await closed.close();
     const error = await failure(() =>
       client({ tokenUrl: url, maxAttempts: 2 }).requestToken({ grant_type: 'client_credentials' }),
@@ -265,14 +287,14 @@ describe('token endpoint faults (scripted server)', () => {
   });
 
   it('does not follow redirects with the client secret', async () => {
-    server.respondWith({
+    server.failNext(1, {
       status: 307,
       headers: { location: 'http://127.0.0.1:1/elsewhere' },
       body: '',
     });
     const error = await failure(() => client().requestToken({ grant_type: 'client_credentials' }));
     expect(error.status).toBe(307);
-    expect(server.requests).toHaveLength(1);
+    expect(server.tokenRequests).toBe(1);
   });
 
   it('requires https unless the host is loopback or allowInsecureRequests is set', () => {

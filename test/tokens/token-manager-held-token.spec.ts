@@ -1,4 +1,5 @@
 import { InMemoryTokenStorage, TokenData, TokenManager, TokenProvider } from '../../lib';
+import { ManualClock } from '../../lib/testing';
 
 /** A storage that counts reads, to see when the manager goes to it. */
 class CountingStorage extends InMemoryTokenStorage {
@@ -13,12 +14,15 @@ class CountingStorage extends InMemoryTokenStorage {
 class NumberedTokens implements TokenProvider {
   readonly serviceName = 'numbered';
   issued = 0;
-  constructor(private readonly lifetimeMs: number) {}
+  constructor(
+    private readonly lifetimeMs: number,
+    private readonly clock: { now(): number } = Date,
+  ) {}
   async fetchToken(): Promise<TokenData> {
     this.issued += 1;
     return new TokenData({
       accessToken: `token-${this.issued}`,
-      expiresAt: new Date(Date.now() + this.lifetimeMs),
+      expiresAt: new Date(this.clock.now() + this.lifetimeMs),
     });
   }
 }
@@ -35,9 +39,10 @@ describe('TokenManager serves the token it holds without a storage read', () => 
 
   it('goes back to the storage once the token nears expiry, and picks up a peer’s newer token', async () => {
     const storage = new CountingStorage();
-    const provider = new NumberedTokens(1_200);
-    const mine = new TokenManager(provider, storage, { refreshSkew: 1_000 });
-    const peer = new TokenManager(provider, storage, { refreshSkew: 1_000 });
+    const clock = new ManualClock();
+    const provider = new NumberedTokens(1_200, clock);
+    const mine = new TokenManager(provider, storage, { refreshSkew: 1_000, clock });
+    const peer = new TokenManager(provider, storage, { refreshSkew: 1_000, clock });
     expect((await mine.getToken()).accessToken).toBe('token-1');
     // The peer refused token-1 and stored token-2 in its place.
     await peer.invalidate(await peer.getToken());
@@ -47,7 +52,7 @@ describe('TokenManager serves the token it holds without a storage read', () => 
     expect((await mine.getToken()).accessToken).toBe('token-1');
     // ...and reads the storage once token-1 enters the skew window.
     // (The skew is capped at half the lifetime: 600 ms here.)
-    await new Promise((r) => setTimeout(r, 700));
+    clock.advance(700);
     const reads = storage.reads;
     expect((await mine.getToken()).accessToken).toBe('token-2');
     expect(storage.reads).toBeGreaterThan(reads);

@@ -7,11 +7,12 @@ import {
   TokenManager,
   TokenStorage,
 } from '../../lib';
+import { FakeTokenEndpoint, ManualClock } from '../../lib/testing';
 import { POST_CLIENT } from '../support/oidc-server';
+import { waitFor } from '../support/body-faults';
 import { useLogCapture } from '../support/log-capture';
 import { SharedTestLock } from '../support/shared-test-lock';
 import { expectSecretsAbsent } from '../support/secrets';
-import { ScriptedTokenServer } from '../support/token-test-server';
 import { useOidcAndApi } from '../support/oidc-and-api';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -134,19 +135,19 @@ describe('TokenManager with oidc-provider and a protected API', () => {
   });
 });
 
-describe('TokenManager (scripted token endpoint)', () => {
-  let server: ScriptedTokenServer;
+describe('TokenManager (fake token endpoint)', () => {
+  let server: FakeTokenEndpoint;
   const logs = useLogCapture();
 
   beforeAll(async () => {
-    server = await ScriptedTokenServer.start();
+    server = await FakeTokenEndpoint.start({ clients: { c: 'scripted-s3cret' } });
   });
   afterAll(() => server.close());
   beforeEach(() => server.reset());
 
   const provider = () =>
     new ClientCredentialsTokenProvider({
-      tokenUrl: server.url,
+      tokenUrl: server.tokenUrl,
       clientId: 'c',
       clientSecret: 'scripted-s3cret',
       serviceName: 'scripted',
@@ -157,7 +158,7 @@ describe('TokenManager (scripted token endpoint)', () => {
     const first = await manager.getToken();
     for (let i = 0; i < 20; i++) expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
     await sleep(50); // a background refresh, had one started, would have reached the server
-    expect(server.requests).toHaveLength(1);
+    expect(server.tokenRequests).toBe(1);
   });
 
   it('waits for a new token when the current one has expired', async () => {
@@ -193,7 +194,7 @@ describe('TokenManager (scripted token endpoint)', () => {
     const first = await manager.getToken();
     await manager.invalidate();
     expect((await manager.getToken()).sameTokenAs(first)).toBe(false);
-    expect(server.requests).toHaveLength(2);
+    expect(server.tokenRequests).toBe(2);
   });
 
   it('invalidate(token) of a token never stored keeps the stored one', async () => {
@@ -201,7 +202,7 @@ describe('TokenManager (scripted token endpoint)', () => {
     const current = await manager.getToken();
     await manager.invalidate(new TokenData({ accessToken: 'some-other-token' }));
     expect((await manager.getToken()).sameTokenAs(current)).toBe(true);
-    expect(server.requests).toHaveLength(1);
+    expect(server.tokenRequests).toBe(1);
   });
 
   it('serves a refused token again when the server hands out that same token', async () => {
@@ -241,23 +242,21 @@ describe('TokenManager (scripted token endpoint)', () => {
     const first = await manager.getToken();
     for (let i = 0; i < 10; i++) expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
     await sleep(50);
-    expect(server.requests).toHaveLength(1);
+    expect(server.tokenRequests).toBe(1);
   });
 
   it('serves the current token and pauses after a failed background refresh', async () => {
-    server.expiresIn = 2;
-    const manager = new TokenManager(provider(), undefined, { refreshSkew: 1_000 });
+    const clock = new ManualClock();
+    const manager = new TokenManager(provider(), undefined, { refreshSkew: 1_000, clock });
     const first = await manager.getToken();
-    server.respondWith({ status: 400, body: { error: 'invalid_client' } });
-    await sleep(first.expiresInMs()! - 1_000 + 100);
-    for (let i = 0; i < 10; i++) {
-      expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
-      await sleep(20);
-    }
-    expect(server.requests).toHaveLength(2);
-    expect(
-      logs.messages.some((l) => /Background token refresh for "scripted" failed/.test(l)),
-    ).toBe(true);
+    server.failNext(1, { status: 400, error: 'invalid_client' });
+    clock.advance(first.expiresInMs(clock.now())! - 900); // within the skew, still valid
+    expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
+    const failed = /Background token refresh for "scripted" failed/;
+    await waitFor(() => logs.messages.some((l) => failed.test(l)));
+    for (let i = 0; i < 10; i++) expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
+    await sleep(50); // a refresh, had the pause not held it back, would have reached the server
+    expect(server.tokenRequests).toBe(2);
     expectSecretsAbsent(logs.text, ['scripted-s3cret', first.accessToken], logs);
   });
 
@@ -280,7 +279,7 @@ describe('TokenManager (scripted token endpoint)', () => {
     const again = await manager.getToken();
     expect(again.sameTokenAs(tokens[0])).toBe(true);
     await sleep(50);
-    expect(server.requests).toHaveLength(1);
+    expect(server.tokenRequests).toBe(1);
     const storageLines = logs.messages.filter((l) => l.includes('Token storage'));
     expect(storageLines).toHaveLength(1);
     expect(storageLines[0]).toMatch(/ECONNREFUSED/);
@@ -305,18 +304,17 @@ describe('TokenManager (scripted token endpoint)', () => {
   });
 
   it('propagates a token endpoint failure to every waiting caller and recovers', async () => {
-    server.respondWith({ status: 400, body: { error: 'invalid_client' } });
-    let offset = 0;
-    const clock = { now: () => Date.now() + offset };
+    server.failNext(1, { status: 400, error: 'invalid_client' });
+    const clock = new ManualClock();
     const manager = new TokenManager(provider(), undefined, { clock });
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => manager.getToken()));
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
-    expect(server.requests).toHaveLength(1);
+    expect(server.tokenRequests).toBe(1);
     // Within the failure backoff the last failure is repeated without a request...
     await expect(manager.getToken()).rejects.toMatchObject({ error: 'invalid_client' });
-    expect(server.requests).toHaveLength(1);
+    expect(server.tokenRequests).toBe(1);
     // ...and once it has passed the manager fetches again.
-    offset += 1_000;
+    clock.advance(1_000);
     await expect(manager.getToken()).resolves.toBeInstanceOf(TokenData);
     for (const result of results) {
       expectSecretsAbsent((result as PromiseRejectedResult).reason, ['scripted-s3cret'], logs);
