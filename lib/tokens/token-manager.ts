@@ -204,7 +204,7 @@ export class TokenManager {
   private async fetchAndStore(generation: number): Promise<TokenData> {
     // A refusal being handled may be dropping what the provider fetches from (a pipeline step).
     await this.refusal?.done.catch(() => undefined);
-    const token = this.withDefaultExpiry(await this.boundedFetch(this.lastToken));
+    const token = this.onClock(await this.boundedFetch(this.lastToken));
     if (generation !== this.generation) return token;
     // Some servers hand out the same token until it expires: if they vouch for it, serve it.
     if (token.sameTokenAs(this.refused)) this.refused = undefined;
@@ -248,12 +248,20 @@ export class TokenManager {
     return token;
   }
 
-  private withDefaultExpiry(token: TokenData): TokenData {
-    if (token.expiresAt || this.defaultTokenLifetime === undefined) return token;
-    return new TokenData({
-      ...token.toJSON(),
-      expiresAt: new Date(this.clock.now() + this.defaultTokenLifetime),
-    });
+  /**
+   * The fetched token's lifetime on this manager's clock. Providers date an expiry when the
+   * response arrives, on the real clock; a test clock keeps the lifetime, not the date.
+   */
+  private onClock(token: TokenData): TokenData {
+    let lifetimeMs: number | undefined;
+    if (token.expiresAt) {
+      if (this.clock === Date) return token;
+      lifetimeMs = token.expiresAt.getTime() - Date.now();
+    } else {
+      lifetimeMs = this.defaultTokenLifetime;
+    }
+    if (lifetimeMs === undefined) return token;
+    return new TokenData({ ...token.toJSON(), expiresAt: new Date(this.clock.now() + lifetimeMs) });
   }
 
   /** Expiry as the manager's clock reads it (DESIGN: the only clock of the token code). */
