@@ -89,7 +89,7 @@ export function renderReport(results: BenchResults): string {
     );
   }
 
-  lines.push('', '## Targets (issue 9)', '', '| Target | Measured | Met |', '| --- | --- | --- |');
+  lines.push('', '## Targets', '', '| Target | Measured | Met |', '| --- | --- | --- |');
   const checks = checkTargets(results);
   for (const check of checks) {
     const met = check.met === undefined ? 'not run' : check.met ? 'met' : '**missed**';
