@@ -6,10 +6,11 @@ import { SafeTokenStorage } from '../storage/safe-token-storage';
 import { ExclusiveWork, TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
 import { recordTokenCache } from '../observability/metrics';
-import { FailureBackoff, TokenClock, TokenManagerState } from './failure-backoff';
+import { FailureBackoff, TokenManagerState } from './failure-backoff';
 import { TokenData } from './token-data';
 import { TokenManagerOptions, resolveTokenManagerOptions } from './token-manager.options';
 import { TokenProvider } from './token-provider.interface';
+import { TokenTimes } from './token-times';
 
 export type { TokenManagerOptions } from './token-manager.options';
 
@@ -23,10 +24,8 @@ export class TokenManager {
   private readonly logger = new Logger(TokenManager.name);
   private readonly storage: SafeTokenStorage;
   private readonly lock?: TokenLock;
-  private readonly refreshSkew: number;
-  private readonly defaultTokenLifetime?: number;
   private readonly fetchTimeoutMs: number;
-  private readonly clock: TokenClock;
+  private readonly times: TokenTimes;
   /** Fail closed, quietly: no token request while the pause after a failed fetch runs. */
   private readonly backoff: FailureBackoff;
   /** The one fetch of this manager in flight; every caller awaits it. */
@@ -39,8 +38,6 @@ export class TokenManager {
   private refused?: TokenData;
   /** The handling of the last refusal, shared by every caller reporting that same token. */
   private refusal?: { token: TokenData; done: Promise<void> };
-  /** Lifetime of the token this manager fetched last, to keep the skew below half of it. */
-  private fetched?: { token: TokenData; lifetimeMs: number };
   /** Serializes compare-and-delete against storing a new token (see `invalidate`). */
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -50,14 +47,20 @@ export class TokenManager {
     options: TokenManagerOptions = {},
   ) {
     const resolved = resolveTokenManagerOptions(provider, options);
-    this.refreshSkew = resolved.refreshSkew;
-    this.defaultTokenLifetime = resolved.defaultTokenLifetime;
+    this.times = new TokenTimes(
+      resolved.clock,
+      resolved.refreshSkew,
+      resolved.defaultTokenLifetime,
+    );
     this.lock = resolved.lock;
     this.fetchTimeoutMs = resolved.fetchTimeoutMs;
     this.storageKey = resolved.storageKey;
     this.storage = new SafeTokenStorage(storage, this.storageKey);
-    this.clock = resolved.clock;
-    this.backoff = new FailureBackoff(resolved.failureBackoff, this.clock, provider.serviceName);
+    this.backoff = new FailureBackoff(
+      resolved.failureBackoff,
+      resolved.clock,
+      provider.serviceName,
+    );
   }
 
   get serviceName(): string {
@@ -67,7 +70,7 @@ export class TokenManager {
   /** Read-only, synchronous: failing since when, the last error, whether in backoff. */
   get state(): TokenManagerState {
     const held = this.lastToken?.sameTokenAs(this.refused) ? undefined : this.lastToken;
-    const valid = !!held && !this.expired(held);
+    const valid = !!held && !this.times.expired(held);
     return {
       ...this.backoff.state,
       hasValidToken: valid,
@@ -80,11 +83,11 @@ export class TokenManager {
     const held = this.heldToken();
     if (held) return held;
     const current = await this.readCurrent();
-    if (current && !this.expired(current, this.skewFor(current))) {
+    if (current && !this.times.due(current)) {
       return recordTokenCache(this.serviceName, 'hit', current);
     }
     // Within the skew, or while the token endpoint is paused after a failure: still valid.
-    if (current && !this.expired(current)) {
+    if (current && !this.times.expired(current)) {
       this.refreshInBackground();
       return recordTokenCache(this.serviceName, 'stale', current);
     }
@@ -100,7 +103,7 @@ export class TokenManager {
    */
   heldToken(): TokenData | undefined {
     const held = this.lastToken;
-    if (!held || held.sameTokenAs(this.refused) || this.expired(held, this.skewFor(held))) {
+    if (!held || held.sameTokenAs(this.refused) || this.times.due(held)) {
       return undefined;
     }
     return recordTokenCache(this.serviceName, 'hit', held);
@@ -109,7 +112,7 @@ export class TokenManager {
   /** The unexpired token this manager holds or the storage has, without fetching one. */
   async cachedToken(): Promise<TokenData | undefined> {
     const current = await this.readCurrent();
-    return current && !this.expired(current) ? current : undefined;
+    return current && !this.times.expired(current) ? current : undefined;
   }
 
   /**
@@ -162,15 +165,6 @@ export class TokenManager {
     });
   }
 
-  /**
-   * The refresh skew for `token`, at most half its lifetime when we know it: a 60 s skew on a
-   * 30 s token would otherwise renew it on every call.
-   */
-  private skewFor(token: TokenData): number {
-    if (!this.fetched?.token.sameTokenAs(token)) return this.refreshSkew;
-    return Math.min(this.refreshSkew, this.fetched.lifetimeMs / 2);
-  }
-
   private async readCurrent(): Promise<TokenData | undefined> {
     const stored = await this.storage.get();
     const token = stored.ok ? stored.token : this.lastToken;
@@ -204,14 +198,12 @@ export class TokenManager {
   private async fetchAndStore(generation: number): Promise<TokenData> {
     // A refusal being handled may be dropping what the provider fetches from (a pipeline step).
     await this.refusal?.done.catch(() => undefined);
-    const token = this.onClock(await this.boundedFetch(this.lastToken));
+    const { token, ttl } = this.times.fetchedNow(await this.boundedFetch(this.lastToken));
     if (generation !== this.generation) return token;
     // Some servers hand out the same token until it expires: if they vouch for it, serve it.
     if (token.sameTokenAs(this.refused)) this.refused = undefined;
     this.refusal = undefined;
     this.lastToken = token;
-    const ttl = token.expiresInMs(this.clock.now());
-    if (ttl !== undefined) this.fetched = { token, lifetimeMs: ttl };
     if (ttl === undefined || ttl > 0) {
       await this.serialized(() => this.storage.set(token, ttl));
     }
@@ -241,32 +233,11 @@ export class TokenManager {
   private async pollFresh(): Promise<TokenData | undefined> {
     const stored = await this.storage.get();
     const token = stored.ok ? stored.token : undefined;
-    if (!token || token.sameTokenAs(this.refused) || this.expired(token, this.skewFor(token))) {
+    if (!token || token.sameTokenAs(this.refused) || this.times.due(token)) {
       return undefined;
     }
     this.lastToken = token;
     return token;
-  }
-
-  /**
-   * The fetched token's lifetime on this manager's clock. Providers date an expiry when the
-   * response arrives, on the real clock; a test clock keeps the lifetime, not the date.
-   */
-  private onClock(token: TokenData): TokenData {
-    let lifetimeMs: number | undefined;
-    if (token.expiresAt) {
-      if (this.clock === Date) return token;
-      lifetimeMs = token.expiresAt.getTime() - Date.now();
-    } else {
-      lifetimeMs = this.defaultTokenLifetime;
-    }
-    if (lifetimeMs === undefined) return token;
-    return new TokenData({ ...token.toJSON(), expiresAt: new Date(this.clock.now() + lifetimeMs) });
-  }
-
-  /** Expiry as the manager's clock reads it (DESIGN: the only clock of the token code). */
-  private expired(token: TokenData, skewMs = 0): boolean {
-    return token.isExpired(skewMs, this.clock.now());
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {

@@ -1,0 +1,56 @@
+import { TokenClock } from './failure-backoff';
+import { TokenData } from './token-data';
+
+/**
+ * How a TokenManager reads time: its clock (DESIGN: the only clock of the token code) and the
+ * refresh skew, kept at most half of the lifetime of the token it fetched last.
+ */
+export class TokenTimes {
+  /** Lifetime of the token the manager fetched last. */
+  private fetched?: { token: TokenData; lifetimeMs: number };
+
+  constructor(
+    readonly clock: TokenClock,
+    private readonly refreshSkew: number,
+    private readonly defaultTokenLifetime?: number,
+  ) {}
+
+  expired(token: TokenData, skewMs = 0): boolean {
+    return token.isExpired(skewMs, this.clock.now());
+  }
+
+  /** Within the refresh skew: time to renew it. */
+  due(token: TokenData): boolean {
+    return this.expired(token, this.skewFor(token));
+  }
+
+  /**
+   * The fetched token on this clock, its lifetime remembered. Providers date an expiry when the
+   * response arrives, on the real clock; a test clock keeps the lifetime, not the date. Returns
+   * the token and its remaining ms (undefined: no expiry).
+   */
+  fetchedNow(token: TokenData): { token: TokenData; ttl?: number } {
+    const onClock = this.onClock(token);
+    const ttl = onClock.expiresInMs(this.clock.now());
+    if (ttl !== undefined) this.fetched = { token: onClock, lifetimeMs: ttl };
+    return { token: onClock, ...(ttl !== undefined ? { ttl } : {}) };
+  }
+
+  /** A 60 s skew on a 30 s token would otherwise renew it on every call. */
+  private skewFor(token: TokenData): number {
+    if (!this.fetched?.token.sameTokenAs(token)) return this.refreshSkew;
+    return Math.min(this.refreshSkew, this.fetched.lifetimeMs / 2);
+  }
+
+  private onClock(token: TokenData): TokenData {
+    let lifetimeMs: number | undefined;
+    if (token.expiresAt) {
+      if (this.clock === Date) return token;
+      lifetimeMs = token.expiresAt.getTime() - Date.now();
+    } else {
+      lifetimeMs = this.defaultTokenLifetime;
+    }
+    if (lifetimeMs === undefined) return token;
+    return new TokenData({ ...token.toJSON(), expiresAt: new Date(this.clock.now() + lifetimeMs) });
+  }
+}
