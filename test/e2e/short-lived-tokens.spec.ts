@@ -87,7 +87,9 @@ describe('short-lived tokens through a ForgeClient withTokenAuth (ManualClock)',
     // Control: a call that has to wait for the endpoint does wait while the fetch is held.
     provider.hold();
     let settled = false;
-    const waiting = call().finally(() => (settled = true));
+    const waiting = call().finally(() => {
+      settled = true;
+    });
     await provider.held;
     await new Promise((resolve) => setImmediate(resolve));
     expect(settled).toBe(false);

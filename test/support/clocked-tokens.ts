@@ -8,8 +8,10 @@ import { FakeProtectedApi } from '../../lib/testing';
 
 /** A promise with its `resolve` outside. */
 function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((settle) => {
+    resolve = () => settle();
+  });
   return { promise, resolve };
 }
 
@@ -79,7 +81,7 @@ export class HeldProvider implements TokenProvider {
  */
 export class StoreWatcher implements TokenStorage {
   private readonly inner = new InMemoryTokenStorage();
-  private readonly waiters: { count: number; resolve: () => void }[] = [];
+  private waiters: { count: number; resolve: () => void }[] = [];
   /** Tokens stored so far. */
   stores = 0;
 
@@ -94,7 +96,9 @@ export class StoreWatcher implements TokenStorage {
   async set(key: string, token: TokenData, ttlMs?: number): Promise<void> {
     await this.inner.set(key, token, ttlMs);
     this.stores += 1;
-    for (const waiter of this.waiters.filter((w) => w.count <= this.stores)) waiter.resolve();
+    const due = this.waiters.filter((waiter) => waiter.count <= this.stores);
+    this.waiters = this.waiters.filter((waiter) => waiter.count > this.stores);
+    for (const waiter of due) waiter.resolve();
   }
 
   /** Resolves once `count` tokens have been stored in all. */
