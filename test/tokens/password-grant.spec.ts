@@ -1,10 +1,12 @@
 import { AuthenticationException, PasswordGrantTokenProvider, TokenManager } from '../../lib';
+import { ManualClock } from '../../lib/testing';
 import {
   ALICE,
   PASSWORD_CLIENT,
   PasswordGrantTestServer,
   PUBLIC_CLIENT,
 } from '../support/password-grant-server';
+import { StoreWatcher } from '../support/clocked-tokens';
 import { ProtectedApi } from '../support/protected-api';
 import { useLogCapture } from '../support/log-capture';
 import { expectSecretsAbsent } from '../support/secrets';
@@ -15,8 +17,8 @@ describe('PasswordGrantTokenProvider against @node-oauth/oauth2-server (RFC 6749
   const logs = useLogCapture();
 
   beforeAll(async () => {
-    // The server floors expires_in: a 3 s token may be announced as 2 s.
-    server = await PasswordGrantTestServer.start({ accessTokenLifetime: 3 });
+    // Interoperability with a real server; the manager's timing runs on a ManualClock.
+    server = await PasswordGrantTestServer.start();
     api = await ProtectedApi.start({ validate: (token) => server.validate(token) });
   });
   afterAll(async () => {
@@ -56,12 +58,14 @@ describe('PasswordGrantTokenProvider against @node-oauth/oauth2-server (RFC 6749
   });
 
   it('renews with grant_type=refresh_token in the background (counted at the server)', async () => {
-    const manager = new TokenManager(provider(), undefined, { refreshSkew: 1_000 });
+    const clock = new ManualClock();
+    const storage = new StoreWatcher();
+    const manager = new TokenManager(provider(), storage, { refreshSkew: 1_000, clock });
     const first = await manager.getToken();
     // 1 s skew: once within it, the token is served while one refresh runs.
-    await new Promise((resolve) => setTimeout(resolve, first.expiresInMs()! - 1_000 + 200));
+    clock.advance(first.expiresInMs(clock.now())! - 1_000 + 200);
     expect((await manager.getToken()).sameTokenAs(first)).toBe(true);
-    await waitFor(() => server.grantCounts.refresh_token === 1);
+    await storage.stored(2); // the background refresh has stored its token: the manager serves it
     const renewed = await manager.getToken();
     expect(renewed.sameTokenAs(first)).toBe(false);
     expect(server.grantCounts).toEqual({ password: 1, refresh_token: 1 });
@@ -69,9 +73,10 @@ describe('PasswordGrantTokenProvider against @node-oauth/oauth2-server (RFC 6749
   });
 
   it('renews an expired token with grant_type=refresh_token too', async () => {
-    const manager = new TokenManager(provider(), undefined, { refreshSkew: 0 });
+    const clock = new ManualClock();
+    const manager = new TokenManager(provider(), undefined, { refreshSkew: 0, clock });
     const first = await manager.getToken();
-    await new Promise((resolve) => setTimeout(resolve, first.expiresInMs()! + 100));
+    clock.advance(first.expiresInMs(clock.now())! + 100);
     const renewed = await manager.getToken();
     expect(renewed.sameTokenAs(first)).toBe(false);
     expect(server.grantCounts).toEqual({ password: 1, refresh_token: 1 });
@@ -116,11 +121,3 @@ describe('PasswordGrantTokenProvider against @node-oauth/oauth2-server (RFC 6749
     expectSecretsAbsent(error, [wrong, ALICE.password, PASSWORD_CLIENT.clientSecret], logs);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -7,9 +7,10 @@ import {
   TokenManager,
   TokenStorage,
 } from '../../lib';
-import { FakeTokenEndpoint, ManualClock } from '../../lib/testing';
+import { FakeProtectedApi, FakeTokenEndpoint, ManualClock } from '../../lib/testing';
 import { POST_CLIENT } from '../support/oidc-server';
 import { waitFor } from '../support/body-faults';
+import { apiAccepts, HeldProvider, StoreWatcher } from '../support/clocked-tokens';
 import { useLogCapture } from '../support/log-capture';
 import { SharedTestLock } from '../support/shared-test-lock';
 import { expectSecretsAbsent } from '../support/secrets';
@@ -18,9 +19,9 @@ import { useOidcAndApi } from '../support/oidc-and-api';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('TokenManager with oidc-provider and a protected API', () => {
-  // oidc-provider counts expiry in whole seconds from a floored iat, so a 3 s token may die at the
-  // API 2 s after we got it: a 1.5 s skew keeps every token we serve valid there.
-  const servers = useOidcAndApi({ tokenTtlSeconds: 3 });
+  // Interoperability only: the manager's timing (skew, background refresh, expiry) is tested on a
+  // ManualClock below, and oidc-provider's floored `exp` in test/e2e/short-lived-tokens.spec.ts.
+  const servers = useOidcAndApi();
 
   const provider = (scope?: string) =>
     new ClientCredentialsTokenProvider({
@@ -37,42 +38,6 @@ describe('TokenManager with oidc-provider and a protected API', () => {
     expect((await servers.oidc.stats()).tokenRequests).toBe(1);
     expect(new Set(tokens.map((t) => t.accessToken)).size).toBe(1);
     expect(await servers.api.accepts(tokens[0].accessToken)).toBe(true);
-  });
-
-  it('serves a token within the skew at once while one background refresh runs', async () => {
-    const manager = new TokenManager(provider(), new InMemoryTokenStorage(), {
-      refreshSkew: 1_500,
-    });
-    const first = await manager.getToken();
-    await servers.oidc.setFaults({ delayMs: 500 });
-    await sleep(first.expiresInMs()! - 1_500 + 100); // within the skew, still valid
-    const started = Date.now();
-    const served = await Promise.all(Array.from({ length: 200 }, () => manager.getToken()));
-    expect(Date.now() - started).toBeLessThan(300);
-    expect(served.every((t) => t.sameTokenAs(first))).toBe(true);
-    expect(await servers.api.accepts(first.accessToken)).toBe(true);
-    await sleep(800); // the refresh answers after 500 ms
-    const renewed = await manager.getToken();
-    expect(renewed.sameTokenAs(first)).toBe(false);
-    expect((await servers.oidc.stats()).tokenRequests).toBe(2);
-    expect(await servers.api.accepts(renewed.accessToken)).toBe(true);
-  });
-
-  it('never serves an expired token over 4 s of traffic with 3 s tokens', async () => {
-    const manager = new TokenManager(provider(), new InMemoryTokenStorage(), {
-      refreshSkew: 1_500,
-    });
-    const until = Date.now() + 4_000;
-    let checked = 0;
-    while (Date.now() < until) {
-      const token = await manager.getToken();
-      expect(token.isExpired()).toBe(false);
-      if (checked++ % 10 === 0) expect(await servers.api.accepts(token.accessToken)).toBe(true);
-      await sleep(50);
-    }
-    const requests = (await servers.oidc.stats()).tokenRequests;
-    expect(requests).toBeGreaterThanOrEqual(2);
-    expect(requests).toBeLessThanOrEqual(4);
   });
 
   it('fetches one new token for 500 concurrent 401s on one revoked token', async () => {
@@ -163,12 +128,13 @@ describe('TokenManager (fake token endpoint)', () => {
 
   it('waits for a new token when the current one has expired', async () => {
     server.expiresIn = 1;
-    const manager = new TokenManager(provider(), undefined, { refreshSkew: 0 });
+    const clock = new ManualClock();
+    const manager = new TokenManager(provider(), undefined, { refreshSkew: 0, clock });
     const first = await manager.getToken();
-    await sleep(1_100);
+    clock.advance(1_100);
     const second = await manager.getToken();
     expect(second.sameTokenAs(first)).toBe(false);
-    expect(second.isExpired()).toBe(false);
+    expect(second.isExpired(0, clock.now())).toBe(false);
   });
 
   it('stores the token with a TTL equal to its time to expiry', async () => {
@@ -319,5 +285,71 @@ describe('TokenManager (fake token endpoint)', () => {
     for (const result of results) {
       expectSecretsAbsent((result as PromiseRejectedResult).reason, ['scripted-s3cret'], logs);
     }
+  });
+
+  describe('on a ManualClock shared with the token endpoint and a protected API', () => {
+    const clock = new ManualClock();
+    let endpoint: FakeTokenEndpoint;
+    let api: FakeProtectedApi;
+
+    beforeAll(async () => {
+      endpoint = await FakeTokenEndpoint.start({
+        clients: { c: 'scripted-s3cret' },
+        expiresIn: 3,
+        clock,
+      });
+      api = await FakeProtectedApi.start(endpoint);
+    });
+    afterAll(async () => {
+      await api.close();
+      await endpoint.close();
+    });
+    beforeEach(() => endpoint.reset());
+
+    const clockedProvider = () =>
+      new ClientCredentialsTokenProvider({
+        tokenUrl: endpoint.tokenUrl,
+        clientId: 'c',
+        clientSecret: 'scripted-s3cret',
+        serviceName: 'scripted',
+      });
+
+    it('serves a token within the skew at once while one background refresh runs', async () => {
+      const provider = new HeldProvider(clockedProvider());
+      const storage = new StoreWatcher();
+      const manager = new TokenManager(provider, storage, { refreshSkew: 1_500, clock });
+      const first = await manager.getToken();
+      provider.hold(); // the refresh's token request waits until released: a slow endpoint
+      clock.advance(first.expiresInMs(clock.now())! - 1_500 + 100); // within the skew, still valid
+      const served = await Promise.all(Array.from({ length: 200 }, () => manager.getToken()));
+      await provider.held;
+      // All 200 answered while the refresh was held: none waited for it.
+      expect(endpoint.tokenRequests).toBe(1);
+      expect(served.every((t) => t.sameTokenAs(first))).toBe(true);
+      expect(await apiAccepts(api, first.accessToken)).toBe(true);
+      provider.release();
+      await storage.stored(2);
+      const renewed = await manager.getToken();
+      expect(renewed.sameTokenAs(first)).toBe(false);
+      expect(endpoint.tokenRequests).toBe(2);
+      expect(await apiAccepts(api, renewed.accessToken)).toBe(true);
+    });
+
+    it('never serves an expired token over 4 s of traffic with 3 s tokens', async () => {
+      const manager = new TokenManager(clockedProvider(), new InMemoryTokenStorage(), {
+        refreshSkew: 1_500,
+        clock,
+      });
+      let checked = 0;
+      for (let elapsed = 0; elapsed < 4_000; elapsed += 50) {
+        const token = await manager.getToken();
+        expect(token.isExpired(0, clock.now())).toBe(false);
+        if (checked++ % 10 === 0) expect(await apiAccepts(api, token.accessToken)).toBe(true);
+        clock.advance(50);
+      }
+      const requests = endpoint.tokenRequests;
+      expect(requests).toBeGreaterThanOrEqual(2);
+      expect(requests).toBeLessThanOrEqual(4);
+    });
   });
 });
