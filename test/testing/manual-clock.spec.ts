@@ -92,10 +92,8 @@ describe('ManualClock', () => {
       expect(endpoint.tokenRequests).toBe(2);
     });
 
-    // Known gap: the provider dates a token's expiry on the real clock (TokenData.fromTokenResponse
-    // with `now: Date.now()`), the manager reads it on its own. Once the manual clock is one
-    // lifetime ahead, every new token is born expired and each getToken() fetches again. This
-    // test passes (as `failing`) until the provider's expiry follows the manager's clock.
+    // The provider dates a token's expiry on the real clock; the manager keeps the token's
+    // lifetime on its own clock, so a clock far ahead of real time still gets one new token.
     it('moves a manager past a token lifetime: one new token, then served from cache', async () => {
       const tokens = manager();
       const first = await tokens.getToken();
