@@ -25,8 +25,9 @@ describe('circuitBreaker', () => {
   });
   afterEach(() => server.close());
 
+  // Wide enough for the 100 ms probe below on a loaded machine, short of the 1 s "no answer".
   const call = (breaker: CircuitBreaker, url = server.url('/status')) =>
-    lastValueFrom(defer(() => http.get(url, { timeout: 200 })).pipe(circuitBreaker(breaker)));
+    lastValueFrom(defer(() => http.get(url, { timeout: 600 })).pipe(circuitBreaker(breaker)));
   const outcome = (promise: Promise<unknown>) =>
     promise.then(
       () => 'ok',
