@@ -10,9 +10,9 @@ import { oauthError, TokenAnswer, TokenGrants } from './token-grants';
 export type { ClientAuthMethod } from './client-authentication';
 
 export interface FakeTokenEndpointOptions {
-  /** Accepted clients, id to secret. Default: any client, with any secret or none. */
+  /** Accepted clients, id to secret. Default: every client is accepted, with whatever secret, or none. */
   clients?: Record<string, string>;
-  /** Accepted resource owners for the password grant. Default: any username and password. */
+  /** Accepted resource owners for the password grant. Default: every username and password. */
   users?: Record<string, string>;
   /** `expires_in` of every token, in seconds (RFC 6749 §5.1); `null` leaves it out. Default 3600. */
   expiresIn?: number | null;
