@@ -114,3 +114,13 @@ export type ForgeClientHookOption = ForgeHooks | ForgeHook | Type<ForgeHook>;
 export interface RequestForgeModuleOptions {
   clients: Record<string, ForgeClientOptions | HttpClientConfig>;
 }
+
+/** `withTokenAuth(tokenManager, options)`. */
+export interface TokenAuthOptions {
+  /** Paths (exact) that get no token. */
+  excludedPaths?: readonly string[];
+  /** Globs that get no token. */
+  excludedPathPatterns?: readonly string[];
+  /** How 401s are retried; default `new SimpleAuthRetryStrategy({ maxRetries: 1 })`. */
+  authRetryStrategy?: AuthRetryStrategy | AuthRetryStrategyConfig;
+}

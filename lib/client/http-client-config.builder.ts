@@ -18,6 +18,7 @@ import {
 import { OptionChecker } from '../errors/option-checker';
 import { TRANSPORT_KINDS, TransportKind } from '../transport/http-transport';
 import { HttpClientConfig } from './http-client-config';
+import { TokenAuthOptions } from './client-options.interface';
 
 interface PendingAuth {
   method: string;
@@ -246,13 +247,4 @@ export class HttpClientConfigBuilder {
     createCircuitBreaker(this.circuitBreaker, { clientName: this.clientName });
     return this.circuitBreaker;
   }
-}
-
-export interface TokenAuthOptions {
-  /** Paths (exact) that get no token. */
-  excludedPaths?: readonly string[];
-  /** Globs that get no token. */
-  excludedPathPatterns?: readonly string[];
-  /** How 401s are retried; default `new SimpleAuthRetryStrategy({ maxRetries: 1 })`. */
-  authRetryStrategy?: AuthRetryStrategy | AuthRetryStrategyConfig;
 }
