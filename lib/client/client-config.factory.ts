@@ -1,9 +1,10 @@
-import { OptionChecker } from '../errors/option-checker';
+import { isRecord, OptionChecker } from '../errors/option-checker';
 import { ForgeHook, ForgeHooks } from '../hooks/hook.types';
 import { TokenManager } from '../tokens/token-manager';
 import { ForgeClientOptions } from './client-options.interface';
 import { HttpClientConfig } from './http-client-config';
 import { HttpClientConfigBuilder } from './http-client-config.builder';
+import type { ClientCertificate } from '../transport/client-certificate';
 import { TRANSPORT_KINDS } from '../transport/http-transport';
 
 /** The keys of each static auth block, so a typo (`tokn`) is named at bootstrap. */
@@ -66,6 +67,10 @@ function applyAuth(
     builder.withTokenAuth(tokenManager, {
       ...(options.authRetry !== undefined ? { authRetryStrategy: options.authRetry } : {}),
     });
+    // The certificate of the token endpoint is the API's too: a certificate-bound token
+    // (RFC 8705 §3) is accepted only over a connection with that certificate.
+    const certificate = isRecord(auth) ? auth.clientCertificate : undefined;
+    if (certificate !== undefined) builder.withClientCertificate(certificate as ClientCertificate);
     return;
   }
   if (options.authRetry !== undefined) {

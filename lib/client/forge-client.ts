@@ -30,7 +30,7 @@ export class ForgeClient implements OnModuleDestroy {
     http?: HttpService,
     readonly name?: string,
   ) {
-    if (!http) this.transport = createClientTransport(config.transport);
+    if (!http) this.transport = createClientTransport(config.transport, config.clientCertificate);
     this.executor = new RequestExecutor(
       config,
       http ?? (this.transport as ClientTransport).http,

@@ -16,6 +16,7 @@ import {
   RetryStrategyConfig,
 } from '../retry/strategy-factories';
 import { OptionChecker } from '../errors/option-checker';
+import { checkClientCertificate, ClientCertificate } from '../transport/client-certificate';
 import { TRANSPORT_KINDS, TransportKind } from '../transport/http-transport';
 import { HttpClientConfig } from './http-client-config';
 import { TokenAuthOptions } from './client-options.interface';
@@ -44,6 +45,7 @@ export class HttpClientConfigBuilder {
   private deadline?: number;
   private maxContentLength?: number;
   private transport?: TransportKind;
+  private clientCertificate?: ClientCertificate;
 
   /** @param clientName named in validation errors */
   constructor(private readonly clientName?: string) {}
@@ -190,6 +192,15 @@ export class HttpClientConfigBuilder {
     return this;
   }
 
+  /**
+   * Mutual TLS: `{ cert, key, ca?, passphrase? }` (PEM) presented to the API when it asks for a
+   * client certificate, as certificate-bound tokens need (RFC 8705 §3).
+   */
+  withClientCertificate(certificate: ClientCertificate): this {
+    this.clientCertificate = certificate;
+    return this;
+  }
+
   build(): HttpClientConfig {
     const p =
       this.clientName === undefined
@@ -234,11 +245,18 @@ export class HttpClientConfigBuilder {
         this.transport === undefined
           ? undefined
           : p.oneOf('transport', this.transport, TRANSPORT_KINDS),
+      clientCertificate: this.checkedClientCertificate(p),
       logging: this.logging && {
         ...this.logging,
         sensitiveKeys: p.stringArray('logging.sensitiveKeys', this.logging.sensitiveKeys),
       },
     });
+  }
+
+  private checkedClientCertificate(p: OptionChecker): ClientCertificate | undefined {
+    if (this.clientCertificate === undefined) return undefined;
+    checkClientCertificate(p, 'clientCertificate', this.clientCertificate);
+    return { ...this.clientCertificate };
   }
 
   private checkedCircuitBreaker(): CircuitBreakerConfig | undefined {

@@ -4,6 +4,7 @@ import { LoggingOptions } from './request-logger';
 import { AuthRetryStrategy } from '../retry/auth-retry-strategies';
 import { CircuitBreakerConfig } from '../retry/strategy-factories';
 import { RetryStrategy } from '../retry/retry-strategy';
+import type { ClientCertificate } from '../transport/client-certificate';
 import { TransportKind } from '../transport/http-transport';
 
 /** Everything a ForgeClient needs; immutable, made by `HttpClientConfigBuilder.build()`. */
@@ -22,6 +23,7 @@ export interface HttpClientConfigInit {
   deadline?: number;
   maxContentLength?: number;
   transport?: TransportKind;
+  clientCertificate?: ClientCertificate;
 }
 
 export class HttpClientConfig {
@@ -47,6 +49,8 @@ export class HttpClientConfig {
   readonly maxContentLength?: number;
   /** `'axios'` (default): axios' Node adapter; `'undici'`: our axios adapter on undici. */
   readonly transport: TransportKind;
+  /** Mutual TLS: presented to servers that ask for a client certificate. */
+  readonly clientCertificate?: Readonly<ClientCertificate>;
 
   constructor(init: HttpClientConfigInit) {
     this.baseUrl = init.baseUrl;
@@ -63,6 +67,8 @@ export class HttpClientConfig {
     if (init.deadline !== undefined) this.deadline = init.deadline;
     if (init.maxContentLength !== undefined) this.maxContentLength = init.maxContentLength;
     this.transport = init.transport ?? 'axios';
+    if (init.clientCertificate)
+      this.clientCertificate = Object.freeze({ ...init.clientCertificate });
     Object.freeze(this);
   }
 }

@@ -7,3 +7,11 @@ export function hashCacheKey(parts: readonly (string | undefined)[]): string {
     .digest('hex')
     .slice(0, 32);
 }
+
+/**
+ * The part a client certificate adds to a cache key (its thumbprint is public): none without one,
+ * so keys of clients without a certificate stay as they were.
+ */
+export function certificateKeyPart(thumbprint: string | undefined): string[] {
+  return thumbprint === undefined ? [] : [`x5t#S256=${thumbprint}`];
+}

@@ -1,5 +1,5 @@
 import { OptionChecker } from '../errors/option-checker';
-import { hashCacheKey } from './cache-key';
+import { certificateKeyPart, hashCacheKey } from './cache-key';
 import { TokenData } from './token-data';
 import { TokenEndpointClient } from './token-endpoint.client';
 import { TokenProvider } from './token-provider.interface';
@@ -19,7 +19,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     options: ClientCredentialsTokenProviderOptions,
     check: OptionChecker = new OptionChecker('ClientCredentialsTokenProvider'),
   ) {
-    validateClientCredentialsOptions(options, check);
+    const authentication = validateClientCredentialsOptions(options, check);
     const grantType = options.grantType ?? 'client_credentials';
     this.serviceName = options.serviceName;
     this.cacheKey = hashCacheKey([
@@ -29,11 +29,10 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
       options.scope,
       options.audience,
       JSON.stringify(Object.entries(options.extraParams ?? {}).sort()),
+      // RFC 8705 §3: a token bound to one certificate is useless with another.
+      ...certificateKeyPart(authentication.certificateThumbprint),
     ]);
-    this.endpoint = new TokenEndpointClient({
-      ...options,
-      authMethod: options.authMethod ?? 'body',
-    });
+    this.endpoint = new TokenEndpointClient({ ...options, ...authentication });
     // §4.4.2: grant_type and scope; audience is the common extension (Auth0, RFC 8693 wording).
     this.grant = {
       ...options.extraParams,

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { AuthenticationException } from '../errors';
 import { OptionChecker } from '../errors/option-checker';
-import { hashCacheKey } from './cache-key';
+import { certificateKeyPart, hashCacheKey } from './cache-key';
 import { TokenData } from './token-data';
 import { TokenEndpointClient } from './token-endpoint.client';
 import { TokenProvider } from './token-provider.interface';
@@ -28,7 +28,7 @@ export class PasswordGrantTokenProvider implements TokenProvider {
     options: PasswordGrantTokenProviderOptions,
     check: OptionChecker = new OptionChecker('PasswordGrantTokenProvider'),
   ) {
-    validatePasswordGrantOptions(options, check);
+    const authentication = validatePasswordGrantOptions(options, check);
     this.serviceName = options.serviceName;
     this.username = options.username;
     this.password = options.password;
@@ -40,11 +40,9 @@ export class PasswordGrantTokenProvider implements TokenProvider {
       'password',
       options.scope,
       options.username,
+      ...certificateKeyPart(authentication.certificateThumbprint),
     ]);
-    this.endpoint = new TokenEndpointClient({
-      ...options,
-      authMethod: options.authMethod ?? 'body',
-    });
+    this.endpoint = new TokenEndpointClient({ ...options, ...authentication });
   }
 
   get fetchTimeoutMs(): number {

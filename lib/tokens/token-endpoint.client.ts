@@ -8,7 +8,9 @@ import { observeTokenFetch } from '../observability/token-fetch.observer';
 import { exponentialDelay } from '../retry/backoff';
 import { parseRetryAfter } from '../retry/retry-strategy';
 import { retryLoop, RetryStep } from '../retry/retry-loop';
+import { httpsAgentFor } from '../transport/client-certificate';
 import { createHttpService, sendAttempt } from '../transport/http-transport';
+import { ClientAuthentication } from './client-authentication.options';
 import { TokenData } from './token-data';
 import {
   AttemptContext,
@@ -18,16 +20,11 @@ import {
 } from './token-endpoint.response';
 import { DEFAULT_MAX_TOKEN_RESPONSE_BYTES } from './token-error.parser';
 
-/** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
-export type ClientAuthMethod = 'body' | 'header';
-
-export interface TokenEndpointClientOptions {
+export interface TokenEndpointClientOptions extends Partial<ClientAuthentication> {
   tokenUrl: string;
   serviceName: string;
   clientId: string;
   clientSecret?: string;
-  /** `'header'` = client_secret_basic, `'body'` = client_secret_post. Default `'body'`. */
-  authMethod?: ClientAuthMethod;
   /** Allow a plain-http token URL on a non-loopback host. Default false. */
   allowInsecureRequests?: boolean;
   /** Per attempt, in ms, from sending until the last byte of the body. Default 10_000. */
@@ -53,7 +50,7 @@ const transientFailures = new WeakMap<object, { retryAfter?: string }>();
  */
 export class TokenEndpointClient {
   private readonly logger = new Logger(TokenEndpointClient.name);
-  private readonly http: HttpService = createHttpService();
+  private readonly http: HttpService;
   private readonly redactor: Redactor;
   private readonly tokenUrl: string;
   private readonly maxAttempts: number;
@@ -63,6 +60,12 @@ export class TokenEndpointClient {
     this.tokenUrl = new URL(options.tokenUrl).toString();
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
     this.redactor = new Redactor([], [options.clientSecret]);
+    // RFC 8705 §2: the certificate is presented in the TLS handshake with the token endpoint.
+    const { clientCertificate } = options;
+    this.http = createHttpService(
+      undefined,
+      clientCertificate && httpsAgentFor(clientCertificate, false),
+    );
   }
 
   get timeout(): number {
@@ -92,12 +95,15 @@ export class TokenEndpointClient {
       // A server might echo the password or refresh token in error_description.
       redact: this.redactor.extend([], [grant.password, grant.refresh_token]),
     };
-    const request = this.buildRequest(grant, context.maxResponseBytes);
-    const attempt = defer(() => sendAttempt<string>(this.http, request, this.timeout)).pipe(
-      map((response) => readTokenResponse(response, context)),
-      catchError((cause: unknown) => of(readFailedAttempt(cause, context))),
-      mergeMap((outcome) => settle(outcome, context.serviceName)),
-    );
+    // Built per attempt: a client assertion is used once (RFC 7523 §3 jti).
+    const attempt = defer(() => {
+      const { request, secrets } = this.buildRequest(grant, context.maxResponseBytes);
+      const sent = { ...context, redact: context.redact.extend([], secrets) };
+      return sendAttempt<string>(this.http, request, this.timeout).pipe(
+        map((response) => readTokenResponse(response, sent)),
+        catchError((cause: unknown) => of(readFailedAttempt(cause, sent))),
+      );
+    }).pipe(mergeMap((outcome) => settle(outcome, context.serviceName)));
     return lastValueFrom(
       attempt.pipe(
         retryLoop<TokenData>({
@@ -136,10 +142,11 @@ export class TokenEndpointClient {
     return { delayMs };
   }
 
+  /** The request of one attempt, and the secrets made for it (an assertion). */
   private buildRequest(
     grant: Record<string, string | undefined>,
     maxResponseBytes: number,
-  ): AxiosRequestConfig {
+  ): { request: AxiosRequestConfig; secrets: string[] } {
     const form = new URLSearchParams();
     for (const [name, value] of Object.entries(grant)) {
       if (value !== undefined && value !== '') form.set(name, value);
@@ -148,17 +155,25 @@ export class TokenEndpointClient {
       'Content-Type': 'application/x-www-form-urlencoded',
       Accept: 'application/json',
     };
-    const { clientId, clientSecret } = this.options;
-    if (this.options.authMethod === 'header' && clientSecret !== undefined) {
+    const { clientId, clientSecret, clientAssertion } = this.options;
+    const secrets: string[] = [];
+    if (clientAssertion) {
+      // RFC 7523 §2.2; client_id too, as OIDC Core §9 and most servers expect it.
+      const fields = clientAssertion.formFields();
+      form.set('client_id', clientId);
+      for (const [name, value] of Object.entries(fields)) form.set(name, value);
+      secrets.push(fields.client_assertion);
+    } else if (this.options.authMethod === 'header' && clientSecret !== undefined) {
       // §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded.
       const pair = `${formEncode(clientId)}:${formEncode(clientSecret)}`;
       headers.Authorization = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
     } else {
-      // §2.3.1 client_secret_post; a public client (§2.1) sends only its id (§4.3.2, §3.2.1).
+      // §2.3.1 client_secret_post; a public client (§2.1) and tls_client_auth (RFC 8705 §2)
+      // send only the id (§4.3.2, §3.2.1).
       form.set('client_id', clientId);
       if (clientSecret !== undefined) form.set('client_secret', clientSecret);
     }
-    return {
+    const request: AxiosRequestConfig = {
       url: this.tokenUrl,
       method: 'POST',
       data: form.toString(),
@@ -171,6 +186,7 @@ export class TokenEndpointClient {
       transformResponse: [(data: unknown) => data],
       maxContentLength: maxResponseBytes,
     };
+    return { request, secrets };
   }
 }
 

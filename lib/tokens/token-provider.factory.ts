@@ -13,7 +13,8 @@ type CommonAuthOptions = Omit<OAuthProviderCommonOptions, 'serviceName'>;
 /** `auth: { type: 'client-credentials', ... }` in a client's plain options. */
 export interface ClientCredentialsAuthOptions extends CommonAuthOptions {
   type: 'client-credentials';
-  clientSecret: string;
+  /** Required unless authMethod is 'private_key_jwt' or 'tls_client_auth'. */
+  clientSecret?: string;
   audience?: string;
   extraParams?: Record<string, string>;
   grantType?: string;

@@ -1,16 +1,22 @@
 import { OptionChecker } from '../errors/option-checker';
-import { ClientAuthMethod } from './token-endpoint.client';
+import {
+  checkClientAuthentication,
+  CLIENT_AUTHENTICATION_KEYS,
+  ClientAuthentication,
+  ClientAuthenticationOptions,
+} from './client-authentication.options';
 import { checkTokenUrl } from './token-url';
 
-/** Options every OAuth2 token provider shares. */
-export interface OAuthProviderCommonOptions {
+/**
+ * Options every OAuth2 token provider shares; `authMethod` and the fields it needs (`privateKey`,
+ * `clientCertificate`, ...) come from ClientAuthenticationOptions.
+ */
+export interface OAuthProviderCommonOptions extends ClientAuthenticationOptions {
   tokenUrl: string;
   clientId: string;
   /** Names the service in storage keys, logs and errors. */
   serviceName: string;
   scope?: string;
-  /** `'header'` = HTTP Basic (client_secret_basic, RFC 6749 §2.3.1); `'body'` = client_secret_post. */
-  authMethod?: ClientAuthMethod;
   /** Allow a plain-http token URL on a non-loopback host. Default false. */
   allowInsecureRequests?: boolean;
   /** Token endpoint timeout per attempt, in ms, up to the last byte of the body. Default 10_000. */
@@ -22,7 +28,8 @@ export interface OAuthProviderCommonOptions {
 }
 
 export interface ClientCredentialsTokenProviderOptions extends OAuthProviderCommonOptions {
-  clientSecret: string;
+  /** Required unless authMethod is 'private_key_jwt' or 'tls_client_auth'. */
+  clientSecret?: string;
   /** Default `client_credentials` (RFC 6749 §4.4); another value for an extension grant (§4.5). */
   grantType?: string;
   audience?: string;
@@ -37,7 +44,15 @@ export interface PasswordGrantTokenProviderOptions extends OAuthProviderCommonOp
   password: string;
 }
 
-const RESERVED_PARAMS = ['grant_type', 'client_id', 'client_secret', 'username', 'password'];
+const RESERVED_PARAMS = [
+  'grant_type',
+  'client_id',
+  'client_secret',
+  'client_assertion',
+  'client_assertion_type',
+  'username',
+  'password',
+];
 
 /** The option names of each provider, also the keys of the module's `auth` block (with `type`). */
 const COMMON_KEYS = [
@@ -45,7 +60,7 @@ const COMMON_KEYS = [
   'clientId',
   'serviceName',
   'scope',
-  'authMethod',
+  ...CLIENT_AUTHENTICATION_KEYS,
   'allowInsecureRequests',
   'timeout',
   'maxTokenResponseBytes',
@@ -64,44 +79,45 @@ export const PASSWORD_GRANT_KEYS = [...COMMON_KEYS, 'clientSecret', 'username', 
 export function validateClientCredentialsOptions(
   options: ClientCredentialsTokenProviderOptions,
   check: OptionChecker,
-): void {
+): ClientAuthentication {
   check.record('', options);
-  validateCommon(options, check);
-  check.string('clientSecret', options.clientSecret);
+  const authentication = validateCommon(options, check, true);
   check.optionalString('grantType', options.grantType);
   check.optionalString('audience', options.audience);
-  if (options.extraParams === undefined) return;
+  if (options.extraParams === undefined) return authentication;
   for (const [name, value] of Object.entries(check.record('extraParams', options.extraParams))) {
     check.string(`extraParams.${name}`, value);
     if (RESERVED_PARAMS.includes(name)) {
       check.fail(`extraParams.${name}`, 'cannot be set through extraParams');
     }
   }
+  return authentication;
 }
 
 export function validatePasswordGrantOptions(
   options: PasswordGrantTokenProviderOptions,
   check: OptionChecker,
-): void {
+): ClientAuthentication {
   check.record('', options);
-  validateCommon(options, check);
   check.optionalString('clientSecret', options.clientSecret);
+  const authentication = validateCommon(options, check, false);
   check.string('username', options.username);
   check.string('password', options.password);
-  if (options.authMethod === 'header' && options.clientSecret === undefined) {
-    check.fail('authMethod', "'header' needs a clientSecret");
-  }
+  return authentication;
 }
 
-function validateCommon(options: OAuthProviderCommonOptions, check: OptionChecker): void {
+/** @param secretRequired whether `authMethod: 'body'` needs a client secret */
+function validateCommon(
+  options: OAuthProviderCommonOptions & { clientSecret?: string },
+  check: OptionChecker,
+  secretRequired: boolean,
+): ClientAuthentication {
   checkTokenUrl(options.tokenUrl, check, options.allowInsecureRequests);
   check.string('clientId', options.clientId);
   check.string('serviceName', options.serviceName);
   check.optionalString('scope', options.scope);
-  if (options.authMethod !== undefined) check.oneOf('authMethod', options.authMethod, METHODS);
   check.optionalPositiveDuration('timeout', options.timeout);
   check.optionalPositiveDuration('defaultTokenLifetime', options.defaultTokenLifetime);
   check.optionalPositiveInteger('maxTokenResponseBytes', options.maxTokenResponseBytes, 'bytes');
+  return checkClientAuthentication(options, check, secretRequired);
 }
-
-const METHODS: readonly ClientAuthMethod[] = ['body', 'header'];

@@ -6,7 +6,9 @@ import axios, {
   AxiosRequestConfig,
   AxiosResponse,
 } from 'axios';
+import { Agent as HttpsAgent } from 'node:https';
 import { Observable } from 'rxjs';
+import { ClientCertificate, httpsAgentFor, tlsOptions } from './client-certificate';
 import { UndiciTransport } from './undici-adapter';
 
 /** How a client's requests go out: axios' Node adapter, or our axios adapter on undici. */
@@ -21,9 +23,12 @@ export const TRANSPORT_KINDS: readonly TransportKind[] = ['axios', 'undici'];
  */
 export function createHttpService(
   adapterFor?: (instance: AxiosInstance) => AxiosAdapter,
+  httpsAgent?: HttpsAgent,
 ): HttpService {
   const instance = axios.create();
   if (adapterFor) instance.defaults.adapter = adapterFor(instance);
+  // A client certificate (mutual TLS) travels in the agent's TLS options.
+  if (httpsAgent) instance.defaults.httpsAgent = httpsAgent;
   return new HttpService(instance);
 }
 
@@ -35,11 +40,19 @@ export interface ClientTransport {
 
 /**
  * The HttpService of one client. `'undici'` gives it an undici Agent of its own (undici itself
- * is loaded on the first request), closed by `close()`.
+ * is loaded on the first request), closed by `close()`. A client certificate is presented to
+ * every https server that asks for one (mutual TLS).
  */
-export function createClientTransport(kind: TransportKind = 'axios'): ClientTransport {
-  if (kind === 'axios') return { http: createHttpService(), close: async () => undefined };
-  const undici = new UndiciTransport();
+export function createClientTransport(
+  kind: TransportKind = 'axios',
+  clientCertificate?: ClientCertificate,
+): ClientTransport {
+  if (kind === 'axios') {
+    if (!clientCertificate) return { http: createHttpService(), close: async () => undefined };
+    const agent = httpsAgentFor(clientCertificate, true);
+    return { http: createHttpService(undefined, agent), close: async () => agent.destroy() };
+  }
+  const undici = new UndiciTransport(clientCertificate && tlsOptions(clientCertificate));
   return {
     http: createHttpService((instance) => undici.adapterFor(instance)),
     close: () => undici.close(),

@@ -14,6 +14,7 @@ import { decodedBody } from './undici-decompress';
 import { loadUndici } from './undici-loader';
 import { DEFAULT_MAX_REDIRECTS, Hop, isRedirect, nextHop } from './undici-redirect';
 import { Abort, watchAbort } from './undici-abort';
+import type { tlsOptions } from './client-certificate';
 
 /** The one method used of an undici dispatcher (an Agent, maybe with interceptors). */
 interface Dispatcher {
@@ -36,6 +37,9 @@ const PROXY_ENV = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'];
 export class UndiciTransport {
   private dispatchers?: Dispatchers;
   private closed = false;
+
+  /** @param tls TLS options of every connection (a client certificate for mutual TLS) */
+  constructor(private readonly tls?: ReturnType<typeof tlsOptions>) {}
 
   /** The adapter of `instance` (its `getUri` builds URLs with axios' own params serializer). */
   adapterFor(instance: AxiosInstance): AxiosAdapter {
@@ -128,7 +132,8 @@ export class UndiciTransport {
     }
     // Like axios, HTTP(S)_PROXY / NO_PROXY from the environment are honoured.
     const proxied = PROXY_ENV.some((name) => process.env[name]);
-    const agent = proxied ? new undici.EnvHttpProxyAgent() : new undici.Agent();
+    const connect = this.tls ? { connect: this.tls } : {};
+    const agent = proxied ? new undici.EnvHttpProxyAgent(connect) : new undici.Agent(connect);
     this.dispatchers = {
       agent: agent as Dispatcher,
       close: () => agent.close(),

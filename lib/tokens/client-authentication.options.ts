@@ -1,0 +1,183 @@
+import { createSecretKey, JsonWebKey } from 'node:crypto';
+import { isRecord, OptionChecker } from '../errors/option-checker';
+import { checkClientCertificate, ClientCertificate } from '../transport/client-certificate';
+import { ClientAssertion } from './client-assertion';
+import {
+  algorithmsForKey,
+  ASYMMETRIC_ALGORITHMS,
+  describeKey,
+  importPrivateKey,
+  JwsAlgorithm,
+} from './jws';
+
+/**
+ * How the client authenticates at the token endpoint: `'body'` (client_secret_post) and
+ * `'header'` (client_secret_basic, RFC 6749 §2.3.1), a signed JWT (`'client_secret_jwt'`,
+ * `'private_key_jwt'`: RFC 7523 §2.2, OIDC Core §9) or its TLS certificate (`'tls_client_auth'`,
+ * RFC 8705 §2.1).
+ */
+export type ClientAuthMethod =
+  'body' | 'header' | 'client_secret_jwt' | 'private_key_jwt' | 'tls_client_auth';
+
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
+  'body',
+  'header',
+  'client_secret_jwt',
+  'private_key_jwt',
+  'tls_client_auth',
+];
+
+/** The client authentication options of every OAuth2 provider and module `auth` block. */
+export interface ClientAuthenticationOptions {
+  /** Default `'body'`. */
+  authMethod?: ClientAuthMethod;
+  /** `private_key_jwt`: the signing key, PEM (PKCS#8, PKCS#1, SEC1) or a private JWK. */
+  privateKey?: string | JsonWebKey;
+  /** `private_key_jwt`: the `kid` of the assertion's header (the IdP's name for the key). */
+  keyId?: string;
+  /**
+   * The assertion's algorithm. Default from the key: RSA → `RS256`, EC P-256 → `ES256`, Ed25519
+   * → `EdDSA`; `PS256` must be asked for. `client_secret_jwt` signs with `HS256`.
+   */
+  algorithm?: JwsAlgorithm;
+  /** The assertion's `aud`. Default: `tokenUrl`; some IdPs want their issuer. */
+  assertionAudience?: string;
+  /**
+   * TLS client certificate (PEM) for the token endpoint: required by `'tls_client_auth'`. A module
+   * client also presents it to its API, for certificate-bound tokens (RFC 8705 §3).
+   */
+  clientCertificate?: ClientCertificate;
+}
+
+export const CLIENT_AUTHENTICATION_KEYS = [
+  'authMethod',
+  'privateKey',
+  'keyId',
+  'algorithm',
+  'assertionAudience',
+  'clientCertificate',
+];
+
+/** Checked client authentication, ready for the token endpoint client. */
+export interface ClientAuthentication {
+  authMethod: ClientAuthMethod;
+  /** For `client_secret_jwt` and `private_key_jwt`. */
+  clientAssertion?: ClientAssertion;
+  clientCertificate?: ClientCertificate;
+  /** `x5t#S256` of the client certificate: tokens bound to it are not another's. */
+  certificateThumbprint?: string;
+}
+
+/** Methods that send the client secret, or sign with it. */
+const SECRET_METHODS: readonly ClientAuthMethod[] = ['body', 'header', 'client_secret_jwt'];
+
+/**
+ * Checks the client authentication options and builds what they need (keys parsed once, at
+ * bootstrap). Keys and secrets are never quoted, only described.
+ *
+ * @param secretRequired whether `'body'` needs a client secret (a password-grant public client
+ *   sends none)
+ */
+export function checkClientAuthentication(
+  options: ClientAuthenticationOptions & {
+    clientId: string;
+    clientSecret?: string;
+    tokenUrl: string;
+  },
+  check: OptionChecker,
+  secretRequired: boolean,
+): ClientAuthentication {
+  const authMethod =
+    options.authMethod === undefined
+      ? 'body'
+      : check.oneOf('authMethod', options.authMethod, CLIENT_AUTH_METHODS);
+  const usesSecret = SECRET_METHODS.includes(authMethod);
+  if (usesSecret && (secretRequired || authMethod !== 'body')) {
+    check.string('clientSecret', options.clientSecret);
+  } else if (!usesSecret && options.clientSecret !== undefined) {
+    check.fail('clientSecret', `is not used with authMethod '${authMethod}'; remove it`);
+  }
+  const isJwt = authMethod === 'client_secret_jwt' || authMethod === 'private_key_jwt';
+  for (const field of ['keyId', 'algorithm', 'assertionAudience'] as const) {
+    if (!isJwt && options[field] !== undefined) {
+      check.fail(field, "applies to authMethod 'client_secret_jwt' or 'private_key_jwt' only");
+    }
+  }
+  if (authMethod !== 'private_key_jwt' && options.privateKey !== undefined) {
+    check.fail('privateKey', "applies to authMethod 'private_key_jwt' only");
+  }
+  const result: ClientAuthentication = { authMethod };
+  if (options.clientCertificate !== undefined) {
+    result.certificateThumbprint = checkClientCertificate(
+      check,
+      'clientCertificate',
+      options.clientCertificate,
+    );
+    result.clientCertificate = options.clientCertificate;
+  } else if (authMethod === 'tls_client_auth') {
+    check.fail('clientCertificate', "is required with authMethod 'tls_client_auth'");
+  }
+  if (authMethod === 'tls_client_auth' && !/^https:/i.test(options.tokenUrl)) {
+    check.fail('tokenUrl', "must use https with authMethod 'tls_client_auth'");
+  }
+  if (!isJwt) return result;
+  check.optionalString('keyId', options.keyId);
+  const audience = check.optionalString('assertionAudience', options.assertionAudience);
+  result.clientAssertion = new ClientAssertion({
+    clientId: options.clientId,
+    audience: audience ?? options.tokenUrl,
+    signingKey:
+      authMethod === 'client_secret_jwt'
+        ? secretSigningKey(options.clientSecret as string, options.algorithm, check)
+        : privateSigningKey(options.privateKey, options.algorithm, check),
+    ...(options.keyId !== undefined ? { keyId: options.keyId } : {}),
+  });
+  return result;
+}
+
+/** RFC 7518 §3.2: an HS256 key is at least 256 bits. */
+function secretSigningKey(secret: string, algorithm: unknown, check: OptionChecker) {
+  if (algorithm !== undefined) check.oneOf('algorithm', algorithm, ['HS256']);
+  if (Buffer.byteLength(secret, 'utf8') < 32) {
+    check.fail(
+      'clientSecret',
+      "must be at least 32 bytes for authMethod 'client_secret_jwt' (HS256)",
+    );
+  }
+  return { algorithm: 'HS256' as const, key: createSecretKey(Buffer.from(secret, 'utf8')) };
+}
+
+function privateSigningKey(material: unknown, algorithm: unknown, check: OptionChecker) {
+  if (material === undefined || material === null) {
+    check.fail('privateKey', "is required with authMethod 'private_key_jwt'");
+  }
+  if (typeof material !== 'string' && !isRecord(material)) {
+    check.fail('privateKey', 'must be a PEM string or a JWK object');
+  }
+  let key;
+  try {
+    key = importPrivateKey(material as string | JsonWebKey);
+  } catch {
+    return check.fail('privateKey', 'is not a PEM or JWK private key');
+  }
+  const usable = algorithmsForKey(key);
+  if (usable.length === 0) {
+    check.fail('privateKey', `is ${describeKey(key)}; use RSA, EC P-256 or Ed25519`);
+  }
+  const details = key.asymmetricKeyDetails;
+  if (usable[0] === 'RS256' || usable[0] === 'PS256') {
+    // RFC 7518 §3.3
+    if ((details?.modulusLength ?? 0) < 2048) {
+      check.fail('privateKey', `is ${describeKey(key)}; RSA keys must have at least 2048 bits`);
+    }
+  }
+  if (algorithm === undefined) return { algorithm: usable[0], key };
+  const chosen = check.oneOf('algorithm', algorithm, ASYMMETRIC_ALGORITHMS);
+  if (!usable.includes(chosen)) {
+    check.fail(
+      'algorithm',
+      `'${chosen}' does not match the privateKey (${describeKey(key)}: ${usable.join(' or ')})`,
+    );
+  }
+  return { algorithm: chosen, key };
+}

@@ -1,0 +1,110 @@
+import {
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  JsonWebKey,
+  KeyObject,
+  sign,
+  constants,
+} from 'node:crypto';
+
+/**
+ * JWS compact serialization (RFC 7515 §7.1) signed with node:crypto, for client assertions
+ * (RFC 7523) and proofs of possession. `jose` would do it, but it is ESM-only.
+ */
+export type JwsAlgorithm = 'HS256' | 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
+
+export const ASYMMETRIC_ALGORITHMS: readonly JwsAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+
+/** A key with the algorithm it signs with: an asymmetric private key, or a secret for HS256. */
+export interface JwsSigningKey {
+  algorithm: JwsAlgorithm;
+  key: KeyObject;
+}
+
+export type JwsHeader = { alg?: never; typ?: string; kid?: string } & Record<string, unknown>;
+
+/** `<header>.<payload>.<signature>`, each base64url; `alg` comes from the key. */
+export function signJws(
+  header: JwsHeader,
+  payload: Record<string, unknown>,
+  signingKey: JwsSigningKey,
+): string {
+  const protectedHeader = { alg: signingKey.algorithm, ...header };
+  const input = `${base64url(JSON.stringify(protectedHeader))}.${base64url(JSON.stringify(payload))}`;
+  return `${input}.${signature(Buffer.from(input, 'ascii'), signingKey).toString('base64url')}`;
+}
+
+/** RFC 7518 §3: the digest and encoding of each algorithm. */
+function signature(data: Buffer, { algorithm, key }: JwsSigningKey): Buffer {
+  switch (algorithm) {
+    case 'HS256':
+      return createHmac('sha256', key).update(data).digest();
+    case 'RS256':
+      return sign('sha256', data, key);
+    case 'PS256':
+      // §3.5: MGF1 with SHA-256 and a salt as long as the hash.
+      return sign('sha256', data, {
+        key,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: 32,
+      });
+    case 'ES256':
+      // §3.4: R || S, 32 bytes each, not DER.
+      return sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
+    case 'EdDSA':
+      return sign(null, data, key);
+  }
+}
+
+/**
+ * A private key from PEM (PKCS#8, PKCS#1 or SEC1, maybe encrypted with `passphrase`) or a JWK
+ * with its private part. Throws without quoting the key; the caller names the option.
+ */
+export function importPrivateKey(material: string | JsonWebKey, passphrase?: string): KeyObject {
+  const key =
+    typeof material === 'string'
+      ? createPrivateKey({ key: material, format: 'pem', ...(passphrase ? { passphrase } : {}) })
+      : createPrivateKey({ key: material, format: 'jwk' });
+  if (key.type !== 'private') throw new Error('not a private key');
+  return key;
+}
+
+/** The algorithms of ASYMMETRIC_ALGORITHMS `key` can sign with, the implied one first. */
+export function algorithmsForKey(key: KeyObject): JwsAlgorithm[] {
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+      return ['RS256', 'PS256'];
+    case 'rsa-pss':
+      return ['PS256'];
+    case 'ec':
+      return key.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? ['ES256'] : [];
+    case 'ed25519':
+      return ['EdDSA'];
+    default:
+      return [];
+  }
+}
+
+/** `an RSA key of 2048 bits`, `an EC key on secp384r1`: what a key is, never what it holds. */
+export function describeKey(key: KeyObject): string {
+  const details = key.asymmetricKeyDetails;
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+    case 'rsa-pss':
+      return `an RSA key of ${details?.modulusLength ?? '?'} bits`;
+    case 'ec':
+      return `an EC key on ${details?.namedCurve ?? 'an unknown curve'}`;
+    default:
+      return `a key of type ${key.asymmetricKeyType ?? key.type}`;
+  }
+}
+
+/** The public half of `key` as a JWK (for a `jwk` header or a registered key set). */
+export function publicJwk(key: KeyObject): JsonWebKey {
+  return createPublicKey(key).export({ format: 'jwk' });
+}
+
+function base64url(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64url');
+}
