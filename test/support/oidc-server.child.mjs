@@ -1,17 +1,18 @@
 /* global process, setTimeout */
 // Runs oidc-provider (ESM-only) in its own process for test/support/oidc-server.ts.
 // Config arrives as JSON in argv[2]; the listening port goes back over IPC.
-import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
+import { createListeningServer, mtlsFeature, protectedResource } from './oidc-mtls.child.mjs';
 
 const config = JSON.parse(process.argv[2]);
 const stats = { tokenRequests: 0, introspections: 0 };
 const faults = { statuses: [], delayMs: 0 };
 
-const server = createServer();
+// With config.tls ({ cert, key, ca }): https, client certificates asked for (mTLS).
+const server = createListeningServer(config.tls);
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const { port } = server.address();
-const issuer = `http://127.0.0.1:${port}`;
+const issuer = `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
 const provider = new Provider(issuer, {
   clients: config.clients,
@@ -21,6 +22,7 @@ const provider = new Provider(issuer, {
     introspection: { enabled: true },
     revocation: { enabled: true },
     devInteractions: { enabled: false },
+    ...(config.tls ? { mTLS: mtlsFeature() } : {}),
   },
   ttl: { ClientCredentials: config.tokenTtlSeconds },
 });
@@ -57,6 +59,7 @@ server.on('request', async (req, res) => {
     await found?.destroy();
     return reply(res, 200, { revoked: !!found });
   }
+  if (path === '/api/resource') return protectedResource(provider, req, res);
   if (path === '/token/introspection') stats.introspections += 1;
   if (path === '/token' && req.method === 'POST') {
     stats.tokenRequests += 1;

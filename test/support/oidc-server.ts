@@ -1,13 +1,33 @@
 import { ChildProcess, fork } from 'node:child_process';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { ClientCredentialsAuthOptions } from '../../lib/tokens/token-provider.factory';
 
 export interface OidcClient {
   clientId: string;
-  clientSecret: string;
-  authMethod: 'client_secret_basic' | 'client_secret_post';
+  /** Absent for private_key_jwt and tls_client_auth clients. */
+  clientSecret?: string;
+  /** The client's `token_endpoint_auth_method`. */
+  authMethod:
+    | 'client_secret_basic'
+    | 'client_secret_post'
+    | 'client_secret_jwt'
+    | 'private_key_jwt'
+    | 'tls_client_auth';
   /** Space-separated scopes the client may ask for. */
   scope?: string;
+  /**
+   * More registered metadata (RFC 7591, RFC 8705): `jwks`, `token_endpoint_auth_signing_alg`,
+   * `tls_client_auth_subject_dn`, `tls_client_certificate_bound_access_tokens`, ...
+   */
+  metadata?: Record<string, unknown>;
+}
+
+/** PEM material of an https server that asks clients for certificates issued by `ca`. */
+export interface OidcTls {
+  cert: string;
+  key: string;
+  ca: string;
 }
 
 export interface OidcServerOptions {
@@ -16,6 +36,8 @@ export interface OidcServerOptions {
   clients?: OidcClient[];
   /** Scopes the server knows. Default `['api:read', 'api:write']`. */
   scopes?: string[];
+  /** Serve https with mutual TLS (oidc-provider's mTLS feature: tls_client_auth, bound tokens). */
+  tls?: OidcTls;
 }
 
 export interface OidcStats {
@@ -31,7 +53,7 @@ export interface OidcFaults {
   delayMs?: number;
 }
 
-export const BASIC_CLIENT: OidcClient = {
+export const BASIC_CLIENT: OidcClient & { clientSecret: string } = {
   clientId: 'basic-client',
   // Characters that §2.3.1 form-encoding changes: a client that skips it fails.
   clientSecret: 'b4sic s3cret:with/special+chars&=%',
@@ -39,15 +61,31 @@ export const BASIC_CLIENT: OidcClient = {
   scope: 'api:read api:write',
 };
 
-export const POST_CLIENT: OidcClient = {
+export const POST_CLIENT: OidcClient & { clientSecret: string } = {
   clientId: 'post-client',
   clientSecret: 'p0st-s3cret-value-0123456789',
   authMethod: 'client_secret_post',
   scope: 'api:read',
 };
 
+/** RFC 7662 §2.2, with RFC 8705 §3.2's `cnf` of a certificate-bound token. */
+export interface Introspection {
+  active: boolean;
+  exp?: number;
+  client_id?: string;
+  cnf?: { 'x5t#S256'?: string; jkt?: string };
+}
+
+const OUR_AUTH_METHOD = {
+  client_secret_basic: 'header',
+  client_secret_post: 'body',
+  client_secret_jwt: 'client_secret_jwt',
+  private_key_jwt: 'private_key_jwt',
+  tls_client_auth: 'tls_client_auth',
+} as const;
+
 /** Used by the protected API to introspect tokens (RFC 7662). */
-const RESOURCE_SERVER: OidcClient = {
+const RESOURCE_SERVER: OidcClient & { clientSecret: string } = {
   clientId: 'resource-server',
   clientSecret: 'resource-server-s3cret',
   authMethod: 'client_secret_basic',
@@ -64,24 +102,28 @@ export class OidcTestServer {
   private constructor(
     private readonly child: ChildProcess,
     readonly port: number,
+    /** The CA of an https server, trusted by this class's own requests. */
+    private readonly ca?: string,
   ) {}
 
   static async start(options: OidcServerOptions = {}): Promise<OidcTestServer> {
     const clients = [...(options.clients ?? [BASIC_CLIENT, POST_CLIENT]), RESOURCE_SERVER].map(
       (client) => ({
         client_id: client.clientId,
-        client_secret: client.clientSecret,
+        ...(client.clientSecret !== undefined ? { client_secret: client.clientSecret } : {}),
         token_endpoint_auth_method: client.authMethod,
         grant_types: client === RESOURCE_SERVER ? [] : ['client_credentials'],
         response_types: [],
         redirect_uris: [],
         ...(client.scope ? { scope: client.scope } : {}),
+        ...client.metadata,
       }),
     );
     const config = {
       clients,
       scopes: options.scopes ?? ['api:read', 'api:write'],
       tokenTtlSeconds: options.tokenTtlSeconds ?? 60,
+      ...(options.tls ? { tls: options.tls } : {}),
     };
     const child = fork(join(__dirname, 'oidc-server.child.mjs'), [JSON.stringify(config)], {
       execArgv: [],
@@ -95,11 +137,16 @@ export class OidcTestServer {
         reject(new Error(`oidc test server exited (${code}): ${stderr.slice(0, 2000)}`)),
       );
     });
-    return new OidcTestServer(child, port);
+    return new OidcTestServer(child, port, options.tls?.ca);
   }
 
   get issuer(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.ca ? 'https' : 'http'}://127.0.0.1:${this.port}`;
+  }
+
+  /** The protected API of this server (GET, bearer token; checks certificate binding). */
+  get resourceUrl(): string {
+    return `${this.issuer}/api/resource`;
   }
 
   /** Plain `auth` options for one of this server's clients (POST_CLIENT unless told). */
@@ -108,8 +155,8 @@ export class OidcTestServer {
       type: 'client-credentials',
       tokenUrl: this.tokenUrl,
       clientId: client.clientId,
-      clientSecret: client.clientSecret,
-      authMethod: client.authMethod === 'client_secret_basic' ? 'header' : 'body',
+      ...(client.clientSecret !== undefined ? { clientSecret: client.clientSecret } : {}),
+      authMethod: OUR_AUTH_METHOD[client.authMethod],
     };
   }
 
@@ -136,19 +183,14 @@ export class OidcTestServer {
   }
 
   /** RFC 7662 introspection as the resource server; the answer a real API would act on. */
-  async introspect(token: string): Promise<{ active: boolean; exp?: number; client_id?: string }> {
+  async introspect(token: string): Promise<Introspection> {
     const basic = Buffer.from(
       `${encodeURIComponent(RESOURCE_SERVER.clientId)}:${encodeURIComponent(RESOURCE_SERVER.clientSecret)}`,
     ).toString('base64');
-    const response = await fetch(`${this.issuer}/token/introspection`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${basic}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ token }).toString(),
-    });
-    return (await response.json()) as { active: boolean; exp?: number; client_id?: string };
+    return (await this.post('/token/introspection', new URLSearchParams({ token }).toString(), {
+      authorization: `Basic ${basic}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    })) as Introspection;
   }
 
   async close(): Promise<void> {
@@ -160,11 +202,27 @@ export class OidcTestServer {
     clearTimeout(timer);
   }
 
-  private async control(name: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${this.issuer}/__test/${name}`, {
-      method: 'POST',
-      body: JSON.stringify(body ?? {}),
+  private control(name: string, body?: unknown): Promise<unknown> {
+    return this.post(`/__test/${name}`, JSON.stringify(body ?? {}));
+  }
+
+  /** A POST to this server, answered with JSON; over https it trusts the server's CA. */
+  private async post(path: string, body: string, headers: Record<string, string> = {}) {
+    if (!this.ca) {
+      const response = await fetch(`${this.issuer}${path}`, { method: 'POST', headers, body });
+      return response.json();
+    }
+    return new Promise<unknown>((resolve, reject) => {
+      const req = httpsRequest(`${this.issuer}${path}`, { method: 'POST', headers, ca: this.ca });
+      req.on('error', reject);
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve(JSON.parse(text)));
+        res.on('error', reject);
+      });
+      req.end(body);
     });
-    return response.json();
   }
 }
