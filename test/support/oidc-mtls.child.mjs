@@ -30,6 +30,16 @@ function dnPairs(dn) {
   );
 }
 
+/** oidc-provider's default client authentication methods, and tls_client_auth. */
+export const MTLS_CLIENT_AUTH_METHODS = [
+  'client_secret_basic',
+  'client_secret_jwt',
+  'client_secret_post',
+  'private_key_jwt',
+  'none',
+  'tls_client_auth',
+];
+
 /** `features.mTLS` of oidc-provider 9. */
 export function mtlsFeature() {
   return {

@@ -2,7 +2,12 @@
 // Runs oidc-provider (ESM-only) in its own process for test/support/oidc-server.ts.
 // Config arrives as JSON in argv[2]; the listening port goes back over IPC.
 import Provider from 'oidc-provider';
-import { createListeningServer, mtlsFeature, protectedResource } from './oidc-mtls.child.mjs';
+import {
+  createListeningServer,
+  MTLS_CLIENT_AUTH_METHODS,
+  mtlsFeature,
+  protectedResource,
+} from './oidc-mtls.child.mjs';
 
 const config = JSON.parse(process.argv[2]);
 const stats = { tokenRequests: 0, introspections: 0 };
@@ -17,6 +22,7 @@ const issuer = `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 const provider = new Provider(issuer, {
   clients: config.clients,
   scopes: config.scopes,
+  ...(config.tls ? { clientAuthMethods: MTLS_CLIENT_AUTH_METHODS } : {}),
   features: {
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
