@@ -23,12 +23,19 @@ export interface ClientAssertionOptions {
 export class ClientAssertion {
   constructor(private readonly options: ClientAssertionOptions) {}
 
-  /** The form fields of one token request: `client_assertion_type` and `client_assertion`. */
+  /**
+   * The form fields of one token request (`client_assertion_type`, `client_assertion`), and what
+   * its errors must not show: the assertion, and its signature, which a server may echo alone.
+   */
   formFields(nowMs: number = Date.now()): {
-    client_assertion_type: string;
-    client_assertion: string;
+    fields: { client_assertion_type: string; client_assertion: string };
+    secrets: string[];
   } {
-    return { client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: this.create(nowMs) };
+    const assertion = this.create(nowMs);
+    return {
+      fields: { client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion },
+      secrets: [assertion, assertion.slice(assertion.lastIndexOf('.') + 1)],
+    };
   }
 
   private create(nowMs: number): string {

@@ -159,10 +159,10 @@ export class TokenEndpointClient {
     const secrets: string[] = [];
     if (clientAssertion) {
       // RFC 7523 §2.2; client_id too, as OIDC Core §9 and most servers expect it.
-      const fields = clientAssertion.formFields();
+      const assertion = clientAssertion.formFields();
       form.set('client_id', clientId);
-      for (const [name, value] of Object.entries(fields)) form.set(name, value);
-      secrets.push(fields.client_assertion);
+      for (const [name, value] of Object.entries(assertion.fields)) form.set(name, value);
+      secrets.push(...assertion.secrets);
     } else if (this.options.authMethod === 'header' && clientSecret !== undefined) {
       // §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded.
       const pair = `${formEncode(clientId)}:${formEncode(clientSecret)}`;

@@ -5,6 +5,7 @@ import {
   Server,
   ServerResponse,
 } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -13,6 +14,13 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
+}
+
+/** PEM material of an https RecordingServer; `ca` verifies client certificates. */
+export interface RecordingServerTls {
+  cert: string;
+  key: string;
+  ca?: string;
 }
 
 export type Handler = (
@@ -31,17 +39,20 @@ export class RecordingServer {
   readonly aborted: RecordedRequest[] = [];
   private server?: Server;
   private handler: Handler = (_req, res) => json(res, 200, { ok: true });
+  private tls?: RecordingServerTls;
 
-  static async start(handler?: Handler): Promise<RecordingServer> {
+  /** @param tls serve https (asking clients for a certificate, as mutual TLS servers do) */
+  static async start(handler?: Handler, tls?: RecordingServerTls): Promise<RecordingServer> {
     const s = new RecordingServer();
     if (handler) s.handler = handler;
+    s.tls = tls;
     await s.listen();
     return s;
   }
 
   get url(): string {
     const { port } = this.server!.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   }
 
   get port(): number {
@@ -80,7 +91,7 @@ export class RecordingServer {
   }
 
   private listen(): Promise<void> {
-    this.server = createServer((req, res) => {
+    const listener = (req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -100,7 +111,10 @@ export class RecordingServer {
           if (!res.headersSent) json(res, 500, { error: String(err) });
         });
       });
-    });
+    };
+    this.server = this.tls
+      ? createHttpsServer({ ...this.tls, requestCert: true, rejectUnauthorized: false }, listener)
+      : createServer(listener);
     this.server.keepAliveTimeout = 1_000;
     return new Promise((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
   }
