@@ -130,6 +130,24 @@ describe('FakeTokenEndpoint', () => {
       expect(posted.headers.get('www-authenticate')).toBeNull();
     });
 
+    it('refuses a client assertion (it checks shared secrets only) with invalid_client', async () => {
+      const { generateKeyPairSync } = await import('node:crypto');
+      const provider = new ClientCredentialsTokenProvider({
+        tokenUrl: endpoint.tokenUrl,
+        clientId: CLIENT.clientId,
+        serviceName: 'assertion',
+        authMethod: 'private_key_jwt',
+        privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' })
+          .privateKey.export({ type: 'pkcs8', format: 'pem' })
+          .toString(),
+      });
+      await expect(provider.fetchToken()).rejects.toMatchObject({
+        error: 'invalid_client',
+        errorDescription: 'client authentication required',
+        status: 401,
+      });
+    });
+
     it('refuses two client authentication methods in one request (§2.3)', async () => {
       const { status, body } = await post(
         endpoint,
