@@ -60,13 +60,11 @@ export function checkClientCertificate(
   return createHash('sha256').update(cert.raw).digest('base64url');
 }
 
-/** The TLS options of `certificate`, as `tls.connect` (and undici's `connect`) take them. */
-export function tlsOptions(certificate: ClientCertificate): {
-  cert: string;
-  key: string;
-  ca?: string;
-  passphrase?: string;
-} {
+/** What `tls.connect` (and undici's `connect`) take from a ClientCertificate. */
+export type ClientTlsOptions = Pick<ClientCertificate, 'cert' | 'key' | 'ca' | 'passphrase'>;
+
+/** The TLS options of `certificate`, without the fields left out. */
+export function tlsOptions(certificate: ClientCertificate): ClientTlsOptions {
   const { cert, key, ca, passphrase } = certificate;
   return { cert, key, ...(ca !== undefined ? { ca } : {}), ...(passphrase ? { passphrase } : {}) };
 }

@@ -14,7 +14,7 @@ import { decodedBody } from './undici-decompress';
 import { loadUndici } from './undici-loader';
 import { DEFAULT_MAX_REDIRECTS, Hop, isRedirect, nextHop } from './undici-redirect';
 import { Abort, watchAbort } from './undici-abort';
-import type { tlsOptions } from './client-certificate';
+import type { ClientTlsOptions } from './client-certificate';
 
 /** The one method used of an undici dispatcher (an Agent, maybe with interceptors). */
 interface Dispatcher {
@@ -39,7 +39,7 @@ export class UndiciTransport {
   private closed = false;
 
   /** @param tls TLS options of every connection (a client certificate for mutual TLS) */
-  constructor(private readonly tls?: ReturnType<typeof tlsOptions>) {}
+  constructor(private readonly tls?: ClientTlsOptions) {}
 
   /** The adapter of `instance` (its `getUri` builds URLs with axios' own params serializer). */
   adapterFor(instance: AxiosInstance): AxiosAdapter {
