@@ -7,8 +7,7 @@ import {
   isInsufficientScope,
 } from './auth-retry-strategies';
 import { RequestFailure, classifyFailure } from './request-failure';
-import { RetryDecision, retryLoop } from './retry-loop';
-import { relativeDeadline, validateDeadline } from './retry-request.operator';
+import { RetryDecision, relativeDeadline, retryLoop } from './retry-loop';
 
 /** Anything that can forget a refused token, such as the `TokenManager`. */
 export interface TokenInvalidator {
@@ -46,15 +45,7 @@ export interface AuthRetryOptions {
  * a 401 from a server that never received the credential (another origin, a redirect target).
  */
 export function authRetry<T>(options: AuthRetryOptions = {}): MonoTypeOperatorFunction<T> {
-  validateDeadline('authRetry', options.deadlineMs);
-  return authRetryUntil(options, relativeDeadline(options.deadlineMs, options.now));
-}
-
-/** `authRetry` with a deadline computed elsewhere (shared with `retryRequest` by `resilience`). */
-export function authRetryUntil<T>(
-  options: Omit<AuthRetryOptions, 'deadlineMs'>,
-  deadlineAt: () => number | undefined,
-): MonoTypeOperatorFunction<T> {
+  const deadlineAt = relativeDeadline('authRetry', options.deadlineMs, options.now);
   const decide = authRetryDecision(options);
   return retryLoop<T>({ now: options.now ?? Date.now, deadlineAt, start: () => decide });
 }
@@ -95,7 +86,7 @@ function invalidation(
 }
 
 /** The token a failed request carried, rebuilt from its `Authorization` header (not Basic). */
-export function refusedToken(authorization: string | undefined): TokenData | undefined {
+function refusedToken(authorization: string | undefined): TokenData | undefined {
   const match = /^\s*(\S+)\s+(\S.*?)\s*$/.exec(authorization ?? '');
   if (!match || match[1].toLowerCase() === 'basic') return undefined;
   return new TokenData({ accessToken: match[2], tokenType: match[1] });

@@ -1,13 +1,8 @@
 import { MonoTypeOperatorFunction } from 'rxjs';
 import { authRetryDecision, AuthRetryOptions } from './auth-retry.operator';
 import { CircuitBreaker } from './circuit-breaker';
-import {
-  relativeDeadline,
-  requestRetryDecision,
-  RetryRequestOptions,
-  validateDeadline,
-} from './retry-request.operator';
-import { RetryDecision, retryLoop } from './retry-loop';
+import { requestRetryDecision, RetryRequestOptions } from './retry-request.operator';
+import { RetryDecision, relativeDeadline, retryLoop } from './retry-loop';
 import { RetryStrategy } from './retry-strategy';
 
 export interface ResilienceOptions {
@@ -38,15 +33,15 @@ export function resilienceLoop<T>(
   options: ResilienceOptions,
   finalError?: (error: unknown) => unknown,
 ): MonoTypeOperatorFunction<T> {
-  validateDeadline('resilience', options.deadlineMs);
   const now = options.now ?? Date.now;
+  const deadlineAt = relativeDeadline('resilience', options.deadlineMs, now);
   const auth = options.authRetry && authRetryDecision(options.authRetry);
   const request = options.retry && requestRetryDecision(options.retry, options.onRetry);
   return retryLoop<T>({
     now,
-    deadlineAt: relativeDeadline(options.deadlineMs, now),
-    ...(options.circuitBreaker ? { breaker: options.circuitBreaker } : {}),
-    ...(finalError ? { finalError } : {}),
+    deadlineAt,
+    breaker: options.circuitBreaker,
+    finalError,
     start: () => combined(auth, request),
   });
 }

@@ -1,7 +1,14 @@
 import { MonoTypeOperatorFunction, Observable, Subscription } from 'rxjs';
-import { attemptsBehind, recordAttempts } from './attempts';
+import { OptionChecker } from '../errors/option-checker';
 import { CircuitBreaker, CircuitPermit } from './circuit-breaker';
 import { reportToPermit } from './circuit-breaker.operator';
+
+/**
+ * Attempt counts travel on the errors themselves so that nested operators (auth retries inside
+ * request retries) add up without sharing state. The WeakMap holds only what our loops recorded;
+ * an `attempts` field set by anyone else is never mistaken for one.
+ */
+const recorded = new WeakMap<object, number>();
 
 /** One decision of a retry loop: wait `delayMs`, after running `before` (e.g. invalidate a token). */
 export interface RetryStep {
@@ -105,4 +112,32 @@ export function retryLoop<T>(plan: RetryLoopPlan): MonoTypeOperatorFunction<T> {
         permit?.released();
       };
     });
+}
+
+/** Requests behind this error: what an inner retry loop recorded, else 1. */
+function attemptsBehind(error: unknown): number {
+  return isObject(error) ? (recorded.get(error) ?? 1) : 1;
+}
+
+/** Sets `attempts`: the field of a `RequestForgeException`, or added to any extensible error. */
+function recordAttempts<E>(error: E, attempts: number): E {
+  if (!isObject(error)) return error;
+  recorded.set(error, attempts);
+  if (Object.isExtensible(error)) (error as { attempts?: number }).attempts = attempts;
+  return error;
+}
+
+function isObject(value: unknown): value is object {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
+}
+
+/** A deadline `deadlineMs` after each subscription, checked now so a bad value fails at once. */
+export function relativeDeadline(
+  owner: string,
+  deadlineMs: number | undefined,
+  now: () => number = Date.now,
+): () => number | undefined {
+  if (deadlineMs === undefined) return () => undefined;
+  new OptionChecker(owner).duration('deadlineMs', deadlineMs);
+  return () => now() + deadlineMs;
 }
