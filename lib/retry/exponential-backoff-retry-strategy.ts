@@ -1,11 +1,10 @@
-import { RandomSource, exponentialDelay } from './backoff';
+import { ExponentialBackoff, RandomSource } from './backoff';
 import { OptionChecker } from '../errors/option-checker';
 import { RequestFailure } from './request-failure';
 import {
   DEFAULT_RETRYABLE_STATUS_CODES,
   RetryStrategy,
-  cappedRetryAfter,
-  isTransient,
+  transientRetryDelay,
 } from './retry-strategy';
 
 export interface ExponentialBackoffRetryOptions {
@@ -40,42 +39,21 @@ export interface ExponentialBackoffRetryOptions {
  * A `Retry-After` header (seconds or HTTP date) replaces that delay, capped by `maxDelay`.
  * With the defaults and jitter off: 1000, 2000, 4000 ms.
  */
-export class ExponentialBackoffRetryStrategy implements RetryStrategy {
-  readonly maxRetries: number;
-  readonly baseDelay: number;
-  readonly maxDelay: number;
-  readonly multiplier: number;
-  readonly jitter: boolean;
+export class ExponentialBackoffRetryStrategy extends ExponentialBackoff implements RetryStrategy {
   readonly retryableStatusCodes: readonly number[];
-  /** The jitter's uniform [0, 1) source. */
-  readonly random: RandomSource;
   private readonly now: () => number;
 
   constructor(options: ExponentialBackoffRetryOptions = {}) {
     const check = new OptionChecker('ExponentialBackoffRetryStrategy');
-    this.maxRetries = check.count('maxRetries', options.maxRetries ?? 3);
-    this.baseDelay = check.duration('baseDelay', options.baseDelay ?? 1000);
-    this.maxDelay = check.duration('maxDelay', options.maxDelay ?? 60_000);
-    check.notAbove('baseDelay', this.baseDelay, 'maxDelay', this.maxDelay);
-    this.multiplier = check.number('multiplier', options.multiplier ?? 2, { min: 1 });
-    this.jitter = check.boolean('jitter', options.jitter ?? true);
+    super(check, options, { baseDelay: 1000, maxDelay: 60_000 });
     this.retryableStatusCodes = check.statusCodes(
       'retryableStatusCodes',
       options.retryableStatusCodes ?? DEFAULT_RETRYABLE_STATUS_CODES,
     );
-    this.random = check.func('random', options.random ?? Math.random);
     this.now = check.func('now', options.now ?? Date.now);
   }
 
-  /** The backoff before retry `retry` (1-based), without any `Retry-After`. */
-  backoffDelay(retry: number): number {
-    return exponentialDelay(this, retry);
-  }
-
   retryDelay(failure: RequestFailure, retry: number): number | undefined {
-    if (retry > this.maxRetries || !isTransient(failure, this.retryableStatusCodes)) {
-      return undefined;
-    }
-    return cappedRetryAfter(failure, this.maxDelay, this.now()) ?? this.backoffDelay(retry);
+    return transientRetryDelay(this, failure, retry, this.now, () => this.backoffDelay(retry));
   }
 }

@@ -26,26 +26,29 @@ const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
  * Safe to send again: an idempotent method, or any method with an `Idempotency-Key` header (the
  * server deduplicates). An unknown method is treated as not idempotent.
  */
-export function isReplayable(failure: RequestFailure): boolean {
+function isReplayable(failure: RequestFailure): boolean {
   if (failure.requestHeaders['idempotency-key']) return true;
   return failure.method !== undefined && IDEMPOTENT_METHODS.has(failure.method);
 }
 
-/** A network error, a timeout, or a listed status, on a request that is safe to send again. */
-export function isTransient(failure: RequestFailure, statusCodes: readonly number[]): boolean {
-  if (!isReplayable(failure)) return false;
-  if (failure.isNetwork) return true;
-  return failure.status !== undefined && statusCodes.includes(failure.status);
-}
-
-/** The server's `Retry-After`, capped by `maxDelay`; `undefined` when it sent none. */
-export function cappedRetryAfter(
+/**
+ * The wait before retry `retry` of a request strategy: none past `maxRetries` or unless the
+ * failure is a network error, a timeout or a listed status on a request safe to send again; else
+ * the server's `Retry-After` capped by `maxDelay`, or the strategy's own `backoff`.
+ */
+export function transientRetryDelay(
+  strategy: { maxRetries: number; maxDelay: number; retryableStatusCodes: readonly number[] },
   failure: RequestFailure,
-  maxDelay: number,
-  now: number,
+  retry: number,
+  now: () => number,
+  backoff: () => number,
 ): number | undefined {
-  const asked = parseRetryAfter(failure.headers['retry-after'], now);
-  return asked === undefined ? undefined : Math.min(asked, maxDelay);
+  if (retry > strategy.maxRetries || !isReplayable(failure)) return undefined;
+  const listed =
+    failure.status !== undefined && strategy.retryableStatusCodes.includes(failure.status);
+  if (!failure.isNetwork && !listed) return undefined;
+  const asked = parseRetryAfter(failure.headers['retry-after'], now());
+  return asked === undefined ? backoff() : Math.min(asked, strategy.maxDelay);
 }
 
 /** Never retries. */

@@ -3,8 +3,7 @@ import { RequestFailure } from './request-failure';
 import {
   DEFAULT_RETRYABLE_STATUS_CODES,
   RetryStrategy,
-  cappedRetryAfter,
-  isTransient,
+  transientRetryDelay,
 } from './retry-strategy';
 
 export interface SimpleRetryOptions {
@@ -45,9 +44,6 @@ export class SimpleRetryStrategy implements RetryStrategy {
   }
 
   retryDelay(failure: RequestFailure, retry: number): number | undefined {
-    if (retry > this.maxRetries || !isTransient(failure, this.retryableStatusCodes)) {
-      return undefined;
-    }
-    return cappedRetryAfter(failure, this.maxDelay, this.now()) ?? this.delay;
+    return transientRetryDelay(this, failure, retry, this.now, () => this.delay);
   }
 }
