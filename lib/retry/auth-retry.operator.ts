@@ -7,14 +7,14 @@ import {
   isInsufficientScope,
 } from './auth-retry-strategies';
 import { RequestFailure, classifyFailure } from './request-failure';
-import { RetryDecision, relativeDeadline, retryLoop } from './retry-loop';
+import { DeadlineOptions, RetryDecision, relativeDeadline, retryLoop } from './retry-loop';
 
 /** Anything that can forget a refused token, such as the `TokenManager`. */
 export interface TokenInvalidator {
   invalidate(token?: TokenData): unknown;
 }
 
-export interface AuthRetryOptions {
+export interface AuthRetryOptions extends DeadlineOptions {
   /** Default `new SimpleAuthRetryStrategy()` (one retry, no delay). */
   strategy?: AuthRetryStrategy;
   /**
@@ -25,10 +25,6 @@ export interface AuthRetryOptions {
   tokenManager?: TokenInvalidator;
   /** Called before each retry, e.g. to invalidate what was sent. Not together with `tokenManager`. */
   onUnauthorized?: (error: unknown, retry: number) => unknown;
-  /** No retry starts later than this many ms after subscribing; the last error is returned. */
-  deadlineMs?: number;
-  /** Clock for the deadline. Default `Date.now`. */
-  now?: () => number;
 }
 
 /**

@@ -2,19 +2,16 @@ import { MonoTypeOperatorFunction } from 'rxjs';
 import { authRetryDecision, AuthRetryOptions } from './auth-retry.operator';
 import { CircuitBreaker } from './circuit-breaker';
 import { requestRetryDecision, RetryRequestOptions } from './retry-request.operator';
-import { RetryDecision, relativeDeadline, retryLoop } from './retry-loop';
+import { DeadlineOptions, RetryDecision, relativeDeadline, retryLoop } from './retry-loop';
 import { RetryStrategy } from './retry-strategy';
 
-export interface ResilienceOptions {
+/** `deadlineMs` bounds auth retries and request retries together: no retry starts after it. */
+export interface ResilienceOptions extends DeadlineOptions {
   /** 401 handling; omit for static credentials. */
   authRetry?: Pick<AuthRetryOptions, 'strategy' | 'tokenManager' | 'onUnauthorized'>;
   retry?: RetryStrategy;
   onRetry?: RetryRequestOptions['onRetry'];
   circuitBreaker?: CircuitBreaker;
-  /** Bounds auth retries and request retries together: no retry starts after it. */
-  deadlineMs?: number;
-  /** Clock for the deadline. Default `Date.now`. */
-  now?: () => number;
 }
 
 /**

@@ -1,7 +1,6 @@
 import { MonoTypeOperatorFunction, Observable, Subscription } from 'rxjs';
 import { OptionChecker } from '../errors/option-checker';
-import { CircuitBreaker, CircuitPermit } from './circuit-breaker';
-import { reportToPermit } from './circuit-breaker.operator';
+import { CircuitBreaker, CircuitPermit, reportToPermit } from './circuit-breaker';
 
 /**
  * Attempt counts travel on the errors themselves so that nested operators (auth retries inside
@@ -19,12 +18,24 @@ export interface RetryStep {
 /** The step before retry `retry` (1-based) after `error`, or `undefined` to give up. */
 export type RetryDecision = (error: unknown, retry: number) => RetryStep | undefined;
 
+/** What every retry operator takes besides its decisions. */
+export interface DeadlineOptions {
+  /** No retry starts later than this many ms after subscribing; the last error is returned. */
+  deadlineMs?: number;
+  /** Clock for the deadline. Default `Date.now`. */
+  now?: () => number;
+}
+
 export interface RetryLoopPlan {
-  /** The decisions of one call, made when it is subscribed (a decision may keep per-call counts). */
-  start(): RetryDecision;
+  /**
+   * The decisions of one call, made when it is subscribed (a decision may keep per-call counts).
+   * Without them nothing is retried and errors pass untouched: only the breaker guards the call.
+   */
+  start?(): RetryDecision;
   /** Epoch ms after which no retry may start, fixed once per subscription (per call). */
-  deadlineAt(): number | undefined;
-  now(): number;
+  deadlineAt?(): number | undefined;
+  /** Default `Date.now`. */
+  now?(): number;
   /** Admits the call and hears once how it ended (a call counts once, retries included). */
   breaker?: CircuitBreaker;
   /** What the caller gets instead of the last error (after `attempts` was recorded on it). */
@@ -47,8 +58,8 @@ export function retryLoop<T>(plan: RetryLoopPlan): MonoTypeOperatorFunction<T> {
         subscriber.error(open);
         return undefined;
       }
-      const deadline = plan.deadlineAt();
-      const decide = plan.start();
+      const deadline = plan.deadlineAt?.();
+      const decide = plan.start?.();
       let retries = 0;
       let attemptsSoFar = 0;
       let inner: Subscription | undefined;
@@ -60,7 +71,7 @@ export function retryLoop<T>(plan: RetryLoopPlan): MonoTypeOperatorFunction<T> {
         subscriber.error(error);
       };
       const giveUp = (error: unknown) => {
-        const final = recordAttempts(error, attemptsSoFar + attemptsBehind(error));
+        const final = decide ? recordAttempts(error, attemptsSoFar + attemptsBehind(error)) : error;
         fail(plan.finalError ? plan.finalError(final) : final);
       };
       const attempt = () => {
@@ -85,12 +96,13 @@ export function retryLoop<T>(plan: RetryLoopPlan): MonoTypeOperatorFunction<T> {
         retries += 1;
         let step: RetryStep | undefined;
         try {
-          step = decide(error, retries);
+          step = decide?.(error, retries);
         } catch (thrown: unknown) {
           return giveUp(thrown);
         }
         if (!step) return giveUp(error);
-        if (deadline !== undefined && plan.now() + step.delayMs > deadline) return giveUp(error);
+        const now = plan.now ?? Date.now;
+        if (deadline !== undefined && now() + step.delayMs > deadline) return giveUp(error);
         attemptsSoFar += attemptsBehind(error);
         const { delayMs, before } = step;
         if (!before) return wait(delayMs);

@@ -1,6 +1,6 @@
 import { MonoTypeOperatorFunction } from 'rxjs';
 import { RequestFailure, classifyFailure } from './request-failure';
-import { RetryDecision, relativeDeadline, retryLoop } from './retry-loop';
+import { DeadlineOptions, RetryDecision, relativeDeadline, retryLoop } from './retry-loop';
 import { RetryStrategy } from './retry-strategy';
 
 /** What `onRetry` is told before each wait. */
@@ -12,11 +12,7 @@ export interface RetryEvent {
   delayMs: number;
 }
 
-export interface RetryRequestOptions {
-  /** No retry starts later than this many ms after subscribing; the last error is returned. */
-  deadlineMs?: number;
-  /** Clock for the deadline. Default `Date.now`. */
-  now?: () => number;
+export interface RetryRequestOptions extends DeadlineOptions {
   /** Called before each wait, e.g. to log. */
   onRetry?: (event: RetryEvent) => void;
 }
