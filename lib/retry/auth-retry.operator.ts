@@ -6,7 +6,7 @@ import {
   SimpleAuthRetryStrategy,
   isInsufficientScope,
 } from './auth-retry-strategies';
-import { RequestFailure, classifyFailure } from './request-failure';
+import { classifyFailure } from './request-failure';
 import { DeadlineOptions, RetryDecision, relativeDeadline, retryLoop } from './retry-loop';
 
 /** Anything that can forget a refused token, such as the `TokenManager`. */
@@ -50,8 +50,10 @@ export function authRetry<T>(options: AuthRetryOptions = {}): MonoTypeOperatorFu
 export function authRetryDecision(
   options: Pick<AuthRetryOptions, 'strategy' | 'tokenManager' | 'onUnauthorized'>,
 ): RetryDecision {
-  const strategy = options.strategy ?? new SimpleAuthRetryStrategy();
-  const invalidate = invalidation(options);
+  const { strategy = new SimpleAuthRetryStrategy(), onUnauthorized, tokenManager } = options;
+  if (onUnauthorized && tokenManager) {
+    new OptionChecker('authRetry').fail('onUnauthorized', 'cannot be combined with tokenManager');
+  }
   return (error, retry) => {
     const failure = classifyFailure(error);
     if (!failure?.response || failure.status !== 401) return undefined;
@@ -60,25 +62,14 @@ export function authRetryDecision(
     if (isInsufficientScope(failure.headers['www-authenticate'])) return undefined;
     const delayMs = strategy.retryDelay(failure.response, retry);
     if (delayMs === undefined) return undefined;
-    return { delayMs, before: () => invalidate(error, failure, retry) };
-  };
-}
-
-function invalidation(
-  options: Pick<AuthRetryOptions, 'tokenManager' | 'onUnauthorized'>,
-): (error: unknown, failure: RequestFailure, retry: number) => unknown {
-  const { onUnauthorized, tokenManager } = options;
-  if (onUnauthorized && tokenManager) {
-    new OptionChecker('authRetry').fail('onUnauthorized', 'cannot be combined with tokenManager');
-  }
-  if (onUnauthorized) return (error, _failure, retry) => onUnauthorized(error, retry);
-  if (tokenManager) {
-    return (_error, failure) => {
+    const before = () => {
+      if (onUnauthorized) return onUnauthorized(error, retry);
+      if (!tokenManager) return undefined;
       const refused = refusedToken(failure.requestHeaders['authorization']);
       return refused ? tokenManager.invalidate(refused) : tokenManager.invalidate();
     };
-  }
-  return () => undefined;
+    return { delayMs, before };
+  };
 }
 
 /** The token a failed request carried, rebuilt from its `Authorization` header (not Basic). */
