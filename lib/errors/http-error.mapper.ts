@@ -1,10 +1,13 @@
 import { isAxiosError } from 'axios';
 import { plainHeaders } from '../transport/header-values';
 import { readTransportFailure } from '../transport/transport-failure';
-import { HttpStatusException } from './http-status.exception';
+import {
+  ConnectionException,
+  HttpStatusException,
+  RequestForgeException,
+  TimeoutException,
+} from './exceptions';
 import { Redactor } from './redaction';
-import { RequestForgeException } from './request-forge.exception';
-import { ConnectionException, TimeoutException } from './no-answer.exceptions';
 
 export interface ErrorMappingContext {
   clientName?: string;

@@ -1,6 +1,6 @@
 import { isVisibleHeaderValue } from '../transport/header-values';
 import { closest } from './closest-key';
-import { ConfigurationException } from './configuration.exception';
+import { ConfigurationException } from './exceptions';
 
 /** The bare problem of each exception a checker threw, so a caller can re-label the field. */
 const problems = new WeakMap<ConfigurationException, { field: string; problem: string }>();
