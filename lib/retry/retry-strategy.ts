@@ -14,13 +14,7 @@ export interface RetryStrategy {
 export const DEFAULT_RETRYABLE_STATUS_CODES: readonly number[] = [408, 429, 500, 502, 503, 504];
 
 /** RFC 9110 §9.2.2: methods a server must treat as idempotent (POST and PATCH are not). */
-const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
-  'GET',
-  'HEAD',
-  'OPTIONS',
-  'PUT',
-  'DELETE',
-]);
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /**
  * Safe to send again: an idempotent method, or any method with an `Idempotency-Key` header (the
