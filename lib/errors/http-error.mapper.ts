@@ -18,9 +18,6 @@ export interface ErrorMappingContext {
   redactor: Redactor;
 }
 
-/** `ConnectionException.code` of a response body larger than `maxContentLength`. */
-export const RESPONSE_TOO_LARGE = 'ERR_RESPONSE_TOO_LARGE';
-
 /**
  * Turns what one attempt threw into a typed request-forge error. The AxiosError itself is never
  * kept: its `config` holds the request headers, credentials included. A body that broke off
@@ -57,7 +54,7 @@ export function toForgeException(error: unknown, ctx: ErrorMappingContext): unkn
     case 'too-large':
       return new ConnectionException(
         `${where} failed: the response is larger than maxContentLength (${failure.limit} bytes)`,
-        { ...common, code: RESPONSE_TOO_LARGE },
+        { ...common, code: 'ERR_RESPONSE_TOO_LARGE' },
       );
     case 'network': {
       const code = failure.code;
