@@ -10,9 +10,11 @@ import { CircuitBreaker, CircuitBreakerOptions } from './circuit-breaker';
 import {
   ExponentialBackoffRetryOptions,
   ExponentialBackoffRetryStrategy,
-} from './exponential-backoff-retry-strategy';
-import { NoRetryStrategy, RetryStrategy } from './retry-strategy';
-import { SimpleRetryOptions, SimpleRetryStrategy } from './simple-retry-strategy';
+  NoRetryStrategy,
+  RetryStrategy,
+  SimpleRetryOptions,
+  SimpleRetryStrategy,
+} from './retry-strategy';
 
 type Plain<T> = Omit<T, 'random' | 'now'>;
 
