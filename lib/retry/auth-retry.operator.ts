@@ -43,7 +43,7 @@ export interface AuthRetryOptions extends DeadlineOptions {
 export function authRetry<T>(options: AuthRetryOptions = {}): MonoTypeOperatorFunction<T> {
   const deadlineAt = relativeDeadline('authRetry', options.deadlineMs, options.now);
   const decide = authRetryDecision(options);
-  return retryLoop<T>({ now: options.now ?? Date.now, deadlineAt, start: () => decide });
+  return retryLoop<T>({ now: options.now, deadlineAt, start: () => decide });
 }
 
 /** Whether and when a 401 is retried (after invalidating the refused credential). */

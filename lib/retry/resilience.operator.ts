@@ -30,12 +30,11 @@ export function resilienceLoop<T>(
   options: ResilienceOptions,
   finalError?: (error: unknown) => unknown,
 ): MonoTypeOperatorFunction<T> {
-  const now = options.now ?? Date.now;
-  const deadlineAt = relativeDeadline('resilience', options.deadlineMs, now);
+  const deadlineAt = relativeDeadline('resilience', options.deadlineMs, options.now);
   const auth = options.authRetry && authRetryDecision(options.authRetry);
   const request = options.retry && requestRetryDecision(options.retry, options.onRetry);
   return retryLoop<T>({
-    now,
+    now: options.now,
     deadlineAt,
     breaker: options.circuitBreaker,
     finalError,

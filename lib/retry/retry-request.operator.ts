@@ -28,7 +28,7 @@ export function retryRequest<T>(
 ): MonoTypeOperatorFunction<T> {
   const deadlineAt = relativeDeadline('retryRequest', options.deadlineMs, options.now);
   const decide = requestRetryDecision(strategy, options.onRetry);
-  return retryLoop<T>({ now: options.now ?? Date.now, deadlineAt, start: () => decide });
+  return retryLoop<T>({ now: options.now, deadlineAt, start: () => decide });
 }
 
 /** Whether and when a failed request is sent again, as `strategy` says. */
