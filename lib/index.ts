@@ -48,9 +48,11 @@ export { PipelineTokenProvider } from './pipeline/pipeline-token-provider';
 // Retry, auth retry and circuit breaker, also as RxJS operators for a plain HttpService
 export type { RetryStrategy } from './retry/retry-strategy';
 export type { RequestFailure } from './retry/request-failure';
-export { NoRetryStrategy } from './retry/retry-strategy';
-export { SimpleRetryStrategy } from './retry/simple-retry-strategy';
-export { ExponentialBackoffRetryStrategy } from './retry/exponential-backoff-retry-strategy';
+export {
+  ExponentialBackoffRetryStrategy,
+  NoRetryStrategy,
+  SimpleRetryStrategy,
+} from './retry/retry-strategy';
 export type { AuthRetryStrategy } from './retry/auth-retry-strategies';
 export {
   ConditionalAuthRetryStrategy,

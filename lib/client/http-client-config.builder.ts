@@ -5,8 +5,7 @@ import { RequestAuth } from '../auth/request-auth.interface';
 import { appendHooks, ForgeHook, ForgeHooks, NO_HOOKS, NormalizedHooks } from '../hooks/hook.types';
 import { LoggingOptions } from './request-logger';
 import { AuthRetryStrategy } from '../retry/auth-retry-strategies';
-import { ExponentialBackoffRetryOptions } from '../retry/exponential-backoff-retry-strategy';
-import { RetryStrategy } from '../retry/retry-strategy';
+import { ExponentialBackoffRetryOptions, RetryStrategy } from '../retry/retry-strategy';
 import {
   CircuitBreakerConfig,
   AuthRetryStrategyConfig,

@@ -1,10 +1,13 @@
 import { isAxiosError } from 'axios';
 import { plainHeaders } from '../transport/header-values';
 import { readTransportFailure } from '../transport/transport-failure';
-import { HttpStatusException } from './http-status.exception';
+import {
+  ConnectionException,
+  HttpStatusException,
+  RequestForgeException,
+  TimeoutException,
+} from './exceptions';
 import { Redactor } from './redaction';
-import { RequestForgeException } from './request-forge.exception';
-import { ConnectionException, TimeoutException } from './no-answer.exceptions';
 
 export interface ErrorMappingContext {
   clientName?: string;
@@ -14,9 +17,6 @@ export interface ErrorMappingContext {
   timeout?: number;
   redactor: Redactor;
 }
-
-/** `ConnectionException.code` of a response body larger than `maxContentLength`. */
-export const RESPONSE_TOO_LARGE = 'ERR_RESPONSE_TOO_LARGE';
 
 /**
  * Turns what one attempt threw into a typed request-forge error. The AxiosError itself is never
@@ -54,7 +54,7 @@ export function toForgeException(error: unknown, ctx: ErrorMappingContext): unkn
     case 'too-large':
       return new ConnectionException(
         `${where} failed: the response is larger than maxContentLength (${failure.limit} bytes)`,
-        { ...common, code: RESPONSE_TOO_LARGE },
+        { ...common, code: 'ERR_RESPONSE_TOO_LARGE' },
       );
     case 'network': {
       const code = failure.code;

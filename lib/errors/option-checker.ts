@@ -1,6 +1,6 @@
 import { isVisibleHeaderValue } from '../transport/header-values';
 import { closest } from './closest-key';
-import { ConfigurationException } from './configuration.exception';
+import { ConfigurationException } from './exceptions';
 
 /** The bare problem of each exception a checker threw, so a caller can re-label the field. */
 const problems = new WeakMap<ConfigurationException, { field: string; problem: string }>();
@@ -89,12 +89,8 @@ export class OptionChecker {
     return value as T;
   }
 
-  /** A finite number: `min` / `above` bound it, `integer` for counts, `unit` names it. */
-  number(
-    field: string,
-    value: unknown,
-    rule: { min?: number; above?: number; integer?: boolean; unit?: string } = {},
-  ): number {
+  /** A finite number: `min` / `positive` bound it, `integer` for counts, `unit` names it. */
+  number(field: string, value: unknown, rule: NumberRule = {}): number {
     const what = describeNumber(rule);
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       this.fail(field, `must be ${what}, got ${kindOf(value)}`);
@@ -102,7 +98,7 @@ export class OptionChecker {
     const outside =
       (rule.integer && !Number.isInteger(value)) ||
       (rule.min !== undefined && value < rule.min) ||
-      (rule.above !== undefined && value <= rule.above);
+      (rule.positive && value <= 0);
     if (outside) this.fail(field, `must be ${what}, got ${value}`);
     return value;
   }
@@ -114,7 +110,7 @@ export class OptionChecker {
 
   optionalPositiveDuration(field: string, value: unknown): number | undefined {
     if (value === undefined) return undefined;
-    return this.number(field, value, { above: 0, unit: 'milliseconds' });
+    return this.number(field, value, { positive: true, unit: 'milliseconds' });
   }
 
   count(field: string, value: unknown, min = 0): number {
@@ -211,17 +207,20 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+interface NumberRule {
+  min?: number;
+  /** Above 0. */
+  positive?: boolean;
+  integer?: boolean;
+  unit?: string;
+}
+
 /** `a positive whole number of bytes`, `a non-negative number of milliseconds`, `a number >= 1`. */
-function describeNumber(rule: { min?: number; above?: number; integer?: boolean; unit?: string }) {
+function describeNumber(rule: NumberRule): string {
   const noun = `${rule.integer ? 'whole number' : 'number'}${rule.unit ? ` of ${rule.unit}` : ''}`;
-  const positive = rule.above === 0 || (rule.integer && rule.min === 1);
-  if (positive) return `a positive ${noun}`;
+  if (rule.positive || (rule.integer && rule.min === 1)) return `a positive ${noun}`;
   if (rule.min === 0) return `a non-negative ${noun}`;
-  const bounds = [
-    rule.min !== undefined ? `>= ${rule.min}` : undefined,
-    rule.above !== undefined ? `> ${rule.above}` : undefined,
-  ].filter(Boolean);
-  return `a ${noun}${bounds.length ? ` ${bounds.join(' and ')}` : ''}`;
+  return `a ${noun}${rule.min !== undefined ? ` >= ${rule.min}` : ''}`;
 }
 
 /** What a value is, never what it holds. */

@@ -1,10 +1,10 @@
 /**
  * The one place that decides what is secret. Logging, errors and `toCurl` all redact through here.
  */
-export const REDACTED = '***';
+const REDACTED = '***';
 
 /** Header names, query parameters and body fields whose values are never shown. */
-export const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
+const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
   'authorization',
   'proxy-authorization',
   'cookie',
@@ -34,8 +34,6 @@ const PROSE_WORD = /^[A-Za-z][a-z]*$/;
 /** `key=value` as in a query string or form body; the value ends at a delimiter. */
 const PAIR_IN_TEXT = /(?<=^|[?&;\s"'(,])([A-Za-z0-9_.\-[\]%]+)=(?!\*\*\*)[^&\s"'#;,)]*/g;
 
-export type HeaderRecord = Record<string, unknown>;
-
 export class Redactor {
   private readonly keys: ReadonlySet<string>;
   private readonly secrets: readonly string[];
@@ -64,7 +62,7 @@ export class Redactor {
     return this.keys.has(key.toLowerCase());
   }
 
-  headers(headers: HeaderRecord | undefined): Record<string, string> {
+  headers(headers: Record<string, unknown> | undefined): Record<string, string> {
     const out: Record<string, string> = {};
     if (!headers) return out;
     for (const [name, value] of Object.entries(headers)) {

@@ -1,6 +1,6 @@
 import { parseWwwAuthenticate } from '../auth/www-authenticate';
 import { AxiosResponse } from 'axios';
-import { RandomSource, exponentialDelay } from './backoff';
+import { ExponentialBackoff, RandomSource } from './backoff';
 import { OptionChecker } from '../errors/option-checker';
 
 /**
@@ -58,28 +58,12 @@ export interface ExponentialAuthRetryOptions {
  * `capped = min(maxDelay, baseDelay × multiplier^(n − 1))`, and with jitter a delay in
  * `[capped / 2, capped)`. Defaults without jitter: 500, 1000, 2000 ms.
  */
-export class ExponentialAuthRetryStrategy implements AuthRetryStrategy {
-  readonly maxRetries: number;
-  readonly baseDelay: number;
-  readonly maxDelay: number;
-  readonly multiplier: number;
-  readonly jitter: boolean;
-  /** The jitter's uniform [0, 1) source. */
-  readonly random: RandomSource;
-
+export class ExponentialAuthRetryStrategy extends ExponentialBackoff implements AuthRetryStrategy {
   constructor(options: ExponentialAuthRetryOptions = {}) {
-    const check = new OptionChecker('ExponentialAuthRetryStrategy');
-    this.maxRetries = check.count('maxRetries', options.maxRetries ?? 3);
-    this.baseDelay = check.duration('baseDelay', options.baseDelay ?? 500);
-    this.maxDelay = check.duration('maxDelay', options.maxDelay ?? 5000);
-    check.notAbove('baseDelay', this.baseDelay, 'maxDelay', this.maxDelay);
-    this.multiplier = check.number('multiplier', options.multiplier ?? 2, { min: 1 });
-    this.jitter = check.boolean('jitter', options.jitter ?? true);
-    this.random = check.func('random', options.random ?? Math.random);
-  }
-
-  backoffDelay(retry: number): number {
-    return exponentialDelay(this, retry);
+    super(new OptionChecker('ExponentialAuthRetryStrategy'), options, {
+      baseDelay: 500,
+      maxDelay: 5000,
+    });
   }
 
   retryDelay(_response: AxiosResponse, retry: number): number | undefined {

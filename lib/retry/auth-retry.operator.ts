@@ -6,16 +6,15 @@ import {
   SimpleAuthRetryStrategy,
   isInsufficientScope,
 } from './auth-retry-strategies';
-import { RequestFailure, classifyFailure } from './request-failure';
-import { RetryDecision, retryLoop } from './retry-loop';
-import { relativeDeadline, validateDeadline } from './retry-request.operator';
+import { classifyFailure } from './request-failure';
+import { DeadlineOptions, RetryDecision, relativeDeadline, retryLoop } from './retry-loop';
 
 /** Anything that can forget a refused token, such as the `TokenManager`. */
 export interface TokenInvalidator {
   invalidate(token?: TokenData): unknown;
 }
 
-export interface AuthRetryOptions {
+export interface AuthRetryOptions extends DeadlineOptions {
   /** Default `new SimpleAuthRetryStrategy()` (one retry, no delay). */
   strategy?: AuthRetryStrategy;
   /**
@@ -26,10 +25,6 @@ export interface AuthRetryOptions {
   tokenManager?: TokenInvalidator;
   /** Called before each retry, e.g. to invalidate what was sent. Not together with `tokenManager`. */
   onUnauthorized?: (error: unknown, retry: number) => unknown;
-  /** No retry starts later than this many ms after subscribing; the last error is returned. */
-  deadlineMs?: number;
-  /** Clock for the deadline. Default `Date.now`. */
-  now?: () => number;
 }
 
 /**
@@ -46,25 +41,19 @@ export interface AuthRetryOptions {
  * a 401 from a server that never received the credential (another origin, a redirect target).
  */
 export function authRetry<T>(options: AuthRetryOptions = {}): MonoTypeOperatorFunction<T> {
-  validateDeadline('authRetry', options.deadlineMs);
-  return authRetryUntil(options, relativeDeadline(options.deadlineMs, options.now));
-}
-
-/** `authRetry` with a deadline computed elsewhere (shared with `retryRequest` by `resilience`). */
-export function authRetryUntil<T>(
-  options: Omit<AuthRetryOptions, 'deadlineMs'>,
-  deadlineAt: () => number | undefined,
-): MonoTypeOperatorFunction<T> {
+  const deadlineAt = relativeDeadline('authRetry', options.deadlineMs, options.now);
   const decide = authRetryDecision(options);
-  return retryLoop<T>({ now: options.now ?? Date.now, deadlineAt, start: () => decide });
+  return retryLoop<T>({ now: options.now, deadlineAt, start: () => decide });
 }
 
 /** Whether and when a 401 is retried (after invalidating the refused credential). */
 export function authRetryDecision(
   options: Pick<AuthRetryOptions, 'strategy' | 'tokenManager' | 'onUnauthorized'>,
 ): RetryDecision {
-  const strategy = options.strategy ?? new SimpleAuthRetryStrategy();
-  const invalidate = invalidation(options);
+  const { strategy = new SimpleAuthRetryStrategy(), onUnauthorized, tokenManager } = options;
+  if (onUnauthorized && tokenManager) {
+    new OptionChecker('authRetry').fail('onUnauthorized', 'cannot be combined with tokenManager');
+  }
   return (error, retry) => {
     const failure = classifyFailure(error);
     if (!failure?.response || failure.status !== 401) return undefined;
@@ -73,29 +62,18 @@ export function authRetryDecision(
     if (isInsufficientScope(failure.headers['www-authenticate'])) return undefined;
     const delayMs = strategy.retryDelay(failure.response, retry);
     if (delayMs === undefined) return undefined;
-    return { delayMs, before: () => invalidate(error, failure, retry) };
-  };
-}
-
-function invalidation(
-  options: Pick<AuthRetryOptions, 'tokenManager' | 'onUnauthorized'>,
-): (error: unknown, failure: RequestFailure, retry: number) => unknown {
-  const { onUnauthorized, tokenManager } = options;
-  if (onUnauthorized && tokenManager) {
-    new OptionChecker('authRetry').fail('onUnauthorized', 'cannot be combined with tokenManager');
-  }
-  if (onUnauthorized) return (error, _failure, retry) => onUnauthorized(error, retry);
-  if (tokenManager) {
-    return (_error, failure) => {
+    const before = () => {
+      if (onUnauthorized) return onUnauthorized(error, retry);
+      if (!tokenManager) return undefined;
       const refused = refusedToken(failure.requestHeaders['authorization']);
       return refused ? tokenManager.invalidate(refused) : tokenManager.invalidate();
     };
-  }
-  return () => undefined;
+    return { delayMs, before };
+  };
 }
 
 /** The token a failed request carried, rebuilt from its `Authorization` header (not Basic). */
-export function refusedToken(authorization: string | undefined): TokenData | undefined {
+function refusedToken(authorization: string | undefined): TokenData | undefined {
   const match = /^\s*(\S+)\s+(\S.*?)\s*$/.exec(authorization ?? '');
   if (!match || match[1].toLowerCase() === 'basic') return undefined;
   return new TokenData({ accessToken: match[2], tokenType: match[1] });

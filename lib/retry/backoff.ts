@@ -1,3 +1,5 @@
+import { OptionChecker } from '../errors/option-checker';
+
 /** A source of uniform numbers in [0, 1); `Math.random` unless a test injects its own. */
 export type RandomSource = () => number;
 
@@ -23,4 +25,34 @@ export function exponentialDelay(settings: BackoffSettings, retry: number): numb
   const capped = Math.min(settings.maxDelay, growth);
   if (!settings.jitter) return capped;
   return capped / 2 + settings.random() * (capped / 2);
+}
+
+/** The options and checks both exponential strategies (request and auth retries) share. */
+export abstract class ExponentialBackoff implements BackoffSettings {
+  readonly maxRetries: number;
+  readonly baseDelay: number;
+  readonly maxDelay: number;
+  readonly multiplier: number;
+  readonly jitter: boolean;
+  /** The jitter's uniform [0, 1) source. */
+  readonly random: RandomSource;
+
+  protected constructor(
+    check: OptionChecker,
+    options: Partial<BackoffSettings> & { maxRetries?: number },
+    defaults: { baseDelay: number; maxDelay: number },
+  ) {
+    this.maxRetries = check.count('maxRetries', options.maxRetries ?? 3);
+    this.baseDelay = check.duration('baseDelay', options.baseDelay ?? defaults.baseDelay);
+    this.maxDelay = check.duration('maxDelay', options.maxDelay ?? defaults.maxDelay);
+    check.notAbove('baseDelay', this.baseDelay, 'maxDelay', this.maxDelay);
+    this.multiplier = check.number('multiplier', options.multiplier ?? 2, { min: 1 });
+    this.jitter = check.boolean('jitter', options.jitter ?? true);
+    this.random = check.func('random', options.random ?? Math.random);
+  }
+
+  /** The backoff before retry `retry` (1-based), without any `Retry-After`. */
+  backoffDelay(retry: number): number {
+    return exponentialDelay(this, retry);
+  }
 }

@@ -1,6 +1,7 @@
 import { CircuitOpenException } from '../errors';
 import { OptionChecker } from '../errors/option-checker';
 import { recordCircuitTransition } from '../observability/metrics';
+import { RequestFailure, classifyFailure } from './request-failure';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
@@ -125,4 +126,18 @@ export class CircuitBreaker {
       { retryAt, attempts: 0, ...(this.name !== undefined ? { clientName: this.name } : {}) },
     );
   }
+}
+
+/** Failures that say the service is unwell: no answer, a timeout, or a 5xx. A 4xx does not. */
+export function isCircuitFailure(failure: RequestFailure | undefined): boolean {
+  if (!failure) return false;
+  return failure.isNetwork || (failure.status !== undefined && failure.status >= 500);
+}
+
+/** Tells the breaker how a call that ended with `error` went (not an HTTP failure: released). */
+export function reportToPermit(permit: CircuitPermit, error: unknown): void {
+  const failure = classifyFailure(error);
+  if (isCircuitFailure(failure)) permit.failed();
+  else if (failure) permit.succeeded();
+  else permit.released();
 }

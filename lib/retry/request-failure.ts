@@ -47,8 +47,7 @@ export function failureOf(
   credentialSent?: boolean,
 ): RequestFailure | undefined {
   const transport = readTransportFailure(error);
-  if (!transport) return undefined;
-  return build(transport, sent, credentialSent);
+  return transport && build(transport, sent, credentialSent);
 }
 
 /** Puts `failure` on the typed error it became, for the retry operators and the breaker. */
@@ -82,44 +81,26 @@ export function classifyFailure(error: unknown): RequestFailure | undefined {
   }
   if (error instanceof TimeoutException || error instanceof ConnectionException) {
     const kind = error instanceof TimeoutException ? 'timeout' : 'network';
-    return noAnswer(kind, error.method?.toUpperCase(), {});
+    return build({ kind }, { method: error.method });
   }
-  const transport = readTransportFailure(error);
-  return transport && build(transport, {}, undefined);
+  return failureOf(error, {});
 }
 
 function build(
   transport: TransportFailure,
   sent: AxiosRequestConfig,
-  credentialSent: boolean | undefined,
+  credentialSent?: boolean,
 ): RequestFailure {
-  const method = sent.method?.toUpperCase();
-  const requestHeaders = lowerCaseHeaders(sent.headers);
-  const extra = credentialSent === undefined ? {} : { credentialSent };
-  if (transport.kind === 'status') {
-    const { response } = transport;
-    return {
-      kind: 'status',
-      status: response.status,
-      headers: lowerCaseHeaders(response.headers),
-      data: response.data,
-      response,
-      method,
-      requestHeaders,
-      isNetwork: false,
-      ...extra,
-    };
-  }
-  if (transport.kind === 'too-large') {
-    return { kind: 'too-large', headers: {}, method, requestHeaders, isNetwork: false, ...extra };
-  }
-  return { ...noAnswer(transport.kind, method, requestHeaders), ...extra };
-}
-
-function noAnswer(
-  kind: 'network' | 'timeout',
-  method: string | undefined,
-  requestHeaders: Record<string, string>,
-): RequestFailure {
-  return { kind, headers: {}, method, requestHeaders, isNetwork: true };
+  const failure: RequestFailure = {
+    kind: transport.kind,
+    headers: {},
+    method: sent.method?.toUpperCase(),
+    requestHeaders: lowerCaseHeaders(sent.headers),
+    isNetwork: transport.kind === 'network' || transport.kind === 'timeout',
+    ...(credentialSent === undefined ? {} : { credentialSent }),
+  };
+  if (transport.kind !== 'status') return failure;
+  const { response } = transport;
+  const headers = lowerCaseHeaders(response.headers);
+  return { ...failure, status: response.status, headers, data: response.data, response };
 }

@@ -1,25 +1,17 @@
 import { MonoTypeOperatorFunction } from 'rxjs';
 import { authRetryDecision, AuthRetryOptions } from './auth-retry.operator';
 import { CircuitBreaker } from './circuit-breaker';
-import {
-  relativeDeadline,
-  requestRetryDecision,
-  RetryRequestOptions,
-  validateDeadline,
-} from './retry-request.operator';
-import { RetryDecision, retryLoop } from './retry-loop';
+import { requestRetryDecision, RetryRequestOptions } from './retry-request.operator';
+import { DeadlineOptions, RetryDecision, relativeDeadline, retryLoop } from './retry-loop';
 import { RetryStrategy } from './retry-strategy';
 
-export interface ResilienceOptions {
+/** `deadlineMs` bounds auth retries and request retries together: no retry starts after it. */
+export interface ResilienceOptions extends DeadlineOptions {
   /** 401 handling; omit for static credentials. */
   authRetry?: Pick<AuthRetryOptions, 'strategy' | 'tokenManager' | 'onUnauthorized'>;
   retry?: RetryStrategy;
   onRetry?: RetryRequestOptions['onRetry'];
   circuitBreaker?: CircuitBreaker;
-  /** Bounds auth retries and request retries together: no retry starts after it. */
-  deadlineMs?: number;
-  /** Clock for the deadline. Default `Date.now`. */
-  now?: () => number;
 }
 
 /**
@@ -38,15 +30,14 @@ export function resilienceLoop<T>(
   options: ResilienceOptions,
   finalError?: (error: unknown) => unknown,
 ): MonoTypeOperatorFunction<T> {
-  validateDeadline('resilience', options.deadlineMs);
-  const now = options.now ?? Date.now;
+  const deadlineAt = relativeDeadline('resilience', options.deadlineMs, options.now);
   const auth = options.authRetry && authRetryDecision(options.authRetry);
   const request = options.retry && requestRetryDecision(options.retry, options.onRetry);
   return retryLoop<T>({
-    now,
-    deadlineAt: relativeDeadline(options.deadlineMs, now),
-    ...(options.circuitBreaker ? { breaker: options.circuitBreaker } : {}),
-    ...(finalError ? { finalError } : {}),
+    now: options.now,
+    deadlineAt,
+    breaker: options.circuitBreaker,
+    finalError,
     start: () => combined(auth, request),
   });
 }

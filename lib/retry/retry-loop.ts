@@ -1,7 +1,13 @@
 import { MonoTypeOperatorFunction, Observable, Subscription } from 'rxjs';
-import { attemptsBehind, recordAttempts } from './attempts';
-import { CircuitBreaker, CircuitPermit } from './circuit-breaker';
-import { reportToPermit } from './circuit-breaker.operator';
+import { OptionChecker } from '../errors/option-checker';
+import { CircuitBreaker, CircuitPermit, reportToPermit } from './circuit-breaker';
+
+/**
+ * Attempt counts travel on the errors themselves so that nested operators (auth retries inside
+ * request retries) add up without sharing state. The WeakMap holds only what our loops recorded;
+ * an `attempts` field set by anyone else is never mistaken for one.
+ */
+const recorded = new WeakMap<object, number>();
 
 /** One decision of a retry loop: wait `delayMs`, after running `before` (e.g. invalidate a token). */
 export interface RetryStep {
@@ -12,12 +18,24 @@ export interface RetryStep {
 /** The step before retry `retry` (1-based) after `error`, or `undefined` to give up. */
 export type RetryDecision = (error: unknown, retry: number) => RetryStep | undefined;
 
+/** What every retry operator takes besides its decisions. */
+export interface DeadlineOptions {
+  /** No retry starts later than this many ms after subscribing; the last error is returned. */
+  deadlineMs?: number;
+  /** Clock for the deadline. Default `Date.now`. */
+  now?: () => number;
+}
+
 export interface RetryLoopPlan {
-  /** The decisions of one call, made when it is subscribed (a decision may keep per-call counts). */
-  start(): RetryDecision;
+  /**
+   * The decisions of one call, made when it is subscribed (a decision may keep per-call counts).
+   * Without them nothing is retried and errors pass untouched: only the breaker guards the call.
+   */
+  start?(): RetryDecision;
   /** Epoch ms after which no retry may start, fixed once per subscription (per call). */
-  deadlineAt(): number | undefined;
-  now(): number;
+  deadlineAt?(): number | undefined;
+  /** Default `Date.now`. */
+  now?(): number;
   /** Admits the call and hears once how it ended (a call counts once, retries included). */
   breaker?: CircuitBreaker;
   /** What the caller gets instead of the last error (after `attempts` was recorded on it). */
@@ -40,8 +58,8 @@ export function retryLoop<T>(plan: RetryLoopPlan): MonoTypeOperatorFunction<T> {
         subscriber.error(open);
         return undefined;
       }
-      const deadline = plan.deadlineAt();
-      const decide = plan.start();
+      const deadline = plan.deadlineAt?.();
+      const decide = plan.start?.();
       let retries = 0;
       let attemptsSoFar = 0;
       let inner: Subscription | undefined;
@@ -53,7 +71,7 @@ export function retryLoop<T>(plan: RetryLoopPlan): MonoTypeOperatorFunction<T> {
         subscriber.error(error);
       };
       const giveUp = (error: unknown) => {
-        const final = recordAttempts(error, attemptsSoFar + attemptsBehind(error));
+        const final = decide ? recordAttempts(error, attemptsSoFar + attemptsBehind(error)) : error;
         fail(plan.finalError ? plan.finalError(final) : final);
       };
       const attempt = () => {
@@ -78,12 +96,13 @@ export function retryLoop<T>(plan: RetryLoopPlan): MonoTypeOperatorFunction<T> {
         retries += 1;
         let step: RetryStep | undefined;
         try {
-          step = decide(error, retries);
+          step = decide?.(error, retries);
         } catch (thrown: unknown) {
           return giveUp(thrown);
         }
         if (!step) return giveUp(error);
-        if (deadline !== undefined && plan.now() + step.delayMs > deadline) return giveUp(error);
+        const now = plan.now ?? Date.now;
+        if (deadline !== undefined && now() + step.delayMs > deadline) return giveUp(error);
         attemptsSoFar += attemptsBehind(error);
         const { delayMs, before } = step;
         if (!before) return wait(delayMs);
@@ -105,4 +124,32 @@ export function retryLoop<T>(plan: RetryLoopPlan): MonoTypeOperatorFunction<T> {
         permit?.released();
       };
     });
+}
+
+/** Requests behind this error: what an inner retry loop recorded, else 1. */
+function attemptsBehind(error: unknown): number {
+  return isObject(error) ? (recorded.get(error) ?? 1) : 1;
+}
+
+/** Sets `attempts`: the field of a `RequestForgeException`, or added to any extensible error. */
+function recordAttempts<E>(error: E, attempts: number): E {
+  if (!isObject(error)) return error;
+  recorded.set(error, attempts);
+  if (Object.isExtensible(error)) (error as { attempts?: number }).attempts = attempts;
+  return error;
+}
+
+function isObject(value: unknown): value is object {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
+}
+
+/** A deadline `deadlineMs` after each subscription, checked now so a bad value fails at once. */
+export function relativeDeadline(
+  owner: string,
+  deadlineMs: number | undefined,
+  now: () => number = Date.now,
+): () => number | undefined {
+  if (deadlineMs === undefined) return () => undefined;
+  new OptionChecker(owner).duration('deadlineMs', deadlineMs);
+  return () => now() + deadlineMs;
 }

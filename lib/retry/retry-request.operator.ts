@@ -1,7 +1,6 @@
 import { MonoTypeOperatorFunction } from 'rxjs';
-import { OptionChecker } from '../errors/option-checker';
 import { RequestFailure, classifyFailure } from './request-failure';
-import { RetryDecision, retryLoop } from './retry-loop';
+import { DeadlineOptions, RetryDecision, relativeDeadline, retryLoop } from './retry-loop';
 import { RetryStrategy } from './retry-strategy';
 
 /** What `onRetry` is told before each wait. */
@@ -13,11 +12,7 @@ export interface RetryEvent {
   delayMs: number;
 }
 
-export interface RetryRequestOptions {
-  /** No retry starts later than this many ms after subscribing; the last error is returned. */
-  deadlineMs?: number;
-  /** Clock for the deadline. Default `Date.now`. */
-  now?: () => number;
+export interface RetryRequestOptions extends DeadlineOptions {
   /** Called before each wait, e.g. to log. */
   onRetry?: (event: RetryEvent) => void;
 }
@@ -31,18 +26,9 @@ export function retryRequest<T>(
   strategy: RetryStrategy,
   options: RetryRequestOptions = {},
 ): MonoTypeOperatorFunction<T> {
-  validateDeadline('retryRequest', options.deadlineMs);
-  return retryRequestUntil(strategy, options, relativeDeadline(options.deadlineMs, options.now));
-}
-
-/** `retryRequest` with a deadline computed elsewhere (shared with `authRetry` by `resilience`). */
-export function retryRequestUntil<T>(
-  strategy: RetryStrategy,
-  options: Omit<RetryRequestOptions, 'deadlineMs'>,
-  deadlineAt: () => number | undefined,
-): MonoTypeOperatorFunction<T> {
+  const deadlineAt = relativeDeadline('retryRequest', options.deadlineMs, options.now);
   const decide = requestRetryDecision(strategy, options.onRetry);
-  return retryLoop<T>({ now: options.now ?? Date.now, deadlineAt, start: () => decide });
+  return retryLoop<T>({ now: options.now, deadlineAt, start: () => decide });
 }
 
 /** Whether and when a failed request is sent again, as `strategy` says. */
@@ -57,16 +43,4 @@ export function requestRetryDecision(
     if (delayMs === undefined) return undefined;
     return { delayMs, before: onRetry && (() => onRetry({ error, failure, retry, delayMs })) };
   };
-}
-
-/** A deadline `deadlineMs` after each subscription. */
-export function relativeDeadline(
-  deadlineMs: number | undefined,
-  now: () => number = Date.now,
-): () => number | undefined {
-  return () => (deadlineMs === undefined ? undefined : now() + deadlineMs);
-}
-
-export function validateDeadline(owner: string, deadlineMs: number | undefined): void {
-  if (deadlineMs !== undefined) new OptionChecker(owner).duration('deadlineMs', deadlineMs);
 }

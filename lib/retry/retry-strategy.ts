@@ -1,3 +1,5 @@
+import { OptionChecker } from '../errors/option-checker';
+import { ExponentialBackoff, RandomSource } from './backoff';
 import { RequestFailure } from './request-failure';
 
 /** Decides whether a failed attempt is sent again, and after how long. */
@@ -14,38 +16,35 @@ export interface RetryStrategy {
 export const DEFAULT_RETRYABLE_STATUS_CODES: readonly number[] = [408, 429, 500, 502, 503, 504];
 
 /** RFC 9110 §9.2.2: methods a server must treat as idempotent (POST and PATCH are not). */
-const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
-  'GET',
-  'HEAD',
-  'OPTIONS',
-  'PUT',
-  'DELETE',
-]);
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /**
  * Safe to send again: an idempotent method, or any method with an `Idempotency-Key` header (the
  * server deduplicates). An unknown method is treated as not idempotent.
  */
-export function isReplayable(failure: RequestFailure): boolean {
+function isReplayable(failure: RequestFailure): boolean {
   if (failure.requestHeaders['idempotency-key']) return true;
   return failure.method !== undefined && IDEMPOTENT_METHODS.has(failure.method);
 }
 
-/** A network error, a timeout, or a listed status, on a request that is safe to send again. */
-export function isTransient(failure: RequestFailure, statusCodes: readonly number[]): boolean {
-  if (!isReplayable(failure)) return false;
-  if (failure.isNetwork) return true;
-  return failure.status !== undefined && statusCodes.includes(failure.status);
-}
-
-/** The server's `Retry-After`, capped by `maxDelay`; `undefined` when it sent none. */
-export function cappedRetryAfter(
+/**
+ * The wait before retry `retry` of a request strategy: none past `maxRetries` or unless the
+ * failure is a network error, a timeout or a listed status on a request safe to send again; else
+ * the server's `Retry-After` capped by `maxDelay`, or the strategy's own `backoff`.
+ */
+function transientRetryDelay(
+  strategy: { maxRetries: number; maxDelay: number; retryableStatusCodes: readonly number[] },
   failure: RequestFailure,
-  maxDelay: number,
-  now: number,
+  retry: number,
+  now: () => number,
+  backoff: () => number,
 ): number | undefined {
-  const asked = parseRetryAfter(failure.headers['retry-after'], now);
-  return asked === undefined ? undefined : Math.min(asked, maxDelay);
+  if (retry > strategy.maxRetries || !isReplayable(failure)) return undefined;
+  const listed =
+    failure.status !== undefined && strategy.retryableStatusCodes.includes(failure.status);
+  if (!failure.isNetwork && !listed) return undefined;
+  const asked = parseRetryAfter(failure.headers['retry-after'], now());
+  return asked === undefined ? backoff() : Math.min(asked, strategy.maxDelay);
 }
 
 /** Never retries. */
@@ -54,6 +53,99 @@ export class NoRetryStrategy implements RetryStrategy {
 
   retryDelay(): undefined {
     return undefined;
+  }
+}
+
+export interface SimpleRetryOptions {
+  /** Default 3. */
+  maxRetries?: number;
+  /** Fixed wait between attempts in ms. Default 1000. */
+  delay?: number;
+  /** Cap on a server's `Retry-After`. Default 60_000. */
+  maxDelay?: number;
+  /** Default 408, 429, 500, 502, 503, 504. */
+  retryableStatusCodes?: readonly number[];
+  /** Clock for `Retry-After` dates. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * Retries network errors, timeouts and the retryable statuses of idempotent requests (or requests
+ * with an `Idempotency-Key`) after a fixed `delay`; a `Retry-After` from the server replaces the
+ * delay, capped by `maxDelay`.
+ */
+export class SimpleRetryStrategy implements RetryStrategy {
+  readonly maxRetries: number;
+  readonly delay: number;
+  readonly maxDelay: number;
+  readonly retryableStatusCodes: readonly number[];
+  private readonly now: () => number;
+
+  constructor(options: SimpleRetryOptions = {}) {
+    const check = new OptionChecker('SimpleRetryStrategy');
+    this.maxRetries = check.count('maxRetries', options.maxRetries ?? 3);
+    this.delay = check.duration('delay', options.delay ?? 1000);
+    this.maxDelay = check.duration('maxDelay', options.maxDelay ?? 60_000);
+    this.retryableStatusCodes = check.statusCodes(
+      'retryableStatusCodes',
+      options.retryableStatusCodes ?? DEFAULT_RETRYABLE_STATUS_CODES,
+    );
+    this.now = check.func('now', options.now ?? Date.now);
+  }
+
+  retryDelay(failure: RequestFailure, retry: number): number | undefined {
+    return transientRetryDelay(this, failure, retry, this.now, () => this.delay);
+  }
+}
+
+export interface ExponentialBackoffRetryOptions {
+  /** Default 3. */
+  maxRetries?: number;
+  /** Wait before the first retry, in ms. Default 1000. */
+  baseDelay?: number;
+  /** Cap on every wait, `Retry-After` included. Default 60_000. */
+  maxDelay?: number;
+  /** Default 2. */
+  multiplier?: number;
+  /** Default true. */
+  jitter?: boolean;
+  /** Default 408, 429, 500, 502, 503, 504. */
+  retryableStatusCodes?: readonly number[];
+  /** Uniform [0, 1) source for the jitter. Default `Math.random`. */
+  random?: RandomSource;
+  /** Clock for `Retry-After` dates. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * Retries network errors, timeouts and the retryable statuses of idempotent requests (GET, HEAD,
+ * OPTIONS, PUT, DELETE, or any request with an `Idempotency-Key` header).
+ *
+ * Delay before retry `n` (1-based):
+ *
+ *     capped = min(maxDelay, baseDelay × multiplier^(n − 1))
+ *     jitter off: capped
+ *     jitter on:  capped / 2 + random() × capped / 2, i.e. within [capped / 2, capped)
+ *
+ * A `Retry-After` header (seconds or HTTP date) replaces that delay, capped by `maxDelay`.
+ * With the defaults and jitter off: 1000, 2000, 4000 ms.
+ */
+export class ExponentialBackoffRetryStrategy extends ExponentialBackoff implements RetryStrategy {
+  readonly retryableStatusCodes: readonly number[];
+  private readonly now: () => number;
+
+  constructor(options: ExponentialBackoffRetryOptions = {}) {
+    const check = new OptionChecker('ExponentialBackoffRetryStrategy');
+    super(check, options, { baseDelay: 1000, maxDelay: 60_000 });
+    this.retryableStatusCodes = check.statusCodes(
+      'retryableStatusCodes',
+      options.retryableStatusCodes ?? DEFAULT_RETRYABLE_STATUS_CODES,
+    );
+    this.now = check.func('now', options.now ?? Date.now);
+  }
+
+  retryDelay(failure: RequestFailure, retry: number): number | undefined {
+    return transientRetryDelay(this, failure, retry, this.now, () => this.backoffDelay(retry));
   }
 }
 

@@ -10,9 +10,11 @@ import { CircuitBreaker, CircuitBreakerOptions } from './circuit-breaker';
 import {
   ExponentialBackoffRetryOptions,
   ExponentialBackoffRetryStrategy,
-} from './exponential-backoff-retry-strategy';
-import { NoRetryStrategy, RetryStrategy } from './retry-strategy';
-import { SimpleRetryOptions, SimpleRetryStrategy } from './simple-retry-strategy';
+  NoRetryStrategy,
+  RetryStrategy,
+  SimpleRetryOptions,
+  SimpleRetryStrategy,
+} from './retry-strategy';
 
 type Plain<T> = Omit<T, 'random' | 'now'>;
 
@@ -38,24 +40,36 @@ export interface ConfigLocation {
   clientName?: string;
 }
 
-const RETRY_FIELDS = {
-  none: ['type'],
-  simple: ['type', 'maxRetries', 'delay', 'maxDelay', 'retryableStatusCodes'],
-  exponential: [
-    'type',
-    'maxRetries',
-    'baseDelay',
-    'maxDelay',
-    'multiplier',
-    'jitter',
-    'retryableStatusCodes',
-  ],
-} as const;
+/** Each `type` of plain config: the options it takes and the strategy they build. */
+interface ConfigTypes<S> {
+  [type: string]: { fields: readonly string[]; build(options: object): S };
+}
 
-const AUTH_RETRY_FIELDS = {
-  simple: ['type', 'maxRetries', 'delay'],
-  exponential: ['type', 'maxRetries', 'baseDelay', 'maxDelay', 'multiplier', 'jitter'],
-} as const;
+const BACKOFF_FIELDS = ['maxRetries', 'baseDelay', 'maxDelay', 'multiplier', 'jitter'];
+
+const RETRY_TYPES: ConfigTypes<RetryStrategy> = {
+  none: { fields: [], build: () => new NoRetryStrategy() },
+  simple: {
+    fields: ['maxRetries', 'delay', 'maxDelay', 'retryableStatusCodes'],
+    build: (options: SimpleRetryOptions) => new SimpleRetryStrategy(options),
+  },
+  exponential: {
+    fields: [...BACKOFF_FIELDS, 'retryableStatusCodes'],
+    build: (options: ExponentialBackoffRetryOptions) =>
+      new ExponentialBackoffRetryStrategy(options),
+  },
+};
+
+const AUTH_RETRY_TYPES: ConfigTypes<AuthRetryStrategy> = {
+  simple: {
+    fields: ['maxRetries', 'delay'],
+    build: (options: SimpleAuthRetryOptions) => new SimpleAuthRetryStrategy(options),
+  },
+  exponential: {
+    fields: BACKOFF_FIELDS,
+    build: (options: ExponentialAuthRetryOptions) => new ExponentialAuthRetryStrategy(options),
+  },
+};
 
 const CIRCUIT_BREAKER_FIELDS = ['failureThreshold', 'recoveryTimeout', 'halfOpenMaxCalls'];
 
@@ -65,14 +79,7 @@ export function createRetryStrategy(
   location: ConfigLocation = {},
 ): RetryStrategy {
   if (hasRetryDelay(config)) return config;
-  const check = checkerAt(location, 'retry');
-  const plain = checkedConfig(config, RETRY_FIELDS, check);
-  return check.relabel(() => {
-    if (plain.type === 'none') return new NoRetryStrategy();
-    const { type: _type, ...options } = plain;
-    if (plain.type === 'simple') return new SimpleRetryStrategy(options);
-    return new ExponentialBackoffRetryStrategy(options);
-  });
+  return fromConfig(config, RETRY_TYPES, checkerAt(location, 'retry'));
 }
 
 /** An `AuthRetryStrategy` from plain options; an instance is returned as is. */
@@ -81,14 +88,7 @@ export function createAuthRetryStrategy(
   location: ConfigLocation = {},
 ): AuthRetryStrategy {
   if (hasRetryDelay(config)) return config;
-  const check = checkerAt(location, 'authRetry');
-  const plain = checkedConfig(config, AUTH_RETRY_FIELDS, check);
-  const { type: _type, ...options } = plain;
-  return check.relabel(() =>
-    plain.type === 'simple'
-      ? new SimpleAuthRetryStrategy(options)
-      : new ExponentialAuthRetryStrategy(options),
-  );
+  return fromConfig(config, AUTH_RETRY_TYPES, checkerAt(location, 'authRetry'));
 }
 
 /** A `CircuitBreaker` from plain options; an instance is returned as is. */
@@ -100,13 +100,7 @@ export function createCircuitBreaker(
   const check = checkerAt(location, 'circuitBreaker');
   check.record('', config);
   check.knownKeys(config, CIRCUIT_BREAKER_FIELDS);
-  return check.relabel(
-    () =>
-      new CircuitBreaker({
-        ...config,
-        ...(location.clientName !== undefined ? { name: location.clientName } : {}),
-      }),
-  );
+  return check.relabel(() => new CircuitBreaker({ ...config, name: location.clientName }));
 }
 
 /** The checker of the object at `location.field` (default `field`) of a client, or unowned. */
@@ -118,15 +112,13 @@ function checkerAt(location: ConfigLocation, field: string): OptionChecker {
   return owner.at(location.field ?? field);
 }
 
-function checkedConfig<C extends { type: string }>(
-  config: C,
-  fieldsByType: Record<string, readonly string[]>,
-  check: OptionChecker,
-): C {
+/** Checks `type` and the keys it takes, then builds it; its errors name `check`'s field. */
+function fromConfig<S>(config: { type: string }, types: ConfigTypes<S>, check: OptionChecker): S {
   check.record('', config);
-  const type = check.oneOf('type', config.type, Object.keys(fieldsByType));
-  check.knownKeys(config, fieldsByType[type]);
-  return config;
+  const type = check.oneOf('type', config.type, Object.keys(types));
+  check.knownKeys(config, ['type', ...types[type].fields]);
+  const { type: _type, ...options } = config;
+  return check.relabel(() => types[type].build(options));
 }
 
 function hasRetryDelay<S extends { retryDelay: unknown }>(

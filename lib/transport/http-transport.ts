@@ -59,9 +59,6 @@ export function createClientTransport(
   };
 }
 
-/** Set on the AxiosError of an attempt that ran out of its whole-attempt time. */
-export const ATTEMPT_TIMEOUT_CODE = 'ETIMEDOUT';
-
 /**
  * Sends one attempt through `http`. `timeoutMs` bounds the whole attempt, from sending until the
  * last byte of the body: axios' own `timeout` stops at the headers, so a server that trickles its
@@ -123,7 +120,7 @@ function attemptTimedOut(config: AxiosRequestConfig, timeoutMs: number): AxiosEr
   const { cancelToken: _cancelToken, ...rest } = config;
   return new AxiosError(
     `timeout of ${timeoutMs}ms exceeded`,
-    ATTEMPT_TIMEOUT_CODE,
+    'ETIMEDOUT',
     rest as AxiosError['config'],
   );
 }

@@ -13,14 +13,10 @@ export type TransportFailure =
   | { kind: 'network'; code?: string }
   | { kind: 'too-large'; limit?: number };
 
-const TIMEOUT_CODES: ReadonlySet<string> = new Set([
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-]);
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 
 /** Socket-level codes of an exchange that got no answer, thrown outside axios. */
-const NETWORK_CODES: ReadonlySet<string> = new Set([
+const NETWORK_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
   'EPIPE',
@@ -34,10 +30,7 @@ const NETWORK_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /** axios' codes for an answer it rejected by status (`settle`), as opposed to a broken body. */
-const STATUS_CODES: ReadonlySet<string> = new Set([
-  AxiosError.ERR_BAD_REQUEST,
-  AxiosError.ERR_BAD_RESPONSE,
-]);
+const STATUS_CODES = new Set<string>([AxiosError.ERR_BAD_REQUEST, AxiosError.ERR_BAD_RESPONSE]);
 
 const TOO_LARGE = /^maxContentLength size of (\d+) exceeded/;
 

@@ -7,7 +7,7 @@ import {
   HttpStatusException,
   TimeoutException,
 } from '../../lib';
-import { isCircuitFailure } from '../../lib/retry/circuit-breaker.operator';
+import { isCircuitFailure } from '../../lib/retry/circuit-breaker';
 import { classifyFailure } from '../../lib/retry/request-failure';
 import { ScriptedServer } from '../support/scripted-server';
 

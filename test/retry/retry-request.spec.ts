@@ -8,7 +8,6 @@ import {
   SimpleRetryStrategy,
   retryRequest,
 } from '../../lib';
-import { attemptsOf } from '../../lib/retry/attempts';
 import { ScriptedServer, sleep } from '../support/scripted-server';
 import { typedErrors } from './support/typed-errors';
 
@@ -53,7 +52,6 @@ describe('retryRequest on a plain HttpService call', () => {
     const error = await firstValueFrom(get().pipe(retryRequest(fast(1)))).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AxiosError);
     expect((error as AxiosError & { attempts: number }).attempts).toBe(2);
-    expect(attemptsOf(error)).toBe(2);
   });
 
   it('does not replay a POST', async () => {
@@ -61,7 +59,7 @@ describe('retryRequest on a plain HttpService call', () => {
     const post = defer(() => http.post(server.url('/orders'), { n: 1 }));
     const error = await firstValueFrom(post.pipe(retryRequest(fast()))).catch((e: unknown) => e);
     expect((error as AxiosError).response?.status).toBe(503);
-    expect(attemptsOf(error)).toBe(1);
+    expect((error as { attempts?: number }).attempts).toBe(1);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -165,7 +163,7 @@ describe('retryRequest on a plain HttpService call', () => {
       get().pipe(retryRequest(strategy, { deadlineMs: 250 })),
     ).catch((e: unknown) => e);
     // 0 ms: attempt 1; 100 ms: attempt 2; the next wait (200 ms) would end past 250 ms.
-    expect(attemptsOf(error)).toBe(2);
+    expect((error as { attempts?: number }).attempts).toBe(2);
     expect(server.requests).toHaveLength(2);
   });
 

@@ -1,0 +1,194 @@
+import { inspect } from 'node:util';
+
+export interface RequestForgeExceptionOptions {
+  clientName?: string;
+  attempts?: number;
+  /**
+   * What caused this error. Only a safe summary (name, code, message) is kept: the raw cause is
+   * never stored, since an AxiosError carries the request config with its Authorization header.
+   */
+  cause?: unknown;
+}
+
+/** A cause reduced to fields that can hold no credential. */
+export interface SafeCause {
+  name: string;
+  code?: string;
+  message: string;
+}
+
+/** Base of every error request-forge throws. */
+export class RequestForgeException extends Error {
+  clientName?: string;
+  attempts?: number;
+  declare readonly cause?: SafeCause;
+
+  constructor(message: string, options: RequestForgeExceptionOptions = {}) {
+    super(message);
+    this.name = new.target.name;
+    if (options.clientName !== undefined) this.clientName = options.clientName;
+    if (options.attempts !== undefined) this.attempts = options.attempts;
+    if (options.cause !== undefined) {
+      Object.defineProperty(this, 'cause', {
+        value: summarizeCause(options.cause),
+        enumerable: false,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, message: this.message };
+    for (const [key, value] of Object.entries(this)) {
+      if (value !== undefined) out[key] = value;
+    }
+    if (this.cause) out.cause = this.cause;
+    return out;
+  }
+
+  [inspect.custom](): string {
+    const fields = Object.entries(this.toJSON())
+      .filter(([key]) => key !== 'name' && key !== 'message')
+      .map(([key, value]) => `  ${key}: ${inspect(value, { depth: 4, breakLength: Infinity })}`);
+    const stack = this.stack ?? `${this.name}: ${this.message}`;
+    return fields.length ? `${stack} {\n${fields.join(',\n')}\n}` : stack;
+  }
+}
+
+function summarizeCause(cause: unknown): SafeCause {
+  if (cause instanceof RequestForgeException) {
+    return { name: cause.name, message: cause.message };
+  }
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return {
+      name: cause.name,
+      ...(typeof code === 'string' ? { code } : {}),
+      // Node and axios messages carry host and port at most; strip anything that looks like a
+      // header or query string in case a third-party error embeds one.
+      message: cause.message.replace(/[?#].*$/, '').slice(0, 300),
+    };
+  }
+  return { name: 'Error', message: typeof cause === 'string' ? 'error' : 'unknown error' };
+}
+
+export interface RequestLocation {
+  method?: string;
+  /** Already redacted. */
+  url?: string;
+}
+
+export interface HttpStatusExceptionInit extends RequestForgeExceptionOptions, RequestLocation {
+  status: number;
+  /** Response headers and parsed body, already redacted. */
+  response: { headers: Record<string, string>; data: unknown };
+}
+
+/** The server answered with a status that is not 2xx (after any retries). */
+export class HttpStatusException extends RequestForgeException {
+  readonly status: number;
+  readonly method?: string;
+  readonly url?: string;
+  readonly response: { headers: Record<string, string>; data: unknown };
+
+  constructor(message: string, init: HttpStatusExceptionInit) {
+    super(message, init);
+    this.status = init.status;
+    if (init.method) this.method = init.method;
+    if (init.url) this.url = init.url;
+    this.response = init.response;
+  }
+
+  get isClientError(): boolean {
+    return this.status >= 400 && this.status < 500;
+  }
+
+  get isServerError(): boolean {
+    return this.status >= 500;
+  }
+}
+
+/** The request did not complete within the configured timeout. */
+export class TimeoutException extends RequestForgeException {
+  readonly method?: string;
+  readonly url?: string;
+  readonly timeout?: number;
+
+  constructor(
+    message: string,
+    init: RequestForgeExceptionOptions & RequestLocation & { timeout?: number } = {},
+  ) {
+    super(message, init);
+    if (init.method) this.method = init.method;
+    if (init.url) this.url = init.url;
+    if (init.timeout !== undefined) this.timeout = init.timeout;
+  }
+}
+
+/** No answer: refused, reset, DNS failure, socket closed. */
+export class ConnectionException extends RequestForgeException {
+  readonly method?: string;
+  readonly url?: string;
+  readonly code?: string;
+
+  constructor(
+    message: string,
+    init: RequestForgeExceptionOptions & RequestLocation & { code?: string } = {},
+  ) {
+    super(message, init);
+    if (init.method) this.method = init.method;
+    if (init.url) this.url = init.url;
+    if (init.code) this.code = init.code;
+  }
+}
+
+export interface AuthenticationExceptionInit extends RequestForgeExceptionOptions {
+  serviceName: string;
+  /** RFC 6749 §5.2 `error` code, e.g. `invalid_client`. */
+  error?: string;
+  errorDescription?: string;
+  /** HTTP status of the token endpoint or of the API that refused the token. */
+  status?: number;
+  /** Pipeline step that failed, when the token came from a pipeline. */
+  step?: string;
+}
+
+/** A token could not be obtained, or the API kept refusing it after the auth retries. */
+export class AuthenticationException extends RequestForgeException {
+  readonly serviceName: string;
+  readonly error?: string;
+  readonly errorDescription?: string;
+  readonly status?: number;
+  readonly step?: string;
+
+  constructor(message: string, init: AuthenticationExceptionInit) {
+    super(message, init);
+    this.serviceName = init.serviceName;
+    if (init.error !== undefined) this.error = init.error;
+    if (init.errorDescription !== undefined) this.errorDescription = init.errorDescription;
+    if (init.status !== undefined) this.status = init.status;
+    if (init.step !== undefined) this.step = init.step;
+  }
+}
+
+/** The circuit breaker is open: the request was not sent. */
+export class CircuitOpenException extends RequestForgeException {
+  /** When the breaker lets a probe through, as epoch ms. */
+  readonly retryAt?: number;
+
+  constructor(message: string, init: RequestForgeExceptionOptions & { retryAt?: number } = {}) {
+    super(message, init);
+    if (init.retryAt !== undefined) this.retryAt = init.retryAt;
+  }
+}
+
+/** Invalid configuration; the message names the client (when known) and the field. */
+export class ConfigurationException extends RequestForgeException {
+  readonly field?: string;
+
+  constructor(message: string, init: RequestForgeExceptionOptions & { field?: string } = {}) {
+    super(message, init);
+    if (init.field) this.field = init.field;
+  }
+}
