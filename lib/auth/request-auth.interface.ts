@@ -1,4 +1,13 @@
 import { TokenData } from '../tokens/token-data';
+import type { DpopSession } from './dpop-session';
+
+/** The request a credential is applied to, as it is sent (DPoP proofs name it). */
+export interface AuthTarget {
+  /** Upper-case HTTP method. */
+  method: string;
+  /** Absolute URL. */
+  url: string;
+}
 
 /** What one auth method put on one request. */
 export interface AppliedAuth {
@@ -19,7 +28,9 @@ export interface RequestAuth {
   readonly headerNames: readonly string[];
   /** Literal secret values this method knows, scrubbed from any text we log or throw. */
   readonly secrets: readonly string[];
-  apply(): AppliedAuth | Promise<AppliedAuth>;
+  /** Token auth with DPoP (RFC 9449): signs each request and keeps each response's nonce. */
+  readonly dpop?: DpopSession;
+  apply(target?: AuthTarget): AppliedAuth | Promise<AppliedAuth>;
   /** Dynamic auth only: forget the refused credential so that the next `apply()` gets a new one. */
   onUnauthorized?(refused: AppliedAuth): Promise<void>;
 }

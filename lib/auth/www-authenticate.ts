@@ -17,3 +17,16 @@ export function parseWwwAuthenticate(header: string | undefined): {
     ...(errorDescription ? { errorDescription } : {}),
   };
 }
+
+/**
+ * RFC 9449 §9: a `DPoP` challenge with `error="use_dpop_nonce"` (the server wants a proof with its
+ * nonce, not another token). The error code exists only in the DPoP scheme, so other challenges in
+ * the same header do not matter.
+ */
+export function isDpopNonceChallenge(header: string | undefined): boolean {
+  return (
+    !!header &&
+    /(?:^|,)\s*DPoP(?:\s|,|$)/i.test(header) &&
+    /\berror\s*=\s*"?use_dpop_nonce"?(?:\s|,|$)/i.test(header)
+  );
+}

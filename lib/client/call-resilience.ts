@@ -6,6 +6,7 @@ import { MonoTypeOperatorFunction, Observable } from 'rxjs';
 import { recordAuthRetry, recordRequestRetry } from '../observability/metrics';
 import { SimpleAuthRetryStrategy } from '../retry/auth-retry-strategies';
 import { CircuitBreaker, CircuitState } from '../retry/circuit-breaker';
+import { dpopNonceRetry } from '../retry/dpop-nonce-retry';
 import { resilienceLoop } from '../retry/resilience.operator';
 import { createCircuitBreaker } from '../retry/strategy-factories';
 import { CallContext } from './call-context';
@@ -54,6 +55,7 @@ export class CallResilience {
       onUnauthorized
         ? (error) => (sentCredentialOf(error)?.token ? toFinalAuthError(error, clientName) : error)
         : undefined,
+      auth?.dpop ? dpopNonceRetry : undefined,
     );
   }
 

@@ -121,11 +121,17 @@ export class RequestExecutor {
       // Built on first use: only a failure, a logger or a hook needs it, not a plain success.
       let redactor: Redactor | undefined;
       const redactorNow = () => (redactor ??= this.redactorFor(prepared.applied));
-      const response$ = sendAttempt<T>(this.http, prepared.axiosConfig).pipe(
-        catchError((error: unknown) =>
-          throwError(() => this.typedFailure(error, prepared, redactorNow(), call)),
-        ),
-      );
+      const dpop = this.config.auth?.dpop && prepared.applied ? this.config.auth.dpop : undefined;
+      const sent$ = sendAttempt<T>(this.http, prepared.axiosConfig);
+      const response$ =
+        // RFC 9449 §8, §9: every answer of the origin may carry the nonce for the next proof.
+        (
+          dpop ? sent$.pipe(tap((r) => dpop.rememberNonce(prepared.target.url, r.headers))) : sent$
+        ).pipe(
+          catchError((error: unknown) =>
+            throwError(() => this.typedFailure(error, prepared, redactorNow(), call)),
+          ),
+        );
       // Each operator costs every request; a client without logging or hooks skips them.
       if (!this.requestLogger && this.hooks.isEmpty) return response$;
       return response$.pipe(
@@ -176,6 +182,8 @@ export class RequestExecutor {
     });
     const failure = failureOf(error, axiosConfig, credentialSent);
     if (failure) attachFailure(typed, failure);
+    if (failure && credentialSent)
+      this.config.auth?.dpop?.rememberNonce(prepared.target.url, failure.headers);
     if (applied && credentialSent) recordSentCredential(typed, applied);
     call?.owns(typed);
     return typed;
@@ -206,7 +214,10 @@ export class RequestExecutor {
     const target = resolveTarget(this.config.baseUrl, request.url, this.basePath);
     const auth = this.config.auth;
     if (!auth || !this.sendsCredential(target)) return this.build(request, target, undefined);
-    const applied = auth.apply();
+    const applied = auth.apply({
+      method: (request.method ?? 'GET').toUpperCase(),
+      url: target.url,
+    });
     return applied instanceof Promise
       ? applied.then((credential) => this.build(request, target, credential))
       : this.build(request, target, applied);

@@ -7,6 +7,7 @@ const REDACTED = '***';
 const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
   'authorization',
   'proxy-authorization',
+  'dpop',
   'cookie',
   'set-cookie',
   'x-api-key',
@@ -28,7 +29,7 @@ const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
  * challenge's parameters (`Bearer error="invalid_token"`), which callers parse.
  */
 const CREDENTIAL_IN_TEXT =
-  /\b(Bearer|Basic)\s+(?!\*\*\*|(?:realm|error|error_description|error_uri|scope|charset)\s*=)([A-Za-z0-9\-._~+/]+=*)/gi;
+  /\b(Bearer|Basic|DPoP)\s+(?!\*\*\*|(?:realm|error|error_description|error_uri|scope|charset|algs)\s*=)([A-Za-z0-9\-._~+/]+=*)/gi;
 /** `Basic authentication failed`, `Bearer token required`: a plain word is prose, not a credential. */
 const PROSE_WORD = /^[A-Za-z][a-z]*$/;
 /** `key=value` as in a query string or form body; the value ends at a delimiter. */

@@ -1,4 +1,5 @@
 import { MonoTypeOperatorFunction } from 'rxjs';
+import { isDpopNonceChallenge } from '../auth/www-authenticate';
 import { OptionChecker } from '../errors/option-checker';
 import { TokenData } from '../tokens/token-data';
 import {
@@ -60,6 +61,8 @@ export function authRetryDecision(
     // Invalidating a token that server never saw would only throw a good one away.
     if (failure.credentialSent === false) return undefined;
     if (isInsufficientScope(failure.headers['www-authenticate'])) return undefined;
+    // A DPoP nonce challenge refuses the proof, not the token (RFC 9449 §9).
+    if (isDpopNonceChallenge(failure.headers['www-authenticate'])) return undefined;
     const delayMs = strategy.retryDelay(failure.response, retry);
     if (delayMs === undefined) return undefined;
     const before = () => {

@@ -25,10 +25,14 @@ export function resilience<T>(options: ResilienceOptions): MonoTypeOperatorFunct
   return resilienceLoop<T>(options);
 }
 
-/** `resilience`, and `finalError` maps the error the caller finally gets (a client's own use). */
+/**
+ * `resilience`, and `finalError` maps the error the caller finally gets (a client's own use);
+ * `nonceRetry` (DPoP) is consulted first, and never twice in a row.
+ */
 export function resilienceLoop<T>(
   options: ResilienceOptions,
   finalError?: (error: unknown) => unknown,
+  nonceRetry?: RetryDecision,
 ): MonoTypeOperatorFunction<T> {
   const deadlineAt = relativeDeadline('resilience', options.deadlineMs, options.now);
   const auth = options.authRetry && authRetryDecision(options.authRetry);
@@ -38,15 +42,26 @@ export function resilienceLoop<T>(
     deadlineAt,
     breaker: options.circuitBreaker,
     finalError,
-    start: () => combined(auth, request),
+    start: () => combined(auth, request, nonceRetry),
   });
 }
 
-/** Auth retries nested in request retries: the auth count starts over after each request retry. */
-function combined(auth?: RetryDecision, request?: RetryDecision): RetryDecision {
+/**
+ * Auth retries nested in request retries: the auth count starts over after each request retry.
+ * A nonce retry (one new proof, same token) counts as neither and never follows another one.
+ */
+function combined(
+  auth?: RetryDecision,
+  request?: RetryDecision,
+  nonce?: RetryDecision,
+): RetryDecision {
   let authRetries = 0;
   let requestRetries = 0;
+  let afterNonceRetry = false;
   return (error) => {
+    const nonceStep = afterNonceRetry ? undefined : nonce?.(error, 1);
+    afterNonceRetry = nonceStep !== undefined;
+    if (nonceStep) return nonceStep;
     const authStep = auth?.(error, authRetries + 1);
     if (authStep) {
       authRetries += 1;

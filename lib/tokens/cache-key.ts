@@ -15,3 +15,11 @@ export function hashCacheKey(parts: readonly (string | undefined)[]): string {
 export function certificateKeyPart(thumbprint: string | undefined): string[] {
   return thumbprint === undefined ? [] : [`x5t#S256=${thumbprint}`];
 }
+
+/**
+ * The part a DPoP key adds to a cache key (RFC 7638 thumbprint, public): a process never picks up
+ * a token bound to another process's key. None without DPoP.
+ */
+export function dpopKeyPart(thumbprint: string | undefined): string[] {
+  return thumbprint === undefined ? [] : [`jkt=${thumbprint}`];
+}

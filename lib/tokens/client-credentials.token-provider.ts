@@ -1,10 +1,12 @@
+import { bindDpopSession } from '../auth/dpop-session';
 import { OptionChecker } from '../errors/option-checker';
-import { certificateKeyPart, hashCacheKey } from './cache-key';
+import { certificateKeyPart, dpopKeyPart, hashCacheKey } from './cache-key';
 import { TokenData } from './token-data';
 import { TokenEndpointClient } from './token-endpoint.client';
 import { TokenProvider } from './token-provider.interface';
 import {
   ClientCredentialsTokenProviderOptions,
+  createDpopSession,
   validateClientCredentialsOptions,
 } from './token-provider.options';
 
@@ -21,6 +23,8 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
   ) {
     const authentication = validateClientCredentialsOptions(options, check);
     const grantType = options.grantType ?? 'client_credentials';
+    const dpop = createDpopSession(options, check);
+    bindDpopSession(this, dpop);
     this.serviceName = options.serviceName;
     this.cacheKey = hashCacheKey([
       options.tokenUrl,
@@ -29,10 +33,11 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
       options.scope,
       options.audience,
       JSON.stringify(Object.entries(options.extraParams ?? {}).sort()),
-      // RFC 8705 §3: a token bound to one certificate is useless with another.
+      // RFC 8705 §3, RFC 9449 §6: a token bound to one certificate or key is useless with another.
       ...certificateKeyPart(authentication.certificateThumbprint),
+      ...dpopKeyPart(dpop?.thumbprint),
     ]);
-    this.endpoint = new TokenEndpointClient({ ...options, ...authentication });
+    this.endpoint = new TokenEndpointClient({ ...options, ...authentication, dpop });
     // §4.4.2: grant_type and scope; audience is the common extension (Auth0, RFC 8693 wording).
     this.grant = {
       ...options.extraParams,

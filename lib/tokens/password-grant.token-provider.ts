@@ -1,11 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { AuthenticationException } from '../errors';
+import { bindDpopSession } from '../auth/dpop-session';
 import { OptionChecker } from '../errors/option-checker';
-import { certificateKeyPart, hashCacheKey } from './cache-key';
+import { certificateKeyPart, dpopKeyPart, hashCacheKey } from './cache-key';
 import { TokenData } from './token-data';
 import { TokenEndpointClient } from './token-endpoint.client';
 import { TokenProvider } from './token-provider.interface';
 import {
+  createDpopSession,
   PasswordGrantTokenProviderOptions,
   validatePasswordGrantOptions,
 } from './token-provider.options';
@@ -33,7 +35,9 @@ export class PasswordGrantTokenProvider implements TokenProvider {
     this.username = options.username;
     this.password = options.password;
     this.scope = options.scope;
-    // The user is part of the key: two users never share a token.
+    const dpop = createDpopSession(options, check);
+    bindDpopSession(this, dpop);
+    // The user is part of the key: two users never share a token; nor two DPoP keys.
     this.cacheKey = hashCacheKey([
       options.tokenUrl,
       options.clientId,
@@ -41,8 +45,9 @@ export class PasswordGrantTokenProvider implements TokenProvider {
       options.scope,
       options.username,
       ...certificateKeyPart(authentication.certificateThumbprint),
+      ...dpopKeyPart(dpop?.thumbprint),
     ]);
-    this.endpoint = new TokenEndpointClient({ ...options, ...authentication });
+    this.endpoint = new TokenEndpointClient({ ...options, ...authentication, dpop });
   }
 
   get fetchTimeoutMs(): number {

@@ -1,8 +1,9 @@
 import { HttpService } from '@nestjs/axios';
 import { Logger } from '@nestjs/common';
-import { AxiosRequestConfig } from 'axios';
+import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { catchError, defer, lastValueFrom, map, mergeMap, Observable, of, throwError } from 'rxjs';
-import { Redactor } from '../errors';
+import { DpopSession, isDpopTokenType } from '../auth/dpop-session';
+import { AuthenticationException, Redactor } from '../errors';
 import { recordTokenRequest } from '../observability/metrics';
 import { observeTokenFetch } from '../observability/token-fetch.observer';
 import { exponentialDelay } from '../retry/backoff';
@@ -39,7 +40,12 @@ export interface TokenEndpointClientOptions extends Partial<ClientAuthentication
   maxRetryDelay?: number;
   /** Lifetime of tokens whose response says nothing about expiry. Default 3_600_000. */
   defaultTokenLifetime?: number;
+  /** Set for DPoP (RFC 9449): a proof on every request, and only DPoP-bound tokens accepted. */
+  dpop?: DpopSession;
 }
+
+/** `use_dpop_nonce` refusals that came with a nonce (RFC 9449 §8): answered once, at once. */
+const nonceChallenges = new WeakSet<object>();
 
 /** Failures of this client worth another attempt, with the server's `Retry-After`. */
 const transientFailures = new WeakMap<object, { retryAfter?: string }>();
@@ -95,15 +101,25 @@ export class TokenEndpointClient {
       // A server might echo the password or refresh token in error_description.
       redact: this.redactor.extend([], [grant.password, grant.refresh_token]),
     };
-    // Built per attempt: a client assertion is used once (RFC 7523 §3 jti).
-    const attempt = defer(() => {
+    // Built per attempt: a client assertion and a DPoP proof are used once (RFC 7523 §3,
+    // RFC 9449 §4.2 jti).
+    const send = defer(() => {
       const { request, secrets } = this.buildRequest(grant, context.maxResponseBytes);
       const sent = { ...context, redact: context.redact.extend([], secrets) };
       return sendAttempt<string>(this.http, request, this.timeout).pipe(
-        map((response) => readTokenResponse(response, sent)),
+        map((response) => this.read(response, sent)),
         catchError((cause: unknown) => of(readFailedAttempt(cause, sent))),
       );
-    }).pipe(mergeMap((outcome) => settle(outcome, context.serviceName)));
+    });
+    const attempt = send.pipe(
+      // RFC 9449 §8: a nonce challenge is answered once, within the attempt, with a new proof.
+      mergeMap((outcome) => {
+        if (!isNonceChallenge(outcome)) return of(outcome);
+        recordTokenRequest(context.serviceName, outcome.error);
+        return send;
+      }),
+      mergeMap((outcome) => settle(outcome, context.serviceName)),
+    );
     return lastValueFrom(
       attempt.pipe(
         retryLoop<TokenData>({
@@ -142,7 +158,25 @@ export class TokenEndpointClient {
     return { delayMs };
   }
 
-  /** The request of one attempt, and the secrets made for it (an assertion). */
+  /** §5.1, and with DPoP: the server's nonce kept, and a bearer token refused (RFC 9449 §5). */
+  private read(response: AxiosResponse<string>, context: AttemptContext): AttemptOutcome {
+    const dpop = this.options.dpop;
+    const gaveNonce = dpop?.rememberNonce(this.tokenUrl, response.headers) ?? false;
+    const outcome = readTokenResponse(response, context);
+    if (outcome.kind === 'failure') {
+      if (gaveNonce && outcome.error.error === 'use_dpop_nonce') nonceChallenges.add(outcome.error);
+      return outcome;
+    }
+    if (!dpop || isDpopTokenType(outcome.token.tokenType)) return outcome;
+    const error = new AuthenticationException(
+      `Token endpoint for "${context.serviceName}" issued a ${outcome.token.tokenType} token, ` +
+        'but DPoP is configured: a DPoP-bound token (token_type DPoP) is required',
+      { serviceName: context.serviceName, error: 'invalid_token_type', status: response.status },
+    );
+    return { kind: 'failure', error, transient: false };
+  }
+
+  /** The request of one attempt, and the secrets made for it (an assertion, a DPoP proof). */
   private buildRequest(
     grant: Record<string, string | undefined>,
     maxResponseBytes: number,
@@ -157,6 +191,12 @@ export class TokenEndpointClient {
     };
     const { clientId, clientSecret, clientAssertion } = this.options;
     const secrets: string[] = [];
+    if (this.options.dpop) {
+      // RFC 9449 §5: a fresh proof of the key the token is to be bound to.
+      const proof = this.options.dpop.proof('POST', this.tokenUrl);
+      headers.DPoP = proof;
+      secrets.push(proof);
+    }
     if (clientAssertion) {
       // RFC 7523 §2.2; client_id too, as OIDC Core §9 and most servers expect it.
       const assertion = clientAssertion.formFields();
@@ -196,6 +236,13 @@ function settle(outcome: AttemptOutcome, serviceName: string): Observable<TokenD
   if (outcome.kind === 'token') return of(outcome.token);
   if (outcome.transient) transientFailures.set(outcome.error, { retryAfter: outcome.retryAfter });
   return throwError(() => outcome.error);
+}
+
+/** RFC 9449 §8: the server refused the proof for want of a nonce, and gave one. */
+function isNonceChallenge(
+  outcome: AttemptOutcome,
+): outcome is Extract<AttemptOutcome, { kind: 'failure' }> {
+  return outcome.kind === 'failure' && nonceChallenges.has(outcome.error);
 }
 
 /** application/x-www-form-urlencoded encoding of one value. */

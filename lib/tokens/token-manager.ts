@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { bindDpopSession, dpopSessionOf } from '../auth/dpop-session';
 import { AuthenticationException } from '../errors';
 import { withTimeLimit } from '../storage/deadline';
 import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
@@ -61,6 +62,8 @@ export class TokenManager {
       resolved.clock,
       provider.serviceName,
     );
+    // Token auth signs API requests with the key the provider's tokens are bound to.
+    bindDpopSession(this, dpopSessionOf(provider));
   }
 
   get serviceName(): string {

@@ -1,3 +1,5 @@
+import { DpopOptions, resolveDpopKey } from '../auth/dpop-key';
+import { DpopSession } from '../auth/dpop-session';
 import { OptionChecker } from '../errors/option-checker';
 import {
   checkClientAuthentication,
@@ -25,6 +27,11 @@ export interface OAuthProviderCommonOptions extends ClientAuthenticationOptions 
   maxTokenResponseBytes?: number;
   /** Lifetime of tokens whose response gives no expiry, in ms. Default 3_600_000. */
   defaultTokenLifetime?: number;
+  /**
+   * DPoP-bound tokens (RFC 9449): `{ algorithm: 'ES256' }` (a key pair made once, when the client
+   * is built) or `{ privateKey }` (PEM or JWK; the same key in every process that shares tokens).
+   */
+  dpop?: DpopOptions;
 }
 
 export interface ClientCredentialsTokenProviderOptions extends OAuthProviderCommonOptions {
@@ -65,6 +72,7 @@ const COMMON_KEYS = [
   'timeout',
   'maxTokenResponseBytes',
   'defaultTokenLifetime',
+  'dpop',
 ];
 export const CLIENT_CREDENTIALS_KEYS = [
   ...COMMON_KEYS,
@@ -120,4 +128,16 @@ function validateCommon(
   check.optionalPositiveDuration('defaultTokenLifetime', options.defaultTokenLifetime);
   check.optionalPositiveInteger('maxTokenResponseBytes', options.maxTokenResponseBytes, 'bytes');
   return checkClientAuthentication(options, check, secretRequired);
+}
+
+/**
+ * The DPoP key and nonce state of a provider with `dpop` set, made (or parsed) once, now: a bad
+ * key fails the bootstrap, naming `dpop.privateKey`, never quoting it.
+ */
+export function createDpopSession(
+  options: OAuthProviderCommonOptions,
+  check: OptionChecker,
+): DpopSession | undefined {
+  if (options.dpop === undefined) return undefined;
+  return new DpopSession(resolveDpopKey(options.dpop, check.at('dpop')));
 }

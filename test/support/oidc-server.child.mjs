@@ -1,6 +1,7 @@
 /* global process, setTimeout */
 // Runs oidc-provider (ESM-only) in its own process for test/support/oidc-server.ts.
 // Config arrives as JSON in argv[2]; the listening port goes back over IPC.
+import { randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 import {
   createListeningServer,
@@ -10,7 +11,7 @@ import {
 } from './oidc-mtls.child.mjs';
 
 const config = JSON.parse(process.argv[2]);
-const stats = { tokenRequests: 0, introspections: 0 };
+const stats = { tokenRequests: 0, tokensIssued: 0, introspections: 0 };
 const faults = { statuses: [], delayMs: 0 };
 
 // With config.tls ({ cert, key, ca }): https, client certificates asked for (mTLS).
@@ -29,7 +30,12 @@ const provider = new Provider(issuer, {
     revocation: { enabled: true },
     devInteractions: { enabled: false },
     ...(config.tls ? { mTLS: mtlsFeature() } : {}),
+    // RFC 9449 with a nonce demanded on every token request (config.dpop).
+    dPoP: config.dpop
+      ? { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true }
+      : { enabled: false },
   },
+  enabledJWA: { dPoPSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'] },
   ttl: { ClientCredentials: config.tokenTtlSeconds },
 });
 const handle = provider.callback();
@@ -50,6 +56,7 @@ server.on('request', async (req, res) => {
   if (path === '/__test/stats') return reply(res, 200, stats);
   if (path === '/__test/reset') {
     stats.tokenRequests = 0;
+    stats.tokensIssued = 0;
     stats.introspections = 0;
     faults.statuses = [];
     faults.delayMs = 0;
@@ -69,6 +76,9 @@ server.on('request', async (req, res) => {
   if (path === '/token/introspection') stats.introspections += 1;
   if (path === '/token' && req.method === 'POST') {
     stats.tokenRequests += 1;
+    res.on('finish', () => {
+      if (res.statusCode === 200) stats.tokensIssued += 1;
+    });
     if (faults.delayMs > 0) await new Promise((r) => setTimeout(r, faults.delayMs));
     const status = faults.statuses.shift();
     if (status === 'html') {

@@ -38,10 +38,17 @@ export interface OidcServerOptions {
   scopes?: string[];
   /** Serve https with mutual TLS (oidc-provider's mTLS feature: tls_client_auth, bound tokens). */
   tls?: OidcTls;
+  /**
+   * DPoP (RFC 9449) on, with nonces required at the token endpoint: every proof without the
+   * server's current nonce is answered 400 `use_dpop_nonce` with a `DPoP-Nonce`.
+   */
+  dpop?: boolean;
 }
 
 export interface OidcStats {
   tokenRequests: number;
+  /** Token requests answered 200 (a nonce challenge is a request, not an issued token). */
+  tokensIssued: number;
   introspections: number;
 }
 
@@ -73,6 +80,8 @@ export interface Introspection {
   active: boolean;
   exp?: number;
   client_id?: string;
+  /** `DPoP` for a DPoP-bound token (RFC 9449 §6.2, whose `cnf.jkt` is the key thumbprint). */
+  token_type?: string;
   cnf?: { 'x5t#S256'?: string; jkt?: string };
 }
 
@@ -124,6 +133,7 @@ export class OidcTestServer {
       scopes: options.scopes ?? ['api:read', 'api:write'],
       tokenTtlSeconds: options.tokenTtlSeconds ?? 60,
       ...(options.tls ? { tls: options.tls } : {}),
+      dpop: options.dpop ?? false,
     };
     const child = fork(join(__dirname, 'oidc-server.child.mjs'), [JSON.stringify(config)], {
       execArgv: [],

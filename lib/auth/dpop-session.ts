@@ -1,0 +1,109 @@
+import { inspect } from 'node:util';
+import { AuthenticationException } from '../errors';
+import { TokenData } from '../tokens/token-data';
+import { headerText, plainHeaders } from '../transport/header-values';
+import { DpopKey } from './dpop-key';
+import { createDpopProof } from './dpop-proof';
+
+/** RFC 9449 §8.1: `nonce = 1*NQCHAR`; anything else is not put into a proof. */
+const NONCE = /^[\x21\x23-\x5B\x5D-\x7E]{1,1024}$/;
+
+/**
+ * The DPoP state of one client (RFC 9449): its key, and the last `DPoP-Nonce` each origin gave
+ * (the token endpoint's and the API's). Shared by the token endpoint client and the client's
+ * token auth, so both sign with the key the token is bound to.
+ */
+export class DpopSession {
+  readonly #key: DpopKey;
+  readonly #nonces = new Map<string, string>();
+
+  constructor(key: DpopKey) {
+    this.#key = key;
+  }
+
+  /** RFC 7638 thumbprint of the public key: part of the token storage key. */
+  get thumbprint(): string {
+    return this.#key.thumbprint;
+  }
+
+  /** A new proof for one request (one per attempt: `jti` is single use). */
+  proof(method: string, url: string, accessToken?: string): string {
+    const nonce = this.#nonces.get(originOf(url));
+    return createDpopProof(this.#key, {
+      htm: method.toUpperCase(),
+      htu: url,
+      ...(nonce !== undefined ? { nonce } : {}),
+      ...(accessToken !== undefined ? { accessToken } : {}),
+    });
+  }
+
+  /**
+   * §8, §9: keeps the `DPoP-Nonce` of a response for the next proofs to that origin.
+   * @returns whether the response carried a (usable) nonce
+   */
+  rememberNonce(url: string, headers: unknown): boolean {
+    const value = nonceHeader(headers);
+    if (value === undefined || !NONCE.test(value)) return false;
+    this.#nonces.set(originOf(url), value);
+    return true;
+  }
+
+  /**
+   * `Authorization: DPoP <token>` and its proof (§7.1). A token that is not DPoP-bound is never
+   * sent as a bearer token from a client configured for DPoP.
+   */
+  headers(
+    token: TokenData,
+    method: string,
+    url: string,
+    serviceName: string,
+  ): Record<string, string> {
+    if (!isDpopTokenType(token.tokenType)) {
+      throw new AuthenticationException(
+        `Token for "${serviceName}" has token_type ${token.tokenType}, but DPoP is configured: ` +
+          'it is not sent as a bearer token',
+        { serviceName, error: 'invalid_token_type' },
+      );
+    }
+    return {
+      Authorization: `DPoP ${token.accessToken}`,
+      DPoP: this.proof(method, url, token.accessToken),
+    };
+  }
+
+  [inspect.custom](): string {
+    return `DpopSession(${this.#key.algorithm}, jkt=${this.#key.thumbprint})`;
+  }
+
+  toJSON(): Record<string, string> {
+    return { algorithm: this.#key.algorithm, jkt: this.#key.thumbprint };
+  }
+}
+
+/** RFC 9449 §5: the token type of a DPoP-bound token (compared case-insensitively). */
+export function isDpopTokenType(tokenType: string): boolean {
+  return tokenType.toLowerCase() === 'dpop';
+}
+
+/** Sessions by the object they belong to: a token provider, then its token manager. */
+const sessions = new WeakMap<object, DpopSession>();
+
+export function bindDpopSession(owner: object, session: DpopSession | undefined): void {
+  if (session) sessions.set(owner, session);
+}
+
+/** The DPoP session of a provider or token manager, when its client uses DPoP. */
+export function dpopSessionOf(owner: object): DpopSession | undefined {
+  return sessions.get(owner);
+}
+
+function originOf(url: string): string {
+  return new URL(url).origin;
+}
+
+function nonceHeader(headers: unknown): string | undefined {
+  for (const [name, value] of Object.entries(plainHeaders(headers))) {
+    if (name.toLowerCase() === 'dpop-nonce') return headerText(value)?.trim();
+  }
+  return undefined;
+}
