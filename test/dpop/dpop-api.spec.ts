@@ -1,0 +1,152 @@
+import { Test, TestingModule } from '@nestjs/testing';
+import { lastValueFrom } from 'rxjs';
+import {
+  AuthenticationException,
+  ForgeClient,
+  ForgeClientOptions,
+  getForgeClientToken,
+  getTokenManagerToken,
+  RequestForgeModule,
+  TokenManager,
+} from '../../lib';
+import { dpopSessionOf } from '../../lib/auth/dpop-session';
+import { DpopProtectedApi } from '../support/dpop-protected-api';
+import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
+import { TRANSPORTS } from '../support/transports';
+
+describe.each(TRANSPORTS)(
+  'DPoP-bound tokens from oidc-provider on an API that verifies proofs (%s)',
+  (transport) => {
+    let oidc: OidcTestServer;
+    let api: DpopProtectedApi;
+    let moduleRef: TestingModule | undefined;
+
+    beforeAll(async () => {
+      oidc = await OidcTestServer.start({ dpop: true, tokenTtlSeconds: 300 });
+      api = await DpopProtectedApi.start({ introspect: (token) => oidc.introspect(token) });
+    });
+    afterAll(async () => {
+      await api.close();
+      await oidc.close();
+    });
+    beforeEach(async () => {
+      await oidc.reset();
+      api.reset();
+    });
+    afterEach(async () => {
+      await moduleRef?.close();
+      moduleRef = undefined;
+    });
+
+    async function start(
+      options: Partial<ForgeClientOptions> = {},
+    ): Promise<{ client: ForgeClient; manager: TokenManager }> {
+      moduleRef = await Test.createTestingModule({
+        imports: [
+          RequestForgeModule.forRoot({
+            clients: {
+              orders: {
+                baseUrl: api.baseUrl,
+                transport,
+                storage: 'memory',
+                auth: {
+                  type: 'client-credentials',
+                  tokenUrl: oidc.tokenUrl,
+                  clientId: POST_CLIENT.clientId,
+                  clientSecret: POST_CLIENT.clientSecret,
+                  scope: 'api:read',
+                  dpop: { algorithm: 'ES256' },
+                },
+                ...options,
+              },
+            },
+          }),
+        ],
+      }).compile();
+      return {
+        client: moduleRef.get<ForgeClient>(getForgeClientToken('orders')),
+        manager: moduleRef.get<TokenManager>(getTokenManagerToken('orders')),
+      };
+    }
+
+    it('answers the API nonce challenge once, keeps the token, asks the token endpoint once', async () => {
+      const { client, manager } = await start();
+      const invalidate = jest.spyOn(manager, 'invalidate');
+
+      const response = await lastValueFrom(client.get('/orders?page=1'));
+
+      expect(response.data).toEqual({ ok: true, path: '/orders' });
+      // No nonce yet: 401 use_dpop_nonce; one retry with the nonce and the same token.
+      expect(api.requests.map((r) => [r.status, r.error])).toEqual([
+        [401, 'use_dpop_nonce'],
+        [200, undefined],
+      ]);
+      expect(api.requests[0].token).toBe(api.requests[1].token);
+      expect(invalidate).not.toHaveBeenCalled();
+      // One token fetch: the token endpoint's own nonce challenge, then the token.
+      expect(await oidc.stats()).toMatchObject({ tokenRequests: 2, tokensIssued: 1 });
+      const introspection = await oidc.introspect(api.requests[1].token!);
+      expect(introspection.cnf?.jkt).toBe(dpopSessionOf(manager)!.thumbprint);
+    });
+
+    it('later calls carry the remembered nonce and a fresh proof each: no more challenges', async () => {
+      const { client } = await start();
+      await lastValueFrom(client.get('/orders'));
+      api.requests.length = 0;
+
+      for (const path of ['/a', '/b', '/c']) await lastValueFrom(client.get(path));
+      await lastValueFrom(client.post('/d', { item: 1 }));
+
+      expect(api.requests.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(api.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'GET', 'POST']);
+      expect((await oidc.stats()).tokensIssued).toBe(1);
+    });
+
+    it('a nonce the API rotated is picked up from its challenge, again with one retry', async () => {
+      const { client } = await start();
+      await lastValueFrom(client.get('/orders'));
+      api.rotateNonce();
+      api.requests.length = 0;
+
+      await lastValueFrom(client.get('/orders'));
+
+      expect(api.requests.map((r) => r.status)).toEqual([401, 200]);
+      expect(api.count({ error: 'use_dpop_nonce' })).toBe(1);
+      expect((await oidc.stats()).tokensIssued).toBe(1);
+    });
+
+    it('a second nonce challenge in a row is not retried again: AuthenticationException', async () => {
+      const { client, manager } = await start();
+      await lastValueFrom(client.get('/orders'));
+      const invalidate = jest.spyOn(manager, 'invalidate');
+      api.requests.length = 0;
+      api.rotateOnEveryRequest = true;
+
+      const error = await lastValueFrom(client.get('/orders')).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(AuthenticationException);
+      expect(error).toMatchObject({ status: 401, error: 'use_dpop_nonce', attempts: 2 });
+      expect(api.count({ error: 'use_dpop_nonce' })).toBe(2);
+      expect(invalidate).not.toHaveBeenCalled();
+    });
+
+    it('a 401 invalid_token is an auth retry: the token is dropped and a new one fetched', async () => {
+      const { client, manager } = await start();
+      await lastValueFrom(client.get('/orders'));
+      const first = api.requests[1].token!;
+      await oidc.revoke(first);
+      api.requests.length = 0;
+      const invalidate = jest.spyOn(manager, 'invalidate');
+
+      await lastValueFrom(client.get('/orders'));
+
+      expect(api.requests.map((r) => [r.status, r.error])).toEqual([
+        [401, 'invalid_token'],
+        [200, undefined],
+      ]);
+      expect(invalidate).toHaveBeenCalledTimes(1);
+      expect(api.requests[1].token).not.toBe(first);
+      expect((await oidc.stats()).tokensIssued).toBe(2);
+    });
+  },
+);

@@ -1,0 +1,185 @@
+import { constants, createHash, createPublicKey, JsonWebKey, verify } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import type { Introspection } from './oidc-server';
+
+export interface DpopProtectedApiOptions {
+  /** Asks the authorization server about a token, e.g. `(t) => oidc.introspect(t)`. */
+  introspect(token: string): Promise<Introspection>;
+}
+
+export interface DpopApiRequest {
+  method: string;
+  path: string;
+  status: number;
+  /** Why a request was refused (`use_dpop_nonce`, `invalid_dpop_proof`, `invalid_token`). */
+  error?: string;
+  /** The access token sent (tests compare it; never print it). */
+  token?: string;
+  /** The proof's `nonce`, if any. */
+  nonce?: string;
+}
+
+const MAX_IAT_SKEW_S = 60;
+
+/**
+ * A resource server on 127.0.0.1 that accepts only DPoP-bound tokens (RFC 9449 §7), checking
+ * everything itself with node:crypto: the proof's signature with its header `jwk`, `typ`, `htm`,
+ * `htu`, `iat`, `jti` (no replay), `ath`, its own nonce (demanded first with 401
+ * `use_dpop_nonce` and `DPoP-Nonce`, §9), and that the key is the one the token is bound to
+ * (`cnf.jkt` from the authorization server's introspection).
+ */
+export class DpopProtectedApi {
+  readonly requests: DpopApiRequest[] = [];
+  /** A new nonce before every request: every proof is challenged. */
+  rotateOnEveryRequest = false;
+  private readonly seenJti = new Set<string>();
+  private nonceCounter = 0;
+  private nonce = this.nextNonce();
+
+  private constructor(
+    private readonly server: Server,
+    private readonly options: DpopProtectedApiOptions,
+  ) {}
+
+  static async start(options: DpopProtectedApiOptions): Promise<DpopProtectedApi> {
+    const server = createServer();
+    const api = new DpopProtectedApi(server, options);
+    server.on('request', (req, res) => void api.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return api;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** From now on proofs need a new nonce (the next request gets a challenge). */
+  rotateNonce(): void {
+    this.nonce = this.nextNonce();
+  }
+
+  count(filter: Partial<DpopApiRequest>): number {
+    return this.requests.filter((r) =>
+      Object.entries(filter).every(([k, v]) => r[k as keyof DpopApiRequest] === v),
+    ).length;
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.rotateOnEveryRequest = false;
+    this.rotateNonce();
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private nextNonce(): string {
+    this.nonceCounter += 1;
+    return `api-nonce-${this.nonceCounter}-${Date.now().toString(36)}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const path = (req.url ?? '/').split('?')[0];
+    const record: DpopApiRequest = { method, path, status: 0 };
+    if (this.rotateOnEveryRequest) this.rotateNonce();
+    this.requests.push(record);
+    const refuse = (error: string, description: string) => {
+      record.status = 401;
+      record.error = error;
+      res.writeHead(401, {
+        'content-type': 'application/json',
+        'www-authenticate': `DPoP error="${error}", error_description="${description}", algs="ES256 PS256 RS256 EdDSA"`,
+        'dpop-nonce': this.nonce,
+      });
+      res.end(JSON.stringify({ error }));
+    };
+    const match = /^DPoP (\S+)$/.exec(req.headers.authorization ?? '');
+    const proof = req.headers.dpop;
+    if (!match || typeof proof !== 'string')
+      return refuse('invalid_token', 'DPoP token and proof required');
+    const token = match[1];
+    record.token = token;
+    const checked = this.checkProof(proof, method, `${this.baseUrl}${path}`, token);
+    if ('error' in checked) return refuse('invalid_dpop_proof', checked.error);
+    if (checked.nonce !== undefined) record.nonce = checked.nonce;
+    if (checked.nonce !== this.nonce)
+      return refuse('use_dpop_nonce', 'Resource server requires nonce in DPoP proof');
+    const introspection = await this.options
+      .introspect(token)
+      .catch(() => ({ active: false }) as Introspection);
+    if (!introspection.active) return refuse('invalid_token', 'token is not active');
+    if (introspection.cnf?.jkt !== checked.jkt)
+      return refuse('invalid_token', 'token is not bound to the proof key');
+    record.status = 200;
+    res.writeHead(200, { 'content-type': 'application/json', 'dpop-nonce': this.nonce });
+    res.end(JSON.stringify({ ok: true, path }));
+  }
+
+  /** RFC 9449 §4.3 checks 1-11 (minus the ones about the request syntax node already did). */
+  private checkProof(
+    proof: string,
+    method: string,
+    url: string,
+    token: string,
+  ): { jkt: string; nonce?: string } | { error: string } {
+    const parts = proof.split('.');
+    if (parts.length !== 3) return { error: 'not a compact JWS' };
+    let header: { typ?: string; alg?: string; jwk?: Record<string, string> };
+    let payload: Record<string, unknown>;
+    try {
+      header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
+      payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    } catch {
+      return { error: 'unreadable proof' };
+    }
+    if (header.typ !== 'dpop+jwt') return { error: 'typ' };
+    if (!header.jwk || 'd' in header.jwk || 'p' in header.jwk)
+      return { error: 'jwk must be public' };
+    const data = Buffer.from(`${parts[0]}.${parts[1]}`, 'ascii');
+    const signature = Buffer.from(parts[2], 'base64url');
+    const key = createPublicKey({ key: header.jwk as JsonWebKey, format: 'jwk' });
+    const valid =
+      header.alg === 'ES256'
+        ? verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)
+        : header.alg === 'PS256'
+          ? verify(
+              'sha256',
+              data,
+              { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+              signature,
+            )
+          : header.alg === 'RS256'
+            ? verify('sha256', data, key, signature)
+            : header.alg === 'EdDSA'
+              ? verify(null, data, key, signature)
+              : false;
+    if (!valid) return { error: 'signature' };
+    if (payload.htm !== method) return { error: 'htm' };
+    if (payload.htu !== url) return { error: 'htu' };
+    if (
+      typeof payload.iat !== 'number' ||
+      Math.abs(Date.now() / 1000 - payload.iat) > MAX_IAT_SKEW_S
+    ) {
+      return { error: 'iat' };
+    }
+    if (typeof payload.jti !== 'string' || this.seenJti.has(payload.jti))
+      return { error: 'jti replay' };
+    this.seenJti.add(payload.jti);
+    if (payload.ath !== createHash('sha256').update(token).digest('base64url'))
+      return { error: 'ath' };
+    const jwk = header.jwk;
+    const members =
+      jwk.kty === 'EC'
+        ? ['crv', 'kty', 'x', 'y']
+        : jwk.kty === 'RSA'
+          ? ['e', 'kty', 'n']
+          : ['crv', 'kty', 'x'];
+    const canonical = JSON.stringify(Object.fromEntries(members.map((m) => [m, jwk[m]])));
+    const jkt = createHash('sha256').update(canonical).digest('base64url');
+    return { jkt, ...(typeof payload.nonce === 'string' ? { nonce: payload.nonce } : {}) };
+  }
+}
