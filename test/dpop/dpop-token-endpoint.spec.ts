@@ -1,20 +1,9 @@
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { AuthenticationException, ClientCredentialsTokenProvider } from '../../lib';
 import { FakeTokenEndpoint } from '../../lib/testing';
 import { dpopSessionOf } from '../../lib/auth/dpop-session';
+import { thumbprintOf } from '../support/dpop-proof-check';
 import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
-
-/** RFC 7638 thumbprint of a public JWK, computed here independently of the library. */
-function thumbprintOf(jwk: Record<string, string>): string {
-  const members =
-    jwk.kty === 'EC'
-      ? ['crv', 'kty', 'x', 'y']
-      : jwk.kty === 'RSA'
-        ? ['e', 'kty', 'n']
-        : ['crv', 'kty', 'x'];
-  const canonical = JSON.stringify(Object.fromEntries(members.map((m) => [m, jwk[m]])));
-  return createHash('sha256').update(canonical).digest('base64url');
-}
 
 describe('DPoP at the token endpoint against oidc-provider with nonces required (RFC 9449)', () => {
   let oidc: OidcTestServer;

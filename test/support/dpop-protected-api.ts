@@ -1,6 +1,6 @@
-import { constants, createHash, createPublicKey, JsonWebKey, verify } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { checkDpopProof } from './dpop-proof-check';
 import type { Introspection } from './oidc-server';
 
 export interface DpopProtectedApiOptions {
@@ -19,8 +19,6 @@ export interface DpopApiRequest {
   /** The proof's `nonce`, if any. */
   nonce?: string;
 }
-
-const MAX_IAT_SKEW_S = 60;
 
 /**
  * A resource server on 127.0.0.1 that accepts only DPoP-bound tokens (RFC 9449 §7), checking
@@ -103,7 +101,12 @@ export class DpopProtectedApi {
       return refuse('invalid_token', 'DPoP token and proof required');
     const token = match[1];
     record.token = token;
-    const checked = this.checkProof(proof, method, `${this.baseUrl}${path}`, token);
+    const checked = checkDpopProof(proof, {
+      method,
+      url: `${this.baseUrl}${path}`,
+      accessToken: token,
+      seenJti: this.seenJti,
+    });
     if ('error' in checked) return refuse('invalid_dpop_proof', checked.error);
     if (checked.nonce !== undefined) record.nonce = checked.nonce;
     if (checked.nonce !== this.nonce)
@@ -117,69 +120,5 @@ export class DpopProtectedApi {
     record.status = 200;
     res.writeHead(200, { 'content-type': 'application/json', 'dpop-nonce': this.nonce });
     res.end(JSON.stringify({ ok: true, path }));
-  }
-
-  /** RFC 9449 §4.3 checks 1-11 (minus the ones about the request syntax node already did). */
-  private checkProof(
-    proof: string,
-    method: string,
-    url: string,
-    token: string,
-  ): { jkt: string; nonce?: string } | { error: string } {
-    const parts = proof.split('.');
-    if (parts.length !== 3) return { error: 'not a compact JWS' };
-    let header: { typ?: string; alg?: string; jwk?: Record<string, string> };
-    let payload: Record<string, unknown>;
-    try {
-      header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
-      payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-    } catch {
-      return { error: 'unreadable proof' };
-    }
-    if (header.typ !== 'dpop+jwt') return { error: 'typ' };
-    if (!header.jwk || 'd' in header.jwk || 'p' in header.jwk)
-      return { error: 'jwk must be public' };
-    const data = Buffer.from(`${parts[0]}.${parts[1]}`, 'ascii');
-    const signature = Buffer.from(parts[2], 'base64url');
-    const key = createPublicKey({ key: header.jwk as JsonWebKey, format: 'jwk' });
-    const valid =
-      header.alg === 'ES256'
-        ? verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)
-        : header.alg === 'PS256'
-          ? verify(
-              'sha256',
-              data,
-              { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
-              signature,
-            )
-          : header.alg === 'RS256'
-            ? verify('sha256', data, key, signature)
-            : header.alg === 'EdDSA'
-              ? verify(null, data, key, signature)
-              : false;
-    if (!valid) return { error: 'signature' };
-    if (payload.htm !== method) return { error: 'htm' };
-    if (payload.htu !== url) return { error: 'htu' };
-    if (
-      typeof payload.iat !== 'number' ||
-      Math.abs(Date.now() / 1000 - payload.iat) > MAX_IAT_SKEW_S
-    ) {
-      return { error: 'iat' };
-    }
-    if (typeof payload.jti !== 'string' || this.seenJti.has(payload.jti))
-      return { error: 'jti replay' };
-    this.seenJti.add(payload.jti);
-    if (payload.ath !== createHash('sha256').update(token).digest('base64url'))
-      return { error: 'ath' };
-    const jwk = header.jwk;
-    const members =
-      jwk.kty === 'EC'
-        ? ['crv', 'kty', 'x', 'y']
-        : jwk.kty === 'RSA'
-          ? ['e', 'kty', 'n']
-          : ['crv', 'kty', 'x'];
-    const canonical = JSON.stringify(Object.fromEntries(members.map((m) => [m, jwk[m]])));
-    const jkt = createHash('sha256').update(canonical).digest('base64url');
-    return { jkt, ...(typeof payload.nonce === 'string' ? { nonce: payload.nonce } : {}) };
   }
 }
