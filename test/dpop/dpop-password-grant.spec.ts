@@ -78,7 +78,13 @@ describe('DPoP with the password grant and its refresh (RFC 9449 §5, §8)', () 
     seen.length = 0;
     server.requests.length = 0;
     currentNonce = `token-nonce-${Date.now()}`;
-    server.handle(dpopTokenEndpoint(seen, () => currentNonce, () => `${server.url}/token`));
+    server.handle(
+      dpopTokenEndpoint(
+        seen,
+        () => currentNonce,
+        () => `${server.url}/token`,
+      ),
+    );
   });
 
   const provider = () =>
