@@ -42,6 +42,7 @@ const THUMBPRINT_MEMBERS: Record<string, readonly string[]> = {
   OKP: ['crv', 'kty', 'x'],
 };
 const MIN_RSA_BITS = 2048;
+const SUPPORTED_KEYS = 'EC P-256, RSA (2048 bits or more) or Ed25519';
 
 /**
  * Checks `dpop` and makes its key: the provided one, parsed, or a new pair. Problems name the
@@ -51,28 +52,26 @@ const MIN_RSA_BITS = 2048;
 export function resolveDpopKey(options: unknown, check: OptionChecker): DpopKey {
   const record = check.record('', options);
   check.knownKeys(record, DPOP_KEYS);
-  const algorithm =
+  const asked =
     record.algorithm === undefined
       ? undefined
       : check.oneOf('algorithm', record.algorithm, ALGORITHMS);
-  if (record.privateKey === undefined)
-    return describe(generate(algorithm ?? 'ES256'), algorithm ?? 'ES256');
+  if (record.privateKey === undefined) {
+    const algorithm = asked ?? 'ES256';
+    return describe(generate(algorithm), algorithm);
+  }
   const privateKey = parse(record.privateKey, check);
   const kind = keyKind(privateKey);
-  const fits = kind && algorithmsFor(kind, privateKey);
-  if (!kind || !fits?.length) {
-    return check.fail(
-      'privateKey',
-      `is ${kind ? describeKind(kind, privateKey) : 'of an unsupported type'}; DPoP keys are EC P-256, RSA (2048 bits or more) or Ed25519`,
-    );
+  const fits = kind ? algorithmsFor(kind, privateKey) : [];
+  const what = kind ? describeKind(kind, privateKey) : 'a key of an unsupported type';
+  if (!fits.length) {
+    check.fail('privateKey', `is ${what}; DPoP keys are ${SUPPORTED_KEYS}`);
   }
-  if (algorithm !== undefined && !fits.includes(algorithm)) {
-    return check.fail(
-      'algorithm',
-      `'${algorithm}' does not match privateKey (${describeKind(kind, privateKey)}; use ${fits.map((a) => `'${a}'`).join(' or ')})`,
-    );
+  if (asked !== undefined && !fits.includes(asked)) {
+    const use = fits.map((a) => `'${a}'`).join(' or ');
+    check.fail('algorithm', `'${asked}' does not match privateKey (${what}; use ${use})`);
   }
-  return describe(privateKey, algorithm ?? fits[0]);
+  return describe(privateKey, asked ?? fits[0]);
 }
 
 function generate(algorithm: DpopAlgorithm): KeyObject {

@@ -119,6 +119,11 @@ describe('auth.dpop misconfiguration fails at bootstrap, naming the client and f
       'auth.dpop.privateKey is a 1024-bit RSA key; DPoP keys are EC P-256, RSA (2048 bits or more)',
     ],
     [
+      'an X25519 key (for key agreement, not signatures)',
+      { privateKey: generateKeyPairSync('x25519').privateKey.export({ format: 'jwk' }) },
+      'auth.dpop.privateKey is a key of an unsupported type; DPoP keys are EC P-256',
+    ],
+    [
       'an algorithm DPoP does not allow',
       { algorithm: 'HS256' },
       "auth.dpop.algorithm must be one of 'ES256', 'PS256', 'RS256', 'EdDSA'",
