@@ -121,17 +121,17 @@ export class RequestExecutor {
       // Built on first use: only a failure, a logger or a hook needs it, not a plain success.
       let redactor: Redactor | undefined;
       const redactorNow = () => (redactor ??= this.redactorFor(prepared.applied));
-      const dpop = this.config.auth?.dpop && prepared.applied ? this.config.auth.dpop : undefined;
       const sent$ = sendAttempt<T>(this.http, prepared.axiosConfig);
-      const response$ =
-        // RFC 9449 §8, §9: every answer of the origin may carry the nonce for the next proof.
-        (
-          dpop ? sent$.pipe(tap((r) => dpop.rememberNonce(prepared.target.url, r.headers))) : sent$
-        ).pipe(
-          catchError((error: unknown) =>
-            throwError(() => this.typedFailure(error, prepared, redactorNow(), call)),
-          ),
-        );
+      const dpop = prepared.applied ? this.config.auth?.dpop : undefined;
+      // RFC 9449 §8, §9: every answer of the origin may carry the nonce for the next proof.
+      const answered$ = dpop
+        ? sent$.pipe(tap((response) => dpop.rememberNonce(prepared.target.url, response.headers)))
+        : sent$;
+      const response$ = answered$.pipe(
+        catchError((error: unknown) =>
+          throwError(() => this.typedFailure(error, prepared, redactorNow(), call)),
+        ),
+      );
       // Each operator costs every request; a client without logging or hooks skips them.
       if (!this.requestLogger && this.hooks.isEmpty) return response$;
       return response$.pipe(
@@ -182,8 +182,9 @@ export class RequestExecutor {
     });
     const failure = failureOf(error, axiosConfig, credentialSent);
     if (failure) attachFailure(typed, failure);
-    if (failure && credentialSent)
+    if (failure && credentialSent) {
       this.config.auth?.dpop?.rememberNonce(prepared.target.url, failure.headers);
+    }
     if (applied && credentialSent) recordSentCredential(typed, applied);
     call?.owns(typed);
     return typed;
