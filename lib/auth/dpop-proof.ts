@@ -1,4 +1,5 @@
-import { constants, createHash, randomBytes, sign } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { signJws } from '../tokens/jws';
 import { DpopKey } from './dpop-key';
 
 /** What one proof is for (RFC 9449 §4.2). */
@@ -15,20 +16,21 @@ export interface DpopProofClaims {
 
 /**
  * A fresh DPoP proof JWT (RFC 9449 §4.2): `typ: dpop+jwt`, the public key in `jwk`, a random
- * `jti`, `iat` now. A compact JWS (RFC 7515) signed with node:crypto; jose is ESM-only.
+ * `jti`, `iat` now; signed by the library's one JWS signer.
  */
 export function createDpopProof(key: DpopKey, claims: DpopProofClaims, nowMs = Date.now()): string {
-  const header = { typ: 'dpop+jwt', alg: key.algorithm, jwk: key.publicJwk };
-  const payload = {
-    jti: randomBytes(16).toString('base64url'),
-    htm: claims.htm,
-    htu: htuOf(claims.htu),
-    iat: Math.floor(nowMs / 1000),
-    ...(claims.accessToken !== undefined ? { ath: sha256(claims.accessToken) } : {}),
-    ...(claims.nonce !== undefined ? { nonce: claims.nonce } : {}),
-  };
-  const input = `${base64url(header)}.${base64url(payload)}`;
-  return `${input}.${signature(key, Buffer.from(input, 'ascii')).toString('base64url')}`;
+  return signJws(
+    { typ: 'dpop+jwt', jwk: key.publicJwk },
+    {
+      jti: randomBytes(16).toString('base64url'),
+      htm: claims.htm,
+      htu: htuOf(claims.htu),
+      iat: Math.floor(nowMs / 1000),
+      ...(claims.accessToken !== undefined ? { ath: sha256(claims.accessToken) } : {}),
+      ...(claims.nonce !== undefined ? { nonce: claims.nonce } : {}),
+    },
+    key.signingKey,
+  );
 }
 
 /** §4.2: `htu` is the target URI without query and fragment. */
@@ -39,29 +41,6 @@ export function htuOf(url: string): string {
   return parsed.toString();
 }
 
-/** RFC 7518 §3: JWS signatures in their JOSE form. */
-function signature(key: DpopKey, data: Buffer): Buffer {
-  switch (key.algorithm) {
-    case 'ES256':
-      // JOSE wants r || s, not DER.
-      return sign('sha256', data, { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
-    case 'PS256':
-      return sign('sha256', data, {
-        key: key.privateKey,
-        padding: constants.RSA_PKCS1_PSS_PADDING,
-        saltLength: 32,
-      });
-    case 'RS256':
-      return sign('sha256', data, key.privateKey);
-    case 'EdDSA':
-      return sign(null, data, key.privateKey);
-  }
-}
-
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'ascii').digest('base64url');
-}
-
-function base64url(value: object): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }

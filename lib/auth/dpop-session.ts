@@ -72,11 +72,11 @@ export class DpopSession {
   }
 
   [inspect.custom](): string {
-    return `DpopSession(${this.#key.algorithm}, jkt=${this.#key.thumbprint})`;
+    return `DpopSession(${this.#key.signingKey.algorithm}, jkt=${this.#key.thumbprint})`;
   }
 
   toJSON(): Record<string, string> {
-    return { algorithm: this.#key.algorithm, jkt: this.#key.thumbprint };
+    return { algorithm: this.#key.signingKey.algorithm, jkt: this.#key.thumbprint };
   }
 }
 

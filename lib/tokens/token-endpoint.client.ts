@@ -195,7 +195,7 @@ export class TokenEndpointClient {
       // RFC 9449 §5: a fresh proof of the key the token is to be bound to.
       const proof = this.options.dpop.proof('POST', this.tokenUrl);
       headers.DPoP = proof;
-      secrets.push(proof);
+      secrets.push(proof, proof.slice(proof.lastIndexOf('.') + 1));
     }
     if (clientAssertion) {
       // RFC 7523 §2.2; client_id too, as OIDC Core §9 and most servers expect it.

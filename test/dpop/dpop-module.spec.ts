@@ -89,44 +89,44 @@ describe('auth.dpop misconfiguration fails at bootstrap, naming the client and f
       'auth.dpop.privateKey is not a PEM or JWK private key',
     ],
     [
-      'a JWK JSON string that does not parse',
+      'a JWK as a JSON string (a JWK is an object)',
       { privateKey: `{"kty":"EC","d":"${String(ecJwk.d)}"` },
       'auth.dpop.privateKey is not a PEM or JWK private key',
     ],
     [
       'an EC key with RS256',
       { privateKey: ecPem, algorithm: 'RS256' },
-      "auth.dpop.algorithm 'RS256' does not match privateKey (an EC key on curve prime256v1; use 'ES256')",
+      "auth.dpop.algorithm 'RS256' does not match the privateKey (an EC key on prime256v1: ES256)",
     ],
     [
       'an RSA key with ES256',
       { privateKey: pem(rsa), algorithm: 'ES256' },
-      "auth.dpop.algorithm 'ES256' does not match privateKey (a 2048-bit RSA key; use 'PS256' or 'RS256')",
+      "auth.dpop.algorithm 'ES256' does not match the privateKey (an RSA key of 2048 bits: RS256 or PS256)",
     ],
     [
       'an Ed25519 JWK with PS256',
       { privateKey: ed.privateKey.export({ format: 'jwk' }), algorithm: 'PS256' },
-      "auth.dpop.algorithm 'PS256' does not match privateKey (an Ed25519 key; use 'EdDSA')",
+      "auth.dpop.algorithm 'PS256' does not match the privateKey (a key of type ed25519: EdDSA)",
     ],
     [
       'an EC key on P-384',
       { privateKey: pem(p384) },
-      'auth.dpop.privateKey is an EC key on curve secp384r1; DPoP keys are EC P-256',
+      'auth.dpop.privateKey is an EC key on secp384r1; use RSA, EC P-256 or Ed25519',
     ],
     [
       'a 1024-bit RSA key',
       { privateKey: pem(rsa1024) },
-      'auth.dpop.privateKey is a 1024-bit RSA key; DPoP keys are EC P-256, RSA (2048 bits or more)',
+      'auth.dpop.privateKey is an RSA key of 1024 bits; RSA keys must have at least 2048 bits',
     ],
     [
       'an X25519 key (for key agreement, not signatures)',
       { privateKey: generateKeyPairSync('x25519').privateKey.export({ format: 'jwk' }) },
-      'auth.dpop.privateKey is a key of an unsupported type; DPoP keys are EC P-256',
+      'auth.dpop.privateKey is a key of type x25519; use RSA, EC P-256 or Ed25519',
     ],
     [
       'an algorithm DPoP does not allow',
       { algorithm: 'HS256' },
-      "auth.dpop.algorithm must be one of 'ES256', 'PS256', 'RS256', 'EdDSA'",
+      "auth.dpop.algorithm must be one of 'RS256', 'PS256', 'ES256', 'EdDSA'",
     ],
     [
       'a typo in the block',
