@@ -1,4 +1,4 @@
-import { ApiKeyAuth, BasicAuth, BearerAuth } from '../auth/static-auth';
+import { StaticAuth } from '../auth/static-auth';
 import { TokenAuth } from '../auth/token-auth';
 import { TokenManager } from '../tokens/token-manager';
 import { RequestAuth } from '../auth/request-auth.interface';
@@ -57,7 +57,10 @@ export class HttpClientConfigBuilder {
   withBearerToken(token: string): this {
     this.auths.push({
       method: 'withBearerToken',
-      create: (p) => new BearerAuth(p.headerValue('auth.token', token)),
+      create: (p) => {
+        const value = p.headerValue('auth.token', token);
+        return new StaticAuth('bearer', { Authorization: `Bearer ${value}` }, [value]);
+      },
     });
     return this;
   }
@@ -65,8 +68,11 @@ export class HttpClientConfigBuilder {
   withApiKey(key: string, headerName = 'X-API-Key'): this {
     this.auths.push({
       method: 'withApiKey',
-      create: (p) =>
-        new ApiKeyAuth(p.headerValue('auth.key', key), p.headerName('auth.headerName', headerName)),
+      create: (p) => {
+        const value = p.headerValue('auth.key', key);
+        const name = p.headerName('auth.headerName', headerName);
+        return new StaticAuth('api-key', { [name]: value }, [value]);
+      },
     });
     return this;
   }
@@ -81,7 +87,9 @@ export class HttpClientConfigBuilder {
         if (password === undefined) p.fail('auth.password', 'is required');
         if (typeof password !== 'string') p.fail('auth.password', 'must be a string');
         if (password !== '') p.headerValue('auth.password', password);
-        return new BasicAuth(user, password);
+        // RFC 7617: `Authorization: Basic base64(user:password)`.
+        const encoded = Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
+        return new StaticAuth('basic', { Authorization: `Basic ${encoded}` }, [password, encoded]);
       },
     });
     return this;
