@@ -63,10 +63,8 @@ export class RequestExecutor {
       config.auth?.secrets ?? [],
     );
     const logger = new Logger(`RequestForge:${this.clientName}`);
-    this.hooks = new HookRunner(config.hooks, logger, this.redactor);
-    if (config.logging) {
-      this.requestLogger = new RequestLogger(logger, config.logging, this.redactor);
-    }
+    this.hooks = new HookRunner(config.hooks, logger);
+    if (config.logging) this.requestLogger = new RequestLogger(logger, config.logging);
     this.resilience = new CallResilience(config, this.clientName);
     this.readsContext = !this.hooks.isEmpty || !!this.requestLogger;
   }

@@ -16,28 +16,22 @@ export interface LoggingOptions {
 
 /**
  * Logs each attempt through Nest's Logger (context `RequestForge:<client>`): method, URL, status,
- * duration, attempt. Everything goes through the client's redactor first.
+ * duration, attempt. Everything goes through the attempt's redactor first: the client's (which
+ * knows `sensitiveKeys`) plus the credential just sent.
  */
 export class RequestLogger {
-  private readonly redactor: Redactor;
-
-  /** `redactor` (on each call) is the client's, possibly knowing the credential just sent. */
   constructor(
     private readonly logger: Logger,
     private readonly options: LoggingOptions,
-    redactor: Redactor,
-  ) {
-    this.redactor = redactor.extend(options.sensitiveKeys ?? []);
-  }
+  ) {}
 
   responded(
     config: AxiosRequestConfig,
     response: AxiosResponse,
     startedAt: number,
     ctx: HookContext,
-    attemptRedactor?: Redactor,
+    redactor: Redactor,
   ): void {
-    const redactor = this.forAttempt(attemptRedactor);
     const parts = [this.line(redactor, config, `${response.status}`, startedAt, ctx)];
     this.appendDetails(redactor, parts, config, response.headers, response.data);
     this.logger.log(parts.join(' '));
@@ -48,9 +42,8 @@ export class RequestLogger {
     error: unknown,
     startedAt: number,
     ctx: HookContext,
-    attemptRedactor?: Redactor,
+    redactor: Redactor,
   ): void {
-    const redactor = this.forAttempt(attemptRedactor);
     const outcome =
       error instanceof HttpStatusException
         ? `${error.status}`
@@ -64,12 +57,6 @@ export class RequestLogger {
       parts.push(`- ${redactor.text(error.message)}`);
     }
     this.logger.warn(parts.join(' '));
-  }
-
-  private forAttempt(attemptRedactor: Redactor | undefined): Redactor {
-    return attemptRedactor
-      ? attemptRedactor.extend(this.options.sensitiveKeys ?? [])
-      : this.redactor;
   }
 
   private line(

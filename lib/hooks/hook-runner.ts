@@ -11,7 +11,6 @@ export class HookRunner {
   constructor(
     private readonly hooks: NormalizedHooks,
     private readonly logger: Logger,
-    private readonly redactor: Redactor,
   ) {}
 
   get isEmpty(): boolean {
@@ -37,7 +36,7 @@ export class HookRunner {
   async afterResponse(
     response: AxiosResponse,
     context: HookContext,
-    redactor = this.redactor,
+    redactor: Redactor,
   ): Promise<AxiosResponse> {
     let current = response;
     for (const [index, hook] of this.hooks.afterResponse.entries()) {
@@ -50,7 +49,7 @@ export class HookRunner {
     return current;
   }
 
-  async onError(error: unknown, context: HookContext, redactor = this.redactor): Promise<void> {
+  async onError(error: unknown, context: HookContext, redactor: Redactor): Promise<void> {
     for (const [index, hook] of this.hooks.onError.entries()) {
       try {
         await hook(error, context);
