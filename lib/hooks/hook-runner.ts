@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { Redactor } from '../errors/redaction';
-import { HookContext, NormalizedHooks } from './hook.types';
+import { HOOK_KINDS, HookContext, NormalizedHooks } from './hook.types';
 
 /**
  * Runs a client's hooks in registration order. A throwing `beforeRequest` aborts the call with
@@ -14,11 +14,7 @@ export class HookRunner {
   ) {}
 
   get isEmpty(): boolean {
-    return (
-      this.hooks.beforeRequest.length === 0 &&
-      this.hooks.afterResponse.length === 0 &&
-      this.hooks.onError.length === 0
-    );
+    return HOOK_KINDS.every((kind) => this.hooks[kind].length === 0);
   }
 
   async beforeRequest(

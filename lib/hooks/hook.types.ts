@@ -54,6 +54,8 @@ export interface NormalizedHooks {
   readonly onError: readonly OnErrorHook[];
 }
 
+export const HOOK_KINDS = ['beforeRequest', 'afterResponse', 'onError'] as const;
+
 export const NO_HOOKS: NormalizedHooks = Object.freeze({
   beforeRequest: [],
   afterResponse: [],
@@ -65,26 +67,14 @@ export function appendHooks(
   current: NormalizedHooks,
   added: ForgeHooks | ForgeHook,
 ): NormalizedHooks {
-  const asObject = added as ForgeHooks;
-  if (
-    Array.isArray(asObject.beforeRequest) ||
-    Array.isArray(asObject.afterResponse) ||
-    Array.isArray(asObject.onError)
-  ) {
-    return Object.freeze({
-      beforeRequest: [...current.beforeRequest, ...(asObject.beforeRequest ?? [])],
-      afterResponse: [...current.afterResponse, ...(asObject.afterResponse ?? [])],
-      onError: [...current.onError, ...(asObject.onError ?? [])],
-    });
-  }
-  const hook = added as ForgeHook;
-  return Object.freeze({
-    beforeRequest: hook.beforeRequest
-      ? [...current.beforeRequest, hook.beforeRequest.bind(hook)]
-      : current.beforeRequest,
-    afterResponse: hook.afterResponse
-      ? [...current.afterResponse, hook.afterResponse.bind(hook)]
-      : current.afterResponse,
-    onError: hook.onError ? [...current.onError, hook.onError.bind(hook)] : current.onError,
-  });
+  const lists = added as Record<string, unknown>;
+  const isObject = HOOK_KINDS.some((kind) => Array.isArray(lists[kind]));
+  const next = (kind: (typeof HOOK_KINDS)[number]): unknown[] => {
+    if (isObject) return (lists[kind] as unknown[] | undefined) ?? [];
+    const method = (added as ForgeHook)[kind];
+    return method ? [method.bind(added)] : [];
+  };
+  return Object.freeze(
+    Object.fromEntries(HOOK_KINDS.map((kind) => [kind, [...current[kind], ...next(kind)]])),
+  ) as unknown as NormalizedHooks;
 }
