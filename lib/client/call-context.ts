@@ -1,8 +1,28 @@
 import { randomUUID } from 'node:crypto';
+import { AppliedAuth } from '../auth/request-auth.interface';
 import { HookContext } from '../hooks/hook.types';
 
-/** The call each typed attempt error came from, for the auth retry's count. */
-const calls = new WeakMap<object, CallContext>();
+/** Where a typed attempt error came from: its call, and the credential the attempt sent. */
+interface AttemptOrigin {
+  /** Present when the client made a context for the call; the auth retry counts on it. */
+  call?: CallContext;
+  /**
+   * The auth retry invalidates exactly this token, and only a refused token makes the final 401
+   * an authentication failure.
+   */
+  sent?: AppliedAuth;
+}
+
+/** Kept off the error object itself so that it is never serialized. */
+const origins = new WeakMap<object, AttemptOrigin>();
+
+export function recordAttemptOrigin(error: unknown, origin: AttemptOrigin): void {
+  if (typeof error === 'object' && error !== null) origins.set(error, origin);
+}
+
+export function attemptOriginOf(error: unknown): AttemptOrigin | undefined {
+  return typeof error === 'object' && error !== null ? origins.get(error) : undefined;
+}
 
 /**
  * The state of one call (one subscription) across its attempts, made only for a client whose
@@ -16,11 +36,6 @@ export class CallContext {
 
   constructor(readonly clientName: string) {}
 
-  /** The call `error` (a typed attempt error) belongs to, if it has a context. */
-  static of(error: unknown): CallContext | undefined {
-    return typeof error === 'object' && error !== null ? calls.get(error) : undefined;
-  }
-
   /** Starts the next send and returns the context its hooks see. */
   nextAttempt(): HookContext {
     this.attempts += 1;
@@ -31,11 +46,6 @@ export class CallContext {
       authAttempt: this.authRetries,
       metadata: this.metadata,
     });
-  }
-
-  /** Marks `error` as an attempt error of this call. */
-  owns(error: unknown): void {
-    if (typeof error === 'object' && error !== null) calls.set(error, this);
   }
 
   /** Called by the auth retry before it sends again with a new credential. */

@@ -1,5 +1,4 @@
 import { AxiosResponse } from 'axios';
-import { AppliedAuth } from '../auth/request-auth.interface';
 import { parseWwwAuthenticate } from '../auth/www-authenticate';
 import { AuthenticationException, HttpStatusException } from '../errors';
 import { MonoTypeOperatorFunction, Observable } from 'rxjs';
@@ -9,9 +8,8 @@ import { CircuitBreaker, CircuitState } from '../retry/circuit-breaker';
 import { dpopNonceRetry } from '../retry/dpop-nonce-retry';
 import { resilienceLoop } from '../retry/resilience.operator';
 import { createCircuitBreaker } from '../retry/strategy-factories';
-import { CallContext } from './call-context';
+import { attemptOriginOf } from './call-context';
 import { HttpClientConfig } from './http-client-config';
-import { sentCredentialOf } from './sent-credential';
 
 /**
  * What a client wraps around the attempts of one call, as configured: auth retry → transient
@@ -28,9 +26,7 @@ export class CallResilience {
       ? createCircuitBreaker(config.circuitBreaker, { clientName })
       : undefined;
     this.breaker = breaker;
-    const auth = config.auth;
-    const onUnauthorized =
-      auth?.onUnauthorized && ((refused: AppliedAuth) => auth.onUnauthorized?.(refused));
+    const onUnauthorized = config.auth?.onUnauthorized?.bind(config.auth);
     if (!onUnauthorized && !config.retryStrategy && !breaker) return;
     this.operator = resilienceLoop<AxiosResponse>(
       {
@@ -38,10 +34,10 @@ export class CallResilience {
           ? {
               strategy: config.authRetryStrategy ?? new SimpleAuthRetryStrategy(),
               onUnauthorized: async (error: unknown) => {
-                CallContext.of(error)?.countAuthRetry();
+                const origin = attemptOriginOf(error);
+                origin?.call?.countAuthRetry();
                 recordAuthRetry(clientName);
-                const refused = sentCredentialOf(error);
-                if (refused) await onUnauthorized(refused);
+                if (origin?.sent) await onUnauthorized(origin.sent);
               },
             }
           : undefined,
@@ -53,7 +49,8 @@ export class CallResilience {
       // Only a refused token is an authentication failure; a 401 on an excluded path or another
       // origin (no token sent) stays the API's answer.
       onUnauthorized
-        ? (error) => (sentCredentialOf(error)?.token ? toFinalAuthError(error, clientName) : error)
+        ? (error) =>
+            attemptOriginOf(error)?.sent?.token ? toFinalAuthError(error, clientName) : error
         : undefined,
       auth?.dpop ? dpopNonceRetry : undefined,
     );

@@ -12,13 +12,12 @@ import { HookContext } from '../hooks/hook.types';
 import { CircuitState } from '../retry/circuit-breaker';
 import { attachFailure, failureOf } from '../retry/request-failure';
 import { sendAttempt } from '../transport/http-transport';
-import { CallContext } from './call-context';
+import { CallContext, recordAttemptOrigin } from './call-context';
 import { CallResilience } from './call-resilience';
 import { mergeHeaders } from './header-merge';
 import { HttpClientConfig } from './http-client-config';
 import { RequestLogger } from './request-logger';
 import { RequestTarget, resolveTarget } from './request-target';
-import { recordSentCredential } from './sent-credential';
 
 /** One attempt, ready to send: the request exactly as it goes out. */
 interface PreparedAttempt {
@@ -183,8 +182,7 @@ export class RequestExecutor {
     if (failure && credentialSent) {
       this.config.auth?.dpop?.rememberNonce(prepared.target.url, failure.headers);
     }
-    if (applied && credentialSent) recordSentCredential(typed, applied);
-    call?.owns(typed);
+    recordAttemptOrigin(typed, { call, sent: credentialSent ? applied : undefined });
     return typed;
   }
 
