@@ -100,13 +100,14 @@ export function createClientProviders(name: string, staticOptions?: unknown): Pr
     ): Promise<ForgeClient> => {
       // Each client makes its own transport (an axios instance of its own: interceptors on the
       // global axios never see its credential) and closes it with the module.
-      if (client.config) return new ForgeClient(client.config, undefined, name);
-      const options = client.options as ForgeClientOptions;
-      const hooks = await resolveHooks(name, options.hooks, moduleRef);
-      const config = createClientConfig(name, options, {
-        hooks,
-        ...(tokenManager ? { tokenManager } : {}),
-      });
+      const config =
+        client.config ??
+        createClientConfig(
+          name,
+          client.options as ForgeClientOptions,
+          await resolveHooks(name, client.options?.hooks, moduleRef),
+          tokenManager ?? undefined,
+        );
       return new ForgeClient(config, undefined, name);
     },
   };
@@ -138,7 +139,7 @@ function tokenProviders(name: string): Provider[] {
           const lock = locks.forClient(name, options.lock);
           return createPipelineTokenProvider(name, options.auth as PipelineAuthOptions, {
             storage,
-            ...(lock ? { lock } : {}),
+            lock,
           });
         }
         return createTokenProvider(name, options.auth as OAuthAuthOptions);
@@ -162,15 +163,9 @@ function tokenProviders(name: string): Provider[] {
         if (options?.auth instanceof TokenManager) return options.auth;
         if (!options || !provider || !storage) return null;
         const lock = locks.forClient(name, options.lock);
+        const { refreshSkew, failureBackoff } = options;
         return OptionChecker.forClient(name).relabel(
-          () =>
-            new TokenManager(provider, storage, {
-              ...(options.refreshSkew !== undefined ? { refreshSkew: options.refreshSkew } : {}),
-              ...(options.failureBackoff !== undefined
-                ? { failureBackoff: options.failureBackoff }
-                : {}),
-              ...(lock ? { lock } : {}),
-            }),
+          () => new TokenManager(provider, storage, { refreshSkew, failureBackoff, lock }),
         );
       },
     },

@@ -5,7 +5,6 @@ import { ForgeClientOptions } from './client-options.interface';
 import { HttpClientConfig } from './http-client-config';
 import { HttpClientConfigBuilder } from './http-client-config.builder';
 import type { ClientCertificate } from '../transport/client-certificate';
-import { TRANSPORT_KINDS } from '../transport/http-transport';
 
 /** The keys of each static auth block, so a typo (`tokn`) is named at bootstrap. */
 const STATIC_AUTH_KEYS: Record<string, readonly string[]> = {
@@ -18,19 +17,16 @@ const STATIC_AUTH_TYPES = Object.keys(STATIC_AUTH_KEYS);
 /** Auth types whose credential is a token from a TokenManager (made by the module). */
 export const TOKEN_AUTH_TYPES = ['client-credentials', 'password', 'pipeline'];
 
-/** What the module resolved from DI for one client. */
-export interface ResolvedClientParts {
-  /** The token manager of a token client. */
-  tokenManager?: TokenManager;
-  /** `options.hooks` with classes replaced by their instances. */
-  hooks?: (ForgeHooks | ForgeHook)[];
-}
-
-/** Turns a client's plain options (checked by the module) into an `HttpClientConfig`. */
+/**
+ * Turns a client's plain options (checked by the module) into an `HttpClientConfig`.
+ * @param hooks `options.hooks` with classes replaced by their instances from DI
+ * @param tokenManager the token manager of a token client
+ */
 export function createClientConfig(
   clientName: string,
   options: ForgeClientOptions,
-  resolved: ResolvedClientParts = {},
+  hooks: readonly (ForgeHooks | ForgeHook)[],
+  tokenManager: TokenManager | undefined,
 ): HttpClientConfig {
   const check = OptionChecker.forClient(clientName);
   const builder = new HttpClientConfigBuilder(clientName).withBaseUrl(options.baseUrl);
@@ -41,17 +37,15 @@ export function createClientConfig(
     .withExcludedPathPatterns(
       check.stringArray('excludedPathPatterns', options.excludedPathPatterns),
     );
-  applyAuth(builder, check, options, resolved.tokenManager);
-  for (const hooks of resolved.hooks ?? []) builder.withHooks(hooks);
+  applyAuth(builder, check, options, tokenManager);
+  for (const hook of hooks) builder.withHooks(hook);
   if (options.retry !== undefined) builder.withRetryStrategy(options.retry);
   if (options.circuitBreaker !== undefined) builder.withCircuitBreaker(options.circuitBreaker);
   if (options.deadline !== undefined) builder.withDeadline(options.deadline);
   if (options.maxContentLength !== undefined) {
     builder.withMaxContentLength(options.maxContentLength);
   }
-  if (options.transport !== undefined) {
-    builder.withTransport(check.oneOf('transport', options.transport, TRANSPORT_KINDS));
-  }
+  if (options.transport !== undefined) builder.withTransport(options.transport);
   if (options.logging !== undefined) builder.withLogging(check.record('logging', options.logging));
   return builder.build();
 }
