@@ -2,7 +2,6 @@ import { Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { createClientConfig, TOKEN_AUTH_TYPES } from './client/client-config.factory';
 import { ForgeClientOptions, RequestForgeModuleOptions } from './client/client-options.interface';
-import { CLIENT_OPTION_KEYS } from './client/client-options.keys';
 import { ForgeClient } from './client/forge-client';
 import { HttpClientConfig } from './client/http-client-config';
 import { isRecord, OptionChecker } from './errors/option-checker';
@@ -24,6 +23,28 @@ import { TokenStorage } from './storage/token-storage.interface';
 import { TokenManager } from './tokens/token-manager';
 import { TokenProvider } from './tokens/token-provider.interface';
 import { createTokenProvider, OAuthAuthOptions } from './tokens/token-provider.factory';
+
+/** Every key of `ForgeClientOptions`: any other key is named as a typo at bootstrap. */
+const CLIENT_OPTION_KEYS: readonly (keyof ForgeClientOptions)[] = [
+  'baseUrl',
+  'timeout',
+  'headers',
+  'auth',
+  'excludedPaths',
+  'excludedPathPatterns',
+  'storage',
+  'refreshSkew',
+  'failureBackoff',
+  'lock',
+  'retry',
+  'authRetry',
+  'circuitBreaker',
+  'deadline',
+  'maxContentLength',
+  'transport',
+  'logging',
+  'hooks',
+];
 
 /** A client's options, checked once at bootstrap; every provider of that client reads this. */
 interface ResolvedClient {

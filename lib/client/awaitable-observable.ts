@@ -6,10 +6,6 @@ import { lastValueFrom, Observable } from 'rxjs';
  * `lastValueFrom(client.requestMany(...))` and `await client.requestMany(...)` read naturally.
  */
 export class AwaitableObservable<T> extends Observable<T> implements PromiseLike<T> {
-  static from<T>(source: Observable<T>): AwaitableObservable<T> {
-    return new AwaitableObservable<T>((subscriber) => source.subscribe(subscriber));
-  }
-
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,

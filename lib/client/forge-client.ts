@@ -128,7 +128,7 @@ export class ForgeClient implements OnModuleDestroy {
       toArray(),
       map((results) => results.sort((a, b) => a[0] - b[0]).map(([, result]) => result)),
     );
-    return AwaitableObservable.from(batch);
+    return new AwaitableObservable((subscriber) => batch.subscribe(subscriber));
   }
 
   /** A curl command for `config` as this client would send it; secrets shown as `***`. */
