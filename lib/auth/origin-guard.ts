@@ -2,16 +2,8 @@ import { AxiosRequestConfig } from 'axios';
 
 type BeforeRedirect = NonNullable<AxiosRequestConfig['beforeRedirect']>;
 
-/**
- * Credentials go only to the base URL's origin (scheme, host and port), never to an absolute URL
- * elsewhere or to a redirect target elsewhere.
- */
-export function isSameOrigin(a: URL, b: URL): boolean {
-  return a.origin === b.origin;
-}
-
 /** Shape of the options follow-redirects hands to axios' `beforeRedirect`. */
-export interface RedirectOptions {
+interface RedirectOptions {
   href?: string;
   protocol?: string;
   host?: string;
@@ -21,9 +13,10 @@ export interface RedirectOptions {
 }
 
 /**
- * A `beforeRedirect` that removes every credential header (case-insensitive) when the next hop
- * leaves `origin`, and tells `onLeft` so: from then on no hop carries the credential. axios
- * itself strips only `Authorization` and `Cookie`, not an API-key header.
+ * Credentials go only to the base URL's origin (scheme, host and port), never to a redirect target
+ * elsewhere: this `beforeRedirect` removes every credential header (case-insensitive) when the
+ * next hop leaves `origin`, and tells `onLeft` so: from then on no hop carries the credential.
+ * axios itself strips only `Authorization` and `Cookie`, not an API-key header.
  */
 export function stripCredentialsOnForeignRedirect(
   origin: URL,
@@ -34,7 +27,7 @@ export function stripCredentialsOnForeignRedirect(
   const names = new Set(headerNames.map((h) => h.toLowerCase()));
   return (options, responseDetails, requestDetails) => {
     const hop = options as RedirectOptions;
-    if (!isSameOrigin(origin, redirectTarget(hop))) {
+    if (redirectTarget(hop).origin !== origin.origin) {
       onLeft?.();
       for (const header of Object.keys(hop.headers ?? {})) {
         if (names.has(header.toLowerCase())) delete hop.headers?.[header];

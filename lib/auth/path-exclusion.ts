@@ -14,7 +14,7 @@ export class PathExclusion {
     this.exact = new Set(excludedPaths.map((p) => normalizePath(p)));
     this.matchers = excludedPathPatterns.map((pattern) => {
       const anchored = pattern.startsWith('/');
-      const isMatch = picomatch(anchored ? pattern : pattern, { dot: true });
+      const isMatch = picomatch(pattern, { dot: true });
       return (path: string) => isMatch(anchored ? path : path.slice(1));
     });
   }

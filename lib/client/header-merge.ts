@@ -22,17 +22,8 @@ export function mergeHeaders(
   return out;
 }
 
-/** True when `headers` has `name`, case-insensitively. */
-export function hasHeader(headers: Record<string, unknown> | undefined, name: string): boolean {
-  if (!headers) return false;
+/** The key `headers` spells `name` with, case-insensitively. */
+export function headerKey(headers: Record<string, unknown>, name: string): string | undefined {
   const lower = name.toLowerCase();
-  return Object.keys(headers).some((h) => h.toLowerCase() === lower);
-}
-
-/** A header's value, case-insensitively. */
-export function getHeader(headers: Record<string, unknown> | undefined, name: string): unknown {
-  if (!headers) return undefined;
-  const lower = name.toLowerCase();
-  const key = Object.keys(headers).find((h) => h.toLowerCase() === lower);
-  return key === undefined ? undefined : headers[key];
+  return Object.keys(headers).find((h) => h.toLowerCase() === lower);
 }

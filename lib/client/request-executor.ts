@@ -2,7 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Logger } from '@nestjs/common';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { catchError, defer, from, mergeMap, Observable, tap, throwError } from 'rxjs';
-import { isSameOrigin, stripCredentialsOnForeignRedirect } from '../auth/origin-guard';
+import { stripCredentialsOnForeignRedirect } from '../auth/origin-guard';
 import { normalizePath, PathExclusion } from '../auth/path-exclusion';
 import { AppliedAuth } from '../auth/request-auth.interface';
 import { toForgeException } from '../errors/http-error.mapper';
@@ -83,7 +83,7 @@ export class RequestExecutor {
 
   /** True when a request to `target` carries this client's credential. */
   sendsCredential(target: RequestTarget): boolean {
-    if (!this.config.auth || !isSameOrigin(this.baseOrigin, target.parsed)) return false;
+    if (!this.config.auth || target.parsed.origin !== this.baseOrigin.origin) return false;
     if (this.exclusion.isEmpty) return true;
     const candidates = [target.absolutePath];
     if (target.relativePath !== undefined) candidates.push(target.relativePath);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { getHeader, hasHeader } from '../client/header-merge';
+import { headerKey } from '../client/header-merge';
 import { ForgeHooks } from './hook.types';
 
 const CORRELATION_KEY = 'correlationId';
@@ -16,12 +16,12 @@ export function correlationIdHook(
     beforeRequest: [
       (config, context) => {
         const headers = { ...(config.headers as Record<string, unknown> | undefined) };
-        const own = getHeader(headers, headerName);
+        const key = headerKey(headers, headerName);
+        const own = key === undefined ? undefined : headers[key];
         if (context.metadata[CORRELATION_KEY] === undefined) {
           context.metadata[CORRELATION_KEY] = typeof own === 'string' ? own : generate();
         }
-        if (!hasHeader(headers, headerName))
-          headers[headerName] = context.metadata[CORRELATION_KEY];
+        if (key === undefined) headers[headerName] = context.metadata[CORRELATION_KEY];
         return { ...config, headers: headers as Record<string, string> };
       },
     ],
@@ -42,7 +42,8 @@ export function rateLimitHook(): ForgeHooks {
       (response, context) => {
         const headers = (response.headers ?? {}) as Record<string, unknown>;
         const read = (name: string): number | undefined => {
-          const value = Number(getHeader(headers, name));
+          const key = headerKey(headers, name);
+          const value = Number(key === undefined ? undefined : headers[key]);
           return Number.isFinite(value) ? value : undefined;
         };
         const info: RateLimitInfo = {
