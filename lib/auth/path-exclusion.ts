@@ -19,14 +19,12 @@ export class PathExclusion {
     });
   }
 
-  get isEmpty(): boolean {
-    return this.exact.size === 0 && this.matchers.length === 0;
-  }
-
   /** `paths` are candidate normalized paths (e.g. relative to the base path and absolute). */
-  isExcluded(...paths: string[]): boolean {
+  isExcluded(...paths: (string | undefined)[]): boolean {
     return paths.some(
-      (path) => this.exact.has(path) || this.matchers.some((matches) => matches(path)),
+      (path) =>
+        path !== undefined &&
+        (this.exact.has(path) || this.matchers.some((matches) => matches(path))),
     );
   }
 }

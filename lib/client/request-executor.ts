@@ -81,28 +81,22 @@ export class RequestExecutor {
     });
   }
 
-  /** True when a request to `target` carries this client's credential. */
-  sendsCredential(target: RequestTarget): boolean {
-    if (!this.config.auth || target.parsed.origin !== this.baseOrigin.origin) return false;
-    if (this.exclusion.isEmpty) return true;
-    const candidates = [target.absolutePath];
-    if (target.relativePath !== undefined) candidates.push(target.relativePath);
-    return !this.exclusion.isExcluded(...candidates);
-  }
-
   /** The headers and URL a request would be sent with, credential values left as names only. */
   describe(request: AxiosRequestConfig): { url: string; headers: Record<string, unknown> } {
     const target = resolveTarget(this.config.baseUrl, request.url, this.basePath);
-    const credentialHeaders: Record<string, string> = {};
-    if (this.sendsCredential(target)) {
-      for (const name of this.config.auth?.headerNames ?? []) credentialHeaders[name] = '***';
-    }
+    const names = this.sendsCredential(target) ? (this.config.auth?.headerNames ?? []) : [];
     const headers = mergeHeaders(
       this.config.headers,
-      credentialHeaders,
+      Object.fromEntries(names.map((name) => [name, '***'])),
       request.headers as Record<string, unknown> | undefined,
     );
     return { url: target.url, headers };
+  }
+
+  /** True when a request to `target` carries this client's credential. */
+  private sendsCredential(target: RequestTarget): boolean {
+    if (!this.config.auth || target.parsed.origin !== this.baseOrigin.origin) return false;
+    return !this.exclusion.isExcluded(target.absolutePath, target.relativePath);
   }
 
   private sendOnce<T>(
@@ -112,13 +106,12 @@ export class RequestExecutor {
     // Only made when something reads it (`readsContext`), so present wherever it is used below.
     const context = call?.nextAttempt() as HookContext;
     const startedAt = call ? Date.now() : 0;
-    let sent: AxiosRequestConfig = request;
     const attempt = (prepared: PreparedAttempt): Observable<AxiosResponse<T>> => {
-      sent = prepared.axiosConfig;
+      const sent = prepared.axiosConfig;
       // Built on first use: only a failure, a logger or a hook needs it, not a plain success.
       let redactor: Redactor | undefined;
       const redactorNow = () => (redactor ??= this.redactorFor(prepared.applied));
-      const sent$ = sendAttempt<T>(this.http, prepared.axiosConfig);
+      const sent$ = sendAttempt<T>(this.http, sent);
       const dpop = prepared.applied ? this.config.auth?.dpop : undefined;
       // RFC 9449 §8, §9: every answer of the origin may carry the nonce for the next proof.
       const answered$ = dpop
@@ -130,7 +123,7 @@ export class RequestExecutor {
         ),
       );
       // Each operator costs every request; a client without logging or hooks skips them.
-      if (!this.requestLogger && this.hooks.isEmpty) return response$;
+      if (!this.readsContext) return response$;
       return response$.pipe(
         tap((response) =>
           this.requestLogger?.responded(sent, response, startedAt, context, redactorNow()),
