@@ -248,10 +248,7 @@ export class HttpClientConfigBuilder {
         this.maxContentLength,
         'bytes',
       ),
-      transport:
-        this.transport === undefined
-          ? undefined
-          : p.oneOf('transport', this.transport, TRANSPORT_KINDS),
+      transport: p.oneOf('transport', this.transport ?? 'axios', TRANSPORT_KINDS),
       clientCertificate: this.checkedClientCertificate(p),
       logging: this.logging && {
         ...this.logging,
