@@ -7,11 +7,7 @@ import {
   REQUEST_FORGE_OPTIONS_TYPE,
   RequestForgeConfigurableModule,
 } from './request-forge.module-definition';
-import {
-  clientProviderTokens,
-  createClientProviders,
-  createNamesProvider,
-} from './request-forge.providers';
+import { createClientProviders, createNamesProvider } from './request-forge.providers';
 
 export type RequestForgeAsyncOptions = typeof REQUEST_FORGE_ASYNC_OPTIONS_TYPE & {
   /** The client names; Nest must know every provider token when the module is defined. */
@@ -61,19 +57,20 @@ function withClients(
     if (seen.has(name)) OptionChecker.forClient(name).fail('', 'is declared twice');
     seen.add(name);
   }
+  const perClient = names.map((name) => createClientProviders(name, clients?.[name]));
   return {
     ...definition,
     module: RequestForgeModule,
     providers: [
       ...(definition.providers ?? []),
-      ...names.flatMap((name) => createClientProviders(name, clients?.[name])),
+      ...perClient.flat(),
       createNamesProvider(names),
       ForgeClientRegistry,
       RequestForgeLocks,
     ],
     exports: [
       ...(definition.exports ?? []),
-      ...names.flatMap((name) => clientProviderTokens(name, clients?.[name])),
+      ...perClient.flatMap(([, ...exported]) => exported),
       ForgeClientRegistry,
     ],
   };

@@ -83,11 +83,8 @@ function resolveClient(moduleOptions: RequestForgeModuleOptions, name: string): 
 
 /** The auth `type` when it is one the module makes a TokenProvider for. */
 function tokenAuthType(options: unknown): string | undefined {
-  const auth = isRecord(options) ? options.auth : undefined;
-  if (!isRecord(auth) || auth instanceof TokenManager || typeof auth.type !== 'string') {
-    return undefined;
-  }
-  return TOKEN_AUTH_TYPES.includes(auth.type) ? auth.type : undefined;
+  const type = isRecord(options) && isRecord(options.auth) ? options.auth.type : undefined;
+  return TOKEN_AUTH_TYPES.find((tokenType) => tokenType === type);
 }
 
 /** True when a client needs token providers (or when its options are not known yet). */
@@ -97,11 +94,15 @@ function needsTokenProviders(options: unknown): boolean {
 }
 
 /**
- * The providers of one client. With `forRoot` the options are known here, and a client with
- * static credentials gets no TokenManager, TokenProvider or TokenStorage provider; with
- * `forRootAsync` they resolve to `null` for such a client.
+ * The providers of one client; the module exports all but the first (the checked options). With
+ * `forRoot` the options are known here, and a client with static credentials gets no
+ * TokenManager, TokenProvider or TokenStorage provider; with `forRootAsync` they resolve to `null`
+ * for such a client.
  */
-export function createClientProviders(name: string, staticOptions?: unknown): Provider[] {
+export function createClientProviders(
+  name: string,
+  staticOptions?: unknown,
+): [Provider, ...Provider[]] {
   const resolved: Provider = {
     provide: resolvedClientToken(name),
     inject: [REQUEST_FORGE_OPTIONS],
@@ -208,15 +209,4 @@ export function createNamesProvider(names: readonly string[]): Provider {
       return names;
     },
   };
-}
-
-/** What the module exports for one client. */
-export function clientProviderTokens(name: string, staticOptions?: unknown): string[] {
-  if (!needsTokenProviders(staticOptions)) return [getForgeClientToken(name)];
-  return [
-    getForgeClientToken(name),
-    getTokenManagerToken(name),
-    getTokenProviderToken(name),
-    getTokenStorageToken(name),
-  ];
 }
