@@ -7,14 +7,13 @@ import { withParams } from './query-params';
  * replaced by `***`, so the line can be pasted into a ticket.
  */
 export function toCurlCommand(
-  method: string,
+  { method, data, params }: AxiosRequestConfig,
   url: string,
   headers: Record<string, unknown>,
-  data: unknown,
-  params: AxiosRequestConfig['params'],
   redactor: Redactor,
 ): string {
-  const parts = ['curl', '-X', method.toUpperCase(), quote(redactor.url(withParams(url, params)))];
+  const target = quote(redactor.url(withParams(url, params)));
+  const parts = ['curl', '-X', (method ?? 'GET').toUpperCase(), target];
   const safeHeaders = redactor.headers(headers);
   let body: string | undefined;
   if (data !== undefined && data !== null) {

@@ -134,14 +134,7 @@ export class ForgeClient implements OnModuleDestroy {
   /** A curl command for `config` as this client would send it; secrets shown as `***`. */
   toCurl(config: AxiosRequestConfig): string {
     const { url, headers } = this.executor.describe(config);
-    return toCurlCommand(
-      config.method ?? 'GET',
-      url,
-      headers,
-      config.data,
-      config.params,
-      this.executor.redactor,
-    );
+    return toCurlCommand(config, url, headers, this.executor.redactor);
   }
 }
 
