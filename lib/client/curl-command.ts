@@ -1,5 +1,6 @@
 import { AxiosRequestConfig } from 'axios';
 import { Redactor } from '../errors/redaction';
+import { headerKey } from './header-merge';
 import { withParams } from './query-params';
 
 /**
@@ -19,8 +20,7 @@ export function toCurlCommand(
   if (data !== undefined && data !== null) {
     const redacted = redactor.body(data);
     body = typeof redacted === 'string' ? redacted : JSON.stringify(redacted);
-    const hasContentType = Object.keys(safeHeaders).some((h) => h.toLowerCase() === 'content-type');
-    if (!hasContentType) {
+    if (headerKey(safeHeaders, 'content-type') === undefined) {
       safeHeaders['Content-Type'] =
         typeof data === 'string' || data instanceof URLSearchParams
           ? 'application/x-www-form-urlencoded'
