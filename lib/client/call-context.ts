@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { AppliedAuth } from '../auth/request-auth.interface';
 import { HookContext } from '../hooks/hook.types';
 
-/** Where a typed attempt error came from: its call, and the credential the attempt sent. */
+/**
+ * Where a typed attempt error came from: its call (when the client made a context for it), and
+ * the credential the attempt sent: the auth retry invalidates exactly that token, and only a
+ * refused token makes the final 401 an authentication failure.
+ */
 interface AttemptOrigin {
-  /** Present when the client made a context for the call; the auth retry counts on it. */
   call?: CallContext;
-  /**
-   * The auth retry invalidates exactly this token, and only a refused token makes the final 401
-   * an authentication failure.
-   */
   sent?: AppliedAuth;
 }
 
