@@ -1,7 +1,7 @@
 import { AxiosRequestConfig } from 'axios';
 import { Redactor } from '../errors/redaction';
 import { headerKey } from './header-merge';
-import { withParams } from './query-params';
+import { withParams } from './request-target';
 
 /**
  * A curl command line for a request, for debugging. Credential headers and sensitive fields are

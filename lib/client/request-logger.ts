@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { HttpStatusException, RequestForgeException } from '../errors';
 import { Redactor } from '../errors/redaction';
-import { withParams } from './query-params';
+import { withParams } from './request-target';
 import { HookContext } from '../hooks/hook.types';
 
 export interface LoggingOptions {
