@@ -29,43 +29,39 @@ export class HookRunner {
   }
 
   /** `redactor`: the attempt's, which knows the credential just sent, for failure reports. */
-  async afterResponse(
+  afterResponse(
     response: AxiosResponse,
     context: HookContext,
     redactor: Redactor,
   ): Promise<AxiosResponse> {
-    let current = response;
-    for (const [index, hook] of this.hooks.afterResponse.entries()) {
-      try {
-        current = (await hook(current, context)) ?? current;
-      } catch (error) {
-        this.reportFailure('afterResponse', index, error, context, redactor);
-      }
-    }
-    return current;
+    return this.runLogged('afterResponse', this.hooks.afterResponse, response, context, redactor);
   }
 
   async onError(error: unknown, context: HookContext, redactor: Redactor): Promise<void> {
-    for (const [index, hook] of this.hooks.onError.entries()) {
-      try {
-        await hook(error, context);
-      } catch (hookError) {
-        this.reportFailure('onError', index, hookError, context, redactor);
-      }
-    }
+    await this.runLogged('onError', this.hooks.onError, error, context, redactor);
   }
 
-  private reportFailure(
+  /** Each hook gets what the one before returned; a hook that throws is logged and skipped. */
+  private async runLogged<V>(
     kind: string,
-    index: number,
-    error: unknown,
+    hooks: readonly ((value: V, context: HookContext) => unknown)[],
+    value: V,
     context: HookContext,
     redactor: Redactor,
-  ): void {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : 'non-Error thrown';
-    this.logger.warn(
-      `${kind} hook #${index + 1} failed for request ${context.requestId} ` +
-        `(attempt ${context.attempt}); the outcome is kept. ${redactor.text(message)}`,
-    );
+  ): Promise<V> {
+    let current = value;
+    for (const [index, hook] of hooks.entries()) {
+      try {
+        current = ((await hook(current, context)) as V | undefined) ?? current;
+      } catch (error) {
+        const message =
+          error instanceof Error ? `${error.name}: ${error.message}` : 'non-Error thrown';
+        this.logger.warn(
+          `${kind} hook #${index + 1} failed for request ${context.requestId} ` +
+            `(attempt ${context.attempt}); the outcome is kept. ${redactor.text(message)}`,
+        );
+      }
+    }
+    return current;
   }
 }
