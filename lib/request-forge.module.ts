@@ -49,13 +49,11 @@ function withClients(
   names: readonly string[],
   clients?: Record<string, unknown>,
 ): DynamicModule {
-  const seen = new Set<string>();
-  for (const name of names) {
+  for (const [index, name] of names.entries()) {
     if (typeof name !== 'string' || name.trim() === '') {
       new OptionChecker('RequestForgeModule').fail('clients', 'must be non-empty client names');
     }
-    if (seen.has(name)) OptionChecker.forClient(name).fail('', 'is declared twice');
-    seen.add(name);
+    if (names.indexOf(name) !== index) OptionChecker.forClient(name).fail('', 'is declared twice');
   }
   const perClient = names.map((name) => createClientProviders(name, clients?.[name]));
   return {

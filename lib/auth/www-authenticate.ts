@@ -10,11 +10,9 @@ export function parseWwwAuthenticate(header: string | undefined): {
     );
     return match ? (match[1] ?? match[2])?.replace(/\\(.)/g, '$1') : undefined;
   };
-  const error = param('error');
-  const errorDescription = param('error_description');
   return {
-    ...(error ? { error } : {}),
-    ...(errorDescription ? { errorDescription } : {}),
+    error: param('error') || undefined,
+    errorDescription: param('error_description') || undefined,
   };
 }
 

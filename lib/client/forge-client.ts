@@ -36,7 +36,7 @@ export class ForgeClient implements OnModuleDestroy {
       http ?? (this.transport as ClientTransport).http,
       name,
     );
-    registerCircuit(this, () => this.executor.circuitState);
+    registerCircuit(this, () => this.executor.resilience.circuitState);
   }
 
   /**

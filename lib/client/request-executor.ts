@@ -9,7 +9,6 @@ import { toForgeException } from '../errors/http-error.mapper';
 import { defaultRedactor, Redactor } from '../errors/redaction';
 import { HookRunner } from '../hooks/hook-runner';
 import { HookContext } from '../hooks/hook.types';
-import { CircuitState } from '../retry/circuit-breaker';
 import { attachFailure, failureOf } from '../retry/request-failure';
 import { sendAttempt } from '../transport/http-transport';
 import { CallContext, recordAttemptOrigin } from './call-context';
@@ -44,7 +43,7 @@ export class RequestExecutor {
   private readonly exclusion: PathExclusion;
   private readonly hooks: HookRunner;
   private readonly requestLogger?: RequestLogger;
-  private readonly resilience: CallResilience;
+  readonly resilience: CallResilience;
   /** Whether hooks or a logger read the per-call context (else none is made). */
   private readonly readsContext: boolean;
 
@@ -66,11 +65,6 @@ export class RequestExecutor {
     if (config.logging) this.requestLogger = new RequestLogger(logger, config.logging);
     this.resilience = new CallResilience(config, this.clientName);
     this.readsContext = !this.hooks.isEmpty || !!this.requestLogger;
-  }
-
-  /** For health checks; absent without a circuit breaker. */
-  get circuitState(): CircuitState | undefined {
-    return this.resilience.circuitState;
   }
 
   execute<T>(request: AxiosRequestConfig): Observable<AxiosResponse<T>> {
