@@ -21,32 +21,14 @@ import { TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
 import { HttpClientConfig } from './http-client-config';
 
-export interface BearerAuthOptions {
-  type: 'bearer';
-  token: string;
-}
-
-export interface ApiKeyAuthOptions {
-  type: 'api-key';
-  key: string;
-  /** Default `X-API-Key`. */
-  headerName?: string;
-}
-
-export interface BasicAuthOptions {
-  type: 'basic';
-  username: string;
-  password: string;
-}
-
-export type StaticAuthOptions = BearerAuthOptions | ApiKeyAuthOptions | BasicAuthOptions;
+export type StaticAuthOptions =
+  | { type: 'bearer'; token: string }
+  | { type: 'api-key'; key: string; /** Default `X-API-Key`. */ headerName?: string }
+  | { type: 'basic'; username: string; password: string };
 
 /** OAuth2 and pipeline auth: the module builds a TokenProvider and a TokenManager for them. */
 export type TokenAuthOptionsPlain =
   ClientCredentialsAuthOptions | PasswordAuthOptions | PipelineAuthOptions;
-
-/** Plain auth options, or a `TokenManager` built in code. */
-export type ForgeAuthOptions = StaticAuthOptions | TokenAuthOptionsPlain | TokenManager;
 
 /**
  * Per-client options in plain, serializable form (from `@nestjs/config`, YAML, env).
@@ -56,7 +38,8 @@ export interface ForgeClientOptions {
   baseUrl: string;
   timeout?: number;
   headers?: Record<string, string>;
-  auth?: ForgeAuthOptions;
+  /** Plain auth options, or a `TokenManager` built in code. */
+  auth?: StaticAuthOptions | TokenAuthOptionsPlain | TokenManager;
   /** Paths (exact) that get no credential. */
   excludedPaths?: string[];
   /** Globs (`/public/*`, `*\/health`, `/docs/**`) that get no credential. */
@@ -105,10 +88,8 @@ export interface ForgeClientOptions {
    * Hooks in registration order: hook objects (`{ beforeRequest: [fn] }`), hook instances, or
    * injectable classes implementing `ForgeHook`, resolved from Nest's DI.
    */
-  hooks?: ForgeClientHookOption[];
+  hooks?: (ForgeHooks | ForgeHook | Type<ForgeHook>)[];
 }
-
-export type ForgeClientHookOption = ForgeHooks | ForgeHook | Type<ForgeHook>;
 
 /** What `forRoot` takes and what `forRootAsync`'s factory returns. */
 export interface RequestForgeModuleOptions {

@@ -1,4 +1,4 @@
-import { StaticAuth } from '../auth/static-auth';
+import { staticAuth } from '../auth/static-auth';
 import { TokenAuth } from '../auth/token-auth';
 import { TokenManager } from '../tokens/token-manager';
 import { RequestAuth } from '../auth/request-auth.interface';
@@ -59,7 +59,7 @@ export class HttpClientConfigBuilder {
       method: 'withBearerToken',
       create: (p) => {
         const value = p.headerValue('auth.token', token);
-        return new StaticAuth('bearer', { Authorization: `Bearer ${value}` }, [value]);
+        return staticAuth('bearer', { Authorization: `Bearer ${value}` }, [value]);
       },
     });
     return this;
@@ -71,7 +71,7 @@ export class HttpClientConfigBuilder {
       create: (p) => {
         const value = p.headerValue('auth.key', key);
         const name = p.headerName('auth.headerName', headerName);
-        return new StaticAuth('api-key', { [name]: value }, [value]);
+        return staticAuth('api-key', { [name]: value }, [value]);
       },
     });
     return this;
@@ -89,7 +89,7 @@ export class HttpClientConfigBuilder {
         if (password !== '') p.headerValue('auth.password', password);
         // RFC 7617: `Authorization: Basic base64(user:password)`.
         const encoded = Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
-        return new StaticAuth('basic', { Authorization: `Basic ${encoded}` }, [password, encoded]);
+        return staticAuth('basic', { Authorization: `Basic ${encoded}` }, [password, encoded]);
       },
     });
     return this;
