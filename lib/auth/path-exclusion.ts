@@ -6,27 +6,22 @@ import picomatch from 'picomatch';
  * In globs `*` never crosses `/` and `**` does; a pattern without a leading `/` is matched
  * against the path without its leading `/`.
  */
-export class PathExclusion {
-  private readonly exact: ReadonlySet<string>;
-  private readonly matchers: readonly ((path: string) => boolean)[];
-
-  constructor(excludedPaths: readonly string[] = [], excludedPathPatterns: readonly string[] = []) {
-    this.exact = new Set(excludedPaths.map((p) => normalizePath(p)));
-    this.matchers = excludedPathPatterns.map((pattern) => {
-      const anchored = pattern.startsWith('/');
-      const isMatch = picomatch(pattern, { dot: true });
-      return (path: string) => isMatch(anchored ? path : path.slice(1));
-    });
-  }
-
-  /** `paths` are candidate normalized paths (e.g. relative to the base path and absolute). */
-  isExcluded(...paths: (string | undefined)[]): boolean {
-    return paths.some(
+export function pathExclusion(
+  excludedPaths: readonly string[],
+  excludedPathPatterns: readonly string[],
+): (...paths: (string | undefined)[]) => boolean {
+  const exact = new Set(excludedPaths.map((p) => normalizePath(p)));
+  const matchers = excludedPathPatterns.map((pattern) => {
+    const anchored = pattern.startsWith('/');
+    const isMatch = picomatch(pattern, { dot: true });
+    return (path: string) => isMatch(anchored ? path : path.slice(1));
+  });
+  // `paths` are candidate normalized paths (e.g. relative to the base path and absolute).
+  return (...paths) =>
+    paths.some(
       (path) =>
-        path !== undefined &&
-        (this.exact.has(path) || this.matchers.some((matches) => matches(path))),
+        path !== undefined && (exact.has(path) || matchers.some((matches) => matches(path))),
     );
-  }
 }
 
 /** `/a//b/./c/../d/?x=1` → `/a/b/d`. Uses WHATWG URL so that `%2e%2e` counts as `..`. */

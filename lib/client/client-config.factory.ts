@@ -12,7 +12,6 @@ const STATIC_AUTH_KEYS: Record<string, readonly string[]> = {
   'api-key': ['type', 'key', 'headerName'],
   basic: ['type', 'username', 'password'],
 };
-const STATIC_AUTH_TYPES = Object.keys(STATIC_AUTH_KEYS);
 
 /** Auth types whose credential is a token from a TokenManager (made by the module). */
 export const TOKEN_AUTH_TYPES = ['client-credentials', 'password', 'pipeline'];
@@ -85,5 +84,5 @@ function applyAuth(
       builder.withBasicAuth(record.username as string, record.password as string);
       return;
   }
-  check.oneOf('auth.type', record.type, [...STATIC_AUTH_TYPES, ...TOKEN_AUTH_TYPES]);
+  check.oneOf('auth.type', record.type, [...Object.keys(STATIC_AUTH_KEYS), ...TOKEN_AUTH_TYPES]);
 }

@@ -107,12 +107,10 @@ export class HttpClientConfigBuilder {
         return new TokenAuth(tokenManager);
       },
     });
-    if (options.excludedPaths) this.excludedPaths.push(...options.excludedPaths);
-    if (options.excludedPathPatterns) {
-      this.excludedPathPatterns.push(...options.excludedPathPatterns);
-    }
     if (options.authRetryStrategy) this.authRetry = options.authRetryStrategy;
-    return this;
+    return this.withExcludedPaths(options.excludedPaths ?? []).withExcludedPathPatterns(
+      options.excludedPathPatterns ?? [],
+    );
   }
 
   /** Adds paths (exact) that get no credential. */

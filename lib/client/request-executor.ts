@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { catchError, defer, from, mergeMap, Observable, tap, throwError } from 'rxjs';
 import { stripCredentialsOnForeignRedirect } from '../auth/origin-guard';
-import { normalizePath, PathExclusion } from '../auth/path-exclusion';
+import { normalizePath, pathExclusion } from '../auth/path-exclusion';
 import { AppliedAuth } from '../auth/request-auth.interface';
 import { toForgeException } from '../errors/http-error.mapper';
 import { defaultRedactor, Redactor } from '../errors/redaction';
@@ -40,7 +40,8 @@ export class RequestExecutor {
   private readonly baseOrigin: URL;
   /** The base URL's normalized path, worked out once rather than on every request. */
   private readonly basePath: string;
-  private readonly exclusion: PathExclusion;
+  /** True when one of the candidate paths is excluded from the credential. */
+  private readonly isExcluded: (...paths: (string | undefined)[]) => boolean;
   private readonly hooks: HookRunner;
   private readonly requestLogger?: RequestLogger;
   readonly resilience: CallResilience;
@@ -55,7 +56,7 @@ export class RequestExecutor {
     this.clientName = clientName ?? 'default';
     this.baseOrigin = new URL(config.baseUrl);
     this.basePath = normalizePath(this.baseOrigin.pathname);
-    this.exclusion = new PathExclusion(config.excludedPaths, config.excludedPathPatterns);
+    this.isExcluded = pathExclusion(config.excludedPaths, config.excludedPathPatterns);
     this.redactor = defaultRedactor.extend(
       [...(config.auth?.headerNames ?? []), ...(config.logging?.sensitiveKeys ?? [])],
       config.auth?.secrets ?? [],
@@ -90,7 +91,7 @@ export class RequestExecutor {
   /** True when a request to `target` carries this client's credential. */
   private sendsCredential(target: RequestTarget): boolean {
     if (!this.config.auth || target.parsed.origin !== this.baseOrigin.origin) return false;
-    return !this.exclusion.isExcluded(target.absolutePath, target.relativePath);
+    return !this.isExcluded(target.absolutePath, target.relativePath);
   }
 
   private sendOnce<T>(
