@@ -60,13 +60,9 @@ function checkRedisLockConfig(clientName: string, option: unknown): RedisLockCon
   lock.oneOf('type', config.type, ['redis']);
   lock.knownKeys(config, REDIS_LOCK_KEYS);
   const url = lock.string('url', config.url);
-  let protocol: string;
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    // The URL may carry a password: never quote it.
-    return lock.fail('url', 'must be a redis:// or rediss:// URL');
-  }
+  // The URL may carry a password: never quote it.
+  if (!URL.canParse(url)) lock.fail('url', 'must be a redis:// or rediss:// URL');
+  const { protocol } = new URL(url);
   if (protocol !== 'redis:' && protocol !== 'rediss:') {
     lock.fail('url', `must use redis or rediss, got "${protocol}"`);
   }

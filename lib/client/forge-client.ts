@@ -107,11 +107,8 @@ export class ForgeClient implements OnModuleDestroy {
     configs: readonly AxiosRequestConfig[],
     options: RequestManyOptions = {},
   ): AwaitableObservable<Array<AxiosResponse<T> | Error>> {
-    const concurrency = new OptionChecker('requestMany').count(
-      'concurrency',
-      options.concurrency ?? 5,
-      1,
-    );
+    const check = new OptionChecker('requestMany');
+    const concurrency = check.count('concurrency', options.concurrency ?? 5, 1);
     const batch = from(configs.map((config, index) => ({ config, index }))).pipe(
       mergeMap(
         ({ config, index }) =>
