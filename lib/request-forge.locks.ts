@@ -38,12 +38,9 @@ export class RequestForgeLocks implements OnModuleDestroy {
   }
 
   private redisLockFor(url: string): RedisTokenLock {
-    let lock = this.redisLocks.get(url);
-    if (!lock) {
-      // The prefix is added per client by PrefixedTokenLock.
-      lock = RedisTokenLock.fromUrl(url, { keyPrefix: '' });
-      this.redisLocks.set(url, lock);
-    }
+    // The prefix is added per client by PrefixedTokenLock.
+    const lock = this.redisLocks.get(url) ?? RedisTokenLock.fromUrl(url, { keyPrefix: '' });
+    this.redisLocks.set(url, lock);
     return lock;
   }
 }

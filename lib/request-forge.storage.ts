@@ -61,10 +61,7 @@ function plainStorage(
 const storageByCache = new WeakMap<StoreCache, TokenStorage>();
 
 function cacheStorage(cache: StoreCache): TokenStorage {
-  let storage = storageByCache.get(cache);
-  if (!storage) {
-    storage = new CacheManagerTokenStorage(cache as Cache);
-    storageByCache.set(cache, storage);
-  }
+  const storage = storageByCache.get(cache) ?? new CacheManagerTokenStorage(cache as Cache);
+  storageByCache.set(cache, storage);
   return storage;
 }

@@ -31,11 +31,8 @@ export class ForgeClient implements OnModuleDestroy {
     readonly name?: string,
   ) {
     if (!http) this.transport = createClientTransport(config.transport, config.clientCertificate);
-    this.executor = new RequestExecutor(
-      config,
-      http ?? (this.transport as ClientTransport).http,
-      name,
-    );
+    const send = http ?? (this.transport as ClientTransport).http;
+    this.executor = new RequestExecutor(config, send, name);
     registerCircuit(this, () => this.executor.resilience.circuitState);
   }
 

@@ -207,10 +207,11 @@ export class HttpClientConfigBuilder {
   }
 
   build(): HttpClientConfig {
+    const { clientName } = this;
     const p =
-      this.clientName === undefined
+      clientName === undefined
         ? new OptionChecker('HttpClientConfigBuilder')
-        : OptionChecker.forClient(this.clientName);
+        : OptionChecker.forClient(clientName);
     const base = p.httpUrl('baseUrl', this.baseUrl);
     if (base.username || base.password) p.fail('baseUrl', 'must not contain credentials');
     if (base.search || base.hash) p.fail('baseUrl', 'must not contain a query string or fragment');
@@ -231,14 +232,11 @@ export class HttpClientConfigBuilder {
       retryStrategy:
         this.retry === undefined
           ? undefined
-          : createRetryStrategy(this.retry, { field: 'retry', clientName: this.clientName }),
+          : createRetryStrategy(this.retry, { field: 'retry', clientName }),
       authRetryStrategy:
         this.authRetry === undefined
           ? undefined
-          : createAuthRetryStrategy(this.authRetry, {
-              field: 'authRetry',
-              clientName: this.clientName,
-            }),
+          : createAuthRetryStrategy(this.authRetry, { field: 'authRetry', clientName }),
       circuitBreaker: this.checkedCircuitBreaker(),
       deadline: p.optionalPositiveInteger('deadline', this.deadline, 'milliseconds'),
       maxContentLength: p.optionalPositiveInteger(
