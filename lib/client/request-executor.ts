@@ -126,18 +126,14 @@ export class RequestExecutor {
         mergeMap((response) =>
           this.hooks.isEmpty
             ? [response]
-            : from(
-                this.hooks.afterResponse(response, context, redactorNow()) as Promise<
-                  AxiosResponse<T>
-                >,
-              ),
+            : this.hooks.afterResponse(response, context, redactorNow()),
         ),
         catchError((error: unknown) => {
           this.requestLogger?.failed(sent, error, startedAt, context, redactorNow());
           if (this.hooks.isEmpty) return throwError(() => error);
-          return from(this.hooks.onError(error, context, redactorNow())).pipe(
-            mergeMap(() => throwError(() => error)),
-          );
+          return this.hooks
+            .onError(error, context, redactorNow())
+            .then(() => Promise.reject(error));
         }),
       );
     };

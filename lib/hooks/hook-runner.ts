@@ -29,11 +29,11 @@ export class HookRunner {
   }
 
   /** `redactor`: the attempt's, which knows the credential just sent, for failure reports. */
-  afterResponse(
-    response: AxiosResponse,
+  afterResponse<T>(
+    response: AxiosResponse<T>,
     context: HookContext,
     redactor: Redactor,
-  ): Promise<AxiosResponse> {
+  ): Promise<AxiosResponse<T>> {
     return this.runLogged('afterResponse', this.hooks.afterResponse, response, context, redactor);
   }
 
