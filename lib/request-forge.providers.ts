@@ -158,11 +158,9 @@ function tokenProviders(name: string): Provider[] {
         const options = client.options;
         if (!options || !client.tokenType || !storage) return null;
         if (client.tokenType === 'pipeline') {
+          const auth = options.auth as PipelineAuthOptions;
           const lock = locks.forClient(name, options.lock);
-          return createPipelineTokenProvider(name, options.auth as PipelineAuthOptions, {
-            storage,
-            lock,
-          });
+          return createPipelineTokenProvider(name, auth, { storage, lock });
         }
         return createTokenProvider(name, options.auth as OAuthAuthOptions);
       },

@@ -22,12 +22,10 @@ export class CallResilience {
   private readonly breaker?: CircuitBreaker;
 
   constructor(config: HttpClientConfig, clientName: string) {
-    const breaker = config.circuitBreaker
-      ? createCircuitBreaker(config.circuitBreaker, { clientName })
-      : undefined;
-    this.breaker = breaker;
+    this.breaker =
+      config.circuitBreaker && createCircuitBreaker(config.circuitBreaker, { clientName });
     const onUnauthorized = config.auth?.onUnauthorized?.bind(config.auth);
-    if (!onUnauthorized && !config.retryStrategy && !breaker) return;
+    if (!onUnauthorized && !config.retryStrategy && !this.breaker) return;
     this.operator = resilienceLoop<AxiosResponse>(
       {
         authRetry: onUnauthorized
@@ -43,7 +41,7 @@ export class CallResilience {
           : undefined,
         retry: config.retryStrategy,
         onRetry: () => recordRequestRetry(clientName),
-        circuitBreaker: breaker,
+        circuitBreaker: this.breaker,
         deadlineMs: config.deadline,
       },
       // Only a refused token is an authentication failure; a 401 on an excluded path or another

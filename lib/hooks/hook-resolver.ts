@@ -20,7 +20,11 @@ export async function resolveHooks(
   const resolved: (ForgeHooks | ForgeHook)[] = [];
   for (const [index, hook] of list.entries()) {
     if (typeof hook === 'function') {
-      resolved.push(await instanceOf(hook as Type<ForgeHook>, moduleRef));
+      try {
+        resolved.push(moduleRef.get(hook as Type<ForgeHook>, { strict: false }));
+      } catch {
+        resolved.push(await moduleRef.create(hook as Type<ForgeHook>));
+      }
     } else if (hook && typeof hook === 'object') {
       resolved.push(hook as ForgeHooks | ForgeHook);
     } else {
@@ -28,12 +32,4 @@ export async function resolveHooks(
     }
   }
   return resolved;
-}
-
-async function instanceOf(type: Type<ForgeHook>, moduleRef: ModuleRef): Promise<ForgeHook> {
-  try {
-    return moduleRef.get(type, { strict: false });
-  } catch {
-    return moduleRef.create(type);
-  }
 }
