@@ -10,20 +10,16 @@ import { FORGE_CLIENT_NAMES, getForgeClientToken } from './request-forge.constan
 export class ForgeClientRegistry {
   constructor(
     private readonly moduleRef: ModuleRef,
-    @Inject(FORGE_CLIENT_NAMES) private readonly clientNames: readonly string[],
+    @Inject(FORGE_CLIENT_NAMES) readonly names: readonly string[],
   ) {}
 
-  get names(): readonly string[] {
-    return this.clientNames;
-  }
-
   has(name: string): boolean {
-    return this.clientNames.includes(name);
+    return this.names.includes(name);
   }
 
   get(name: string): ForgeClient {
     if (!this.has(name)) {
-      const known = this.clientNames.map((n) => `"${n}"`).join(', ') || 'none';
+      const known = this.names.map((n) => `"${n}"`).join(', ') || 'none';
       throw new ConfigurationException(
         `No ForgeClient named "${name}" in RequestForgeModule (configured: ${known})`,
         { clientName: name, field: 'clients' },
@@ -37,6 +33,6 @@ export class ForgeClientRegistry {
    * fetches): synchronous, no request sent. For a readiness probe, e.g. a terminus indicator.
    */
   health(): ForgeClientsHealth {
-    return Object.fromEntries(this.clientNames.map((name) => [name, clientHealth(this.get(name))]));
+    return Object.fromEntries(this.names.map((name) => [name, clientHealth(this.get(name))]));
   }
 }

@@ -20,11 +20,6 @@ import { TRANSPORT_KINDS, TransportKind } from '../transport/http-transport';
 import { HttpClientConfig } from './http-client-config';
 import { TokenAuthOptions } from './client-options.interface';
 
-interface PendingAuth {
-  method: string;
-  create(check: OptionChecker): RequestAuth;
-}
-
 /**
  * Fluent builder for an immutable `HttpClientConfig`. Values are validated at `build()`, which
  * throws a `ConfigurationException` naming the field.
@@ -33,7 +28,7 @@ export class HttpClientConfigBuilder {
   private baseUrl?: string;
   private timeout?: number;
   private readonly headers: Record<string, string> = {};
-  private readonly auths: PendingAuth[] = [];
+  private readonly auths: { method: string; create(check: OptionChecker): RequestAuth }[] = [];
   private readonly excludedPaths: string[] = [];
   private readonly excludedPathPatterns: string[] = [];
   private hooks: NormalizedHooks = NO_HOOKS;
