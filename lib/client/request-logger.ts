@@ -32,9 +32,7 @@ export class RequestLogger {
     ctx: HookContext,
     redactor: Redactor,
   ): void {
-    const parts = [this.line(redactor, config, `${response.status}`, startedAt, ctx)];
-    this.appendDetails(redactor, parts, config, response.headers, response.data);
-    this.logger.log(parts.join(' '));
+    this.logger.log(this.line(redactor, config, `${response.status}`, startedAt, ctx, response));
   }
 
   failed(
@@ -44,51 +42,42 @@ export class RequestLogger {
     ctx: HookContext,
     redactor: Redactor,
   ): void {
-    const outcome =
-      error instanceof HttpStatusException
-        ? `${error.status}`
-        : error instanceof RequestForgeException
-          ? error.name
-          : 'error';
-    const parts = [this.line(redactor, config, outcome, startedAt, ctx)];
     if (error instanceof HttpStatusException) {
-      this.appendDetails(redactor, parts, config, error.response.headers, error.response.data);
-    } else if (error instanceof Error) {
-      parts.push(`- ${redactor.text(error.message)}`);
+      const line = this.line(redactor, config, `${error.status}`, startedAt, ctx, error.response);
+      this.logger.warn(line);
+      return;
     }
-    this.logger.warn(parts.join(' '));
+    const outcome = error instanceof RequestForgeException ? error.name : 'error';
+    const line = this.line(redactor, config, outcome, startedAt, ctx);
+    this.logger.warn(error instanceof Error ? `${line} - ${redactor.text(error.message)}` : line);
   }
 
+  /** With `response`: its headers and body too, as the options ask. */
   private line(
     redactor: Redactor,
     config: AxiosRequestConfig,
     outcome: string,
     startedAt: number,
     ctx: HookContext,
+    response?: { headers: unknown; data: unknown },
   ): string {
     const method = (config.method ?? 'GET').toUpperCase();
     const url = redactor.url(withParams(config.url ?? '', config.params));
     const auth = ctx.authAttempt > 0 ? `, auth retry ${ctx.authAttempt}` : '';
-    return `${method} ${url} → ${outcome} in ${Date.now() - startedAt} ms (attempt ${ctx.attempt}${auth}, request ${ctx.requestId})`;
-  }
-
-  private appendDetails(
-    redactor: Redactor,
-    parts: string[],
-    config: AxiosRequestConfig,
-    responseHeaders: unknown,
-    responseData: unknown,
-  ): void {
-    if (this.options.logHeaders) {
+    const parts = [
+      `${method} ${url} → ${outcome} in ${Date.now() - startedAt} ms (attempt ${ctx.attempt}${auth}, request ${ctx.requestId})`,
+    ];
+    if (response && this.options.logHeaders) {
       parts.push(`request headers ${JSON.stringify(redactor.headers(plain(config.headers)))}`);
-      parts.push(`response headers ${JSON.stringify(redactor.headers(plain(responseHeaders)))}`);
+      parts.push(`response headers ${JSON.stringify(redactor.headers(plain(response.headers)))}`);
     }
-    if (this.options.logBody) {
+    if (response && this.options.logBody) {
       if (config.data !== undefined) parts.push(`request body ${show(redactor.body(config.data))}`);
-      if (responseData !== undefined && responseData !== '') {
-        parts.push(`response body ${show(redactor.body(responseData))}`);
+      if (response.data !== undefined && response.data !== '') {
+        parts.push(`response body ${show(redactor.body(response.data))}`);
       }
     }
+    return parts.join(' ');
   }
 }
 
