@@ -7,7 +7,7 @@ import { RetryStrategy } from '../retry/retry-strategy';
 import type { ClientCertificate } from '../transport/client-certificate';
 import { TransportKind } from '../transport/http-transport';
 
-/** What `HttpClientConfigBuilder.build()` passes in: every field, `hooks` and `transport` optional. */
+/** The fields as `build()` passes them in; `hooks` and `transport` may be left out. */
 export type HttpClientConfigInit = Omit<HttpClientConfig, 'hooks' | 'transport'> &
   Partial<Pick<HttpClientConfig, 'hooks' | 'transport'>>;
 
