@@ -50,7 +50,7 @@ export class CallResilience {
         ? (error) =>
             attemptOriginOf(error)?.sent?.token ? toFinalAuthError(error, clientName) : error
         : undefined,
-      auth?.dpop ? dpopNonceRetry : undefined,
+      config.auth?.dpop ? dpopNonceRetry : undefined,
     );
   }
 

@@ -1,4 +1,4 @@
-import { isRecord, OptionChecker } from '../errors/option-checker';
+import { OptionChecker } from '../errors/option-checker';
 import { ForgeHook, ForgeHooks } from '../hooks/hook.types';
 import { TokenManager } from '../tokens/token-manager';
 import { ForgeClientOptions } from './client-options.interface';
@@ -62,7 +62,7 @@ function applyAuth(
     });
     // The certificate of the token endpoint is the API's too: a certificate-bound token
     // (RFC 8705 §3) is accepted only over a connection with that certificate.
-    const certificate = isRecord(auth) ? auth.clientCertificate : undefined;
+    const certificate = (auth as Record<string, unknown> | undefined)?.clientCertificate;
     if (certificate !== undefined) builder.withClientCertificate(certificate as ClientCertificate);
     return;
   }
