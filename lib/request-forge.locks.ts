@@ -1,6 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { OptionChecker } from './errors/option-checker';
-import { PrefixedTokenLock } from './storage/prefixed-token-lock';
 import { RedisLockConfig } from './storage/redis-lock-config';
 import { DEFAULT_REDIS_LOCK_KEY_PREFIX, RedisTokenLock } from './storage/redis-token-lock';
 import { TokenLock } from './storage/token-lock.interface';
@@ -25,10 +24,9 @@ export class RequestForgeLocks implements OnModuleDestroy {
     if (option === undefined) return undefined;
     if (isTokenLock(option)) return option;
     const config = checkRedisLockConfig(clientName, option);
-    return new PrefixedTokenLock(
-      this.redisLockFor(config.url),
-      config.keyPrefix ?? DEFAULT_REDIS_LOCK_KEY_PREFIX,
-    );
+    const lock = this.redisLockFor(config.url);
+    const keyPrefix = config.keyPrefix ?? DEFAULT_REDIS_LOCK_KEY_PREFIX;
+    return { runExclusive: (key, work) => lock.runExclusive(keyPrefix + key, work) };
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -38,7 +36,7 @@ export class RequestForgeLocks implements OnModuleDestroy {
   }
 
   private redisLockFor(url: string): RedisTokenLock {
-    // The prefix is added per client by PrefixedTokenLock.
+    // `forClient` adds each client's prefix, so clients with different prefixes share it.
     const lock = this.redisLocks.get(url) ?? RedisTokenLock.fromUrl(url, { keyPrefix: '' });
     this.redisLocks.set(url, lock);
     return lock;

@@ -14,8 +14,10 @@ interface ErrorEventSource {
 export class CacheHealth {
   private static readonly byCache = new WeakMap<object, CacheHealth>();
 
-  private errors = 0;
-  private last: Error = new Error('cache store error');
+  /** Number of errors seen so far; a call that saw it change did not really succeed. */
+  errorCount = 0;
+  /** The last error the cache reported. */
+  lastError: Error = new Error('cache store error');
 
   static of(cache: Cache): CacheHealth {
     let health = CacheHealth.byCache.get(cache);
@@ -39,19 +41,9 @@ export class CacheHealth {
     cache.on?.('del', onCacheEvent);
   }
 
-  /** Number of errors seen so far; a call that saw it change did not really succeed. */
-  get errorCount(): number {
-    return this.errors;
-  }
-
-  /** The last error the cache reported. */
-  get lastError(): Error {
-    return this.last;
-  }
-
   private recordError(error: unknown): void {
-    this.errors += 1;
-    if (error instanceof Error) this.last = error;
+    this.errorCount += 1;
+    if (error instanceof Error) this.lastError = error;
   }
 }
 

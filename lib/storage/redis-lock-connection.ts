@@ -1,6 +1,19 @@
 import { withDeadline } from './deadline';
-import { OwnedRedisLockClient, createOwnedRedisClient } from './own-redis-client';
-import { RedisLockClient } from './redis-lock-client';
+
+/**
+ * The part of a node-redis v5 client (`createClient` from `@redis/client`, re-exported by
+ * `@keyv/redis`) the Redis lock uses. Any client with these methods fits.
+ */
+export interface RedisLockClient {
+  readonly isOpen: boolean;
+  connect(): Promise<unknown>;
+  set(
+    key: string,
+    value: string,
+    options: { condition: 'NX'; expiration: { type: 'PX'; value: number } },
+  ): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+}
 
 /**
  * The Redis connection of a `RedisTokenLock`: a client passed in (left open on close) or one of
@@ -9,7 +22,7 @@ import { RedisLockClient } from './redis-lock-client';
 export class RedisLockConnection {
   private readonly url?: string;
   private client?: Promise<RedisLockClient>;
-  private owned?: Promise<OwnedRedisLockClient>;
+  private owned?: Promise<RedisLockClient & { close(): Promise<unknown> }>;
   private connecting?: Promise<unknown>;
   private clientUsed = false;
   private closed = false;
@@ -39,8 +52,19 @@ export class RedisLockConnection {
     if (client?.isOpen) await client.close();
   }
 
+  /** `@keyv/redis` is loaded only here, so apps that never use the Redis lock need not install it. */
   private openOwnClient(): Promise<RedisLockClient> {
-    this.owned = createOwnedRedisClient(this.url as string).then((client) => {
+    this.owned = import('@keyv/redis').then(({ createClient }) => {
+      const client = createClient({
+        url: this.url,
+        // While Redis is down, commands fail at once instead of queueing until it is back: the
+        // lock then lets the caller fetch directly.
+        disableOfflineQueue: true,
+        socket: {
+          connectTimeout: 2_000,
+          reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000),
+        },
+      });
       // node-redis needs a listener or an idle reconnect error would crash the process. An
       // outage is reported when a lock call fails: while tokens are served from storage the
       // lock is idle and has nothing to add to the storage's warning.

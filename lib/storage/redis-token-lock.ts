@@ -6,8 +6,7 @@ import { retryLoop } from '../retry/retry-loop';
 import { withDeadline } from './deadline';
 import { DEFAULT_LOCK_LEASE_MS, keepLeaseAlive, RENEW_IF_OWNER } from './lock-lease';
 import { OutageLog } from './outage-log';
-import { RedisLockClient } from './redis-lock-client';
-import { RedisLockConnection } from './redis-lock-connection';
+import { RedisLockClient, RedisLockConnection } from './redis-lock-connection';
 import { ExclusiveWork, TokenLock } from './token-lock.interface';
 
 export interface RedisTokenLockOptions {
@@ -185,12 +184,9 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
 
   private async tryAcquire(lockKey: string, owner: string): Promise<Acquired> {
     try {
-      const client = await this.connection.connected();
       const expiration = { type: 'PX', value: this.leaseMs } as const;
-      const reply = await withDeadline(
+      const reply = await this.command('Redis SET NX', (client) =>
         client.set(lockKey, owner, { condition: 'NX', expiration }),
-        this.commandTimeoutMs,
-        'Redis SET NX',
       );
       this.outage.succeeded();
       return reply === 'OK' ? 'acquired' : 'held-by-peer';
@@ -203,11 +199,8 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
   /** False once the lock is no longer ours; a Redis failure keeps trying (the lease may hold). */
   private async renew(lockKey: string, owner: string): Promise<boolean> {
     try {
-      const client = await this.connection.connected();
-      const renewed = await withDeadline(
+      const renewed = await this.command('Redis lock renewal', (client) =>
         client.eval(RENEW_IF_OWNER, { keys: [lockKey], arguments: [owner, String(this.leaseMs)] }),
-        this.commandTimeoutMs,
-        'Redis lock renewal',
       );
       return renewed === 1;
     } catch (error) {
@@ -218,15 +211,21 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
 
   private async release(lockKey: string, owner: string): Promise<void> {
     try {
-      const client = await this.connection.connected();
-      await withDeadline(
+      await this.command('Redis lock release', (client) =>
         client.eval(RELEASE_IF_OWNER, { keys: [lockKey], arguments: [owner] }),
-        this.commandTimeoutMs,
-        'Redis lock release',
       );
     } catch (error) {
       // The lock expires on its own; waiters take it over then.
       this.outage.failed(error);
     }
+  }
+
+  /** One Redis call on the connection, bounded by `commandTimeoutMs`. */
+  private async command(
+    what: string,
+    run: (client: RedisLockClient) => Promise<unknown>,
+  ): Promise<unknown> {
+    const client = await this.connection.connected();
+    return withDeadline(run(client), this.commandTimeoutMs, what);
   }
 }

@@ -39,31 +39,27 @@ export class SafeTokenStorage {
   }
 
   async get(): Promise<StoredToken> {
-    try {
-      const token = await this.storage.get(this.key);
-      this.outage.succeeded();
-      return { ok: true, token: token ?? undefined };
-    } catch (error) {
-      this.outage.failed(error);
-      return { ok: false };
-    }
+    const read = await this.guarded(() => this.storage.get(this.key));
+    return read ? { ok: true, token: read.value ?? undefined } : { ok: false };
   }
 
   async set(token: TokenData, ttlMs?: number): Promise<void> {
-    try {
-      await this.storage.set(this.key, token, ttlMs);
-      this.outage.succeeded();
-    } catch (error) {
-      this.outage.failed(error);
-    }
+    await this.guarded(() => this.storage.set(this.key, token, ttlMs));
   }
 
   async delete(): Promise<void> {
+    await this.guarded(() => this.storage.delete(this.key));
+  }
+
+  /** The call's result, or undefined when it failed (logged once per outage). */
+  private async guarded<T>(call: () => Promise<T>): Promise<{ value: T } | undefined> {
     try {
-      await this.storage.delete(this.key);
+      const value = await call();
       this.outage.succeeded();
+      return { value };
     } catch (error) {
       this.outage.failed(error);
+      return undefined;
     }
   }
 }

@@ -1,6 +1,5 @@
 import { RedisTokenLock, TokenLock } from '../../lib';
 import { RequestForgeLocks } from '../../lib/request-forge.locks';
-import { PrefixedTokenLock } from '../../lib/storage/prefixed-token-lock';
 import { ExclusiveWork } from '../../lib/storage/token-lock.interface';
 
 describe('RequestForgeLocks: the Redis locks of one module instance', () => {
@@ -31,19 +30,24 @@ describe('RequestForgeLocks: the Redis locks of one module instance', () => {
     expect(locks.forClient('b', undefined)).toBeUndefined();
   });
 
-  it('PrefixedTokenLock runs the work under <prefix><key>', async () => {
+  it("runs each client's work under <keyPrefix><key> on the shared lock of its URL", async () => {
     const keys: string[] = [];
-    const inner = {
-      runExclusive: <T>(key: string, work: ExclusiveWork<T>) => {
+    jest
+      .spyOn(RedisTokenLock.prototype, 'runExclusive')
+      .mockImplementation(<T>(key: string, work: ExclusiveWork<T>) => {
         keys.push(key);
         return work.fetch();
-      },
-    };
+      });
+    const locks = new RequestForgeLocks();
     const work = { fetch: async () => 1, poll: async () => undefined, fetchTimeoutMs: 1_000 };
+    const url = 'redis://127.0.0.1:6379';
 
-    await expect(
-      new PrefixedTokenLock(inner, 'app:lock:').runExclusive('svc:1', work),
-    ).resolves.toBe(1);
-    expect(keys).toEqual(['app:lock:svc:1']);
+    const own = locks.forClient('a', { type: 'redis', url, keyPrefix: 'app:lock:' });
+    const byDefault = locks.forClient('b', { type: 'redis', url });
+    await expect(own?.runExclusive('svc:1', work)).resolves.toBe(1);
+    await expect(byDefault?.runExclusive('svc:1', work)).resolves.toBe(1);
+    await locks.onModuleDestroy();
+
+    expect(keys).toEqual(['app:lock:svc:1', 'api_tokens:lock:svc:1']);
   });
 });
