@@ -1,8 +1,12 @@
 import { OptionChecker } from '../errors/option-checker';
 import { BodyTokenFetcherOptions } from './token-fetcher.options';
 import { TokenFetcher } from './token-fetcher';
-import { readString } from './token-response.fields';
-import { MissingToken, TokenHttpResponse, TokenResponseFields } from './token-response.types';
+import {
+  MissingToken,
+  readString,
+  TokenHttpResponse,
+  TokenResponseFields,
+} from './token-response.fields';
 
 /** A step whose token is a field of the JSON response body (`tokenField`, a dot path). */
 export class BodyTokenFetcher extends TokenFetcher {

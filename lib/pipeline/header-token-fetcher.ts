@@ -1,7 +1,7 @@
 import { OptionChecker } from '../errors/option-checker';
 import { HeaderTokenFetcherOptions } from './token-fetcher.options';
 import { TokenFetcher } from './token-fetcher';
-import { MissingToken, TokenHttpResponse, TokenResponseFields } from './token-response.types';
+import { MissingToken, TokenHttpResponse, TokenResponseFields } from './token-response.fields';
 
 const BEARER = /^bearer\s+/i;
 

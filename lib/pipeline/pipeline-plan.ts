@@ -37,12 +37,10 @@ export function planPipeline(
     }
   });
 
-  const dependents = new Map<string, string[]>(steps.map((step) => [step.name, []]));
-  for (const step of steps) {
-    for (const dependency of step.dependsOn) dependents.get(dependency)?.push(step.name);
-  }
-  const order = topologicalOrder(steps, dependents, indexOf, check);
-  const finals = steps.filter((step) => dependents.get(step.name)?.length === 0);
+  const order = runOrder(steps, indexOf, check);
+  const finals = steps.filter(
+    (step) => !steps.some((other) => other.dependsOn.includes(step.name)),
+  );
   if (finals.length > 1) {
     const names = finals.map((step) => `'${step.name}'`).join(', ');
     check.fail(
@@ -55,41 +53,30 @@ export function planPipeline(
     order,
     finalStep: order[order.length - 1],
     dependentsOf(step: string): readonly string[] {
-      const reached = new Set<string>([step]);
-      const queue = [step];
-      while (queue.length) {
-        for (const next of dependents.get(queue.shift() as string) ?? []) {
-          if (reached.has(next)) continue;
-          reached.add(next);
-          queue.push(next);
-        }
+      // In run order a step comes after its dependencies, so one pass collects its dependents.
+      const reached = [step];
+      for (const name of order) {
+        const { dependsOn } = steps[indexOf.get(name) as number];
+        if (dependsOn.some((dependency) => reached.includes(dependency))) reached.push(name);
       }
-      return order.filter((name) => reached.has(name));
+      return reached;
     },
   };
 }
 
-/** Kahn's algorithm, taking the earliest declared ready step first. */
-function topologicalOrder(
+/** Dependencies first, taking the earliest declared step that is ready each time. */
+function runOrder(
   steps: readonly PlannedStep[],
-  dependents: ReadonlyMap<string, readonly string[]>,
   indexOf: ReadonlyMap<string, number>,
   check: OptionChecker,
 ): string[] {
-  const waitingOn = new Map(steps.map((step) => [step.name, new Set(step.dependsOn).size]));
-  const ready = steps.filter((step) => waitingOn.get(step.name) === 0).map((step) => step.name);
   const order: string[] = [];
-  while (ready.length) {
-    ready.sort((a, b) => (indexOf.get(a) ?? 0) - (indexOf.get(b) ?? 0));
-    const name = ready.shift() as string;
-    order.push(name);
-    for (const next of dependents.get(name) ?? []) {
-      const left = (waitingOn.get(next) ?? 0) - 1;
-      waitingOn.set(next, left);
-      if (left === 0) ready.push(next);
-    }
+  const pending = [...steps];
+  while (pending.length) {
+    const next = pending.findIndex((step) => step.dependsOn.every((dep) => order.includes(dep)));
+    if (next < 0) failOnCycle(steps, new Set(order), indexOf, check);
+    order.push(pending.splice(next, 1)[0].name);
   }
-  if (order.length < steps.length) failOnCycle(steps, new Set(order), indexOf, check);
   return order;
 }
 
@@ -99,14 +86,13 @@ function failOnCycle(
   indexOf: ReadonlyMap<string, number>,
   check: OptionChecker,
 ): never {
-  const byName = new Map(steps.map((step) => [step.name, step]));
   // Every unordered step waits on another unordered one, so walking those edges must loop.
   const path: string[] = [];
   let current = steps.find((step) => !ordered.has(step.name)) as PlannedStep;
   while (!path.includes(current.name)) {
     path.push(current.name);
     const next = current.dependsOn.find((dependency) => !ordered.has(dependency)) as string;
-    current = byName.get(next) as PlannedStep;
+    current = steps[indexOf.get(next) as number];
   }
   const cycle = [...path.slice(path.indexOf(current.name)), current.name];
   return check.fail(

@@ -16,15 +16,21 @@ import { joinUrl } from '../client/request-target';
 import { lowerCaseHeaders } from '../transport/header-values';
 import { stepLabel, validateFetcherOptions } from './fetcher-options.validation';
 import { PipelineContext } from './pipeline-context';
-import { fillPlaceholders, fillPlaceholdersDeep } from './placeholders';
+import { fillPlaceholders } from './placeholders';
 import {
   DEFAULT_TOKEN_FETCH_TIMEOUT,
   RequestData,
   RequestDataValue,
   TokenFetcherOptions,
 } from './token-fetcher.options';
-import { readDotPath, readString, toTokenData } from './token-response.fields';
-import { MissingToken, TokenHttpResponse, TokenResponseFields } from './token-response.types';
+import {
+  MissingToken,
+  readDotPath,
+  readString,
+  TokenHttpResponse,
+  TokenResponseFields,
+  toTokenData,
+} from './token-response.fields';
 
 /**
  * One step of a token pipeline: builds a request from its options and the tokens of the steps
@@ -86,13 +92,8 @@ export abstract class TokenFetcher {
   buildRequestHeaders(
     context: PipelineContext,
   ): Record<string, string> | Promise<Record<string, string>> {
-    const tokenOf = (step: string) => context.get(step).accessToken;
-    return Object.fromEntries(
-      Object.entries(this.options.requestHeaders ?? {}).map(([header, value]) => [
-        header,
-        fillPlaceholders(value, tokenOf),
-      ]),
-    );
+    const headers = this.options.requestHeaders ?? {};
+    return fillPlaceholders(headers, (step) => context.get(step).accessToken) as typeof headers;
   }
 
   /** Body (or query, for GET) of the token request: `requestData` with placeholders filled. */
@@ -100,9 +101,7 @@ export abstract class TokenFetcher {
     context: PipelineContext,
   ): RequestData | undefined | Promise<RequestData | undefined> {
     const data = this.options.requestData;
-    if (!data) return undefined;
-    const tokenOf = (step: string) => context.get(step).accessToken;
-    return fillPlaceholdersDeep(data, tokenOf) as RequestData;
+    return data && (fillPlaceholders(data, (step) => context.get(step).accessToken) as RequestData);
   }
 
   /** Fetches this step's token; failures are `AuthenticationException`s naming step and service. */

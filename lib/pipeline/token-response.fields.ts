@@ -1,6 +1,32 @@
 import { TokenData } from '../tokens/token-data';
 import { readTokenFields } from '../tokens/token-fields';
-import { MissingToken, TokenResponseFields } from './token-response.types';
+
+/**
+ * A step's HTTP answer as fetchers read it: lower-case header names; the body parsed as JSON, or
+ * the text itself when it is not JSON.
+ */
+export interface TokenHttpResponse {
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  data: unknown;
+}
+
+/** A field the response lacked; says where, never what was there (it may be a token). */
+export interface MissingToken {
+  problem: string;
+}
+
+/** What a step read from its response, before the pipeline's lifetime rules apply. */
+export interface TokenResponseFields {
+  accessToken: string;
+  tokenType?: string;
+  refreshToken?: string;
+  /**
+   * The lifetime as received: seconds as a number or numeric string, like `expires_in` (RFC 6749
+   * §5.1) gives it. Checked by the same rules as a token endpoint's.
+   */
+  expiresIn?: unknown;
+}
 
 /** Reads `a.b.c` from parsed JSON; undefined when any part is missing. */
 export function readDotPath(body: unknown, path: string): unknown {
@@ -26,16 +52,15 @@ export function readString(body: unknown, path: string | undefined): string | un
  */
 export function toTokenData(
   fields: TokenResponseFields,
-  options: { ttlMs?: number; expiresInField?: string; now?: number },
+  options: { ttlMs?: number; expiresInField: string },
 ): TokenData | MissingToken {
   const expiry = readTokenFields({
     accessToken: fields.accessToken,
     ...(fields.tokenType !== undefined ? { tokenType: fields.tokenType } : {}),
-    names: { accessToken: 'token', tokenType: 'token type' },
+    names: { accessToken: 'token', tokenType: 'token type', expiresIn: options.expiresInField },
     expiresIn: fields.expiresIn,
-    now: options.now ?? Date.now(),
+    now: Date.now(),
     ttlMs: options.ttlMs,
-    field: options.expiresInField,
   });
   if ('problem' in expiry) return { problem: `is invalid: ${expiry.problem}` };
   return new TokenData({

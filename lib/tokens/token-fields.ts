@@ -1,23 +1,52 @@
 import { isVisibleHeaderValue } from '../transport/header-values';
-import { TokenExpiry, TokenExpiryInput, tokenExpiry } from './token-expiry';
 
 /** RFC 6749 §7.1, §A.13: a token type is a type name, `1*( %x21 / %x23-5B / %x5D-7E )`. */
 const TOKEN_TYPE_NAME = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
-export interface TokenFieldsInput extends TokenExpiryInput {
+/** The last instant a `Date` can hold that still reads as a four-digit year. */
+const LATEST_EXPIRY_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** A shorter lifetime would make every call fetch a token again. */
+const SHORTEST_LIFETIME_MS = 1_000;
+
+/** `expires_in` as a numeric string: digits, optionally a fraction (no sign, exponent or hex). */
+const NUMERIC_SECONDS = /^\d+(\.\d+)?$/;
+
+const RESPONSE_NAMES = {
+  accessToken: 'access_token',
+  tokenType: 'token_type',
+  expiresIn: 'expires_in',
+};
+
+export interface TokenFieldsInput {
+  accessToken: string;
   /** The token type as received, if any. */
   tokenType?: string;
-  /** How the token and its type are named in messages; default `access_token`, `token_type`. */
-  names?: { accessToken: string; tokenType: string };
+  /** The response's `expires_in` (RFC 6749 §5.1), as received: a number of seconds or a string. */
+  expiresIn: unknown;
+  /** Epoch ms the response was received at. */
+  now: number;
+  /** A cap on the lifetime (a pipeline step's `ttl`); the shorter of this and the response wins. */
+  ttlMs?: number;
+  /** Lifetime when neither `expires_in` nor a JWT `exp` says; absent: no expiry. */
+  defaultLifetimeMs?: number;
+  /** How the fields are named in messages; default `access_token`, `token_type`, `expires_in`. */
+  names?: typeof RESPONSE_NAMES;
 }
+
+/** An expiry (`undefined`: kept until invalidated), or why the fields cannot make a token. */
+export type TokenFields = { expiresAtMs: number | undefined } | { problem: string };
 
 /**
  * The one reading of what a token endpoint or pipeline step returned, before it becomes a
- * `TokenData`: the token and its type must be sendable as they are in an `Authorization` header,
- * and the lifetime must be usable (`tokenExpiry`). Problems name fields, never values.
+ * `TokenData`. The token and its type must be sendable as they are in an `Authorization` header.
+ * The lifetime is `expires_in` (a number or numeric string of seconds), else the JWT `exp` of the
+ * access token, else `defaultLifetimeMs`; `ttlMs` caps it. A lifetime under 1 s, or an expiry past
+ * the year 9999 or not finite, is a problem: such a token would be fetched on every call or never
+ * again. Problems name fields, never values (a misplaced field might hold a secret).
  */
-export function readTokenFields(input: TokenFieldsInput): TokenExpiry {
-  const names = input.names ?? { accessToken: 'access_token', tokenType: 'token_type' };
+export function readTokenFields(input: TokenFieldsInput): TokenFields {
+  const names = input.names ?? RESPONSE_NAMES;
   if (!isVisibleHeaderValue(input.accessToken)) {
     return {
       problem:
@@ -30,5 +59,58 @@ export function readTokenFields(input: TokenFieldsInput): TokenExpiry {
       problem: `${names.tokenType} is not an RFC 6749 token type name (visible ASCII, no spaces)`,
     };
   }
-  return tokenExpiry(input);
+  const { now, ttlMs } = input;
+  const field = names.expiresIn;
+  let fromResponse: number | undefined;
+  let source = field;
+  if (input.expiresIn !== undefined && input.expiresIn !== null) {
+    const seconds = readSeconds(input.expiresIn);
+    if (seconds === undefined) return { problem: `${field} is not a number of seconds` };
+    fromResponse = now + seconds * 1000;
+  } else {
+    fromResponse = jwtExpiryMs(input.accessToken);
+    source = `the access token's JWT exp (there is no ${field})`;
+    if (fromResponse === undefined && input.defaultLifetimeMs !== undefined) {
+      fromResponse = now + input.defaultLifetimeMs;
+      source = `the default lifetime (there is no ${field})`;
+    }
+  }
+  if (fromResponse !== undefined) {
+    if (!Number.isFinite(fromResponse)) return { problem: `${source} is not a finite time` };
+    if (fromResponse > LATEST_EXPIRY_MS) {
+      return { problem: `${source} gives an expiry past the year 9999` };
+    }
+    if (fromResponse - now < SHORTEST_LIFETIME_MS) {
+      return { problem: `${source} gives a lifetime under 1 s` };
+    }
+  }
+  const capped = ttlMs === undefined ? undefined : now + ttlMs;
+  if (fromResponse === undefined) return { expiresAtMs: capped };
+  return { expiresAtMs: capped === undefined ? fromResponse : Math.min(fromResponse, capped) };
+}
+
+/** Seconds from a JSON number or a numeric string; `undefined` for anything else. */
+function readSeconds(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isNaN(value) ? undefined : value;
+  if (typeof value !== 'string' || !NUMERIC_SECONDS.test(value.trim())) return undefined;
+  return Number(value.trim());
+}
+
+/**
+ * The `exp` claim of a JWT access token, as epoch ms, or undefined when the token is not a JWT or
+ * has no numeric `exp`. The signature is not checked: the value only decides when to renew.
+ */
+function jwtExpiryMs(token: string): number | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    if (payload && typeof payload === 'object') {
+      const exp = (payload as { exp?: unknown }).exp;
+      if (typeof exp === 'number' && !Number.isNaN(exp)) return exp * 1000;
+    }
+  } catch {
+    // Not a JWT after all.
+  }
+  return undefined;
 }
