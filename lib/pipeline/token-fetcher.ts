@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
 import { defaultRedactor, Redactor } from '../errors';
 import { TokenData } from '../tokens/token-data';
-import { DEFAULT_MAX_TOKEN_RESPONSE_BYTES, parseJson } from '../tokens/token-error.parser';
+import { DEFAULT_MAX_TOKEN_RESPONSE_BYTES, parseJson } from '../tokens/token-response';
 import { createHttpService, sendAttempt } from '../transport/http-transport';
 import { OptionChecker } from '../errors/option-checker';
 import {
@@ -11,7 +11,7 @@ import {
   refusal,
   TokenRequestContext,
   tokenRequestFailed,
-} from '../tokens/token-request-failure';
+} from '../tokens/token-response';
 import { joinUrl } from '../client/request-target';
 import { lowerCaseHeaders } from '../transport/header-values';
 import { stepLabel, validateFetcherOptions } from './fetcher-options.validation';

@@ -22,9 +22,8 @@ export class PasswordGrantTokenProvider implements TokenProvider {
   readonly cacheKey: string;
   private readonly logger = new Logger(PasswordGrantTokenProvider.name);
   private readonly endpoint: TokenEndpointClient;
-  private readonly username: string;
-  private readonly password: string;
-  private readonly scope?: string;
+  /** §4.3.2 */
+  private readonly grant: Record<string, string | undefined>;
 
   constructor(
     options: PasswordGrantTokenProviderOptions,
@@ -32,9 +31,8 @@ export class PasswordGrantTokenProvider implements TokenProvider {
   ) {
     const authentication = validatePasswordGrantOptions(options, check);
     this.serviceName = options.serviceName;
-    this.username = options.username;
-    this.password = options.password;
-    this.scope = options.scope;
+    const { username, password, scope } = options;
+    this.grant = { grant_type: 'password', username, password, scope };
     const dpop = createDpopSession(options, check);
     bindDpopSession(this, dpop);
     // The user is part of the key: two users never share a token; nor two DPoP keys.
@@ -54,14 +52,8 @@ export class PasswordGrantTokenProvider implements TokenProvider {
     return 2 * this.endpoint.worstCaseDurationMs;
   }
 
-  /** §4.3.2 */
   fetchToken(): Promise<TokenData> {
-    return this.endpoint.requestToken({
-      grant_type: 'password',
-      username: this.username,
-      password: this.password,
-      scope: this.scope,
-    });
+    return this.endpoint.requestToken(this.grant);
   }
 
   /** §6; a refused refresh (`invalid_grant` and the like) falls back to the password grant. */
@@ -72,7 +64,7 @@ export class PasswordGrantTokenProvider implements TokenProvider {
       renewed = await this.endpoint.requestToken({
         grant_type: 'refresh_token',
         refresh_token: current.refreshToken,
-        scope: this.scope,
+        scope: this.grant.scope,
       });
     } catch (error) {
       if (!isRefusal(error)) throw error;

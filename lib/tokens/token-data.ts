@@ -36,13 +36,9 @@ export interface TokenDataInit {
 }
 
 /** The JSON form used by storages: dates as ISO strings. */
-export interface TokenDataJson {
-  accessToken: string;
+export interface TokenDataJson extends Omit<TokenDataInit, 'tokenType' | 'expiresAt'> {
   tokenType: string;
   expiresAt?: string;
-  refreshToken?: string;
-  scope?: string;
-  extra?: Record<string, unknown>;
 }
 
 /**
@@ -122,12 +118,8 @@ export class TokenData {
   static fromJSON(json: TokenDataJson | string): TokenData {
     const data: TokenDataJson = typeof json === 'string' ? JSON.parse(json) : json;
     return new TokenData({
-      accessToken: data.accessToken,
-      tokenType: data.tokenType,
+      ...data,
       expiresAt: data.expiresAt ? new Date(data.expiresAt) : undefined,
-      refreshToken: data.refreshToken,
-      scope: data.scope,
-      extra: data.extra,
     });
   }
 
@@ -184,18 +176,14 @@ export class TokenData {
   }
 
   toString(): string {
-    return `TokenData(${this.describe()})`;
-  }
-
-  [inspect.custom](): string {
-    return this.toString();
-  }
-
-  private describe(): string {
     const parts = [`tokenType=${this.tokenType}`, 'accessToken=***'];
     if (this.expiresAt) parts.push(`expiresAt=${this.expiresAt.toISOString()}`);
     if (this.#refreshToken) parts.push('refreshToken=***');
     if (this.scope !== undefined) parts.push(`scope=${this.scope}`);
-    return parts.join(', ');
+    return `TokenData(${parts.join(', ')})`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
   }
 }

@@ -16,10 +16,10 @@ import { TokenData } from './token-data';
 import {
   AttemptContext,
   AttemptOutcome,
+  DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
   readFailedAttempt,
   readTokenResponse,
-} from './token-endpoint.response';
-import { DEFAULT_MAX_TOKEN_RESPONSE_BYTES } from './token-error.parser';
+} from './token-response';
 
 export interface TokenEndpointClientOptions extends Partial<ClientAuthentication> {
   tokenUrl: string;

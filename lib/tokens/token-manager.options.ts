@@ -32,22 +32,11 @@ export interface TokenManagerOptions {
   clock?: TokenClock;
 }
 
-export interface ResolvedTokenManagerOptions {
-  refreshSkew: number;
-  defaultTokenLifetime?: number;
-  lock?: TokenLock;
-  storageKey: string;
-  failureBackoff: Required<FailureBackoffOptions>;
-  clock: TokenClock;
-  /** The provider's worst case: the manager stops waiting for a fetch after it. */
-  fetchTimeoutMs: number;
-}
-
-/** Checks a TokenManager's provider and options, and fills in the defaults. */
-export function resolveTokenManagerOptions(
-  provider: TokenProvider,
-  options: TokenManagerOptions,
-): ResolvedTokenManagerOptions {
+/**
+ * Checks a TokenManager's provider and options, and fills in the defaults; `fetchTimeoutMs` is the
+ * provider's worst case, after which the manager stops waiting for a fetch.
+ */
+export function resolveTokenManagerOptions(provider: TokenProvider, options: TokenManagerOptions) {
   const check = new OptionChecker('TokenManager');
   if (typeof (provider as Partial<TokenProvider> | undefined)?.fetchToken !== 'function') {
     check.fail('provider', 'must implement fetchToken()');
@@ -60,8 +49,8 @@ export function resolveTokenManagerOptions(
   const worstCase = provider.fetchTimeoutMs;
   return {
     refreshSkew,
-    ...(defaultTokenLifetime !== undefined ? { defaultTokenLifetime } : {}),
-    ...(lock ? { lock } : {}),
+    defaultTokenLifetime,
+    lock,
     failureBackoff,
     clock,
     storageKey:

@@ -4,28 +4,25 @@ import { PasswordGrantTokenProvider } from './password-grant.token-provider';
 import { TokenProvider } from './token-provider.interface';
 import {
   CLIENT_CREDENTIALS_KEYS,
-  OAuthProviderCommonOptions,
+  ClientCredentialsTokenProviderOptions,
   PASSWORD_GRANT_KEYS,
+  PasswordGrantTokenProviderOptions,
 } from './token-provider.options';
 
-type CommonAuthOptions = Omit<OAuthProviderCommonOptions, 'serviceName'>;
-
 /** `auth: { type: 'client-credentials', ... }` in a client's plain options. */
-export interface ClientCredentialsAuthOptions extends CommonAuthOptions {
+export interface ClientCredentialsAuthOptions extends Omit<
+  ClientCredentialsTokenProviderOptions,
+  'serviceName'
+> {
   type: 'client-credentials';
-  /** Required unless authMethod is 'private_key_jwt' or 'tls_client_auth'. */
-  clientSecret?: string;
-  audience?: string;
-  extraParams?: Record<string, string>;
-  grantType?: string;
 }
 
 /** `auth: { type: 'password', ... }` in a client's plain options. */
-export interface PasswordAuthOptions extends CommonAuthOptions {
+export interface PasswordAuthOptions extends Omit<
+  PasswordGrantTokenProviderOptions,
+  'serviceName'
+> {
   type: 'password';
-  clientSecret?: string;
-  username: string;
-  password: string;
 }
 
 export type OAuthAuthOptions = ClientCredentialsAuthOptions | PasswordAuthOptions;

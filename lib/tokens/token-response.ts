@@ -1,0 +1,237 @@
+import { AxiosResponse } from 'axios';
+import { parseWwwAuthenticate } from '../auth/www-authenticate';
+import { AuthenticationException, Redactor } from '../errors';
+import { DEFAULT_RETRYABLE_STATUS_CODES } from '../retry/retry-strategy';
+import { headerText } from '../transport/header-values';
+import { readTransportFailure } from '../transport/transport-failure';
+import { TokenData } from './token-data';
+
+/**
+ * Token responses (a token or an RFC 6749 §5.2 error) are small: a larger body is refused before
+ * it is read whole, so a hostile endpoint cannot make us buffer (and store) megabytes.
+ */
+export const DEFAULT_MAX_TOKEN_RESPONSE_BYTES = 65_536;
+
+/** An RFC 6749 §5.2 error response body. */
+interface OAuthErrorBody {
+  error: string;
+  errorDescription?: string;
+}
+
+/** Reads `{ error, error_description }` from a token endpoint body; undefined when it is not one. */
+function parseOAuthError(body: unknown): OAuthErrorBody | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const { error, error_description: description } = body as Record<string, unknown>;
+  // §5.2: `error` is a single ASCII code such as invalid_client.
+  if (typeof error !== 'string' || !/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/.test(error))
+    return undefined;
+  return {
+    error,
+    ...(typeof description === 'string' ? { errorDescription: description.slice(0, 500) } : {}),
+  };
+}
+
+/** Parses a body as JSON without throwing. */
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** A few words about a body that is not the JSON we expected, never its content. */
+function describeNonJsonBody(contentType: string | undefined, text: string): string {
+  const type = (contentType ?? '').toLowerCase();
+  if (type.includes('html') || /^\s*<(!doctype|html)/i.test(text)) return 'an HTML page';
+  if (text.trim() === '') return 'an empty body';
+  return `a body that is not valid JSON${type ? ` (${type.split(';')[0]})` : ''}`;
+}
+
+/**
+ * One token request (a token endpoint grant or a pipeline step): who asked, the limits of the
+ * attempt, and every secret the request carried, which its errors must never show.
+ */
+export interface TokenRequestContext {
+  serviceName: string;
+  /** The pipeline step, when the request was one. */
+  step?: string;
+  timeoutMs: number;
+  maxResponseBytes: number;
+  redact: Redactor;
+}
+
+const MAX_DESCRIPTION = 200;
+
+/**
+ * The one mapper of token request failures: `<subject> failed: <why> (status N)`, with the RFC 6749
+ * §5.2 `error` / `error_description` (already redacted) kept when the server gave them.
+ */
+export function tokenRequestFailed(
+  context: TokenRequestContext,
+  why: string,
+  details: { status?: number; cause?: unknown; said?: OAuthErrorBody } = {},
+): AuthenticationException {
+  const { serviceName, step, redact } = context;
+  const { status, cause, said } = details;
+  const subject = step
+    ? `Pipeline step '${step}' of service '${serviceName}'`
+    : `Token request for "${serviceName}"`;
+  return new AuthenticationException(
+    `${subject} failed: ${why}${status !== undefined ? ` (status ${status})` : ''}`,
+    {
+      serviceName,
+      ...(step !== undefined ? { step } : {}),
+      ...(status !== undefined ? { status } : {}),
+      ...(cause !== undefined ? { cause: scrubbedCause(cause, redact) } : {}),
+      ...said,
+    },
+  );
+}
+
+/**
+ * No usable answer: no whole answer in time, no connection, a body over the size limit. Transient
+ * failures may go better on another attempt.
+ */
+export function noUsableAnswer(
+  context: TokenRequestContext,
+  cause: unknown,
+): { error: AuthenticationException; transient: boolean } {
+  const failure = readTransportFailure(cause);
+  const fail = (why: string, transient: boolean) => ({
+    error: tokenRequestFailed(context, why, { cause }),
+    transient,
+  });
+  switch (failure?.kind) {
+    case 'timeout':
+      return fail(`no answer within ${context.timeoutMs} ms`, true);
+    case 'network':
+      return fail(`could not reach the token endpoint (${failure.code ?? 'network error'})`, true);
+    case 'too-large':
+      // A token response is small: a larger one is refused as it is, never asked for again.
+      return fail(
+        `the response body is over ${failure.limit ?? context.maxResponseBytes} bytes ` +
+          '(maxTokenResponseBytes); it was read no further',
+        false,
+      );
+    default:
+      return fail(`the request could not be sent (${errorName(cause)})`, false);
+  }
+}
+
+/**
+ * A non-2xx answer: RFC 6749 §5.2 in the body, or only a resource server's challenge (RFC 6750
+ * §3, as a pipeline step may get). A redirect is refused: it would carry the credentials on.
+ */
+export function refusal(
+  context: TokenRequestContext,
+  response: { status: number; body: unknown; contentType?: string; wwwAuthenticate?: string },
+): AuthenticationException {
+  const { status, body } = response;
+  const { redact } = context;
+  const found = parseOAuthError(body) ?? challengeError(response.wwwAuthenticate);
+  const said = found && {
+    error: redact.text(found.error),
+    ...(found.errorDescription !== undefined
+      ? { errorDescription: redact.text(found.errorDescription).slice(0, MAX_DESCRIPTION) }
+      : {}),
+  };
+  const why =
+    status >= 300 && status < 400
+      ? 'it was redirected; token requests do not follow redirects'
+      : said
+        ? `${said.error}${said.errorDescription ? ` (${said.errorDescription})` : ''}`
+        : `answered ${status} with ${describeBody(body, response.contentType)}`;
+  return tokenRequestFailed(context, why, { status, said });
+}
+
+function challengeError(wwwAuthenticate: string | undefined): OAuthErrorBody | undefined {
+  if (!wwwAuthenticate) return undefined;
+  const { error, errorDescription } = parseWwwAuthenticate(wwwAuthenticate);
+  if (error === undefined) return undefined;
+  return { error, ...(errorDescription !== undefined ? { errorDescription } : {}) };
+}
+
+function describeBody(body: unknown, contentType: string | undefined): string {
+  if (typeof body === 'string') return describeNonJsonBody(contentType, body);
+  return 'no OAuth error code';
+}
+
+/** The cause kept on the exception: its name and code, its message with request values removed. */
+function scrubbedCause(error: unknown, redact: Redactor): unknown {
+  if (!(error instanceof Error)) return error;
+  const safe = new Error(redact.text(error.message));
+  safe.name = error.name;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? Object.assign(safe, { code }) : safe;
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'error';
+}
+
+/**
+ * What one attempt came to: a token, or a failure. A transient failure (no answer, a busy or
+ * briefly failing server) is worth another attempt; a refusal (§5.2) or a bad response is not.
+ */
+export type AttemptOutcome =
+  | { kind: 'token'; token: TokenData }
+  | { kind: 'failure'; error: AuthenticationException; transient: boolean; retryAfter?: string };
+
+/** What reading an attempt needs besides the request: the default lifetime of tokens. */
+export interface AttemptContext extends TokenRequestContext {
+  defaultLifetimeMs?: number;
+}
+
+/** Reads an answer of the token endpoint: a token (§5.1) or an error (§5.2). */
+export function readTokenResponse(
+  response: AxiosResponse<unknown>,
+  context: AttemptContext,
+): AttemptOutcome {
+  const { status } = response;
+  const text = typeof response.data === 'string' ? response.data : '';
+  const contentType = headerText(response.headers['content-type']);
+  const parsed = parseJson(text);
+  if (status >= 200 && status < 300) {
+    if (!parsed.ok) {
+      const why = `answered ${status} with ${describeNonJsonBody(contentType, text)}`;
+      return failure(tokenRequestFailed(context, why, { status }));
+    }
+    try {
+      const token = TokenData.fromTokenResponse(parsed.value, {
+        serviceName: context.serviceName,
+        defaultLifetimeMs: context.defaultLifetimeMs,
+      });
+      return { kind: 'token', token };
+    } catch (invalid) {
+      const error = invalid as AuthenticationException;
+      return failure(
+        new AuthenticationException(error.message, {
+          serviceName: context.serviceName,
+          ...(error.error !== undefined ? { error: error.error } : {}),
+          status,
+        }),
+      );
+    }
+  }
+  const error = refusal(context, {
+    status,
+    body: parsed.ok ? parsed.value : text,
+    ...(contentType !== undefined ? { contentType } : {}),
+  });
+  // RFC 9110 §15.5.9, §15.6: the server is busy or briefly down; anything else is its answer.
+  if (!DEFAULT_RETRYABLE_STATUS_CODES.includes(status)) return failure(error);
+  const retryAfter = headerText(response.headers['retry-after']);
+  return { ...failure(error, true), ...(retryAfter !== undefined ? { retryAfter } : {}) };
+}
+
+/** An attempt that got no usable answer, or a status failure axios raised. */
+export function readFailedAttempt(cause: unknown, context: AttemptContext): AttemptOutcome {
+  const transport = readTransportFailure(cause);
+  if (transport?.kind === 'status') return readTokenResponse(transport.response, context);
+  return { kind: 'failure', ...noUsableAnswer(context, cause) };
+}
+
+function failure(error: AuthenticationException, transient = false): AttemptOutcome {
+  return { kind: 'failure', error, transient };
+}
