@@ -3,6 +3,8 @@ import { OptionChecker } from '../errors/option-checker';
 export interface PlannedStep {
   readonly name: string;
   readonly dependsOn: readonly string[];
+  /** Longest one request of the step may take. */
+  readonly timeout: number;
 }
 
 /** The checked shape of a pipeline: an order to run it in and the one step it ends with. */
@@ -11,6 +13,8 @@ export interface PipelinePlan {
   readonly order: readonly string[];
   /** The step no other step depends on: its token is the pipeline's token. */
   readonly finalStep: string;
+  /** Longest one fetch of each step may take, its dependencies included. */
+  readonly worstCaseMs: ReadonlyMap<string, number>;
   /** `step` and every step that depends on it, directly or not, in run order. */
   dependentsOf(step: string): readonly string[];
 }
@@ -49,9 +53,18 @@ export function planPipeline(
     );
   }
 
+  const worstCaseMs = new Map<string, number>();
+  for (const name of order) {
+    const { dependsOn, timeout } = steps[indexOf.get(name) as number];
+    // With dependencies, a step may fetch them and itself twice (a revoked upstream token).
+    const once = timeout + Math.max(0, ...dependsOn.map((dep) => worstCaseMs.get(dep) ?? 0));
+    worstCaseMs.set(name, dependsOn.length > 0 ? 2 * once : once);
+  }
+
   return {
     order,
     finalStep: order[order.length - 1],
+    worstCaseMs,
     dependentsOf(step: string): readonly string[] {
       // In run order a step comes after its dependencies, so one pass collects its dependents.
       const reached = [step];

@@ -1,11 +1,16 @@
+import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { catchError, defer, from, lastValueFrom, retry, throwError } from 'rxjs';
+import { AuthenticationException } from '../errors';
 import { OptionChecker } from '../errors/option-checker';
+import { observedStepFetch } from '../observability/token-fetch.observer';
 import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
 import { TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
 import { TokenData } from '../tokens/token-data';
+import { TokenManager } from '../tokens/token-manager';
+import { PipelineContext } from './pipeline-context';
 import { PipelinePlan, planPipeline } from './pipeline-plan';
-import { PipelineSteps } from './pipeline-steps';
 import { TokenFetcher } from './token-fetcher';
 
 export interface TokenFetchPipelineOptions {
@@ -28,26 +33,37 @@ export interface PipelineRunOptions {
 
 const DEFAULT_SERVICE_NAME = 'token-pipeline';
 
+/** A step refused a cached upstream token (RFC 6750 §3.1 `invalid_token`): fetch those again. */
+class UpstreamRefused {
+  constructor(
+    readonly cause: unknown,
+    readonly reused: readonly (readonly [string, TokenData])[],
+  ) {}
+}
+
 /**
  * Runs token steps in dependency order. Each step before the final one is cached on its own (for
  * the shorter of its `ttl` and `expires_in`), so a step is fetched only when its token is missing
- * and a step whose own token is cached needs none of its dependencies. Concurrent runs share one
- * fetch per step. The final step's token is not cached here: `run()` fetches it, and a
- * `TokenManager` over a `PipelineTokenProvider` keeps it.
+ * and a step whose own token is cached needs none of its dependencies. Every step but the final
+ * one is a `TokenManager` of its own (served until it expires: `refreshSkew: 0`), which gives it
+ * the storage, the lock and one fetch for concurrent runs. The final step's token is not cached
+ * here: `run()` fetches it, and a `TokenManager` over a `PipelineTokenProvider` keeps it.
  */
 export class TokenFetchPipeline {
   /** Step names, dependencies first. */
   readonly stepNames: readonly string[];
   /** The step whose token the pipeline returns. */
   readonly finalStep: string;
+  private readonly logger = new Logger('TokenFetchPipeline');
   private readonly plan: PipelinePlan;
   private readonly fetchers: ReadonlyMap<string, TokenFetcher>;
   private readonly keys: ReadonlyMap<string, string>;
-  private readonly worstCaseMs = new Map<string, number>();
   private readonly storage: TokenStorage;
   private readonly lock?: TokenLock;
-  /** The steps as each service name runs them (errors and logs name the service). */
-  private readonly runs = new Map<string, PipelineSteps>();
+  /** The step managers of each service name (errors and logs name the service). */
+  private readonly runs = new Map<string, Map<string, TokenManager>>();
+  // When a step's token was fetched here, to tell a token fetched for this run from a cached one.
+  private readonly fetchedAt = new WeakMap<TokenData, number>();
 
   constructor(options: TokenFetchPipelineOptions) {
     const check = new OptionChecker('TokenFetchPipeline');
@@ -66,16 +82,6 @@ export class TokenFetchPipeline {
     this.keys = new Map(
       steps.map((step) => [step.name, `${prefix}:${step.name}:${step.cacheKey}`]),
     );
-    for (const name of this.stepNames) {
-      const fetcher = this.fetchers.get(name) as TokenFetcher;
-      const upstream = Math.max(
-        0,
-        ...fetcher.dependsOn.map((dep) => this.worstCaseMs.get(dep) ?? 0),
-      );
-      // With dependencies, a step may fetch them and itself twice (a revoked upstream token).
-      const once = fetcher.timeout + upstream;
-      this.worstCaseMs.set(name, fetcher.dependsOn.length > 0 ? 2 * once : once);
-    }
     this.storage = options.storage ?? new InMemoryTokenStorage();
     if (options.lock) this.lock = options.lock;
   }
@@ -88,7 +94,7 @@ export class TokenFetchPipeline {
 
   /** Longest a run can take, every step fetched (a bound for the TokenManager above). */
   get fetchTimeoutMs(): number {
-    return this.worstCaseMs.get(this.finalStep) as number;
+    return this.plan.worstCaseMs.get(this.finalStep) as number;
   }
 
   /** The final step's token, fetched now; only the steps before it whose tokens are missing run. */
@@ -99,13 +105,13 @@ export class TokenFetchPipeline {
   /** One step's token, fetching it (and what it needs) when it is not cached. */
   tokenOf(step: string, options: PipelineRunOptions = {}): Promise<TokenData> {
     this.assertStep(step);
-    return this.stepsFor(options.serviceName ?? DEFAULT_SERVICE_NAME).tokenOf(step);
+    return this.stepToken(options.serviceName ?? DEFAULT_SERVICE_NAME, step);
   }
 
   /** The cached token of a step, without fetching anything (never the final step's). */
-  cachedToken(step: string): Promise<TokenData | undefined> {
+  async cachedToken(step: string): Promise<TokenData | undefined> {
     this.assertStep(step);
-    return this.anySteps().cachedToken(step);
+    return this.anyManagers().get(step)?.cachedToken();
   }
 
   /** `step` and every step that depends on it, in run order. */
@@ -117,32 +123,116 @@ export class TokenFetchPipeline {
   /** Drops the token of `step` and of every step that depends on it; returns their names. */
   async invalidateStep(step: string): Promise<readonly string[]> {
     const dropped = this.dependentsOf(step);
-    this.anySteps(); // the storage is dropped even before this process ran the pipeline
-    await Promise.all([...this.runs.values()].map((run) => run.invalidate(dropped)));
+    this.anyManagers(); // the storage is dropped even before this process ran the pipeline
+    const managers = [...this.runs.values()];
+    await Promise.all(
+      managers.flatMap((run) => dropped.map((name) => run.get(name)?.invalidate())),
+    );
     return dropped;
   }
 
-  /** The steps of any service: they share the storage. */
-  private anySteps(): PipelineSteps {
-    const [first] = this.runs.values();
-    return first ?? this.stepsFor(DEFAULT_SERVICE_NAME);
+  /** A step's token: cached ones from their managers, the final one fetched now. */
+  private stepToken(serviceName: string, step: string): Promise<TokenData> {
+    const manager = this.managersOf(serviceName).get(step);
+    if (manager) return manager.getToken();
+    return this.fetchStep(serviceName, this.fetchers.get(step) as TokenFetcher);
   }
 
-  private stepsFor(serviceName: string): PipelineSteps {
-    let steps = this.runs.get(serviceName);
-    if (!steps) {
-      steps = new PipelineSteps({
+  /** The managers of any service: they share the storage. */
+  private anyManagers(): Map<string, TokenManager> {
+    const [first] = this.runs.values();
+    return first ?? this.managersOf(DEFAULT_SERVICE_NAME);
+  }
+
+  private managersOf(serviceName: string): Map<string, TokenManager> {
+    let managers = this.runs.get(serviceName);
+    if (managers) return managers;
+    managers = new Map();
+    for (const [name, fetcher] of this.fetchers) {
+      if (name === this.finalStep) continue;
+      const provider = {
         serviceName,
-        fetchers: this.fetchers,
-        finalStep: this.finalStep,
-        keys: this.keys,
-        worstCaseMs: this.worstCaseMs,
-        storage: this.storage,
-        ...(this.lock ? { lock: this.lock } : {}),
-      });
-      this.runs.set(serviceName, steps);
+        fetchTimeoutMs: this.plan.worstCaseMs.get(name),
+        fetchToken: () => this.fetchStep(serviceName, fetcher),
+      };
+      managers.set(
+        name,
+        new TokenManager(provider, this.storage, {
+          refreshSkew: 0,
+          storageKey: this.keys.get(name),
+          ...(this.lock ? { lock: this.lock } : {}),
+        }),
+      );
     }
-    return steps;
+    this.runs.set(serviceName, managers);
+    return managers;
+  }
+
+  /**
+   * Fetches one step with its dependencies' tokens. When its endpoint refuses a dependency's
+   * cached token as revoked, those dependencies are fetched again and the step retried, once.
+   */
+  private fetchStep(serviceName: string, fetcher: TokenFetcher): Promise<TokenData> {
+    const startedAt = Date.now();
+    return lastValueFrom(
+      defer(() => this.fetchOnce(serviceName, fetcher, startedAt)).pipe(
+        retry({
+          count: 1,
+          delay: (error: unknown) =>
+            error instanceof UpstreamRefused
+              ? from(this.dropRefused(serviceName, fetcher.name, error))
+              : throwError(() => error),
+        }),
+        catchError((error: unknown) =>
+          throwError(() => (error instanceof UpstreamRefused ? error.cause : error)),
+        ),
+      ),
+    );
+  }
+
+  private async fetchOnce(
+    serviceName: string,
+    fetcher: TokenFetcher,
+    startedAt: number,
+  ): Promise<TokenData> {
+    const dependencies = await Promise.all(
+      fetcher.dependsOn.map(
+        async (name) => [name, await this.stepToken(serviceName, name)] as const,
+      ),
+    );
+    const context = new PipelineContext(fetcher.name, serviceName, new Map(dependencies));
+    let token: TokenData;
+    try {
+      token = await observedStepFetch(fetcher, context);
+    } catch (error) {
+      this.logger.warn(
+        error instanceof Error ? error.message : `Pipeline step '${fetcher.name}' failed`,
+      );
+      const reused = dependencies.filter(([, dep]) => (this.fetchedAt.get(dep) ?? 0) < startedAt);
+      if (reused.length > 0 && refusedUpstreamToken(fetcher, error)) {
+        throw new UpstreamRefused(error, reused);
+      }
+      throw error;
+    }
+    this.fetchedAt.set(token, Date.now());
+    const expiresIn = token.expiresInMs();
+    this.logger.debug(
+      `Pipeline step '${fetcher.name}' of service '${serviceName}' fetched` +
+        (expiresIn === undefined ? ' (no expiry)' : ` (valid for ${expiresIn} ms)`),
+    );
+    return token;
+  }
+
+  private async dropRefused(
+    serviceName: string,
+    step: string,
+    refused: UpstreamRefused,
+  ): Promise<void> {
+    const names = refused.reused.map(([name]) => name);
+    this.logger.warn(`Pipeline step '${step}': fetching ${names.join(', ')} again`);
+    // Exactly the refused tokens: one a peer already replaced is kept.
+    const managers = this.managersOf(serviceName);
+    await Promise.all(refused.reused.map(([name, token]) => managers.get(name)?.invalidate(token)));
   }
 
   private assertStep(step: string): void {
@@ -153,4 +243,13 @@ export class TokenFetchPipeline {
       );
     }
   }
+}
+
+function refusedUpstreamToken(fetcher: TokenFetcher, error: unknown): boolean {
+  return (
+    error instanceof AuthenticationException &&
+    error.step === fetcher.name &&
+    error.status === 401 &&
+    error.error === 'invalid_token'
+  );
 }
