@@ -3,11 +3,12 @@ import { createHash } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
 import { defaultRedactor, Redactor } from '../errors';
 import { TokenData } from '../tokens/token-data';
-import { DEFAULT_MAX_TOKEN_RESPONSE_BYTES, parseJson } from '../tokens/token-response';
 import { createHttpService, sendAttempt } from '../transport/http-transport';
 import { OptionChecker } from '../errors/option-checker';
 import {
+  DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
   noUsableAnswer,
+  parseJson,
   refusal,
   TokenRequestContext,
   tokenRequestFailed,
