@@ -140,12 +140,8 @@ export abstract class TokenFetcher {
       });
     }
     const read = this.readToken(response);
-    if ('problem' in read)
-      throw tokenRequestFailed(request, `the response ${read.problem}`, { status });
-    const token = toTokenData(read, {
-      ttlMs: this.ttl,
-      expiresInField: this.options.expiresInField ?? 'expires_in',
-    });
+    const expiresInField = this.options.expiresInField ?? 'expires_in';
+    const token = 'problem' in read ? read : toTokenData(read, { ttlMs: this.ttl, expiresInField });
     if ('problem' in token) {
       throw tokenRequestFailed(request, `the response ${token.problem}`, { status });
     }
