@@ -1,13 +1,9 @@
 import { OptionChecker } from '../errors/option-checker';
 import { BodyTokenFetcher } from './body-token-fetcher';
 import { HeaderTokenFetcher } from './header-token-fetcher';
-import {
-  PipelineAuthOptions,
-  PipelineProviderDependencies,
-  PipelineStepConfig,
-} from './pipeline-auth.options';
+import { PipelineAuthOptions, PipelineStepConfig } from './pipeline-auth.options';
 import { PipelineTokenProvider } from './pipeline-token-provider';
-import { TokenFetchPipeline } from './token-fetch-pipeline';
+import { TokenFetchPipeline, TokenFetchPipelineOptions } from './token-fetch-pipeline';
 import { TokenFetcher } from './token-fetcher';
 
 const STEP_KEYS = [
@@ -34,11 +30,12 @@ const AUTH_KEYS = ['type', 'steps', 'refreshFromStep', 'cacheKeyPrefix'];
 /**
  * Builds the token provider of a client configured with `auth: { type: 'pipeline', ... }`.
  * Everything is checked here, at bootstrap; messages name the client, the step and the field.
+ * @param dependencies the client's token storage and cross-process lock, from the module
  */
 export function createPipelineTokenProvider(
   clientName: string,
   options: PipelineAuthOptions,
-  dependencies: PipelineProviderDependencies = {},
+  dependencies: Pick<TokenFetchPipelineOptions, 'storage' | 'lock'> = {},
 ): PipelineTokenProvider {
   const check = OptionChecker.forClient(clientName, 'auth.');
   OptionChecker.forClient(clientName).record('auth', options);

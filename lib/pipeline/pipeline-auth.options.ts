@@ -1,5 +1,3 @@
-import { TokenLock } from '../storage/token-lock.interface';
-import { TokenStorage } from '../storage/token-storage.interface';
 import { BodyTokenFetcherOptions } from './token-fetcher.options';
 
 /** One step in plain config: a `BodyTokenFetcher`, or a `HeaderTokenFetcher` with `kind: 'header'`. */
@@ -18,12 +16,4 @@ export interface PipelineAuthOptions {
   refreshFromStep?: string;
   /** Start of the storage keys of the steps. Default `'token_pipeline'`. */
   cacheKeyPrefix?: string;
-}
-
-/** Programmatic pieces the module hands over besides the plain options. */
-export interface PipelineProviderDependencies {
-  /** The client's token storage (shared cache or in-memory). */
-  storage?: TokenStorage;
-  /** The client's cross-process lock, when its storage is shared. */
-  lock?: TokenLock;
 }

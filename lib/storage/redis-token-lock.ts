@@ -1,7 +1,7 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { catchError, defer, lastValueFrom, of, throwError } from 'rxjs';
-import { exponentialDelay } from '../retry/backoff';
+import { BackoffSettings, exponentialDelay } from '../retry/backoff';
 import { retryLoop } from '../retry/retry-loop';
 import { withDeadline } from './deadline';
 import { DEFAULT_LOCK_LEASE_MS, keepLeaseAlive, RENEW_IF_OWNER } from './lock-lease';
@@ -64,8 +64,8 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
   private readonly leaseMs: number;
   private readonly maxWaitMs?: number;
   private readonly commandTimeoutMs: number;
-  private readonly minPollDelayMs: number;
-  private readonly maxPollDelayMs: number;
+  /** Between a waiter's tries: jittered, doubling from the min to the max poll delay. */
+  private readonly pollBackoff: BackoffSettings;
   private readonly connection: RedisLockConnection;
 
   /** A lock on its own connection to `url`, closed by `close()` / `onModuleDestroy`. */
@@ -79,8 +79,13 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
     this.leaseMs = options.leaseMs ?? DEFAULT_LOCK_LEASE_MS;
     this.maxWaitMs = options.maxWaitMs;
     this.commandTimeoutMs = options.commandTimeoutMs ?? 500;
-    this.minPollDelayMs = options.minPollDelayMs ?? 20;
-    this.maxPollDelayMs = options.maxPollDelayMs ?? 250;
+    this.pollBackoff = {
+      baseDelay: options.minPollDelayMs ?? 20,
+      maxDelay: options.maxPollDelayMs ?? 250,
+      multiplier: 2,
+      jitter: true,
+      random: Math.random,
+    };
     this.connection = new RedisLockConnection(connection, this.commandTimeoutMs, (error) =>
       this.outage.failed(error),
     );
@@ -126,13 +131,6 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
       if (token !== undefined) return { kind: 'stored', token };
       throw new PeerHoldsLock();
     });
-    const backoff = {
-      baseDelay: this.minPollDelayMs,
-      maxDelay: this.maxPollDelayMs,
-      multiplier: 2,
-      jitter: true,
-      random: Math.random,
-    };
     return lastValueFrom(
       attempt.pipe(
         retryLoop({
@@ -142,7 +140,7 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
             const left = giveUpAt - Date.now();
             if (!(error instanceof PeerHoldsLock) || left <= 0) return undefined;
             // Capped to the time left, so the last try lands on the deadline, not before it.
-            return { delayMs: Math.min(exponentialDelay(backoff, retry), left) };
+            return { delayMs: Math.min(exponentialDelay(this.pollBackoff, retry), left) };
           },
         }),
         catchError((error: unknown) =>
