@@ -1,9 +1,10 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { AuthenticationException } from '../errors';
+import { signJws } from '../tokens/jws';
 import { TokenData } from '../tokens/token-data';
-import { headerText, plainHeaders } from '../transport/header-values';
+import { lowerCaseHeaders } from '../transport/header-values';
 import { DpopKey } from './dpop-key';
-import { createDpopProof } from './dpop-proof';
 
 /** RFC 9449 §8.1: `nonce = 1*NQCHAR`; anything else is not put into a proof. */
 const NONCE = /^[\x21\x23-\x5B\x5D-\x7E]{1,1024}$/;
@@ -26,15 +27,32 @@ export class DpopSession {
     return this.#key.thumbprint;
   }
 
-  /** A new proof for one request (one per attempt: `jti` is single use). */
+  /**
+   * A new proof JWT for one request (§4.2; one per attempt: `jti` is single use), with the
+   * origin's last nonce and, for a resource request, the hash of its access token (`ath`).
+   */
   proof(method: string, url: string, accessToken?: string): string {
-    const nonce = this.#nonces.get(originOf(url));
-    return createDpopProof(this.#key, {
-      htm: method.toUpperCase(),
-      htu: url,
-      ...(nonce !== undefined ? { nonce } : {}),
-      ...(accessToken !== undefined ? { accessToken } : {}),
-    });
+    const htu = new URL(url);
+    const nonce = this.#nonces.get(htu.origin);
+    // §4.2: `htu` is the target URI without query and fragment.
+    htu.search = '';
+    htu.hash = '';
+    const ath =
+      accessToken === undefined
+        ? undefined
+        : createHash('sha256').update(accessToken, 'ascii').digest('base64url');
+    return signJws(
+      { typ: 'dpop+jwt', jwk: this.#key.publicJwk },
+      {
+        jti: randomBytes(16).toString('base64url'),
+        htm: method.toUpperCase(),
+        htu: htu.toString(),
+        iat: Math.floor(Date.now() / 1000),
+        ...(ath !== undefined ? { ath } : {}),
+        ...(nonce !== undefined ? { nonce } : {}),
+      },
+      this.#key.signingKey,
+    );
   }
 
   /**
@@ -42,9 +60,9 @@ export class DpopSession {
    * @returns whether the response carried a (usable) nonce
    */
   rememberNonce(url: string, headers: unknown): boolean {
-    const value = nonceHeader(headers);
+    const value = lowerCaseHeaders(headers)['dpop-nonce']?.trim();
     if (value === undefined || !NONCE.test(value)) return false;
-    this.#nonces.set(originOf(url), value);
+    this.#nonces.set(new URL(url).origin, value);
     return true;
   }
 
@@ -95,15 +113,4 @@ export function bindDpopSession(owner: object, session: DpopSession | undefined)
 /** The DPoP session of a provider or token manager, when its client uses DPoP. */
 export function dpopSessionOf(owner: object): DpopSession | undefined {
   return sessions.get(owner);
-}
-
-function originOf(url: string): string {
-  return new URL(url).origin;
-}
-
-function nonceHeader(headers: unknown): string | undefined {
-  for (const [name, value] of Object.entries(plainHeaders(headers))) {
-    if (name.toLowerCase() === 'dpop-nonce') return headerText(value)?.trim();
-  }
-  return undefined;
 }

@@ -3,7 +3,6 @@ import { parseWwwAuthenticate } from '../auth/www-authenticate';
 import { AuthenticationException, HttpStatusException } from '../errors';
 import { MonoTypeOperatorFunction, Observable } from 'rxjs';
 import { recordAuthRetry, recordRequestRetry } from '../observability/metrics';
-import { SimpleAuthRetryStrategy } from '../retry/auth-retry-strategies';
 import { CircuitBreaker, CircuitState } from '../retry/circuit-breaker';
 import { dpopNonceRetry } from '../retry/dpop-nonce-retry';
 import { resilienceLoop } from '../retry/resilience.operator';
@@ -22,15 +21,14 @@ export class CallResilience {
   private readonly breaker?: CircuitBreaker;
 
   constructor(config: HttpClientConfig, clientName: string) {
-    this.breaker =
-      config.circuitBreaker && createCircuitBreaker(config.circuitBreaker, { clientName });
+    this.breaker = config.circuitBreaker && createCircuitBreaker(config.circuitBreaker, clientName);
     const onUnauthorized = config.auth?.onUnauthorized?.bind(config.auth);
     if (!onUnauthorized && !config.retryStrategy && !this.breaker) return;
     this.operator = resilienceLoop<AxiosResponse>(
       {
         authRetry: onUnauthorized
           ? {
-              strategy: config.authRetryStrategy ?? new SimpleAuthRetryStrategy(),
+              strategy: config.authRetryStrategy,
               onUnauthorized: async (error: unknown) => {
                 const origin = attemptOriginOf(error);
                 origin?.call?.countAuthRetry();

@@ -4,11 +4,9 @@ import { TokenManager } from '../tokens/token-manager';
 import { RequestAuth } from '../auth/request-auth.interface';
 import { appendHooks, ForgeHook, ForgeHooks, NO_HOOKS, NormalizedHooks } from '../hooks/hook.types';
 import { LoggingOptions } from './request-logger';
-import { AuthRetryStrategy } from '../retry/auth-retry-strategies';
 import { ExponentialBackoffRetryOptions, RetryStrategy } from '../retry/retry-strategy';
 import {
   CircuitBreakerConfig,
-  AuthRetryStrategyConfig,
   createAuthRetryStrategy,
   createCircuitBreaker,
   createRetryStrategy,
@@ -18,76 +16,64 @@ import { OptionChecker } from '../errors/option-checker';
 import { checkClientCertificate, ClientCertificate } from '../transport/client-certificate';
 import { TRANSPORT_KINDS, TransportKind } from '../transport/http-transport';
 import { HttpClientConfig } from './http-client-config';
-import { TokenAuthOptions } from './client-options.interface';
+import { ForgeClientOptions, TokenAuthOptions } from './client-options.interface';
+
+/** A credential made (and its values checked) at `build()`, named after the method that added it. */
+interface PendingAuth {
+  method: string;
+  create(check: OptionChecker): RequestAuth;
+}
+
+type PlainSettings = Pick<
+  ForgeClientOptions,
+  | 'baseUrl'
+  | 'timeout'
+  | 'headers'
+  | 'excludedPaths'
+  | 'excludedPathPatterns'
+  | 'retry'
+  | 'authRetry'
+  | 'circuitBreaker'
+  | 'deadline'
+  | 'maxContentLength'
+  | 'transport'
+  | 'logging'
+>;
+
+/**
+ * What a builder has collected, unchecked: its calls, or (from the module) a client's plain
+ * options as they are. `buildConfig` checks it all at once.
+ */
+export interface ConfigDraft extends Partial<PlainSettings> {
+  auths: PendingAuth[];
+  hooks: NormalizedHooks;
+  clientCertificate?: ClientCertificate;
+}
 
 /**
  * Fluent builder for an immutable `HttpClientConfig`. Values are validated at `build()`, which
  * throws a `ConfigurationException` naming the field.
  */
 export class HttpClientConfigBuilder {
-  private baseUrl?: string;
-  private timeout?: number;
-  private readonly headers: Record<string, string> = {};
-  private readonly auths: { method: string; create(check: OptionChecker): RequestAuth }[] = [];
-  private readonly excludedPaths: string[] = [];
-  private readonly excludedPathPatterns: string[] = [];
-  private hooks: NormalizedHooks = NO_HOOKS;
-  private logging?: LoggingOptions;
-  private retry?: RetryStrategyConfig | RetryStrategy;
-  private authRetry?: AuthRetryStrategy | AuthRetryStrategyConfig;
-  private circuitBreaker?: CircuitBreakerConfig;
-  private deadline?: number;
-  private maxContentLength?: number;
-  private transport?: TransportKind;
-  private clientCertificate?: ClientCertificate;
+  private readonly draft: ConfigDraft = { auths: [], hooks: NO_HOOKS };
 
   /** @param clientName named in validation errors */
   constructor(private readonly clientName?: string) {}
 
   withBaseUrl(url: string): this {
-    this.baseUrl = url;
-    return this;
+    return this.set('baseUrl', url);
   }
 
   withBearerToken(token: string): this {
-    this.auths.push({
-      method: 'withBearerToken',
-      create: (p) => {
-        const value = p.headerValue('auth.token', token);
-        return staticAuth('bearer', { Authorization: `Bearer ${value}` }, [value]);
-      },
-    });
-    return this;
+    return this.addAuth(bearerAuth(token));
   }
 
   withApiKey(key: string, headerName = 'X-API-Key'): this {
-    this.auths.push({
-      method: 'withApiKey',
-      create: (p) => {
-        const value = p.headerValue('auth.key', key);
-        const name = p.headerName('auth.headerName', headerName);
-        return staticAuth('api-key', { [name]: value }, [value]);
-      },
-    });
-    return this;
+    return this.addAuth(apiKeyAuth(key, headerName));
   }
 
   withBasicAuth(username: string, password: string): this {
-    this.auths.push({
-      method: 'withBasicAuth',
-      create: (p) => {
-        const user = p.headerValue('auth.username', username);
-        // RFC 7617 §2: the user-id cannot contain a colon.
-        if (user.includes(':')) p.fail('auth.username', 'must not contain ":"');
-        if (password === undefined) p.fail('auth.password', 'is required');
-        if (typeof password !== 'string') p.fail('auth.password', 'must be a string');
-        if (password !== '') p.headerValue('auth.password', password);
-        // RFC 7617: `Authorization: Basic base64(user:password)`.
-        const encoded = Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
-        return staticAuth('basic', { Authorization: `Basic ${encoded}` }, [password, encoded]);
-      },
-    });
-    return this;
+    return this.addAuth(basicAuth(username, password));
   }
 
   /**
@@ -95,14 +81,8 @@ export class HttpClientConfigBuilder {
    * token is invalidated and the request retried as `authRetryStrategy` says (default: once).
    */
   withTokenAuth(tokenManager: TokenManager, options: TokenAuthOptions = {}): this {
-    this.auths.push({
-      method: 'withTokenAuth',
-      create: (p) => {
-        if (!(tokenManager instanceof TokenManager)) p.fail('auth.tokenManager', 'is required');
-        return new TokenAuth(tokenManager);
-      },
-    });
-    if (options.authRetryStrategy) this.authRetry = options.authRetryStrategy;
+    this.addAuth(tokenAuth(tokenManager));
+    if (options.authRetryStrategy) this.draft.authRetry = options.authRetryStrategy;
     return this.withExcludedPaths(options.excludedPaths ?? []).withExcludedPathPatterns(
       options.excludedPathPatterns ?? [],
     );
@@ -110,41 +90,35 @@ export class HttpClientConfigBuilder {
 
   /** Adds paths (exact) that get no credential. */
   withExcludedPaths(paths: readonly string[]): this {
-    this.excludedPaths.push(...paths);
-    return this;
+    return this.set('excludedPaths', [...(this.draft.excludedPaths ?? []), ...paths]);
   }
 
   /** Adds globs (`/public/*`, `*\/health`, `/docs/**`) whose paths get no credential. */
   withExcludedPathPatterns(patterns: readonly string[]): this {
-    this.excludedPathPatterns.push(...patterns);
-    return this;
+    const added = [...(this.draft.excludedPathPatterns ?? []), ...patterns];
+    return this.set('excludedPathPatterns', added);
   }
 
   withTimeout(ms: number): this {
-    this.timeout = ms;
-    return this;
+    return this.set('timeout', ms);
   }
 
   withHeaders(headers: Record<string, string>): this {
-    Object.assign(this.headers, headers);
-    return this;
+    return this.set('headers', { ...this.draft.headers, ...headers });
   }
 
   withHeader(name: string, value: string): this {
-    this.headers[name] = value;
-    return this;
+    return this.withHeaders({ [name]: value });
   }
 
   /** Adds hooks after those already added; they run in registration order. */
   withHooks(hooks: ForgeHooks | ForgeHook): this {
-    this.hooks = appendHooks(this.hooks, hooks);
-    return this;
+    return this.set('hooks', appendHooks(this.draft.hooks, hooks));
   }
 
   /** Logs every attempt through Nest's Logger, always redacted. */
   withLogging(options: LoggingOptions = {}): this {
-    this.logging = { ...options };
-    return this;
+    return this.set('logging', { ...options });
   }
 
   /**
@@ -154,32 +128,27 @@ export class HttpClientConfigBuilder {
   withRetry(
     options: Pick<ExponentialBackoffRetryOptions, 'maxRetries' | 'baseDelay' | 'maxDelay'> = {},
   ): this {
-    this.retry = { type: 'exponential', ...options };
-    return this;
+    return this.set('retry', { type: 'exponential', ...options });
   }
 
   /** A strategy instance, or plain options (`{ type: 'exponential', maxRetries: 5 }`). */
   withRetryStrategy(strategy: RetryStrategy | RetryStrategyConfig): this {
-    this.retry = strategy;
-    return this;
+    return this.set('retry', strategy);
   }
 
   /** Fails fast with `CircuitOpenException` after `failureThreshold` consecutive failures. */
   withCircuitBreaker(options: CircuitBreakerConfig = {}): this {
-    this.circuitBreaker = { ...options };
-    return this;
+    return this.set('circuitBreaker', { ...options });
   }
 
   /** No retry (auth or transient) starts later than `ms` after a call began. */
   withDeadline(ms: number): this {
-    this.deadline = ms;
-    return this;
+    return this.set('deadline', ms);
   }
 
   /** Largest API response body in bytes; a larger one fails the attempt, read no further. */
   withMaxContentLength(bytes: number): this {
-    this.maxContentLength = bytes;
-    return this;
+    return this.set('maxContentLength', bytes);
   }
 
   /**
@@ -188,8 +157,7 @@ export class HttpClientConfigBuilder {
    * with `client.close()` when the client is not a module's.
    */
   withTransport(transport: TransportKind): this {
-    this.transport = transport;
-    return this;
+    return this.set('transport', transport);
   }
 
   /**
@@ -197,67 +165,117 @@ export class HttpClientConfigBuilder {
    * client certificate, as certificate-bound tokens need (RFC 8705 §3).
    */
   withClientCertificate(certificate: ClientCertificate): this {
-    this.clientCertificate = certificate;
-    return this;
+    return this.set('clientCertificate', certificate);
   }
 
   build(): HttpClientConfig {
-    const { clientName } = this;
-    const p =
-      clientName === undefined
-        ? new OptionChecker('HttpClientConfigBuilder')
-        : OptionChecker.forClient(clientName);
-    const base = p.httpUrl('baseUrl', this.baseUrl);
-    if (base.username || base.password) p.fail('baseUrl', 'must not contain credentials');
-    if (base.search || base.hash) p.fail('baseUrl', 'must not contain a query string or fragment');
-    if (this.auths.length > 1) {
-      p.fail(
-        'auth',
-        `allows one auth method, got ${this.auths.map((a) => a.method).join(' and ')}`,
-      );
-    }
-    return new HttpClientConfig({
-      baseUrl: base.href.replace(/\/+$/, ''),
-      timeout: p.optionalPositiveInteger('timeout', this.timeout, 'milliseconds'),
-      headers: p.headerRecord('headers', this.headers),
-      auth: this.auths[0]?.create(p),
-      excludedPaths: p.stringArray('excludedPaths', this.excludedPaths),
-      excludedPathPatterns: p.stringArray('excludedPathPatterns', this.excludedPathPatterns),
-      hooks: this.hooks,
-      retryStrategy:
-        this.retry === undefined
-          ? undefined
-          : createRetryStrategy(this.retry, { field: 'retry', clientName }),
-      authRetryStrategy:
-        this.authRetry === undefined
-          ? undefined
-          : createAuthRetryStrategy(this.authRetry, { field: 'authRetry', clientName }),
-      circuitBreaker: this.checkedCircuitBreaker(),
-      deadline: p.optionalPositiveInteger('deadline', this.deadline, 'milliseconds'),
-      maxContentLength: p.optionalPositiveInteger(
-        'maxContentLength',
-        this.maxContentLength,
-        'bytes',
-      ),
-      transport: p.oneOf('transport', this.transport ?? 'axios', TRANSPORT_KINDS),
-      clientCertificate: this.checkedClientCertificate(p),
-      logging: this.logging && {
-        ...this.logging,
-        sensitiveKeys: p.stringArray('logging.sensitiveKeys', this.logging.sensitiveKeys),
-      },
-    });
+    return buildConfig(this.clientName, this.draft);
   }
 
-  private checkedClientCertificate(p: OptionChecker): ClientCertificate | undefined {
-    if (this.clientCertificate === undefined) return undefined;
-    checkClientCertificate(p, 'clientCertificate', this.clientCertificate);
-    return { ...this.clientCertificate };
+  private set<K extends keyof ConfigDraft>(key: K, value: ConfigDraft[K]): this {
+    this.draft[key] = value;
+    return this;
   }
 
-  private checkedCircuitBreaker(): CircuitBreakerConfig | undefined {
-    if (this.circuitBreaker === undefined) return undefined;
-    // Constructing one validates the options; each client then makes its own breaker.
-    createCircuitBreaker(this.circuitBreaker, { clientName: this.clientName });
-    return this.circuitBreaker;
+  private addAuth(auth: PendingAuth): this {
+    this.draft.auths.push(auth);
+    return this;
   }
+}
+
+/** Checks everything `draft` holds, naming the client (when known) and the field. */
+export function buildConfig(clientName: string | undefined, draft: ConfigDraft): HttpClientConfig {
+  const p =
+    clientName === undefined
+      ? new OptionChecker('HttpClientConfigBuilder')
+      : OptionChecker.forClient(clientName);
+  const base = p.httpUrl('baseUrl', draft.baseUrl);
+  if (base.username || base.password) p.fail('baseUrl', 'must not contain credentials');
+  if (base.search || base.hash) p.fail('baseUrl', 'must not contain a query string or fragment');
+  if (draft.auths.length > 1) {
+    p.fail('auth', `allows one auth method, got ${draft.auths.map((a) => a.method).join(' and ')}`);
+  }
+  const { retry, authRetry, circuitBreaker, clientCertificate } = draft;
+  const logging =
+    draft.logging === undefined
+      ? undefined
+      : (p.record('logging', draft.logging) as LoggingOptions);
+  // Constructing a breaker checks its options; each client then makes its own.
+  if (circuitBreaker !== undefined) createCircuitBreaker(circuitBreaker, clientName);
+  if (clientCertificate !== undefined) {
+    checkClientCertificate(p, 'clientCertificate', clientCertificate);
+  }
+  return new HttpClientConfig({
+    baseUrl: base.href.replace(/\/+$/, ''),
+    timeout: p.optionalPositiveInteger('timeout', draft.timeout, 'milliseconds'),
+    headers: p.headerRecord('headers', draft.headers),
+    auth: draft.auths[0]?.create(p),
+    excludedPaths: p.stringArray('excludedPaths', draft.excludedPaths),
+    excludedPathPatterns: p.stringArray('excludedPathPatterns', draft.excludedPathPatterns),
+    hooks: draft.hooks,
+    retryStrategy: retry === undefined ? undefined : createRetryStrategy(retry, clientName),
+    authRetryStrategy:
+      authRetry === undefined ? undefined : createAuthRetryStrategy(authRetry, clientName),
+    circuitBreaker,
+    deadline: p.optionalPositiveInteger('deadline', draft.deadline, 'milliseconds'),
+    maxContentLength: p.optionalPositiveInteger(
+      'maxContentLength',
+      draft.maxContentLength,
+      'bytes',
+    ),
+    transport: p.oneOf('transport', draft.transport ?? 'axios', TRANSPORT_KINDS),
+    clientCertificate,
+    logging: logging && {
+      ...logging,
+      sensitiveKeys: p.stringArray('logging.sensitiveKeys', logging.sensitiveKeys),
+    },
+  });
+}
+
+export function bearerAuth(token: string): PendingAuth {
+  return {
+    method: 'withBearerToken',
+    create: (p) => {
+      const value = p.headerValue('auth.token', token);
+      return staticAuth('bearer', { Authorization: `Bearer ${value}` }, [value]);
+    },
+  };
+}
+
+export function apiKeyAuth(key: string, headerName: string): PendingAuth {
+  return {
+    method: 'withApiKey',
+    create: (p) => {
+      const value = p.headerValue('auth.key', key);
+      const name = p.headerName('auth.headerName', headerName);
+      return staticAuth('api-key', { [name]: value }, [value]);
+    },
+  };
+}
+
+export function basicAuth(username: string, password: string): PendingAuth {
+  return {
+    method: 'withBasicAuth',
+    create: (p) => {
+      const user = p.headerValue('auth.username', username);
+      // RFC 7617 §2: the user-id cannot contain a colon.
+      if (user.includes(':')) p.fail('auth.username', 'must not contain ":"');
+      if (password === undefined) p.fail('auth.password', 'is required');
+      if (typeof password !== 'string') p.fail('auth.password', 'must be a string');
+      if (password !== '') p.headerValue('auth.password', password);
+      // RFC 7617: `Authorization: Basic base64(user:password)`.
+      const encoded = Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
+      return staticAuth('basic', { Authorization: `Basic ${encoded}` }, [password, encoded]);
+    },
+  };
+}
+
+export function tokenAuth(tokenManager: TokenManager): PendingAuth {
+  return {
+    method: 'withTokenAuth',
+    create: (p) => {
+      if (!(tokenManager instanceof TokenManager)) p.fail('auth.tokenManager', 'is required');
+      return new TokenAuth(tokenManager);
+    },
+  };
 }

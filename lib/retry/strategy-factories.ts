@@ -34,12 +34,6 @@ export type CircuitBreakerConfig = Pick<
   'failureThreshold' | 'recoveryTimeout' | 'halfOpenMaxCalls'
 >;
 
-/** Where a config sits, for error messages: `{ field: 'retry', clientName: 'billing' }`. */
-export interface ConfigLocation {
-  field?: string;
-  clientName?: string;
-}
-
 /** Each `type` of plain config: the options it takes and the strategy they build. */
 interface ConfigTypes<S> {
   [type: string]: { fields: readonly string[]; build(options: object): S };
@@ -76,40 +70,37 @@ const CIRCUIT_BREAKER_FIELDS = ['failureThreshold', 'recoveryTimeout', 'halfOpen
 /** A `RetryStrategy` from plain options; an instance is returned as is. */
 export function createRetryStrategy(
   config: RetryStrategyConfig | RetryStrategy,
-  location: ConfigLocation = {},
+  clientName?: string,
 ): RetryStrategy {
   if (hasRetryDelay(config)) return config;
-  return fromConfig(config, RETRY_TYPES, checkerAt(location, 'retry'));
+  return fromConfig(config, RETRY_TYPES, checkerAt(clientName, 'retry'));
 }
 
 /** An `AuthRetryStrategy` from plain options; an instance is returned as is. */
 export function createAuthRetryStrategy(
   config: AuthRetryStrategyConfig | AuthRetryStrategy,
-  location: ConfigLocation = {},
+  clientName?: string,
 ): AuthRetryStrategy {
   if (hasRetryDelay(config)) return config;
-  return fromConfig(config, AUTH_RETRY_TYPES, checkerAt(location, 'authRetry'));
+  return fromConfig(config, AUTH_RETRY_TYPES, checkerAt(clientName, 'authRetry'));
 }
 
 /** A `CircuitBreaker` from plain options; an instance is returned as is. */
 export function createCircuitBreaker(
   config: CircuitBreakerConfig | CircuitBreaker,
-  location: ConfigLocation = {},
+  clientName?: string,
 ): CircuitBreaker {
   if (config instanceof CircuitBreaker) return config;
-  const check = checkerAt(location, 'circuitBreaker');
+  const check = checkerAt(clientName, 'circuitBreaker');
   check.record('', config);
   check.knownKeys(config, CIRCUIT_BREAKER_FIELDS);
-  return check.relabel(() => new CircuitBreaker({ ...config, name: location.clientName }));
+  return check.relabel(() => new CircuitBreaker({ ...config, name: clientName }));
 }
 
-/** The checker of the object at `location.field` (default `field`) of a client, or unowned. */
-function checkerAt(location: ConfigLocation, field: string): OptionChecker {
-  const owner =
-    location.clientName === undefined
-      ? new OptionChecker('request-forge')
-      : OptionChecker.forClient(location.clientName);
-  return owner.at(location.field ?? field);
+/** The checker of the object at `field` of a client's options, or of no client's. */
+function checkerAt(clientName: string | undefined, field: string): OptionChecker {
+  if (clientName === undefined) return new OptionChecker('request-forge', `${field}.`);
+  return OptionChecker.forClient(clientName, `${field}.`);
 }
 
 /** Checks `type` and the keys it takes, then builds it; its errors name `check`'s field. */

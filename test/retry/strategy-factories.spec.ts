@@ -51,7 +51,7 @@ describe('createRetryStrategy', () => {
 
   it('names the client and the field of a bad value', () => {
     const error = configError(() =>
-      createRetryStrategy({ type: 'exponential', maxRetries: -1 }, { clientName: 'billing' }),
+      createRetryStrategy({ type: 'exponential', maxRetries: -1 }, 'billing'),
     );
     expect(error.field).toBe('retry.maxRetries');
     expect(error.clientName).toBe('billing');
@@ -99,10 +99,8 @@ describe('createAuthRetryStrategy', () => {
   });
 
   it('names the field of a bad value', () => {
-    const error = configError(() =>
-      createAuthRetryStrategy({ type: 'simple', delay: -5 }, { field: 'auth.authRetry' }),
-    );
-    expect(error.field).toBe('auth.authRetry.delay');
+    const error = configError(() => createAuthRetryStrategy({ type: 'simple', delay: -5 }));
+    expect(error.field).toBe('authRetry.delay');
   });
 });
 
@@ -119,7 +117,7 @@ describe('createCircuitBreaker', () => {
 
   it('names the field of a bad value', () => {
     const error = configError(() =>
-      createCircuitBreaker({ recoveryTimeout: Number.NaN }, { clientName: 'billing' }),
+      createCircuitBreaker({ recoveryTimeout: Number.NaN }, 'billing'),
     );
     expect(error.field).toBe('circuitBreaker.recoveryTimeout');
     expect(error.clientName).toBe('billing');
