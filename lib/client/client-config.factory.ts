@@ -1,16 +1,9 @@
 import { OptionChecker } from '../errors/option-checker';
 import { appendHooks, ForgeHook, ForgeHooks, NO_HOOKS } from '../hooks/hook.types';
 import { TokenManager } from '../tokens/token-manager';
-import { ForgeClientOptions } from './client-options.interface';
+import { ForgeClientOptions, StaticAuthOptions } from './client-options.interface';
 import { HttpClientConfig } from './http-client-config';
-import {
-  apiKeyAuth,
-  basicAuth,
-  bearerAuth,
-  buildConfig,
-  ConfigDraft,
-  tokenAuth,
-} from './http-client-config.builder';
+import { buildConfig, ConfigDraft } from './http-client-config.builder';
 import type { ClientCertificate } from '../transport/client-certificate';
 
 /** The keys of each static auth block, so a typo (`tokn`) is named at bootstrap. */
@@ -53,7 +46,7 @@ function authOf(
     // (RFC 8705 §3) is accepted only over a connection with that certificate.
     const certificate = (auth as Record<string, unknown> | undefined)?.clientCertificate;
     return {
-      auths: [tokenAuth(tokenManager)],
+      auths: [{ type: 'token', tokenManager }],
       clientCertificate: certificate as ClientCertificate,
     };
   }
@@ -63,16 +56,9 @@ function authOf(
   if (auth === undefined || auth === null) return { auths: [] };
   const record = check.record('auth', auth);
   const keys = STATIC_AUTH_KEYS[String(record.type)];
-  if (keys) check.at('auth').knownKeys(record, keys);
-  switch (record.type) {
-    case 'bearer':
-      return { auths: [bearerAuth(record.token as string)] };
-    case 'api-key':
-      return {
-        auths: [apiKeyAuth(record.key as string, (record.headerName as string) ?? 'X-API-Key')],
-      };
-    case 'basic':
-      return { auths: [basicAuth(record.username as string, record.password as string)] };
+  if (keys) {
+    check.at('auth').knownKeys(record, keys);
+    return { auths: [record as StaticAuthOptions] };
   }
   check.oneOf('auth.type', record.type, [...Object.keys(STATIC_AUTH_KEYS), ...TOKEN_AUTH_TYPES]);
   return { auths: [] };

@@ -16,36 +16,21 @@ import { OptionChecker } from '../errors/option-checker';
 import { checkClientCertificate, ClientCertificate } from '../transport/client-certificate';
 import { TRANSPORT_KINDS, TransportKind } from '../transport/http-transport';
 import { HttpClientConfig } from './http-client-config';
-import { ForgeClientOptions, TokenAuthOptions } from './client-options.interface';
-
-/** A credential made (and its values checked) at `build()`, named after the method that added it. */
-interface PendingAuth {
-  method: string;
-  create(check: OptionChecker): RequestAuth;
-}
-
-type PlainSettings = Pick<
+import {
   ForgeClientOptions,
-  | 'baseUrl'
-  | 'timeout'
-  | 'headers'
-  | 'excludedPaths'
-  | 'excludedPathPatterns'
-  | 'retry'
-  | 'authRetry'
-  | 'circuitBreaker'
-  | 'deadline'
-  | 'maxContentLength'
-  | 'transport'
-  | 'logging'
->;
+  StaticAuthOptions,
+  TokenAuthOptions,
+} from './client-options.interface';
+
+/** An auth method as added, made (and its values checked) at `build()`. */
+type AuthDraft = StaticAuthOptions | { type: 'token'; tokenManager: TokenManager };
 
 /**
  * What a builder has collected, unchecked: its calls, or (from the module) a client's plain
- * options as they are. `buildConfig` checks it all at once.
+ * options as they are (the token options among them are not read here). `buildConfig` checks it.
  */
-export interface ConfigDraft extends Partial<PlainSettings> {
-  auths: PendingAuth[];
+export interface ConfigDraft extends Partial<Omit<ForgeClientOptions, 'auth' | 'hooks'>> {
+  auths: AuthDraft[];
   hooks: NormalizedHooks;
   clientCertificate?: ClientCertificate;
 }
@@ -65,15 +50,15 @@ export class HttpClientConfigBuilder {
   }
 
   withBearerToken(token: string): this {
-    return this.addAuth(bearerAuth(token));
+    return this.addAuth({ type: 'bearer', token });
   }
 
   withApiKey(key: string, headerName = 'X-API-Key'): this {
-    return this.addAuth(apiKeyAuth(key, headerName));
+    return this.addAuth({ type: 'api-key', key, headerName });
   }
 
   withBasicAuth(username: string, password: string): this {
-    return this.addAuth(basicAuth(username, password));
+    return this.addAuth({ type: 'basic', username, password });
   }
 
   /**
@@ -81,7 +66,7 @@ export class HttpClientConfigBuilder {
    * token is invalidated and the request retried as `authRetryStrategy` says (default: once).
    */
   withTokenAuth(tokenManager: TokenManager, options: TokenAuthOptions = {}): this {
-    this.addAuth(tokenAuth(tokenManager));
+    this.addAuth({ type: 'token', tokenManager });
     if (options.authRetryStrategy) this.draft.authRetry = options.authRetryStrategy;
     return this.withExcludedPaths(options.excludedPaths ?? []).withExcludedPathPatterns(
       options.excludedPathPatterns ?? [],
@@ -177,7 +162,7 @@ export class HttpClientConfigBuilder {
     return this;
   }
 
-  private addAuth(auth: PendingAuth): this {
+  private addAuth(auth: AuthDraft): this {
     this.draft.auths.push(auth);
     return this;
   }
@@ -193,7 +178,10 @@ export function buildConfig(clientName: string | undefined, draft: ConfigDraft):
   if (base.username || base.password) p.fail('baseUrl', 'must not contain credentials');
   if (base.search || base.hash) p.fail('baseUrl', 'must not contain a query string or fragment');
   if (draft.auths.length > 1) {
-    p.fail('auth', `allows one auth method, got ${draft.auths.map((a) => a.method).join(' and ')}`);
+    p.fail(
+      'auth',
+      `allows one auth method, got ${draft.auths.map((a) => AUTH_METHODS[a.type]).join(' and ')}`,
+    );
   }
   const { retry, authRetry, circuitBreaker, clientCertificate } = draft;
   const logging =
@@ -209,7 +197,7 @@ export function buildConfig(clientName: string | undefined, draft: ConfigDraft):
     baseUrl: base.href.replace(/\/+$/, ''),
     timeout: p.optionalPositiveInteger('timeout', draft.timeout, 'milliseconds'),
     headers: p.headerRecord('headers', draft.headers),
-    auth: draft.auths[0]?.create(p),
+    auth: draft.auths[0] && createAuth(p, draft.auths[0]),
     excludedPaths: p.stringArray('excludedPaths', draft.excludedPaths),
     excludedPathPatterns: p.stringArray('excludedPathPatterns', draft.excludedPathPatterns),
     hooks: draft.hooks,
@@ -232,32 +220,28 @@ export function buildConfig(clientName: string | undefined, draft: ConfigDraft):
   });
 }
 
-export function bearerAuth(token: string): PendingAuth {
-  return {
-    method: 'withBearerToken',
-    create: (p) => {
-      const value = p.headerValue('auth.token', token);
+/** The builder method of each auth type, for the one-auth-method error. */
+const AUTH_METHODS = {
+  bearer: 'withBearerToken',
+  'api-key': 'withApiKey',
+  basic: 'withBasicAuth',
+  token: 'withTokenAuth',
+};
+
+function createAuth(p: OptionChecker, auth: AuthDraft): RequestAuth {
+  switch (auth.type) {
+    case 'bearer': {
+      const value = p.headerValue('auth.token', auth.token);
       return staticAuth('bearer', { Authorization: `Bearer ${value}` }, [value]);
-    },
-  };
-}
-
-export function apiKeyAuth(key: string, headerName: string): PendingAuth {
-  return {
-    method: 'withApiKey',
-    create: (p) => {
-      const value = p.headerValue('auth.key', key);
-      const name = p.headerName('auth.headerName', headerName);
+    }
+    case 'api-key': {
+      const value = p.headerValue('auth.key', auth.key);
+      const name = p.headerName('auth.headerName', auth.headerName ?? 'X-API-Key');
       return staticAuth('api-key', { [name]: value }, [value]);
-    },
-  };
-}
-
-export function basicAuth(username: string, password: string): PendingAuth {
-  return {
-    method: 'withBasicAuth',
-    create: (p) => {
-      const user = p.headerValue('auth.username', username);
+    }
+    case 'basic': {
+      const { password } = auth;
+      const user = p.headerValue('auth.username', auth.username);
       // RFC 7617 §2: the user-id cannot contain a colon.
       if (user.includes(':')) p.fail('auth.username', 'must not contain ":"');
       if (password === undefined) p.fail('auth.password', 'is required');
@@ -266,16 +250,9 @@ export function basicAuth(username: string, password: string): PendingAuth {
       // RFC 7617: `Authorization: Basic base64(user:password)`.
       const encoded = Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
       return staticAuth('basic', { Authorization: `Basic ${encoded}` }, [password, encoded]);
-    },
-  };
-}
-
-export function tokenAuth(tokenManager: TokenManager): PendingAuth {
-  return {
-    method: 'withTokenAuth',
-    create: (p) => {
-      if (!(tokenManager instanceof TokenManager)) p.fail('auth.tokenManager', 'is required');
-      return new TokenAuth(tokenManager);
-    },
-  };
+    }
+    case 'token':
+      if (!(auth.tokenManager instanceof TokenManager)) p.fail('auth.tokenManager', 'is required');
+      return new TokenAuth(auth.tokenManager);
+  }
 }
