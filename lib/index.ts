@@ -60,10 +60,7 @@ export {
   SimpleAuthRetryStrategy,
 } from './retry/auth-retry-strategies';
 export { CircuitBreaker } from './retry/circuit-breaker';
-export { authRetry } from './retry/auth-retry.operator';
-export { retryRequest } from './retry/retry-request.operator';
-export { circuitBreaker } from './retry/circuit-breaker.operator';
-export { resilience } from './retry/resilience.operator';
+export { authRetry, circuitBreaker, resilience, retryRequest } from './retry/retry-operators';
 
 // Hooks
 export type { ForgeHook, ForgeHooks, HookContext } from './hooks/hook.types';

@@ -4,8 +4,7 @@ import { AuthenticationException, HttpStatusException } from '../errors';
 import { MonoTypeOperatorFunction, Observable } from 'rxjs';
 import { recordAuthRetry, recordRequestRetry } from '../observability/metrics';
 import { CircuitBreaker, CircuitState } from '../retry/circuit-breaker';
-import { dpopNonceRetry } from '../retry/dpop-nonce-retry';
-import { resilienceLoop } from '../retry/resilience.operator';
+import { resilienceLoop } from '../retry/retry-operators';
 import { createCircuitBreaker } from '../retry/strategy-factories';
 import { attemptOriginOf } from './call-context';
 import { HttpClientConfig } from './http-client-config';
@@ -48,7 +47,7 @@ export class CallResilience {
         ? (error) =>
             attemptOriginOf(error)?.sent?.token ? toFinalAuthError(error, clientName) : error
         : undefined,
-      config.auth?.dpop ? dpopNonceRetry : undefined,
+      !!config.auth?.dpop,
     );
   }
 

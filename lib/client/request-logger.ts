@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { HttpStatusException, RequestForgeException } from '../errors';
 import { Redactor } from '../errors/redaction';
+import { plainHeaders } from '../transport/header-values';
 import { withParams } from './request-target';
 import { HookContext } from '../hooks/hook.types';
 
@@ -68,8 +69,12 @@ export class RequestLogger {
       `${method} ${url} → ${outcome} in ${Date.now() - startedAt} ms (attempt ${ctx.attempt}${auth}, request ${ctx.requestId})`,
     ];
     if (response && this.options.logHeaders) {
-      parts.push(`request headers ${JSON.stringify(redactor.headers(plain(config.headers)))}`);
-      parts.push(`response headers ${JSON.stringify(redactor.headers(plain(response.headers)))}`);
+      parts.push(
+        `request headers ${JSON.stringify(redactor.headers(plainHeaders(config.headers)))}`,
+      );
+      parts.push(
+        `response headers ${JSON.stringify(redactor.headers(plainHeaders(response.headers)))}`,
+      );
     }
     if (response && this.options.logBody) {
       if (config.data !== undefined) parts.push(`request body ${show(redactor.body(config.data))}`);
@@ -79,12 +84,6 @@ export class RequestLogger {
     }
     return parts.join(' ');
   }
-}
-
-function plain(headers: unknown): Record<string, unknown> {
-  if (!headers || typeof headers !== 'object') return {};
-  const h = headers as { toJSON?: () => Record<string, unknown> };
-  return typeof h.toJSON === 'function' ? h.toJSON() : { ...(headers as Record<string, unknown>) };
 }
 
 function show(value: unknown): string {

@@ -60,11 +60,8 @@ export function checkClientCertificate(
   return createHash('sha256').update(cert.raw).digest('base64url');
 }
 
-/** What `tls.connect` (and undici's `connect`) take from a ClientCertificate. */
-export type ClientTlsOptions = Pick<ClientCertificate, 'cert' | 'key' | 'ca' | 'passphrase'>;
-
-/** The TLS options of `certificate`, without the fields left out. */
-export function tlsOptions(certificate: ClientCertificate): ClientTlsOptions {
+/** `certificate` as TLS options (`tls.connect`, undici's `connect`), absent fields left out. */
+export function tlsOptions(certificate: ClientCertificate): ClientCertificate {
   const { cert, key, ca, passphrase } = certificate;
   return { cert, key, ...(ca !== undefined ? { ca } : {}), ...(passphrase ? { passphrase } : {}) };
 }

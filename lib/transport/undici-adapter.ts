@@ -14,15 +14,11 @@ import { decodedBody } from './undici-decompress';
 import { loadUndici } from './undici-loader';
 import { DEFAULT_MAX_REDIRECTS, Hop, isRedirect, nextHop } from './undici-redirect';
 import { Abort, watchAbort } from './undici-abort';
-import type { ClientTlsOptions } from './client-certificate';
+import type { ClientCertificate } from './client-certificate';
 
-/** The one method used of an undici dispatcher (an Agent, maybe with interceptors). */
-interface Dispatcher {
+/** What is used of the client's undici Agent. */
+interface Agent {
   request(options: UndiciDispatcher.RequestOptions): Promise<UndiciDispatcher.ResponseData>;
-}
-
-interface Dispatchers {
-  agent: Dispatcher;
   close(): Promise<void>;
 }
 
@@ -35,11 +31,11 @@ const PROXY_ENV = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'];
  * bodies, content types, JSON parsing and `HttpService` behave as on axios' Node adapter.
  */
 export class UndiciTransport {
-  private dispatchers?: Dispatchers;
+  private agent?: Agent;
   private closed = false;
 
   /** @param tls TLS options of every connection (a client certificate for mutual TLS) */
-  constructor(private readonly tls?: ClientTlsOptions) {}
+  constructor(private readonly tls?: ClientCertificate) {}
 
   /** The adapter of `instance` (its `getUri` builds URLs with axios' own params serializer). */
   adapterFor(instance: AxiosInstance): AxiosAdapter {
@@ -48,9 +44,9 @@ export class UndiciTransport {
 
   async close(): Promise<void> {
     this.closed = true;
-    const dispatchers = this.dispatchers;
-    this.dispatchers = undefined;
-    await dispatchers?.close();
+    const agent = this.agent;
+    this.agent = undefined;
+    await agent?.close();
   }
 
   private async send(
@@ -64,7 +60,7 @@ export class UndiciTransport {
         { field: 'proxy' },
       );
     }
-    const dispatchers = this.dispatchers ?? (await this.open());
+    const agent = this.agent ?? (await this.open());
     const headers = config.headers;
     const url = new URL(fullUrl(config, instance));
     setAuthorization(config, url, headers);
@@ -76,11 +72,10 @@ export class UndiciTransport {
     const abort = watchAbort(config, request);
     try {
       const body = requestBody(config, headers);
-      let hop: Hop = { url, method, headers: plainHeaders(headers), body };
-      const dispatcher = dispatchers.agent;
+      let hop: Hop = { url, method, headers: headers.toJSON() as Hop['headers'], body };
       const maxRedirects = config.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
       for (let redirects = 0; ; redirects++) {
-        const res = await dispatcher.request({
+        const res = await agent.request({
           origin: hop.url.origin,
           path: `${hop.url.pathname}${hop.url.search}`,
           method: hop.method as 'GET',
@@ -124,21 +119,17 @@ export class UndiciTransport {
     }
   }
 
-  private async open(): Promise<Dispatchers> {
+  private async open(): Promise<Agent> {
     const undici = await loadUndici();
-    if (this.dispatchers) return this.dispatchers;
+    if (this.agent) return this.agent;
     if (this.closed) {
       throw new ConfigurationException('the client is closed', { field: 'transport' });
     }
     // Like axios, HTTP(S)_PROXY / NO_PROXY from the environment are honoured.
     const proxied = PROXY_ENV.some((name) => process.env[name]);
     const connect = this.tls ? { connect: this.tls } : {};
-    const agent = proxied ? new undici.EnvHttpProxyAgent(connect) : new undici.Agent(connect);
-    this.dispatchers = {
-      agent: agent as Dispatcher,
-      close: () => agent.close(),
-    };
-    return this.dispatchers;
+    this.agent = proxied ? new undici.EnvHttpProxyAgent(connect) : new undici.Agent(connect);
+    return this.agent;
   }
 }
 
@@ -161,15 +152,6 @@ function setAuthorization(config: InternalAxiosRequestConfig, url: URL, headers:
   if (credentials !== undefined) {
     headers.set('Authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);
   }
-}
-
-function plainHeaders(headers: AxiosHeaders): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers.toJSON())) {
-    if (value === undefined || value === null) continue;
-    out[name] = Array.isArray(value) ? value.map(String) : String(value);
-  }
-  return out;
 }
 
 /** axios' `settle`: the same codes and message, so the failure classifier reads them alike. */
