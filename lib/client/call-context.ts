@@ -1,26 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { AppliedAuth } from '../auth/request-auth.interface';
 import { HookContext } from '../hooks/hook.types';
+import { classifyFailure, RequestFailure } from '../retry/request-failure';
 
 /**
- * Where a typed attempt error came from: its call (when the client made a context for it), and
- * the credential the attempt sent: the auth retry invalidates exactly that token, and only a
- * refused token makes the final 401 an authentication failure.
+ * The failure of a typed attempt error as the client attaches it: also its call (when the client
+ * made a context for it) and the credential the attempt sent: the auth retry invalidates exactly
+ * that token, and only a refused token makes the final 401 an authentication failure.
  */
-interface AttemptOrigin {
+export interface AttemptFailure extends RequestFailure {
   call?: CallContext;
   sent?: AppliedAuth;
 }
 
-/** Kept off the error object itself so that it is never serialized. */
-const origins = new WeakMap<object, AttemptOrigin>();
-
-export function recordAttemptOrigin(error: unknown, origin: AttemptOrigin): void {
-  if (typeof error === 'object' && error !== null) origins.set(error, origin);
-}
-
-export function attemptOriginOf(error: unknown): AttemptOrigin | undefined {
-  return typeof error === 'object' && error !== null ? origins.get(error) : undefined;
+export function attemptFailureOf(error: unknown): AttemptFailure | undefined {
+  return classifyFailure(error);
 }
 
 /**

@@ -6,7 +6,7 @@ import { recordAuthRetry, recordRequestRetry } from '../observability/metrics';
 import { CircuitBreaker, CircuitState } from '../retry/circuit-breaker';
 import { resilienceLoop } from '../retry/retry-operators';
 import { createCircuitBreaker } from '../retry/strategy-factories';
-import { attemptOriginOf } from './call-context';
+import { attemptFailureOf } from './call-context';
 import { HttpClientConfig } from './http-client-config';
 
 /**
@@ -29,7 +29,7 @@ export class CallResilience {
           ? {
               strategy: config.authRetryStrategy,
               onUnauthorized: async (error: unknown) => {
-                const origin = attemptOriginOf(error);
+                const origin = attemptFailureOf(error);
                 origin?.call?.countAuthRetry();
                 recordAuthRetry(clientName);
                 if (origin?.sent) await onUnauthorized(origin.sent);
@@ -45,7 +45,7 @@ export class CallResilience {
       // origin (no token sent) stays the API's answer.
       onUnauthorized
         ? (error) =>
-            attemptOriginOf(error)?.sent?.token ? toFinalAuthError(error, clientName) : error
+            attemptFailureOf(error)?.sent?.token ? toFinalAuthError(error, clientName) : error
         : undefined,
       !!config.auth?.dpop,
     );
@@ -75,14 +75,6 @@ function toFinalAuthError(error: unknown, clientName: string): unknown {
   return new AuthenticationException(
     `${error.method ?? 'GET'} ${error.url ?? ''} was refused with 401${detail} after ` +
       `${attempts ?? 1} attempt(s) with fresh tokens`,
-    {
-      serviceName: clientName,
-      clientName,
-      status: 401,
-      ...(attempts !== undefined ? { attempts } : {}),
-      ...(challenge.error ? { error: challenge.error } : {}),
-      ...(challenge.errorDescription ? { errorDescription: challenge.errorDescription } : {}),
-      cause: error,
-    },
+    { serviceName: clientName, clientName, status: 401, attempts, ...challenge, cause: error },
   );
 }

@@ -11,7 +11,7 @@ import { HookRunner } from '../hooks/hook-runner';
 import { HookContext } from '../hooks/hook.types';
 import { attachFailure, failureOf } from '../retry/request-failure';
 import { sendAttempt } from '../transport/http-transport';
-import { CallContext, recordAttemptOrigin } from './call-context';
+import { AttemptFailure, CallContext } from './call-context';
 import { CallResilience } from './call-resilience';
 import { mergeHeaders } from './header-merge';
 import { HttpClientConfig } from './http-client-config';
@@ -162,12 +162,10 @@ export class RequestExecutor {
       redactor,
     });
     const failure = failureOf(error, axiosConfig, credentialSent);
-    if (failure) attachFailure(typed, failure);
-    if (failure && credentialSent) {
-      this.config.auth?.dpop?.rememberNonce(prepared.target.url, failure.headers);
-    }
-    recordAttemptOrigin(typed, { call, sent: credentialSent ? applied : undefined });
-    return typed;
+    if (!failure) return typed;
+    if (credentialSent) this.config.auth?.dpop?.rememberNonce(prepared.target.url, failure.headers);
+    const sent = credentialSent ? applied : undefined;
+    return attachFailure(typed, { ...failure, call, sent } as AttemptFailure);
   }
 
   /**

@@ -56,13 +56,11 @@ export function toForgeException(error: unknown, ctx: ErrorMappingContext): unkn
         `${where} failed: the response is larger than maxContentLength (${failure.limit} bytes)`,
         { ...common, code: 'ERR_RESPONSE_TOO_LARGE' },
       );
-    case 'network': {
-      const code = failure.code;
-      return new ConnectionException(`${where} failed: ${code ?? 'connection error'}`, {
+    case 'network':
+      return new ConnectionException(`${where} failed: ${failure.code ?? 'connection error'}`, {
         ...common,
-        ...(code !== undefined ? { code } : {}),
+        code: failure.code,
         cause: error,
       });
-    }
   }
 }

@@ -185,12 +185,8 @@ export class OptionChecker {
   /** An absolute http(s) URL; never quoted, since it may carry credentials. */
   httpUrl(field: string, value: unknown): URL {
     const text = this.string(field, value);
-    let url: URL;
-    try {
-      url = new URL(text);
-    } catch {
-      return this.fail(field, 'must be an absolute http(s) URL');
-    }
+    if (!URL.canParse(text)) this.fail(field, 'must be an absolute http(s) URL');
+    const url = new URL(text);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       this.fail(field, `must use http or https, got "${url.protocol}"`);
     }
