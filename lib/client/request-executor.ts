@@ -191,12 +191,10 @@ export class RequestExecutor {
 
   private withCredential(request: AxiosRequestConfig): PreparedAttempt | Promise<PreparedAttempt> {
     const target = resolveTarget(this.config.baseUrl, request.url, this.basePath);
-    const auth = this.config.auth;
-    if (!auth || !this.sendsCredential(target)) return this.build(request, target, undefined);
-    const applied = auth.apply({
-      method: (request.method ?? 'GET').toUpperCase(),
-      url: target.url,
-    });
+    const method = (request.method ?? 'GET').toUpperCase();
+    const applied = this.sendsCredential(target)
+      ? this.config.auth?.apply({ method, url: target.url })
+      : undefined;
     return applied instanceof Promise
       ? applied.then((credential) => this.build(request, target, credential))
       : this.build(request, target, applied);

@@ -7,11 +7,10 @@ import axios, {
   CanceledError,
   InternalAxiosRequestConfig,
 } from 'axios';
+import type * as Undici from 'undici';
 import type { Dispatcher as UndiciDispatcher } from 'undici';
 import { ConfigurationException } from '../errors';
-import { requestBody, responseData } from './undici-body';
-import { decodedBody } from './undici-decompress';
-import { loadUndici } from './undici-loader';
+import { decodedBody, requestBody, responseData } from './undici-body';
 import { DEFAULT_MAX_REDIRECTS, Hop, isRedirect, nextHop } from './undici-redirect';
 import { Abort, watchAbort } from './undici-abort';
 import type { ClientCertificate } from './client-certificate';
@@ -188,4 +187,22 @@ function toAxiosError(
   );
   wrapped.cause = error instanceof Error ? error : undefined;
   return wrapped;
+}
+
+let loading: Promise<typeof Undici> | undefined;
+
+/**
+ * undici is an optional peer: it is loaded on the first request of the first client that asks
+ * for the `'undici'` transport, so an app that never does needs it neither installed nor loaded.
+ */
+function loadUndici(): Promise<typeof Undici> {
+  loading ??= import('undici').catch((cause: unknown) => {
+    loading = undefined;
+    throw new ConfigurationException(
+      'transport "undici" needs the undici package (npm install undici@^7), which could not be ' +
+        'loaded',
+      { field: 'transport', cause },
+    );
+  });
+  return loading;
 }

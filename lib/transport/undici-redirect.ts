@@ -66,30 +66,29 @@ export function nextHop(
   if (downgrade || (url.host !== current.url.host && !isSubdomain(url.host, current.url.host))) {
     removeHeaders(headers, /^(?:(?:proxy-)?authorization|cookie)$/i);
   }
-  if (config.beforeRedirect) {
-    const options = {
-      href: url.href,
-      protocol: url.protocol,
-      host: url.host,
-      hostname: url.hostname.replace(/^\[|\]$/g, ''),
-      port: url.port,
-      path: `${url.pathname}${url.search}`,
-      method,
-      headers,
-    };
-    const beforeRedirect = config.beforeRedirect as (
-      options: Record<string, unknown>,
-      responseDetails: { headers: Record<string, string>; statusCode: number },
-      requestDetails: { url: string; method: string; headers: Record<string, unknown> },
-    ) => void;
-    beforeRedirect(
-      options,
-      { headers: responseHeaders as Record<string, string>, statusCode: status },
-      { url: current.url.href, method: current.method, headers: current.headers },
-    );
-    return { url, method: options.method, headers: options.headers, body };
-  }
-  return { url, method, headers, body };
+  const options = {
+    href: url.href,
+    protocol: url.protocol,
+    host: url.host,
+    hostname: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port,
+    path: `${url.pathname}${url.search}`,
+    method,
+    headers,
+  };
+  const beforeRedirect = config.beforeRedirect as
+    | ((
+        options: Record<string, unknown>,
+        responseDetails: { headers: Record<string, string>; statusCode: number },
+        requestDetails: { url: string; method: string; headers: Record<string, unknown> },
+      ) => void)
+    | undefined;
+  beforeRedirect?.(
+    options,
+    { headers: responseHeaders as Record<string, string>, statusCode: status },
+    { url: current.url.href, method: current.method, headers: current.headers },
+  );
+  return { url, method: options.method, headers: options.headers, body };
 }
 
 function removeHeaders(headers: Record<string, unknown>, pattern: RegExp): void {
