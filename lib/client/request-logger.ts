@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { HttpStatusException, RequestForgeException } from '../errors';
 import { Redactor } from '../errors/redaction';
-import { plainHeaders } from '../transport/header-values';
 import { withParams } from './request-target';
 import { HookContext } from '../hooks/hook.types';
 
@@ -69,12 +68,8 @@ export class RequestLogger {
       `${method} ${url} → ${outcome} in ${Date.now() - startedAt} ms (attempt ${ctx.attempt}${auth}, request ${ctx.requestId})`,
     ];
     if (response && this.options.logHeaders) {
-      parts.push(
-        `request headers ${JSON.stringify(redactor.headers(plainHeaders(config.headers)))}`,
-      );
-      parts.push(
-        `response headers ${JSON.stringify(redactor.headers(plainHeaders(response.headers)))}`,
-      );
+      parts.push(`request headers ${JSON.stringify(redactor.headers(config.headers))}`);
+      parts.push(`response headers ${JSON.stringify(redactor.headers(response.headers))}`);
     }
     if (response && this.options.logBody) {
       if (config.data !== undefined) parts.push(`request body ${show(redactor.body(config.data))}`);

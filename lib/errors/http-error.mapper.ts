@@ -1,5 +1,4 @@
 import { isAxiosError } from 'axios';
-import { plainHeaders } from '../transport/header-values';
 import { readTransportFailure } from '../transport/transport-failure';
 import {
   ConnectionException,
@@ -38,7 +37,7 @@ export function toForgeException(error: unknown, ctx: ErrorMappingContext): unkn
         ...common,
         status: response.status,
         response: {
-          headers: ctx.redactor.headers(plainHeaders(response.headers)),
+          headers: ctx.redactor.headers(response.headers),
           data: ctx.redactor.body(response.data),
         },
       });

@@ -1,3 +1,5 @@
+import { plainHeaders } from '../transport/header-values';
+
 /**
  * The one place that decides what is secret. Logging, errors and `toCurl` all redact through here.
  */
@@ -63,10 +65,10 @@ export class Redactor {
     return this.keys.has(key.toLowerCase());
   }
 
-  headers(headers: Record<string, unknown> | undefined): Record<string, string> {
+  /** `AxiosHeaders` or a plain record; values of sensitive names shown as `***`. */
+  headers(headers: unknown): Record<string, string> {
     const out: Record<string, string> = {};
-    if (!headers) return out;
-    for (const [name, value] of Object.entries(headers)) {
+    for (const [name, value] of Object.entries(plainHeaders(headers))) {
       if (value === undefined || value === null) continue;
       const text = Array.isArray(value) ? value.join(', ') : String(value);
       out[name] = this.isSensitive(name) ? REDACTED : this.text(text);
