@@ -16,43 +16,31 @@ export interface HookContext {
 
 type MaybePromise<T> = T | Promise<T>;
 
-/** Runs before each attempt; may return a changed config. Throwing aborts the call. */
-export type BeforeRequestHook = (
-  config: AxiosRequestConfig,
-  context: HookContext,
-) => MaybePromise<AxiosRequestConfig | void>;
-
-/** Runs after each successful response; may return a changed response. Failures are logged. */
-export type AfterResponseHook = (
-  response: AxiosResponse,
-  context: HookContext,
-) => MaybePromise<AxiosResponse | void>;
-
-/** Runs after each failed attempt with the typed error. Failures are logged. */
-export type OnErrorHook = (error: unknown, context: HookContext) => MaybePromise<void>;
-
-export interface ForgeHooks {
-  beforeRequest?: BeforeRequestHook[];
-  afterResponse?: AfterResponseHook[];
-  onError?: OnErrorHook[];
-}
-
 /** A hook as a class (e.g. an injectable resolved from Nest's DI); implement any of the three. */
 export interface ForgeHook {
+  /** Runs before each attempt; may return a changed config. Throwing aborts the call. */
   beforeRequest?(
     config: AxiosRequestConfig,
     context: HookContext,
   ): MaybePromise<AxiosRequestConfig | void>;
+  /** Runs after each successful response; may return a changed response. Failures are logged. */
   afterResponse?(response: AxiosResponse, context: HookContext): MaybePromise<AxiosResponse | void>;
+  /** Runs after each failed attempt with the typed error. Failures are logged. */
   onError?(error: unknown, context: HookContext): MaybePromise<void>;
 }
 
-/** Hooks in registration order, as the client runs them. */
-export interface NormalizedHooks {
-  readonly beforeRequest: readonly BeforeRequestHook[];
-  readonly afterResponse: readonly AfterResponseHook[];
-  readonly onError: readonly OnErrorHook[];
+/** One hook function of a kind, as in `ForgeHooks`' lists. */
+type Hook<K extends keyof ForgeHook> = NonNullable<ForgeHook[K]>;
+
+/** Hook functions by kind, each list run in order (`{ beforeRequest: [fn] }`). */
+export interface ForgeHooks {
+  beforeRequest?: Hook<'beforeRequest'>[];
+  afterResponse?: Hook<'afterResponse'>[];
+  onError?: Hook<'onError'>[];
 }
+
+/** Hooks in registration order, as the client runs them. */
+export type NormalizedHooks = { readonly [K in keyof ForgeHook]-?: readonly Hook<K>[] };
 
 export const HOOK_KINDS = ['beforeRequest', 'afterResponse', 'onError'] as const;
 

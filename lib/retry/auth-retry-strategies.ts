@@ -71,11 +71,7 @@ export class ExponentialAuthRetryStrategy extends ExponentialBackoff implements 
   }
 }
 
-export interface ConditionalAuthRetryOptions {
-  /** Default 1. */
-  maxRetries?: number;
-  /** Default 0 ms. */
-  delay?: number;
+export interface ConditionalAuthRetryOptions extends SimpleAuthRetryOptions {
   /** Looks at the 401 (`status`, `headers`, parsed `data`); true to retry. */
   shouldRetry: (response: AxiosResponse) => boolean;
 }

@@ -56,17 +56,21 @@ export class NoRetryStrategy implements RetryStrategy {
   }
 }
 
-export interface SimpleRetryOptions {
+/** What both request strategies take. */
+export interface TransientRetryOptions {
   /** Default 3. */
   maxRetries?: number;
-  /** Fixed wait between attempts in ms. Default 1000. */
-  delay?: number;
-  /** Cap on a server's `Retry-After`. Default 60_000. */
-  maxDelay?: number;
   /** Default 408, 429, 500, 502, 503, 504. */
   retryableStatusCodes?: readonly number[];
   /** Clock for `Retry-After` dates. Default `Date.now`. */
   now?: () => number;
+}
+
+export interface SimpleRetryOptions extends TransientRetryOptions {
+  /** Fixed wait between attempts in ms. Default 1000. */
+  delay?: number;
+  /** Cap on a server's `Retry-After`. Default 60_000. */
+  maxDelay?: number;
 }
 
 /**
@@ -98,9 +102,7 @@ export class SimpleRetryStrategy implements RetryStrategy {
   }
 }
 
-export interface ExponentialBackoffRetryOptions {
-  /** Default 3. */
-  maxRetries?: number;
+export interface ExponentialBackoffRetryOptions extends TransientRetryOptions {
   /** Wait before the first retry, in ms. Default 1000. */
   baseDelay?: number;
   /** Cap on every wait, `Retry-After` included. Default 60_000. */
@@ -109,12 +111,8 @@ export interface ExponentialBackoffRetryOptions {
   multiplier?: number;
   /** Default true. */
   jitter?: boolean;
-  /** Default 408, 429, 500, 502, 503, 504. */
-  retryableStatusCodes?: readonly number[];
   /** Uniform [0, 1) source for the jitter. Default `Math.random`. */
   random?: RandomSource;
-  /** Clock for `Retry-After` dates. Default `Date.now`. */
-  now?: () => number;
 }
 
 /**
