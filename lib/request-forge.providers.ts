@@ -62,8 +62,7 @@ function resolvedClientToken(name: string): string {
 
 /** Checks one client's options, naming the client and the field on any problem. */
 function resolveClient(moduleOptions: RequestForgeModuleOptions, name: string): ResolvedClient {
-  const module = new OptionChecker('RequestForgeModule');
-  const clients = module.record('clients', moduleOptions?.clients);
+  const clients = new OptionChecker('RequestForgeModule').record('clients', moduleOptions?.clients);
   const check = OptionChecker.forClient(name);
   const options = clients[name];
   if (options === undefined) {

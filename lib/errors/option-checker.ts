@@ -1,5 +1,4 @@
 import { isVisibleHeaderValue } from '../transport/header-values';
-import { closest } from './closest-key';
 import { ConfigurationException } from './exceptions';
 
 /** The bare problem of each exception a checker threw, so a caller can re-label the field. */
@@ -35,10 +34,7 @@ export class OptionChecker {
   fail(field: string, problem: string): never {
     const path = this.path(field);
     const message = path ? `${this.owner}: ${path} ${problem}` : `${this.owner} ${problem}`;
-    const error = new ConfigurationException(message, {
-      ...(path ? { field: path } : {}),
-      ...(this.clientName !== undefined ? { clientName: this.clientName } : {}),
-    });
+    const error = new ConfigurationException(message, { field: path, clientName: this.clientName });
     problems.set(error, { field: path, problem });
     throw error;
   }
@@ -119,7 +115,7 @@ export class OptionChecker {
 
   optionalPositiveInteger(field: string, value: unknown, unit?: string): number | undefined {
     if (value === undefined) return undefined;
-    return this.number(field, value, { min: 1, integer: true, ...(unit ? { unit } : {}) });
+    return this.number(field, value, { min: 1, integer: true, unit });
   }
 
   boolean(field: string, value: unknown): boolean {
@@ -225,4 +221,27 @@ function kindOf(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'function') return 'a function';
   return typeof value;
+}
+
+/** The known key closest to a typo: same but for case, a prefix, else at most 2 edits away. */
+export function closest(known: readonly string[], key: string): string | undefined {
+  const b = key.toLowerCase();
+  const distance = (a: string) =>
+    a === b || a.startsWith(b) || b.startsWith(a) ? 0 : editDistance(a, b);
+  const ranked = known.map((candidate) => ({ candidate, d: distance(candidate.toLowerCase()) }));
+  return ranked.filter((r) => r.d <= 2).sort((x, y) => x.d - y.d)[0]?.candidate;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
 }

@@ -1,4 +1,3 @@
-import { parseWwwAuthenticate } from '../auth/www-authenticate';
 import { AxiosResponse } from 'axios';
 import { ExponentialBackoff, RandomSource } from './backoff';
 import { OptionChecker } from '../errors/option-checker';
@@ -96,9 +95,4 @@ export class ConditionalAuthRetryStrategy implements AuthRetryStrategy {
     if (retry > this.maxRetries || !this.shouldRetry(response)) return undefined;
     return this.delay;
   }
-}
-
-/** RFC 6750 §3.1: the token is valid but lacks the scope; fetching another one will not help. */
-export function isInsufficientScope(wwwAuthenticate: string | undefined): boolean {
-  return parseWwwAuthenticate(wwwAuthenticate).error?.toLowerCase() === 'insufficient_scope';
 }

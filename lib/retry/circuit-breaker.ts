@@ -123,7 +123,7 @@ export class CircuitBreaker {
     const retryAt = this.current === 'open' ? this.retryAt : this.now();
     return new CircuitOpenException(
       `Circuit open${this.name ? ` for ${this.name}` : ''}: request not sent`,
-      { retryAt, attempts: 0, ...(this.name !== undefined ? { clientName: this.name } : {}) },
+      { retryAt, attempts: 0, clientName: this.name },
     );
   }
 }

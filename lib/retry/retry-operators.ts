@@ -1,12 +1,8 @@
 import { MonoTypeOperatorFunction } from 'rxjs';
-import { isDpopNonceChallenge } from '../auth/www-authenticate';
+import { isDpopNonceChallenge, parseWwwAuthenticate } from '../auth/www-authenticate';
 import { OptionChecker } from '../errors/option-checker';
 import { TokenData } from '../tokens/token-data';
-import {
-  AuthRetryStrategy,
-  SimpleAuthRetryStrategy,
-  isInsufficientScope,
-} from './auth-retry-strategies';
+import { AuthRetryStrategy, SimpleAuthRetryStrategy } from './auth-retry-strategies';
 import { CircuitBreaker } from './circuit-breaker';
 import { RequestFailure, classifyFailure } from './request-failure';
 import { DeadlineOptions, RetryDecision, relativeDeadline, retryLoop } from './retry-loop';
@@ -78,6 +74,11 @@ export function authRetryDecision(
     };
     return { delayMs, before };
   };
+}
+
+/** RFC 6750 §3.1: the token is valid but lacks the scope; fetching another one will not help. */
+export function isInsufficientScope(wwwAuthenticate: string | undefined): boolean {
+  return parseWwwAuthenticate(wwwAuthenticate).error?.toLowerCase() === 'insufficient_scope';
 }
 
 /** The token a failed request carried, rebuilt from its `Authorization` header (not Basic). */

@@ -45,23 +45,22 @@ const RETRY_TYPES: ConfigTypes<RetryStrategy> = {
   none: { fields: [], build: () => new NoRetryStrategy() },
   simple: {
     fields: ['maxRetries', 'delay', 'maxDelay', 'retryableStatusCodes'],
-    build: (options: SimpleRetryOptions) => new SimpleRetryStrategy(options),
+    build: (options) => new SimpleRetryStrategy(options),
   },
   exponential: {
     fields: [...BACKOFF_FIELDS, 'retryableStatusCodes'],
-    build: (options: ExponentialBackoffRetryOptions) =>
-      new ExponentialBackoffRetryStrategy(options),
+    build: (options) => new ExponentialBackoffRetryStrategy(options),
   },
 };
 
 const AUTH_RETRY_TYPES: ConfigTypes<AuthRetryStrategy> = {
   simple: {
     fields: ['maxRetries', 'delay'],
-    build: (options: SimpleAuthRetryOptions) => new SimpleAuthRetryStrategy(options),
+    build: (options) => new SimpleAuthRetryStrategy(options),
   },
   exponential: {
     fields: BACKOFF_FIELDS,
-    build: (options: ExponentialAuthRetryOptions) => new ExponentialAuthRetryStrategy(options),
+    build: (options) => new ExponentialAuthRetryStrategy(options),
   },
 };
 
