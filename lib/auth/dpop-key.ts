@@ -57,7 +57,7 @@ export function resolveDpopKey(options: unknown, check: OptionChecker): DpopKey 
       : (check.oneOf('algorithm', record.algorithm, ASYMMETRIC_ALGORITHMS) as DpopAlgorithm);
   if (record.privateKey === undefined) {
     const algorithm = asked ?? 'ES256';
-    return describe(generate(algorithm), algorithm);
+    return describe(GENERATE[algorithm](), algorithm);
   }
   const key = parse(record.privateKey, check);
   const usable = algorithmsForKey(key) as DpopAlgorithm[];
@@ -78,16 +78,13 @@ export function resolveDpopKey(options: unknown, check: OptionChecker): DpopKey 
   return describe(key, asked ?? usable[0]);
 }
 
-function generate(algorithm: DpopAlgorithm): KeyObject {
-  switch (algorithm) {
-    case 'ES256':
-      return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-    case 'EdDSA':
-      return generateKeyPairSync('ed25519').privateKey;
-    default:
-      return generateKeyPairSync('rsa', { modulusLength: MIN_RSA_BITS }).privateKey;
-  }
-}
+/** A new key pair for each algorithm (its private key; the public one derives from it). */
+const GENERATE: Record<DpopAlgorithm, () => KeyObject> = {
+  ES256: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+  EdDSA: () => generateKeyPairSync('ed25519').privateKey,
+  RS256: () => generateKeyPairSync('rsa', { modulusLength: MIN_RSA_BITS }).privateKey,
+  PS256: () => generateKeyPairSync('rsa', { modulusLength: MIN_RSA_BITS }).privateKey,
+};
 
 /** A PEM string or a JWK object; whatever node:crypto says about it is not repeated. */
 function parse(value: unknown, check: OptionChecker): KeyObject {

@@ -4,7 +4,6 @@ import axios, {
   AxiosHeaders,
   AxiosInstance,
   AxiosResponse,
-  CanceledError,
   InternalAxiosRequestConfig,
 } from 'axios';
 import type * as Undici from 'undici';
@@ -175,8 +174,8 @@ function toAxiosError(
   abort: Abort,
 ): unknown {
   if (abort.reason !== undefined) return abort.reason;
+  // A CanceledError is an AxiosError too.
   if (error instanceof AxiosError || error instanceof ConfigurationException) return error;
-  if (error instanceof CanceledError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : 'request failed';
   const wrapped = new AxiosError(
