@@ -52,8 +52,6 @@ interface ResolvedClient {
   config?: HttpClientConfig;
   /** Checked plain options. */
   options?: ForgeClientOptions;
-  /** The auth type the module makes a TokenProvider for. */
-  tokenType?: string;
 }
 
 function resolvedClientToken(name: string): string {
@@ -77,7 +75,7 @@ function resolveClient(moduleOptions: RequestForgeModuleOptions, name: string): 
   check.knownKeys(plain, CLIENT_OPTION_KEYS);
   // Checked for every client, so a bad value fails at bootstrap even where it is unused.
   checkLockOption(name, plain.lock);
-  return { options: plain, tokenType: tokenAuthType(plain) };
+  return { options: plain };
 }
 
 /** The auth `type` when it is one the module makes a TokenProvider for. */
@@ -155,8 +153,9 @@ function tokenProviders(name: string): Provider[] {
         locks: RequestForgeLocks,
       ): TokenProvider | null => {
         const options = client.options;
-        if (!options || !client.tokenType || !storage) return null;
-        if (client.tokenType === 'pipeline') {
+        const type = tokenAuthType(options);
+        if (!options || !type || !storage) return null;
+        if (type === 'pipeline') {
           const auth = options.auth as PipelineAuthOptions;
           const lock = locks.forClient(name, options.lock);
           return createPipelineTokenProvider(name, auth, { storage, lock });

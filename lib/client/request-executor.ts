@@ -80,12 +80,8 @@ export class RequestExecutor {
   describe(request: AxiosRequestConfig): { url: string; headers: Record<string, unknown> } {
     const target = resolveTarget(this.config.baseUrl, request.url, this.basePath);
     const names = this.sendsCredential(target) ? (this.config.auth?.headerNames ?? []) : [];
-    const headers = mergeHeaders(
-      this.config.headers,
-      Object.fromEntries(names.map((name) => [name, '***'])),
-      request.headers as Record<string, unknown> | undefined,
-    );
-    return { url: target.url, headers };
+    const masked = { headers: Object.fromEntries(names.map((name) => [name, '***'])) };
+    return { url: target.url, headers: this.build(request, target, masked).axiosConfig.headers! };
   }
 
   /** True when a request to `target` carries this client's credential. */
