@@ -170,20 +170,13 @@ export class HttpClientConfigBuilder {
 
 /** Checks everything `draft` holds, naming the client (when known) and the field. */
 export function buildConfig(clientName: string | undefined, draft: ConfigDraft): HttpClientConfig {
-  const p =
-    clientName === undefined
-      ? new OptionChecker('HttpClientConfigBuilder')
-      : OptionChecker.forClient(clientName);
+  const p = OptionChecker.forClient(clientName, '', 'HttpClientConfigBuilder');
   const base = p.httpUrl('baseUrl', draft.baseUrl);
   if (base.username || base.password) p.fail('baseUrl', 'must not contain credentials');
   if (base.search || base.hash) p.fail('baseUrl', 'must not contain a query string or fragment');
-  if (draft.auths.length > 1) {
-    p.fail(
-      'auth',
-      `allows one auth method, got ${draft.auths.map((a) => AUTH_METHODS[a.type]).join(' and ')}`,
-    );
-  }
-  const { retry, authRetry, circuitBreaker, clientCertificate } = draft;
+  const methods = draft.auths.map((auth) => AUTH_METHODS[auth.type]);
+  if (methods.length > 1) p.fail('auth', `allows one auth method, got ${methods.join(' and ')}`);
+  const { retry, authRetry, circuitBreaker, clientCertificate, maxContentLength } = draft;
   const logging =
     draft.logging === undefined
       ? undefined
@@ -206,11 +199,7 @@ export function buildConfig(clientName: string | undefined, draft: ConfigDraft):
       authRetry === undefined ? undefined : createAuthRetryStrategy(authRetry, clientName),
     circuitBreaker,
     deadline: p.optionalPositiveInteger('deadline', draft.deadline, 'milliseconds'),
-    maxContentLength: p.optionalPositiveInteger(
-      'maxContentLength',
-      draft.maxContentLength,
-      'bytes',
-    ),
+    maxContentLength: p.optionalPositiveInteger('maxContentLength', maxContentLength, 'bytes'),
     transport: p.oneOf('transport', draft.transport ?? 'axios', TRANSPORT_KINDS),
     clientCertificate,
     logging: logging && {

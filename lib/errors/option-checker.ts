@@ -20,8 +20,9 @@ export class OptionChecker {
     private readonly clientName?: string,
   ) {}
 
-  /** The checker of a module client's options. */
-  static forClient(clientName: string, prefix = ''): OptionChecker {
+  /** The checker of a client's options; without a client name, of `owner`'s. */
+  static forClient(clientName: string | undefined, prefix = '', owner = 'request-forge') {
+    if (clientName === undefined) return new OptionChecker(owner, prefix);
     return new OptionChecker(`Client "${clientName}"`, prefix, clientName);
   }
 

@@ -72,7 +72,7 @@ export function createRetryStrategy(
   clientName?: string,
 ): RetryStrategy {
   if (hasRetryDelay(config)) return config;
-  return fromConfig(config, RETRY_TYPES, checkerAt(clientName, 'retry'));
+  return fromConfig(config, RETRY_TYPES, OptionChecker.forClient(clientName, 'retry.'));
 }
 
 /** An `AuthRetryStrategy` from plain options; an instance is returned as is. */
@@ -81,7 +81,7 @@ export function createAuthRetryStrategy(
   clientName?: string,
 ): AuthRetryStrategy {
   if (hasRetryDelay(config)) return config;
-  return fromConfig(config, AUTH_RETRY_TYPES, checkerAt(clientName, 'authRetry'));
+  return fromConfig(config, AUTH_RETRY_TYPES, OptionChecker.forClient(clientName, 'authRetry.'));
 }
 
 /** A `CircuitBreaker` from plain options; an instance is returned as is. */
@@ -90,16 +90,10 @@ export function createCircuitBreaker(
   clientName?: string,
 ): CircuitBreaker {
   if (config instanceof CircuitBreaker) return config;
-  const check = checkerAt(clientName, 'circuitBreaker');
+  const check = OptionChecker.forClient(clientName, 'circuitBreaker.');
   check.record('', config);
   check.knownKeys(config, CIRCUIT_BREAKER_FIELDS);
   return check.relabel(() => new CircuitBreaker({ ...config, name: clientName }));
-}
-
-/** The checker of the object at `field` of a client's options, or of no client's. */
-function checkerAt(clientName: string | undefined, field: string): OptionChecker {
-  if (clientName === undefined) return new OptionChecker('request-forge', `${field}.`);
-  return OptionChecker.forClient(clientName, `${field}.`);
 }
 
 /** Checks `type` and the keys it takes, then builds it; its errors name `check`'s field. */
