@@ -54,10 +54,6 @@ interface ResolvedClient {
   options?: ForgeClientOptions;
 }
 
-function resolvedClientToken(name: string): string {
-  return `RequestForge:ResolvedClient:${name}`;
-}
-
 /** Checks one client's options, naming the client and the field on any problem. */
 function resolveClient(moduleOptions: RequestForgeModuleOptions, name: string): ResolvedClient {
   const clients = new OptionChecker('RequestForgeModule').record('clients', moduleOptions?.clients);
@@ -100,18 +96,15 @@ export function createClientProviders(
   name: string,
   staticOptions?: unknown,
 ): [Provider, ...Provider[]] {
+  const resolvedToken = `RequestForge:ResolvedClient:${name}`;
   const resolved: Provider = {
-    provide: resolvedClientToken(name),
+    provide: resolvedToken,
     inject: [REQUEST_FORGE_OPTIONS],
     useFactory: (options: RequestForgeModuleOptions) => resolveClient(options, name),
   };
   const client: Provider = {
     provide: getForgeClientToken(name),
-    inject: [
-      resolvedClientToken(name),
-      ModuleRef,
-      { token: getTokenManagerToken(name), optional: true },
-    ],
+    inject: [resolvedToken, ModuleRef, { token: getTokenManagerToken(name), optional: true }],
     useFactory: async (
       client: ResolvedClient,
       moduleRef: ModuleRef,
@@ -131,14 +124,14 @@ export function createClientProviders(
     },
   };
   if (!needsTokenProviders(staticOptions)) return [resolved, client];
-  return [resolved, ...tokenProviders(name), client];
+  return [resolved, ...tokenProviders(name, resolvedToken), client];
 }
 
-function tokenProviders(name: string): Provider[] {
+function tokenProviders(name: string, resolved: string): Provider[] {
   return [
     {
       provide: getTokenStorageToken(name),
-      inject: [resolvedClientToken(name), { token: CACHE_MANAGER_TOKEN, optional: true }],
+      inject: [resolved, { token: CACHE_MANAGER_TOKEN, optional: true }],
       useFactory: (client: ResolvedClient, cache?: StoreCache): TokenStorage | null =>
         client.options && needsTokenProviders(client.options)
           ? resolveTokenStorage(name, client.options, cache)
@@ -146,7 +139,7 @@ function tokenProviders(name: string): Provider[] {
     },
     {
       provide: getTokenProviderToken(name),
-      inject: [resolvedClientToken(name), getTokenStorageToken(name), RequestForgeLocks],
+      inject: [resolved, getTokenStorageToken(name), RequestForgeLocks],
       useFactory: (
         client: ResolvedClient,
         storage: TokenStorage | null,
@@ -166,7 +159,7 @@ function tokenProviders(name: string): Provider[] {
     {
       provide: getTokenManagerToken(name),
       inject: [
-        resolvedClientToken(name),
+        resolved,
         getTokenProviderToken(name),
         getTokenStorageToken(name),
         RequestForgeLocks,
