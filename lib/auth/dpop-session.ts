@@ -5,6 +5,7 @@ import { signJws } from '../tokens/jws';
 import { TokenData } from '../tokens/token-data';
 import { lowerCaseHeaders } from '../transport/header-values';
 import { DpopKey } from './dpop-key';
+import type { AuthTarget } from './request-auth.interface';
 
 /** RFC 9449 §8.1: `nonce = 1*NQCHAR`; anything else is not put into a proof. */
 const NONCE = /^[\x21\x23-\x5B\x5D-\x7E]{1,1024}$/;
@@ -70,12 +71,7 @@ export class DpopSession {
    * `Authorization: DPoP <token>` and its proof (§7.1). A token that is not DPoP-bound is never
    * sent as a bearer token from a client configured for DPoP.
    */
-  headers(
-    token: TokenData,
-    method: string,
-    url: string,
-    serviceName: string,
-  ): Record<string, string> {
+  headers(token: TokenData, target: AuthTarget, serviceName: string): Record<string, string> {
     if (!isDpopTokenType(token.tokenType)) {
       throw new AuthenticationException(
         `Token for "${serviceName}" has token_type ${token.tokenType}, but DPoP is configured: ` +
@@ -85,7 +81,7 @@ export class DpopSession {
     }
     return {
       Authorization: `DPoP ${token.accessToken}`,
-      DPoP: this.proof(method, url, token.accessToken),
+      DPoP: this.proof(target.method, target.url, token.accessToken),
     };
   }
 

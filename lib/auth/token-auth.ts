@@ -35,7 +35,6 @@ export class TokenAuth implements RequestAuth {
   private applied(token: TokenData, target: AuthTarget | undefined): AppliedAuth {
     if (!this.dpop) return { headers: { Authorization: token.authorizationHeader }, token };
     if (!target) throw new Error('A DPoP proof needs the request it is for');
-    const { serviceName } = this.tokenManager;
-    return { headers: this.dpop.headers(token, target.method, target.url, serviceName), token };
+    return { headers: this.dpop.headers(token, target, this.tokenManager.serviceName), token };
   }
 }
