@@ -54,10 +54,7 @@ export class Redactor {
   }
 
   /** A redactor with more keys or secrets; this one is left unchanged. */
-  extend(
-    extraKeys: readonly string[] = [],
-    secrets: readonly (string | undefined)[] = [],
-  ): Redactor {
+  extend(extraKeys: readonly string[], secrets: readonly (string | undefined)[]): Redactor {
     return new Redactor([...this.keys, ...extraKeys], [...this.secrets, ...secrets]);
   }
 
