@@ -5,7 +5,6 @@ import { ForgeClientOptions, RequestForgeModuleOptions } from './client/client-o
 import { ForgeClient } from './client/forge-client';
 import { HttpClientConfig } from './client/http-client-config';
 import { isRecord, OptionChecker } from './errors/option-checker';
-import { resolveHooks } from './hooks/hook-resolver';
 import { createPipelineTokenProvider } from './pipeline/create-pipeline-token-provider';
 import { PipelineAuthOptions } from './pipeline/pipeline-auth.options';
 import { REQUEST_FORGE_OPTIONS } from './request-forge.module-definition';
@@ -112,14 +111,10 @@ export function createClientProviders(
     ): Promise<ForgeClient> => {
       // Each client makes its own transport (an axios instance of its own: interceptors on the
       // global axios never see its credential) and closes it with the module.
+      const options = client.options as ForgeClientOptions;
       const config =
         client.config ??
-        createClientConfig(
-          name,
-          client.options as ForgeClientOptions,
-          await resolveHooks(name, client.options?.hooks, moduleRef),
-          tokenManager ?? undefined,
-        );
+        (await createClientConfig(name, options, moduleRef, tokenManager ?? undefined));
       return new ForgeClient(config, undefined, name);
     },
   };

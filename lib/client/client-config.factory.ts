@@ -1,5 +1,7 @@
+import { Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { OptionChecker } from '../errors/option-checker';
-import { appendHooks, ForgeHook, ForgeHooks, NO_HOOKS } from '../hooks/hook.types';
+import { appendHooks, ForgeHook, NO_HOOKS, NormalizedHooks } from '../hooks/hook.types';
 import { TokenManager } from '../tokens/token-manager';
 import { ForgeClientOptions, StaticAuthOptions } from './client-options.interface';
 import { HttpClientConfig } from './http-client-config';
@@ -19,20 +21,52 @@ export const TOKEN_AUTH_TYPES = ['client-credentials', 'password', 'pipeline'];
 /**
  * Turns a client's plain options (checked by the module) into an `HttpClientConfig`, through the
  * same checks as `HttpClientConfigBuilder.build()`.
- * @param hooks `options.hooks` with classes replaced by their instances from DI
  * @param tokenManager the token manager of a token client
  */
-export function createClientConfig(
+export async function createClientConfig(
   clientName: string,
   options: ForgeClientOptions,
-  hooks: readonly (ForgeHooks | ForgeHook)[],
+  moduleRef: ModuleRef,
   tokenManager: TokenManager | undefined,
-): HttpClientConfig {
+): Promise<HttpClientConfig> {
+  const check = OptionChecker.forClient(clientName);
   return buildConfig(clientName, {
     ...options,
-    hooks: hooks.reduce(appendHooks, NO_HOOKS),
-    ...authOf(OptionChecker.forClient(clientName), options, tokenManager),
+    hooks: await resolveHooks(check, options.hooks, moduleRef),
+    ...authOf(check, options, tokenManager),
   });
+}
+
+/**
+ * The hooks in order, each class replaced by an instance from Nest's DI: the app's provider when
+ * one is registered, else a new instance whose constructor dependencies Nest resolves.
+ */
+async function resolveHooks(
+  check: OptionChecker,
+  hooks: unknown,
+  moduleRef: ModuleRef,
+): Promise<NormalizedHooks> {
+  if (hooks === undefined) return NO_HOOKS;
+  const list: unknown[] = Array.isArray(hooks)
+    ? hooks
+    : check.fail('hooks', 'must be an array of hook objects or injectable hook classes');
+  let resolved = NO_HOOKS;
+  for (const [index, hook] of list.entries()) {
+    if (typeof hook === 'function') {
+      let instance: ForgeHook;
+      try {
+        instance = moduleRef.get(hook as Type<ForgeHook>, { strict: false });
+      } catch {
+        instance = await moduleRef.create(hook as Type<ForgeHook>);
+      }
+      resolved = appendHooks(resolved, instance);
+    } else if (hook && typeof hook === 'object') {
+      resolved = appendHooks(resolved, hook);
+    } else {
+      check.fail(`hooks[${index}]`, 'must be a hook object or an injectable class');
+    }
+  }
+  return resolved;
 }
 
 function authOf(
