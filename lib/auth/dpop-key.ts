@@ -64,10 +64,9 @@ export function resolveDpopKey(options: unknown, check: OptionChecker): DpopKey 
   if (!usable.length) {
     check.fail('privateKey', `is ${describeKey(key)}; use RSA, EC P-256 or Ed25519`);
   }
-  if (usable[0] === 'RS256' || usable[0] === 'PS256') {
-    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) {
-      check.fail('privateKey', `is ${describeKey(key)}; RSA keys must have at least 2048 bits`);
-    }
+  // Only RSA keys have a modulus.
+  if ((key.asymmetricKeyDetails?.modulusLength ?? MIN_RSA_BITS) < MIN_RSA_BITS) {
+    check.fail('privateKey', `is ${describeKey(key)}; RSA keys must have at least 2048 bits`);
   }
   if (asked !== undefined && !usable.includes(asked)) {
     check.fail(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppliedAuth } from '../auth/request-auth.interface';
 import { HookContext } from '../hooks/hook.types';
-import { classifyFailure, RequestFailure } from '../retry/request-failure';
+import { RequestFailure } from '../retry/request-failure';
 
 /**
  * The failure of a typed attempt error as the client attaches it: also its call (when the client
@@ -11,10 +11,6 @@ import { classifyFailure, RequestFailure } from '../retry/request-failure';
 export interface AttemptFailure extends RequestFailure {
   call?: CallContext;
   sent?: AppliedAuth;
-}
-
-export function attemptFailureOf(error: unknown): AttemptFailure | undefined {
-  return classifyFailure(error);
 }
 
 /**

@@ -6,7 +6,8 @@ import { recordAuthRetry, recordRequestRetry } from '../observability/metrics';
 import { CircuitBreaker, CircuitState } from '../retry/circuit-breaker';
 import { resilienceLoop } from '../retry/retry-operators';
 import { createCircuitBreaker } from '../retry/strategy-factories';
-import { attemptFailureOf } from './call-context';
+import { classifyFailure } from '../retry/request-failure';
+import { AttemptFailure } from './call-context';
 import { HttpClientConfig } from './http-client-config';
 
 /**
@@ -29,7 +30,7 @@ export class CallResilience {
           ? {
               strategy: config.authRetryStrategy,
               onUnauthorized: async (error: unknown) => {
-                const origin = attemptFailureOf(error);
+                const origin: AttemptFailure | undefined = classifyFailure(error);
                 origin?.call?.countAuthRetry();
                 recordAuthRetry(clientName);
                 if (origin?.sent) await onUnauthorized(origin.sent);
@@ -41,12 +42,7 @@ export class CallResilience {
         circuitBreaker: this.breaker,
         deadlineMs: config.deadline,
       },
-      // Only a refused token is an authentication failure; a 401 on an excluded path or another
-      // origin (no token sent) stays the API's answer.
-      onUnauthorized
-        ? (error) =>
-            attemptFailureOf(error)?.sent?.token ? toFinalAuthError(error, clientName) : error
-        : undefined,
+      onUnauthorized ? (error) => toFinalAuthError(error, clientName) : undefined,
       !!config.auth?.dpop,
     );
   }
@@ -66,8 +62,12 @@ export class CallResilience {
 /**
  * With token auth, a 401 still there after the auth retries means the API keeps refusing our
  * tokens: that is an `AuthenticationException` (RFC 6750 §3 error from `WWW-Authenticate`).
+ * Only a refused token is: a 401 on an excluded path or another origin (no token sent) stays the
+ * API's answer.
  */
 function toFinalAuthError(error: unknown, clientName: string): unknown {
+  const failure: AttemptFailure | undefined = classifyFailure(error);
+  if (!failure?.sent?.token) return error;
   if (!(error instanceof HttpStatusException) || error.status !== 401) return error;
   const challenge = parseWwwAuthenticate(error.response.headers['www-authenticate']);
   const attempts = error.attempts;
