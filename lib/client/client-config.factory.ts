@@ -1,7 +1,7 @@
 import { Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { OptionChecker } from '../errors/option-checker';
-import { appendHooks, ForgeHook, NO_HOOKS, NormalizedHooks } from '../hooks/hook.types';
+import { appendHooks, ForgeHook, ForgeHooks, NO_HOOKS, NormalizedHooks } from '../hooks/hook.types';
 import { TokenManager } from '../tokens/token-manager';
 import { ForgeClientOptions, StaticAuthOptions } from './client-options.interface';
 import { HttpClientConfig } from './http-client-config';
@@ -50,23 +50,21 @@ async function resolveHooks(
   const list: unknown[] = Array.isArray(hooks)
     ? hooks
     : check.fail('hooks', 'must be an array of hook objects or injectable hook classes');
-  let resolved = NO_HOOKS;
+  const resolved: (ForgeHooks | ForgeHook)[] = [];
   for (const [index, hook] of list.entries()) {
     if (typeof hook === 'function') {
-      let instance: ForgeHook;
       try {
-        instance = moduleRef.get(hook as Type<ForgeHook>, { strict: false });
+        resolved.push(moduleRef.get(hook as Type<ForgeHook>, { strict: false }));
       } catch {
-        instance = await moduleRef.create(hook as Type<ForgeHook>);
+        resolved.push(await moduleRef.create(hook as Type<ForgeHook>));
       }
-      resolved = appendHooks(resolved, instance);
     } else if (hook && typeof hook === 'object') {
-      resolved = appendHooks(resolved, hook);
+      resolved.push(hook);
     } else {
       check.fail(`hooks[${index}]`, 'must be a hook object or an injectable class');
     }
   }
-  return resolved;
+  return resolved.reduce(appendHooks, NO_HOOKS);
 }
 
 function authOf(
