@@ -23,57 +23,43 @@ export function stepLabel(options: unknown): string {
  * match its TypeScript type. Values are never echoed: they may be passwords.
  */
 export function validateFetcherOptions(options: unknown, check: OptionChecker): void {
-  const fail = (field: string, problem: string): never => check.fail(field, problem);
   const o = check.record('', options);
-
-  if (typeof o.name !== 'string' || !STEP_NAME.test(o.name)) {
-    fail('name', 'must be a non-empty string of letters, digits, _ . or -');
+  if (!STEP_NAME.test(check.string('name', o.name))) {
+    check.fail('name', 'must hold only letters, digits, _ . or -');
   }
-  if (typeof o.baseUrl !== 'string' || !isHttpUrl(o.baseUrl)) {
-    fail('baseUrl', 'must be an absolute http(s) URL');
-  }
+  check.httpUrl('baseUrl', o.baseUrl);
   if (typeof o.endpoint !== 'string' || /^[a-z][a-z0-9+.-]*:/i.test(o.endpoint)) {
-    fail('endpoint', 'must be a path under baseUrl');
+    check.fail('endpoint', 'must be a path under baseUrl');
   }
-  if (o.method !== undefined && !(typeof o.method === 'string' && isMethod(o.method))) {
-    fail('method', `must be one of ${METHODS.join(', ')}`);
+  if (o.method !== undefined) {
+    check.oneOf(
+      'method',
+      typeof o.method === 'string' ? o.method.toUpperCase() : o.method,
+      METHODS,
+    );
   }
-  if (o.contentType !== undefined && o.contentType !== 'form' && o.contentType !== 'json') {
-    fail('contentType', "must be 'form' or 'json'");
-  }
-  for (const field of NAME_FIELDS) {
-    const value = o[field];
-    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
-      fail(field, 'must be a non-empty string');
-    }
-  }
+  if (o.contentType !== undefined) check.oneOf('contentType', o.contentType, ['form', 'json']);
+  for (const field of NAME_FIELDS) check.optionalString(field, o[field]);
   check.optionalPositiveDuration('ttl', o.ttl);
   check.optionalPositiveDuration('timeout', o.timeout);
   check.optionalPositiveInteger('maxTokenResponseBytes', o.maxTokenResponseBytes, 'bytes');
+  const dependsOn = check.stringArray('dependsOn', o.dependsOn);
 
-  const dependsOn = o.dependsOn ?? [];
-  if (!Array.isArray(dependsOn) || dependsOn.some((d) => typeof d !== 'string' || d === '')) {
-    fail('dependsOn', 'must be an array of step names');
+  const headers =
+    o.requestHeaders === undefined ? {} : check.record('requestHeaders', o.requestHeaders);
+  for (const [header, value] of Object.entries(headers)) {
+    if (typeof value !== 'string') check.fail(`requestHeaders.${header}`, 'must be a string');
   }
-
-  if (o.requestHeaders !== undefined) {
-    if (!isRecord(o.requestHeaders)) fail('requestHeaders', 'must be an object');
-    for (const [header, value] of Object.entries(o.requestHeaders as Record<string, unknown>)) {
-      if (typeof value !== 'string') fail(`requestHeaders.${header}`, 'must be a string');
-    }
-  }
-  if (o.requestData !== undefined) {
-    if (!isRecord(o.requestData)) fail('requestData', 'must be an object');
-    const flat = o.contentType !== 'json';
-    for (const [key, value] of Object.entries(o.requestData as Record<string, unknown>)) {
-      if (flat ? !isScalar(value) : !isJsonValue(value, 0)) {
-        fail(
-          `requestData.${key}`,
-          flat
-            ? "must be a string, number or boolean (use contentType 'json' for nested data)"
-            : 'must be JSON data',
-        );
-      }
+  const data = o.requestData === undefined ? {} : check.record('requestData', o.requestData);
+  const flat = o.contentType !== 'json';
+  for (const [key, value] of Object.entries(data)) {
+    if (flat ? !isScalar(value) : !isJsonValue(value, 0)) {
+      check.fail(
+        `requestData.${key}`,
+        flat
+          ? "must be a string, number or boolean (use contentType 'json' for nested data)"
+          : 'must be JSON data',
+      );
     }
   }
 
@@ -82,23 +68,10 @@ export function validateFetcherOptions(options: unknown, check: OptionChecker): 
     ...findPlaceholders(o.requestData as RequestDataValue | undefined, 'requestData'),
   ];
   for (const { path, step } of placeholders) {
-    if (!(dependsOn as string[]).includes(step)) {
-      fail(path, `uses {{${step}}} but '${step}' is not in dependsOn`);
+    if (!dependsOn.includes(step)) {
+      check.fail(path, `uses {{${step}}} but '${step}' is not in dependsOn`);
     }
   }
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-function isMethod(method: string): boolean {
-  return METHODS.includes(method.toUpperCase());
 }
 
 function isScalar(value: unknown): boolean {

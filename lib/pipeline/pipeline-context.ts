@@ -23,10 +23,6 @@ export class PipelineContext {
     return token;
   }
 
-  has(step: string): boolean {
-    return this.tokens.has(step);
-  }
-
   /** Names of the steps whose tokens are available. */
   get steps(): string[] {
     return [...this.tokens.keys()];

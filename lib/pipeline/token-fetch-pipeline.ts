@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { catchError, defer, from, lastValueFrom, retry, throwError } from 'rxjs';
 import { AuthenticationException } from '../errors';
 import { OptionChecker } from '../errors/option-checker';
 import { observedStepFetch } from '../observability/token-fetch.observer';
@@ -32,14 +31,6 @@ export interface PipelineRunOptions {
 }
 
 const DEFAULT_SERVICE_NAME = 'token-pipeline';
-
-/** A step refused a cached upstream token (RFC 6750 §3.1 `invalid_token`): fetch those again. */
-class UpstreamRefused {
-  constructor(
-    readonly cause: unknown,
-    readonly reused: readonly (readonly [string, TokenData])[],
-  ) {}
-}
 
 /**
  * Runs token steps in dependency order. Each step before the final one is cached on its own (for
@@ -99,13 +90,7 @@ export class TokenFetchPipeline {
 
   /** The final step's token, fetched now; only the steps before it whose tokens are missing run. */
   run(options: PipelineRunOptions = {}): Promise<TokenData> {
-    return this.tokenOf(this.finalStep, options);
-  }
-
-  /** One step's token, fetching it (and what it needs) when it is not cached. */
-  tokenOf(step: string, options: PipelineRunOptions = {}): Promise<TokenData> {
-    this.assertStep(step);
-    return this.stepToken(options.serviceName ?? DEFAULT_SERVICE_NAME, step);
+    return this.stepToken(options.serviceName ?? DEFAULT_SERVICE_NAME, this.finalStep);
   }
 
   /** The cached token of a step, without fetching anything (never the final step's). */
@@ -170,31 +155,14 @@ export class TokenFetchPipeline {
 
   /**
    * Fetches one step with its dependencies' tokens. When its endpoint refuses a dependency's
-   * cached token as revoked, those dependencies are fetched again and the step retried, once.
+   * cached token as revoked, those dependencies are fetched again and the step sent once more.
    */
-  private fetchStep(serviceName: string, fetcher: TokenFetcher): Promise<TokenData> {
-    const startedAt = Date.now();
-    return lastValueFrom(
-      defer(() => this.fetchOnce(serviceName, fetcher, startedAt)).pipe(
-        retry({
-          count: 1,
-          delay: (error: unknown) =>
-            error instanceof UpstreamRefused
-              ? from(this.dropRefused(serviceName, fetcher.name, error))
-              : throwError(() => error),
-        }),
-        catchError((error: unknown) =>
-          throwError(() => (error instanceof UpstreamRefused ? error.cause : error)),
-        ),
-      ),
-    );
-  }
-
-  private async fetchOnce(
+  private async fetchStep(
     serviceName: string,
     fetcher: TokenFetcher,
-    startedAt: number,
+    again = false,
   ): Promise<TokenData> {
+    const startedAt = Date.now();
     const dependencies = await Promise.all(
       fetcher.dependsOn.map(
         async (name) => [name, await this.stepToken(serviceName, name)] as const,
@@ -209,10 +177,9 @@ export class TokenFetchPipeline {
         error instanceof Error ? error.message : `Pipeline step '${fetcher.name}' failed`,
       );
       const reused = dependencies.filter(([, dep]) => (this.fetchedAt.get(dep) ?? 0) < startedAt);
-      if (reused.length > 0 && refusedUpstreamToken(fetcher, error)) {
-        throw new UpstreamRefused(error, reused);
-      }
-      throw error;
+      if (again || reused.length === 0 || !refusedUpstreamToken(fetcher, error)) throw error;
+      await this.dropRefused(serviceName, fetcher.name, reused);
+      return this.fetchStep(serviceName, fetcher, true);
     }
     this.fetchedAt.set(token, Date.now());
     const expiresIn = token.expiresInMs();
@@ -223,16 +190,17 @@ export class TokenFetchPipeline {
     return token;
   }
 
+  /** A step refused these cached upstream tokens (RFC 6750 §3.1 `invalid_token`). */
   private async dropRefused(
     serviceName: string,
     step: string,
-    refused: UpstreamRefused,
+    refused: readonly (readonly [string, TokenData])[],
   ): Promise<void> {
-    const names = refused.reused.map(([name]) => name);
+    const names = refused.map(([name]) => name);
     this.logger.warn(`Pipeline step '${step}': fetching ${names.join(', ')} again`);
     // Exactly the refused tokens: one a peer already replaced is kept.
     const managers = this.managersOf(serviceName);
-    await Promise.all(refused.reused.map(([name, token]) => managers.get(name)?.invalidate(token)));
+    await Promise.all(refused.map(([name, token]) => managers.get(name)?.invalidate(token)));
   }
 
   private assertStep(step: string): void {

@@ -35,8 +35,4 @@ export class InMemoryTokenStorage implements TokenStorage {
   get size(): number {
     return this.entries.size;
   }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }
