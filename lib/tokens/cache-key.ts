@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { CheckedProviderOptions } from './token-provider.options';
 
 /** A short, stable hash of what a token depends on; never fed a secret. */
 export function hashCacheKey(parts: readonly (string | undefined)[]): string {
@@ -9,17 +10,17 @@ export function hashCacheKey(parts: readonly (string | undefined)[]): string {
 }
 
 /**
- * The part a client certificate adds to a cache key (its thumbprint is public): none without one,
- * so keys of clients without a certificate stay as they were.
+ * The cache key of an OAuth2 provider's tokens: `parts` (what they depend on) and what they are
+ * bound to, by public thumbprint: a client certificate (RFC 8705 §3) or a DPoP key (RFC 9449 §6),
+ * so a process never picks up a token bound to another's. Keys of unbound clients stay as they were.
  */
-export function certificateKeyPart(thumbprint: string | undefined): string[] {
-  return thumbprint === undefined ? [] : [`x5t#S256=${thumbprint}`];
-}
-
-/**
- * The part a DPoP key adds to a cache key (RFC 7638 thumbprint, public): a process never picks up
- * a token bound to another process's key. None without DPoP.
- */
-export function dpopKeyPart(thumbprint: string | undefined): string[] {
-  return thumbprint === undefined ? [] : [`jkt=${thumbprint}`];
+export function providerCacheKey(
+  parts: readonly (string | undefined)[],
+  { certificateThumbprint, dpop }: CheckedProviderOptions,
+): string {
+  return hashCacheKey([
+    ...parts,
+    ...(certificateThumbprint === undefined ? [] : [`x5t#S256=${certificateThumbprint}`]),
+    ...(dpop === undefined ? [] : [`jkt=${dpop.thumbprint}`]),
+  ]);
 }

@@ -1,12 +1,11 @@
 import { bindDpopSession } from '../auth/dpop-session';
 import { OptionChecker } from '../errors/option-checker';
-import { certificateKeyPart, dpopKeyPart, hashCacheKey } from './cache-key';
+import { providerCacheKey } from './cache-key';
 import { TokenData } from './token-data';
 import { TokenEndpointClient } from './token-endpoint.client';
 import { TokenProvider } from './token-provider.interface';
 import {
   ClientCredentialsTokenProviderOptions,
-  createDpopSession,
   validateClientCredentialsOptions,
 } from './token-provider.options';
 
@@ -21,23 +20,22 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     options: ClientCredentialsTokenProviderOptions,
     check: OptionChecker = new OptionChecker('ClientCredentialsTokenProvider'),
   ) {
-    const authentication = validateClientCredentialsOptions(options, check);
+    const checked = validateClientCredentialsOptions(options, check);
     const grantType = options.grantType ?? 'client_credentials';
-    const dpop = createDpopSession(options, check);
-    bindDpopSession(this, dpop);
+    bindDpopSession(this, checked.dpop);
     this.serviceName = options.serviceName;
-    this.cacheKey = hashCacheKey([
-      options.tokenUrl,
-      options.clientId,
-      grantType,
-      options.scope,
-      options.audience,
-      JSON.stringify(Object.entries(options.extraParams ?? {}).sort()),
-      // RFC 8705 §3, RFC 9449 §6: a token bound to one certificate or key is useless with another.
-      ...certificateKeyPart(authentication.certificateThumbprint),
-      ...dpopKeyPart(dpop?.thumbprint),
-    ]);
-    this.endpoint = new TokenEndpointClient({ ...options, ...authentication, dpop });
+    this.cacheKey = providerCacheKey(
+      [
+        options.tokenUrl,
+        options.clientId,
+        grantType,
+        options.scope,
+        options.audience,
+        JSON.stringify(Object.entries(options.extraParams ?? {}).sort()),
+      ],
+      checked,
+    );
+    this.endpoint = new TokenEndpointClient({ ...options, ...checked });
     // §4.4.2: grant_type and scope; audience is the common extension (Auth0, RFC 8693 wording).
     this.grant = {
       ...options.extraParams,

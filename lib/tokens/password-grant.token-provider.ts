@@ -2,12 +2,11 @@ import { Logger } from '@nestjs/common';
 import { AuthenticationException } from '../errors';
 import { bindDpopSession } from '../auth/dpop-session';
 import { OptionChecker } from '../errors/option-checker';
-import { certificateKeyPart, dpopKeyPart, hashCacheKey } from './cache-key';
+import { providerCacheKey } from './cache-key';
 import { TokenData } from './token-data';
 import { TokenEndpointClient } from './token-endpoint.client';
 import { TokenProvider } from './token-provider.interface';
 import {
-  createDpopSession,
   PasswordGrantTokenProviderOptions,
   validatePasswordGrantOptions,
 } from './token-provider.options';
@@ -29,23 +28,14 @@ export class PasswordGrantTokenProvider implements TokenProvider {
     options: PasswordGrantTokenProviderOptions,
     check: OptionChecker = new OptionChecker('PasswordGrantTokenProvider'),
   ) {
-    const authentication = validatePasswordGrantOptions(options, check);
+    const checked = validatePasswordGrantOptions(options, check);
     this.serviceName = options.serviceName;
-    const { username, password, scope } = options;
+    const { tokenUrl, clientId, username, password, scope } = options;
     this.grant = { grant_type: 'password', username, password, scope };
-    const dpop = createDpopSession(options, check);
-    bindDpopSession(this, dpop);
-    // The user is part of the key: two users never share a token; nor two DPoP keys.
-    this.cacheKey = hashCacheKey([
-      options.tokenUrl,
-      options.clientId,
-      'password',
-      options.scope,
-      options.username,
-      ...certificateKeyPart(authentication.certificateThumbprint),
-      ...dpopKeyPart(dpop?.thumbprint),
-    ]);
-    this.endpoint = new TokenEndpointClient({ ...options, ...authentication, dpop });
+    bindDpopSession(this, checked.dpop);
+    // The user is part of the key: two users never share a token.
+    this.cacheKey = providerCacheKey([tokenUrl, clientId, 'password', scope, username], checked);
+    this.endpoint = new TokenEndpointClient({ ...options, ...checked });
   }
 
   get fetchTimeoutMs(): number {

@@ -2,7 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Logger } from '@nestjs/common';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { catchError, defer, lastValueFrom, map, mergeMap, Observable, of, throwError } from 'rxjs';
-import { DpopSession, isDpopTokenType } from '../auth/dpop-session';
+import { isDpopTokenType } from '../auth/dpop-session';
 import { AuthenticationException, Redactor } from '../errors';
 import { recordTokenRequest } from '../observability/metrics';
 import { observeTokenFetch } from '../observability/token-fetch.observer';
@@ -11,8 +11,8 @@ import { parseRetryAfter } from '../retry/retry-strategy';
 import { retryLoop, RetryStep } from '../retry/retry-loop';
 import { httpsAgentFor } from '../transport/client-certificate';
 import { createHttpService, sendAttempt } from '../transport/http-transport';
-import { ClientAuthentication } from './client-authentication.options';
 import { TokenData } from './token-data';
+import type { CheckedProviderOptions, OAuthProviderCommonOptions } from './token-provider.options';
 import {
   AttemptContext,
   AttemptOutcome,
@@ -21,27 +21,19 @@ import {
   readTokenResponse,
 } from './token-response';
 
-export interface TokenEndpointClientOptions extends Partial<ClientAuthentication> {
-  tokenUrl: string;
-  serviceName: string;
-  clientId: string;
+/**
+ * A provider's options (it checked them), with its client authentication and, for DPoP (RFC 9449),
+ * the session that puts a proof on every request (only DPoP-bound tokens are accepted then).
+ */
+export interface TokenEndpointClientOptions
+  extends Omit<OAuthProviderCommonOptions, 'dpop'>, Partial<CheckedProviderOptions> {
   clientSecret?: string;
-  /** Allow a plain-http token URL on a non-loopback host. Default false. */
-  allowInsecureRequests?: boolean;
-  /** Per attempt, in ms, from sending until the last byte of the body. Default 10_000. */
-  timeout?: number;
-  /** Largest response body read, in bytes; a larger one fails the request. Default 65_536. */
-  maxTokenResponseBytes?: number;
   /** Attempts for transient failures (network, timeout, 408, 429, 5xx). Default 3. */
   maxAttempts?: number;
   /** First backoff delay in ms. Default 250. */
   retryBaseDelay?: number;
   /** Cap for backoff and `Retry-After`, in ms. Default 5_000. */
   maxRetryDelay?: number;
-  /** Lifetime of tokens whose response says nothing about expiry. Default 3_600_000. */
-  defaultTokenLifetime?: number;
-  /** Set for DPoP (RFC 9449): a proof on every request, and only DPoP-bound tokens accepted. */
-  dpop?: DpopSession;
 }
 
 /** `use_dpop_nonce` refusals that came with a nonce (RFC 9449 §8): answered once, at once. */

@@ -83,35 +83,38 @@ export const CLIENT_CREDENTIALS_KEYS = [
 ];
 export const PASSWORD_GRANT_KEYS = [...COMMON_KEYS, 'clientSecret', 'username', 'password'];
 
+/** A provider's checked options as the token endpoint client takes them. */
+export interface CheckedProviderOptions extends ClientAuthentication {
+  /** The DPoP key and nonce state, made (or parsed) once, at bootstrap. */
+  dpop: DpopSession | undefined;
+}
+
 /** @param check at the options (`Client "svc"` at `auth.`, or the provider's class name) */
 export function validateClientCredentialsOptions(
   options: ClientCredentialsTokenProviderOptions,
   check: OptionChecker,
-): ClientAuthentication {
-  check.record('', options);
-  const authentication = validateCommon(options, check, true);
+): CheckedProviderOptions {
+  const checked = validateCommon(options, check, true);
   check.optionalString('grantType', options.grantType);
   check.optionalString('audience', options.audience);
-  if (options.extraParams === undefined) return authentication;
-  for (const [name, value] of Object.entries(check.record('extraParams', options.extraParams))) {
+  const extraParams = options.extraParams ?? {};
+  for (const [name, value] of Object.entries(check.record('extraParams', extraParams))) {
     check.string(`extraParams.${name}`, value);
     if (RESERVED_PARAMS.includes(name)) {
       check.fail(`extraParams.${name}`, 'cannot be set through extraParams');
     }
   }
-  return authentication;
+  return checked;
 }
 
 export function validatePasswordGrantOptions(
   options: PasswordGrantTokenProviderOptions,
   check: OptionChecker,
-): ClientAuthentication {
-  check.record('', options);
-  check.optionalString('clientSecret', options.clientSecret);
-  const authentication = validateCommon(options, check, false);
+): CheckedProviderOptions {
+  const checked = validateCommon(options, check, false);
   check.string('username', options.username);
   check.string('password', options.password);
-  return authentication;
+  return checked;
 }
 
 /** @param secretRequired whether `authMethod: 'body'` needs a client secret */
@@ -119,7 +122,9 @@ function validateCommon(
   options: OAuthProviderCommonOptions & { clientSecret?: string },
   check: OptionChecker,
   secretRequired: boolean,
-): ClientAuthentication {
+): CheckedProviderOptions {
+  check.record('', options);
+  check.optionalString('clientSecret', options.clientSecret);
   checkTokenUrl(options.tokenUrl, check, options.allowInsecureRequests);
   check.string('clientId', options.clientId);
   check.string('serviceName', options.serviceName);
@@ -127,17 +132,9 @@ function validateCommon(
   check.optionalPositiveDuration('timeout', options.timeout);
   check.optionalPositiveDuration('defaultTokenLifetime', options.defaultTokenLifetime);
   check.optionalPositiveInteger('maxTokenResponseBytes', options.maxTokenResponseBytes, 'bytes');
-  return checkClientAuthentication(options, check, secretRequired);
-}
-
-/**
- * The DPoP key and nonce state of a provider with `dpop` set, made (or parsed) once, now: a bad
- * key fails the bootstrap, naming `dpop.privateKey`, never quoting it.
- */
-export function createDpopSession(
-  options: OAuthProviderCommonOptions,
-  check: OptionChecker,
-): DpopSession | undefined {
-  if (options.dpop === undefined) return undefined;
-  return new DpopSession(resolveDpopKey(options.dpop, check.at('dpop')));
+  const authentication = checkClientAuthentication(options, check, secretRequired);
+  // A bad DPoP key fails the bootstrap, naming `dpop.privateKey`, never quoting it.
+  const { dpop } = options;
+  const key = dpop === undefined ? undefined : resolveDpopKey(dpop, check.at('dpop'));
+  return { ...authentication, dpop: key && new DpopSession(key) };
 }
