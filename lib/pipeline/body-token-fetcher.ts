@@ -1,12 +1,7 @@
 import { OptionChecker } from '../errors/option-checker';
 import { BodyTokenFetcherOptions } from './token-fetcher.options';
 import { TokenFetcher } from './token-fetcher';
-import {
-  MissingToken,
-  readString,
-  TokenHttpResponse,
-  TokenResponseFields,
-} from './token-response.fields';
+import { readString, StepToken, TokenHttpResponse } from './token-response.fields';
 
 /** A step whose token is a field of the JSON response body (`tokenField`, a dot path). */
 export class BodyTokenFetcher extends TokenFetcher {
@@ -21,11 +16,9 @@ export class BodyTokenFetcher extends TokenFetcher {
     return `body:${this.tokenField}`;
   }
 
-  protected override readToken(response: TokenHttpResponse): TokenResponseFields | MissingToken {
+  protected override readToken(response: TokenHttpResponse): StepToken {
     const accessToken = readString(response.data, this.tokenField);
-    if (accessToken === undefined) {
-      return { problem: `has no non-empty string at '${this.tokenField}'` };
-    }
-    return { accessToken, ...this.readBodyFields(response.data) };
+    if (accessToken !== undefined) return { accessToken };
+    return { problem: `has no non-empty string at '${this.tokenField}'` };
   }
 }

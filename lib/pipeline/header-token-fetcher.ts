@@ -1,7 +1,7 @@
 import { OptionChecker } from '../errors/option-checker';
 import { HeaderTokenFetcherOptions } from './token-fetcher.options';
 import { TokenFetcher } from './token-fetcher';
-import { MissingToken, TokenHttpResponse, TokenResponseFields } from './token-response.fields';
+import { StepToken, TokenHttpResponse } from './token-response.fields';
 
 const BEARER = /^bearer\s+/i;
 
@@ -22,12 +22,10 @@ export class HeaderTokenFetcher extends TokenFetcher {
     return `header:${this.tokenHeader.toLowerCase()}`;
   }
 
-  protected override readToken(response: TokenHttpResponse): TokenResponseFields | MissingToken {
+  protected override readToken(response: TokenHttpResponse): StepToken {
     const value = response.headers[this.tokenHeader.toLowerCase()]?.trim() ?? '';
-    const bearer = BEARER.test(value);
     const accessToken = value.replace(BEARER, '').trim();
     if (accessToken === '') return { problem: `has no '${this.tokenHeader}' header` };
-    const bodyFields = this.readBodyFields(response.data);
-    return { ...bodyFields, accessToken, ...(bearer ? { tokenType: 'Bearer' } : {}) };
+    return { accessToken, ...(BEARER.test(value) ? { tokenType: 'Bearer' } : {}) };
   }
 }

@@ -1,15 +1,18 @@
 import { HttpService } from '@nestjs/axios';
+import { AxiosResponse } from 'axios';
 import { createHash } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
 import { defaultRedactor, Redactor } from '../errors';
 import { TokenData } from '../tokens/token-data';
-import { createHttpService, sendAttempt } from '../transport/http-transport';
+import { createHttpService } from '../transport/http-transport';
 import { OptionChecker } from '../errors/option-checker';
+import { readTokenFields } from '../tokens/token-fields';
 import {
   DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
   noUsableAnswer,
   parseJson,
   refusal,
+  sendTokenRequest,
   TokenRequestContext,
   tokenRequestFailed,
 } from '../tokens/token-response';
@@ -24,14 +27,7 @@ import {
   RequestDataValue,
   TokenFetcherOptions,
 } from './token-fetcher.options';
-import {
-  MissingToken,
-  readDotPath,
-  readString,
-  TokenHttpResponse,
-  TokenResponseFields,
-  toTokenData,
-} from './token-response.fields';
+import { readDotPath, readString, StepToken, TokenHttpResponse } from './token-response.fields';
 
 /**
  * One step of a token pipeline: builds a request from its options and the tokens of the steps
@@ -124,57 +120,69 @@ export abstract class TokenFetcher {
         ],
       ),
     };
-    let response: TokenHttpResponse;
+    let sent: AxiosResponse<string>;
     try {
-      response = await this.send(headers, data);
+      sent = await lastValueFrom(sendTokenRequest(this.http, this.request(headers, data), request));
     } catch (error) {
       throw noUsableAnswer(request, error).error;
     }
-    const { status } = response;
+    const text = typeof sent.data === 'string' ? sent.data : '';
+    const parsed = parseJson(text);
+    const response: TokenHttpResponse = {
+      status: sent.status,
+      headers: lowerCaseHeaders(sent.headers),
+      data: parsed.ok ? parsed.value : text,
+    };
+    const { status, data: body } = response;
     if (status < 200 || status >= 300) {
-      const wwwAuthenticate = response.headers['www-authenticate'];
       throw refusal(request, {
         status,
-        body: response.data,
-        ...(wwwAuthenticate !== undefined ? { wwwAuthenticate } : {}),
+        body,
+        wwwAuthenticate: response.headers['www-authenticate'],
       });
     }
     const read = this.readToken(response);
-    const expiresInField = this.options.expiresInField ?? 'expires_in';
-    const token = 'problem' in read ? read : toTokenData(read, { ttlMs: this.ttl, expiresInField });
-    if ('problem' in token) {
-      throw tokenRequestFailed(request, `the response ${token.problem}`, { status });
+    if ('problem' in read) {
+      throw tokenRequestFailed(request, `the response ${read.problem}`, { status });
     }
-    return token;
+    // The token endpoint's rules (`readTokenFields`); without a lifetime or `ttl` there is no
+    // expiry, so the token is kept until the pipeline invalidates it.
+    const o = this.options;
+    const expiresInField = o.expiresInField ?? 'expires_in';
+    const tokenType = read.tokenType ?? readString(body, o.tokenTypeField);
+    const fields = readTokenFields({
+      accessToken: read.accessToken,
+      tokenType,
+      names: { accessToken: 'token', tokenType: 'token type', expiresIn: expiresInField },
+      expiresIn: readDotPath(body, expiresInField),
+      now: Date.now(),
+      ttlMs: this.ttl,
+    });
+    if ('problem' in fields) {
+      throw tokenRequestFailed(request, `the response is invalid: ${fields.problem}`, { status });
+    }
+    return new TokenData({
+      accessToken: read.accessToken,
+      tokenType,
+      refreshToken: readString(body, o.refreshTokenField),
+      ...(fields.expiresAtMs !== undefined ? { expiresAt: new Date(fields.expiresAtMs) } : {}),
+    });
   }
 
   /** Where this fetcher finds the token, for the cache key (e.g. the field or header name). */
   protected abstract tokenLocation(): string;
 
-  /** Reads the token from a 2xx answer. */
-  protected abstract readToken(response: TokenHttpResponse): TokenResponseFields | MissingToken;
-
-  /** Token type, lifetime and refresh token from a JSON body, where the options say. */
-  protected readBodyFields(body: unknown): Omit<TokenResponseFields, 'accessToken'> {
-    const o = this.options;
-    const tokenType = readString(body, o.tokenTypeField);
-    const refreshToken = readString(body, o.refreshTokenField);
-    const expiresIn = readDotPath(body, o.expiresInField ?? 'expires_in');
-    return {
-      ...(tokenType !== undefined ? { tokenType } : {}),
-      ...(refreshToken !== undefined ? { refreshToken } : {}),
-      ...(expiresIn !== undefined ? { expiresIn } : {}),
-    };
-  }
+  /**
+   * Reads the token from a 2xx answer. Its type (unless this gives it), lifetime and refresh token
+   * come from the JSON body, where the options say.
+   */
+  protected abstract readToken(response: TokenHttpResponse): StepToken;
 
   private get method(): string {
     return (this.options.method ?? 'POST').toUpperCase();
   }
 
-  private async send(
-    headers: Record<string, string>,
-    data: RequestData | undefined,
-  ): Promise<TokenHttpResponse> {
+  private request(headers: Record<string, string>, data: RequestData | undefined) {
     const json = this.options.contentType === 'json';
     const inQuery = this.method === 'GET';
     const body =
@@ -183,7 +191,7 @@ export abstract class TokenFetcher {
         : json
           ? JSON.stringify(data)
           : new URLSearchParams(formEntries(data)).toString();
-    const request = {
+    return {
       url: joinUrl(this.options.baseUrl, this.options.endpoint),
       method: this.method,
       headers: {
@@ -195,22 +203,6 @@ export abstract class TokenFetcher {
       },
       data: body,
       params: inQuery ? data : undefined,
-      // A token request that is redirected is refused, never replayed with its credentials.
-      maxRedirects: 0,
-      validateStatus: () => true,
-      // Read as text and parsed here, once; a body over the limit is read no further.
-      responseType: 'text' as const,
-      transformResponse: [(raw: unknown) => raw],
-      maxContentLength: this.maxTokenResponseBytes,
-    };
-    // The timeout bounds the whole attempt, up to the last byte of the body.
-    const response = await lastValueFrom(sendAttempt<string>(this.http, request, this.timeout));
-    const text = typeof response.data === 'string' ? response.data : '';
-    const parsed = parseJson(text);
-    return {
-      status: response.status,
-      headers: lowerCaseHeaders(response.headers),
-      data: parsed.ok ? parsed.value : text,
     };
   }
 }

@@ -10,15 +10,16 @@ import { exponentialDelay } from '../retry/backoff';
 import { parseRetryAfter } from '../retry/retry-strategy';
 import { retryLoop, RetryStep } from '../retry/retry-loop';
 import { httpsAgentFor } from '../transport/client-certificate';
-import { createHttpService, sendAttempt } from '../transport/http-transport';
+import { createHttpService } from '../transport/http-transport';
 import { TokenData } from './token-data';
 import type { CheckedProviderOptions, OAuthProviderCommonOptions } from './token-provider.options';
 import {
-  AttemptContext,
+  TokenRequestContext,
   AttemptOutcome,
   DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
   readFailedAttempt,
   readTokenResponse,
+  sendTokenRequest,
 } from './token-response';
 
 /**
@@ -85,7 +86,7 @@ export class TokenEndpointClient {
   }
 
   private sendGrant(grant: Record<string, string | undefined>): Promise<TokenData> {
-    const context: AttemptContext = {
+    const context: TokenRequestContext = {
       serviceName: this.options.serviceName,
       timeoutMs: this.timeout,
       maxResponseBytes: this.options.maxTokenResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
@@ -96,9 +97,9 @@ export class TokenEndpointClient {
     // Built per attempt: a client assertion and a DPoP proof are used once (RFC 7523 §3,
     // RFC 9449 §4.2 jti).
     const send = defer(() => {
-      const { request, secrets } = this.buildRequest(grant, context.maxResponseBytes);
+      const { request, secrets } = this.buildRequest(grant);
       const sent = { ...context, redact: context.redact.extend([], secrets) };
-      return sendAttempt<string>(this.http, request, this.timeout).pipe(
+      return sendTokenRequest(this.http, request, sent).pipe(
         map((response) => this.read(response, sent)),
         catchError((cause: unknown) => of(readFailedAttempt(cause, sent))),
       );
@@ -151,7 +152,7 @@ export class TokenEndpointClient {
   }
 
   /** §5.1, and with DPoP: the server's nonce kept, and a bearer token refused (RFC 9449 §5). */
-  private read(response: AxiosResponse<string>, context: AttemptContext): AttemptOutcome {
+  private read(response: AxiosResponse<string>, context: TokenRequestContext): AttemptOutcome {
     const dpop = this.options.dpop;
     const gaveNonce = dpop?.rememberNonce(this.tokenUrl, response.headers) ?? false;
     const outcome = readTokenResponse(response, context);
@@ -169,10 +170,10 @@ export class TokenEndpointClient {
   }
 
   /** The request of one attempt, and the secrets made for it (an assertion, a DPoP proof). */
-  private buildRequest(
-    grant: Record<string, string | undefined>,
-    maxResponseBytes: number,
-  ): { request: AxiosRequestConfig; secrets: string[] } {
+  private buildRequest(grant: Record<string, string | undefined>): {
+    request: AxiosRequestConfig;
+    secrets: string[];
+  } {
     const form = new URLSearchParams();
     for (const [name, value] of Object.entries(grant)) {
       if (value !== undefined && value !== '') form.set(name, value);
@@ -205,20 +206,10 @@ export class TokenEndpointClient {
       form.set('client_id', clientId);
       if (clientSecret !== undefined) form.set('client_secret', clientSecret);
     }
-    const request: AxiosRequestConfig = {
-      url: this.tokenUrl,
-      method: 'POST',
-      data: form.toString(),
-      headers,
-      // A redirect would carry the client secret to wherever it points.
-      maxRedirects: 0,
-      validateStatus: () => true,
-      // Read as text and parsed once; a body over the limit is read no further.
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      maxContentLength: maxResponseBytes,
+    return {
+      request: { url: this.tokenUrl, method: 'POST', data: form.toString(), headers },
+      secrets,
     };
-    return { request, secrets };
   }
 }
 

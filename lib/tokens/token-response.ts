@@ -1,8 +1,12 @@
-import { AxiosResponse } from 'axios';
+import { HttpService } from '@nestjs/axios';
+import { AxiosRequestConfig, AxiosResponse } from 'axios';
+import { Observable } from 'rxjs';
 import { parseWwwAuthenticate } from '../auth/www-authenticate';
 import { AuthenticationException, Redactor } from '../errors';
+import { isRecord } from '../errors/option-checker';
 import { DEFAULT_RETRYABLE_STATUS_CODES } from '../retry/retry-strategy';
 import { headerText } from '../transport/header-values';
+import { sendAttempt } from '../transport/http-transport';
 import { readTransportFailure } from '../transport/transport-failure';
 import { TokenData } from './token-data';
 
@@ -12,23 +16,42 @@ import { TokenData } from './token-data';
  */
 export const DEFAULT_MAX_TOKEN_RESPONSE_BYTES = 65_536;
 
-/** An RFC 6749 §5.2 error response body. */
+/** An RFC 6749 §5.2 error: `error` and `error_description`. */
 interface OAuthErrorBody {
   error: string;
   errorDescription?: string;
 }
 
-/** Reads `{ error, error_description }` from a token endpoint body; undefined when it is not one. */
-function parseOAuthError(body: unknown): OAuthErrorBody | undefined {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
-  const { error, error_description: description } = body as Record<string, unknown>;
+/** §5.2 `{ error, error_description }` from a body, else from a challenge (RFC 6750 §3). */
+function serverError(body: unknown, wwwAuthenticate?: string): OAuthErrorBody | undefined {
+  const { error, error_description: description } = isRecord(body) ? body : {};
   // §5.2: `error` is a single ASCII code such as invalid_client.
-  if (typeof error !== 'string' || !/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/.test(error))
-    return undefined;
-  return {
-    error,
-    ...(typeof description === 'string' ? { errorDescription: description.slice(0, 500) } : {}),
+  if (typeof error === 'string' && /^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/.test(error)) {
+    return { error, ...(typeof description === 'string' ? { errorDescription: description } : {}) };
+  }
+  const challenge = parseWwwAuthenticate(wwwAuthenticate);
+  return challenge.error === undefined ? undefined : (challenge as OAuthErrorBody);
+}
+
+/**
+ * Sends one token request (a grant or a pipeline step) through the one transport: a redirect is
+ * not followed (it would carry the credentials on), every status is an answer, and the body is
+ * read as text, no further than `maxResponseBytes`, the whole attempt bounded by `timeoutMs`.
+ */
+export function sendTokenRequest(
+  http: HttpService,
+  request: AxiosRequestConfig,
+  context: TokenRequestContext,
+): Observable<AxiosResponse<string>> {
+  const config: AxiosRequestConfig = {
+    ...request,
+    maxRedirects: 0,
+    validateStatus: () => true,
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+    maxContentLength: context.maxResponseBytes,
   };
+  return sendAttempt<string>(http, config, context.timeoutMs);
 }
 
 /** Parses a body as JSON without throwing. */
@@ -59,6 +82,8 @@ export interface TokenRequestContext {
   timeoutMs: number;
   maxResponseBytes: number;
   redact: Redactor;
+  /** Lifetime of a token whose response says nothing about expiry (token endpoints only). */
+  defaultLifetimeMs?: number;
 }
 
 const MAX_DESCRIPTION = 200;
@@ -115,7 +140,10 @@ export function noUsableAnswer(
         false,
       );
     default:
-      return fail(`the request could not be sent (${errorName(cause)})`, false);
+      return fail(
+        `the request could not be sent (${cause instanceof Error ? cause.name : 'error'})`,
+        false,
+      );
   }
 }
 
@@ -129,7 +157,7 @@ export function refusal(
 ): AuthenticationException {
   const { status, body } = response;
   const { redact } = context;
-  const found = parseOAuthError(body) ?? challengeError(response.wwwAuthenticate);
+  const found = serverError(body, response.wwwAuthenticate);
   const said = found && {
     error: redact.text(found.error),
     ...(found.errorDescription !== undefined
@@ -141,20 +169,12 @@ export function refusal(
       ? 'it was redirected; token requests do not follow redirects'
       : said
         ? `${said.error}${said.errorDescription ? ` (${said.errorDescription})` : ''}`
-        : `answered ${status} with ${describeBody(body, response.contentType)}`;
+        : `answered ${status} with ${
+            typeof body === 'string'
+              ? describeNonJsonBody(response.contentType, body)
+              : 'no OAuth error code'
+          }`;
   return tokenRequestFailed(context, why, { status, said });
-}
-
-function challengeError(wwwAuthenticate: string | undefined): OAuthErrorBody | undefined {
-  if (!wwwAuthenticate) return undefined;
-  const { error, errorDescription } = parseWwwAuthenticate(wwwAuthenticate);
-  if (error === undefined) return undefined;
-  return { error, ...(errorDescription !== undefined ? { errorDescription } : {}) };
-}
-
-function describeBody(body: unknown, contentType: string | undefined): string {
-  if (typeof body === 'string') return describeNonJsonBody(contentType, body);
-  return 'no OAuth error code';
 }
 
 /** The cause kept on the exception: its name and code, its message with request values removed. */
@@ -166,10 +186,6 @@ function scrubbedCause(error: unknown, redact: Redactor): unknown {
   return typeof code === 'string' ? Object.assign(safe, { code }) : safe;
 }
 
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'error';
-}
-
 /**
  * What one attempt came to: a token, or a failure. A transient failure (no answer, a busy or
  * briefly failing server) is worth another attempt; a refusal (§5.2) or a bad response is not.
@@ -178,15 +194,10 @@ export type AttemptOutcome =
   | { kind: 'token'; token: TokenData }
   | { kind: 'failure'; error: AuthenticationException; transient: boolean; retryAfter?: string };
 
-/** What reading an attempt needs besides the request: the default lifetime of tokens. */
-export interface AttemptContext extends TokenRequestContext {
-  defaultLifetimeMs?: number;
-}
-
 /** Reads an answer of the token endpoint: a token (§5.1) or an error (§5.2). */
 export function readTokenResponse(
   response: AxiosResponse<unknown>,
-  context: AttemptContext,
+  context: TokenRequestContext,
 ): AttemptOutcome {
   const { status } = response;
   const text = typeof response.data === 'string' ? response.data : '';
@@ -226,7 +237,7 @@ export function readTokenResponse(
 }
 
 /** An attempt that got no usable answer, or a status failure axios raised. */
-export function readFailedAttempt(cause: unknown, context: AttemptContext): AttemptOutcome {
+export function readFailedAttempt(cause: unknown, context: TokenRequestContext): AttemptOutcome {
   const transport = readTransportFailure(cause);
   if (transport?.kind === 'status') return readTokenResponse(transport.response, context);
   return { kind: 'failure', ...noUsableAnswer(context, cause) };
