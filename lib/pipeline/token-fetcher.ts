@@ -165,7 +165,7 @@ export abstract class TokenFetcher {
       accessToken: read.accessToken,
       tokenType,
       refreshToken: readString(body, o.refreshTokenField),
-      ...(fields.expiresAtMs !== undefined ? { expiresAt: new Date(fields.expiresAtMs) } : {}),
+      ...fields,
     });
   }
 

@@ -130,7 +130,7 @@ export function checkClientAuthentication(
       authMethod === 'client_secret_jwt'
         ? secretSigningKey(options.clientSecret as string, options.algorithm, check)
         : privateSigningKey(options.privateKey, options.algorithm, check),
-    ...(options.keyId !== undefined ? { keyId: options.keyId } : {}),
+    keyId: options.keyId,
   });
   return result;
 }

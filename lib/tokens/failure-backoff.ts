@@ -121,18 +121,13 @@ export class FailureBackoff {
 
   /** The last failure, for a caller turned away during the pause: same `error`, safe message. */
   rejection(): AuthenticationException {
-    const last = this.last ?? this.asAuthenticationError(undefined);
+    const { message, serviceName, error, errorDescription, status, step } =
+      this.last ?? this.asAuthenticationError(undefined);
     const waitMs = Math.max(0, Math.ceil(this.until - this.clock.now()));
     return new AuthenticationException(
-      `${last.message}; no new token request for "${this.serviceName}" before ` +
+      `${message}; no new token request for "${this.serviceName}" before ` +
         `${new Date(this.until).toISOString()} (in ${waitMs} ms, failure backoff)`,
-      {
-        serviceName: last.serviceName,
-        ...(last.error !== undefined ? { error: last.error } : {}),
-        ...(last.errorDescription !== undefined ? { errorDescription: last.errorDescription } : {}),
-        ...(last.status !== undefined ? { status: last.status } : {}),
-        ...(last.step !== undefined ? { step: last.step } : {}),
-      },
+      { serviceName, error, errorDescription, status, step },
     );
   }
 

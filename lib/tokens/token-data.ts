@@ -168,7 +168,7 @@ export class TokenData {
     return new TokenData({
       accessToken: body.access_token,
       tokenType: body.token_type,
-      ...(expiry.expiresAtMs !== undefined ? { expiresAt: new Date(expiry.expiresAtMs) } : {}),
+      ...expiry,
       refreshToken: body.refresh_token as string | undefined,
       scope: body.scope as string | undefined,
       ...(Object.keys(extra).length ? { extra } : {}),

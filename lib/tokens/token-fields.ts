@@ -34,8 +34,8 @@ export interface TokenFieldsInput {
   names?: typeof RESPONSE_NAMES;
 }
 
-/** An expiry (`undefined`: kept until invalidated), or why the fields cannot make a token. */
-export type TokenFields = { expiresAtMs: number | undefined } | { problem: string };
+/** An expiry (none: kept until invalidated), or why the fields cannot make a token. */
+export type TokenFields = { expiresAt?: Date } | { problem: string };
 
 /**
  * The one reading of what a token endpoint or pipeline step returned, before it becomes a
@@ -85,8 +85,8 @@ export function readTokenFields(input: TokenFieldsInput): TokenFields {
     }
   }
   const capped = ttlMs === undefined ? undefined : now + ttlMs;
-  if (fromResponse === undefined) return { expiresAtMs: capped };
-  return { expiresAtMs: capped === undefined ? fromResponse : Math.min(fromResponse, capped) };
+  const expiresAtMs = Math.min(fromResponse ?? Infinity, capped ?? Infinity);
+  return expiresAtMs === Infinity ? {} : { expiresAt: new Date(expiresAtMs) };
 }
 
 /** Seconds from a JSON number or a numeric string; `undefined` for anything else. */

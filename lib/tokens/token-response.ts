@@ -104,13 +104,7 @@ export function tokenRequestFailed(
     : `Token request for "${serviceName}"`;
   return new AuthenticationException(
     `${subject} failed: ${why}${status !== undefined ? ` (status ${status})` : ''}`,
-    {
-      serviceName,
-      ...(step !== undefined ? { step } : {}),
-      ...(status !== undefined ? { status } : {}),
-      ...(cause !== undefined ? { cause: scrubbedCause(cause, redact) } : {}),
-      ...said,
-    },
+    { serviceName, step, status, cause: scrubbedCause(cause, redact), ...said },
   );
 }
 
@@ -219,21 +213,19 @@ export function readTokenResponse(
       return failure(
         new AuthenticationException(error.message, {
           serviceName: context.serviceName,
-          ...(error.error !== undefined ? { error: error.error } : {}),
+          error: error.error,
           status,
         }),
       );
     }
   }
-  const error = refusal(context, {
-    status,
-    body: parsed.ok ? parsed.value : text,
-    ...(contentType !== undefined ? { contentType } : {}),
-  });
-  // RFC 9110 §15.5.9, §15.6: the server is busy or briefly down; anything else is its answer.
-  if (!DEFAULT_RETRYABLE_STATUS_CODES.includes(status)) return failure(error);
-  const retryAfter = headerText(response.headers['retry-after']);
-  return { ...failure(error, true), ...(retryAfter !== undefined ? { retryAfter } : {}) };
+  return {
+    kind: 'failure',
+    error: refusal(context, { status, body: parsed.ok ? parsed.value : text, contentType }),
+    // RFC 9110 §15.5.9, §15.6: the server is busy or briefly down; anything else is its answer.
+    transient: DEFAULT_RETRYABLE_STATUS_CODES.includes(status),
+    retryAfter: headerText(response.headers['retry-after']),
+  };
 }
 
 /** An attempt that got no usable answer, or a status failure axios raised. */
@@ -243,6 +235,6 @@ export function readFailedAttempt(cause: unknown, context: TokenRequestContext):
   return { kind: 'failure', ...noUsableAnswer(context, cause) };
 }
 
-function failure(error: AuthenticationException, transient = false): AttemptOutcome {
-  return { kind: 'failure', error, transient };
+function failure(error: AuthenticationException): AttemptOutcome {
+  return { kind: 'failure', error, transient: false };
 }

@@ -33,7 +33,7 @@ export class TokenTimes {
     const onClock = this.onClock(token);
     const ttl = onClock.expiresInMs(this.clock.now());
     if (ttl !== undefined) this.fetched = { token: onClock, lifetimeMs: ttl };
-    return { token: onClock, ...(ttl !== undefined ? { ttl } : {}) };
+    return { token: onClock, ttl };
   }
 
   /** A 60 s skew on a 30 s token would otherwise renew it on every call. */
