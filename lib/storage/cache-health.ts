@@ -20,11 +20,8 @@ export class CacheHealth {
   lastError: Error = new Error('cache store error');
 
   static of(cache: Cache): CacheHealth {
-    let health = CacheHealth.byCache.get(cache);
-    if (!health) {
-      health = new CacheHealth(cache);
-      CacheHealth.byCache.set(cache, health);
-    }
+    const health = CacheHealth.byCache.get(cache) ?? new CacheHealth(cache);
+    CacheHealth.byCache.set(cache, health);
     return health;
   }
 

@@ -25,43 +25,41 @@ const BASE64_KEY = /^[A-Za-z0-9+/_-]{43}={0,1}$/;
  * client, or the constructor's options). A key is never quoted: it is the secret.
  */
 export function parseEncryptionOptions(value: unknown, check: OptionChecker): EncryptionKeyring {
-  const fail = (field: string, problem: string): never => check.fail(field, problem);
-  if (!isRecord(value)) return fail('', 'must be { keys: { [kid]: key }, activeKid }');
+  if (!isRecord(value)) return check.fail('', 'must be { keys: { [kid]: key }, activeKid }');
   check.knownKeys(value, OPTION_NAMES);
   if (!isRecord(value.keys) || Object.keys(value.keys).length === 0) {
-    return fail('keys', 'must be an object of key ids to keys, with at least one key');
+    return check.fail('keys', 'must be an object of key ids to keys, with at least one key');
   }
   const keys = new Map<string, KeyObject>();
   for (const [kid, key] of Object.entries(value.keys)) {
     if (!KEY_ID_PATTERN.test(kid)) {
-      fail('keys', 'must use key ids of 1 to 64 letters, digits, _ or -');
+      check.fail('keys', 'must use key ids of 1 to 64 letters, digits, _ or -');
     }
-    keys.set(kid, createSecretKey(keyBytes(key, `keys.${kid}`, fail)));
+    keys.set(kid, createSecretKey(keyBytes(key, `keys.${kid}`, check)));
   }
   const activeKid = value.activeKid;
   if (typeof activeKid !== 'string' || activeKid === '') {
-    return fail('activeKid', 'is required: the id of the key new values are written with');
+    return check.fail('activeKid', 'is required: the id of the key new values are written with');
   }
   if (!keys.has(activeKid)) {
-    fail('activeKid', `must be one of the key ids in keys (${[...keys.keys()].join(', ')})`);
+    check.fail('activeKid', `must be one of the key ids in keys (${[...keys.keys()].join(', ')})`);
   }
   return { activeKid, keys };
 }
 
-function keyBytes(key: unknown, field: string, fail: (f: string, p: string) => never): Buffer {
-  const problem = `must be ${ENCRYPTION_KEY_BYTES} bytes (base64 or hex)`;
-  if (key instanceof Uint8Array) {
-    if (key.length !== ENCRYPTION_KEY_BYTES) fail(field, problem);
-    return Buffer.from(key);
-  }
-  if (typeof key !== 'string') return fail(field, problem);
+function keyBytes(key: unknown, field: string, check: OptionChecker): Buffer {
   // A trailing newline is what `echo` and many secret stores add to an env value.
-  const text = key.trim();
-  const bytes = HEX_KEY.test(text)
-    ? Buffer.from(text, 'hex')
-    : BASE64_KEY.test(text)
-      ? Buffer.from(text, 'base64')
-      : undefined;
-  if (bytes?.length !== ENCRYPTION_KEY_BYTES) fail(field, problem);
+  const text = typeof key === 'string' ? key.trim() : '';
+  const bytes =
+    key instanceof Uint8Array
+      ? Buffer.from(key)
+      : HEX_KEY.test(text)
+        ? Buffer.from(text, 'hex')
+        : BASE64_KEY.test(text)
+          ? Buffer.from(text, 'base64')
+          : undefined;
+  if (bytes?.length !== ENCRYPTION_KEY_BYTES) {
+    check.fail(field, `must be ${ENCRYPTION_KEY_BYTES} bytes (base64 or hex)`);
+  }
   return bytes as Buffer;
 }

@@ -100,17 +100,13 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
         : DEFAULT_FETCH_TIMEOUT_MS;
     const waitMs = this.maxWaitMs ?? fetchTimeoutMs + 2 * this.leaseMs;
     const turn = await this.waitForTurn(lockKey, owner, waitMs, work);
-    switch (turn.kind) {
-      case 'stored':
-        return turn.token;
-      case 'acquired':
-        return this.runAsHolder(lockKey, owner, work, fetchTimeoutMs);
-      case 'gave-up':
-        this.logger.warn(`No token appeared for "${key}" while a peer held the lock; fetching`);
-        return work.fetch();
-      default:
-        return work.fetch();
+    if (turn.kind === 'stored') return turn.token;
+    if (turn.kind === 'acquired') return this.runAsHolder(lockKey, owner, work, fetchTimeoutMs);
+    if (turn.kind === 'gave-up') {
+      this.logger.warn(`No token appeared for "${key}" while a peer held the lock; fetching`);
     }
+    // Gave up waiting, or Redis is unavailable: fetch without the lock.
+    return work.fetch();
   }
 
   /**

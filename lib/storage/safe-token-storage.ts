@@ -9,15 +9,14 @@ export type StoredToken = { ok: true; token?: TokenData } | { ok: false };
 const outageLogs = new WeakMap<TokenStorage, OutageLog>();
 
 function outageLogOf(storage: TokenStorage): OutageLog {
-  let log = outageLogs.get(storage);
-  if (!log) {
-    log = new OutageLog(
+  const log =
+    outageLogs.get(storage) ??
+    new OutageLog(
       new Logger('TokenStorage'),
       'Token storage',
       'serving the tokens this process holds and fetching new ones without it until it is back',
     );
-    outageLogs.set(storage, log);
-  }
+  outageLogs.set(storage, log);
   return log;
 }
 

@@ -1,7 +1,13 @@
 import { OptionChecker } from '../errors/option-checker';
 import { TokenLock } from '../storage/token-lock.interface';
 import { hashCacheKey } from './cache-key';
-import { FailureBackoffOptions, resolveFailureBackoff, TokenClock } from './failure-backoff';
+import {
+  FailureBackoff,
+  FailureBackoffOptions,
+  resolveFailureBackoff,
+  TokenClock,
+} from './failure-backoff';
+import { TokenTimes } from './token-times';
 import { TokenProvider } from './token-provider.interface';
 
 /** A provider's worst case when it does not say (`TokenProvider.fetchTimeoutMs`). */
@@ -33,8 +39,8 @@ export interface TokenManagerOptions {
 }
 
 /**
- * Checks a TokenManager's provider and options, and fills in the defaults; `fetchTimeoutMs` is the
- * provider's worst case, after which the manager stops waiting for a fetch.
+ * Checks a TokenManager's provider and options, and makes its clock-reading parts with the
+ * defaults; `fetchTimeoutMs` is the provider's worst case, after which it stops waiting for a fetch.
  */
 export function resolveTokenManagerOptions(provider: TokenProvider, options: TokenManagerOptions) {
   const check = new OptionChecker('TokenManager');
@@ -48,11 +54,9 @@ export function resolveTokenManagerOptions(provider: TokenProvider, options: Tok
   check.func('clock.now', (clock as Partial<TokenClock> | undefined)?.now);
   const worstCase = provider.fetchTimeoutMs;
   return {
-    refreshSkew,
-    defaultTokenLifetime,
+    times: new TokenTimes(clock, refreshSkew, defaultTokenLifetime),
+    backoff: new FailureBackoff(failureBackoff, clock, provider.serviceName),
     lock,
-    failureBackoff,
-    clock,
     storageKey:
       storageKey ??
       `${provider.serviceName}:${hashCacheKey([provider.cacheKey ?? provider.serviceName])}`,

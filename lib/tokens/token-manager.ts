@@ -7,11 +7,11 @@ import { SafeTokenStorage } from '../storage/safe-token-storage';
 import { ExclusiveWork, TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
 import { recordTokenCache } from '../observability/metrics';
-import { FailureBackoff, TokenManagerState } from './failure-backoff';
+import type { FailureBackoff, TokenManagerState } from './failure-backoff';
 import { TokenData } from './token-data';
 import { TokenManagerOptions, resolveTokenManagerOptions } from './token-manager.options';
 import { TokenProvider } from './token-provider.interface';
-import { TokenTimes } from './token-times';
+import type { TokenTimes } from './token-times';
 
 export type { TokenManagerOptions } from './token-manager.options';
 
@@ -47,21 +47,14 @@ export class TokenManager {
     storage: TokenStorage = new InMemoryTokenStorage(),
     options: TokenManagerOptions = {},
   ) {
-    const resolved = resolveTokenManagerOptions(provider, options);
-    this.times = new TokenTimes(
-      resolved.clock,
-      resolved.refreshSkew,
-      resolved.defaultTokenLifetime,
-    );
-    this.lock = resolved.lock;
-    this.fetchTimeoutMs = resolved.fetchTimeoutMs;
-    this.storageKey = resolved.storageKey;
+    ({
+      times: this.times,
+      backoff: this.backoff,
+      lock: this.lock,
+      fetchTimeoutMs: this.fetchTimeoutMs,
+      storageKey: this.storageKey,
+    } = resolveTokenManagerOptions(provider, options));
     this.storage = new SafeTokenStorage(storage, this.storageKey);
-    this.backoff = new FailureBackoff(
-      resolved.failureBackoff,
-      resolved.clock,
-      provider.serviceName,
-    );
     // Token auth signs API requests with the key the provider's tokens are bound to.
     bindDpopSession(this, dpopSessionOf(provider));
   }
