@@ -1,5 +1,6 @@
 import { OptionChecker } from '../errors/option-checker';
 import { BodyTokenFetcher } from './body-token-fetcher';
+import { NAME_FIELDS } from './fetcher-options.validation';
 import { HeaderTokenFetcher } from './header-token-fetcher';
 import { PipelineAuthOptions, PipelineStepConfig } from './pipeline-auth.options';
 import { PipelineTokenProvider } from './pipeline-token-provider';
@@ -15,11 +16,7 @@ const STEP_KEYS = [
   'requestData',
   'requestHeaders',
   'contentType',
-  'tokenField',
-  'tokenHeader',
-  'tokenTypeField',
-  'expiresInField',
-  'refreshTokenField',
+  ...NAME_FIELDS,
   'ttl',
   'dependsOn',
   'timeout',

@@ -5,7 +5,8 @@ import { RequestDataValue } from './token-fetcher.options';
 /** Step names appear in `{{placeholders}}` and storage keys, so they stay plain. */
 const STEP_NAME = /^[A-Za-z0-9_.-]+$/;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH'];
-const NAME_FIELDS = [
+/** Options that name where the token and its fields are. */
+export const NAME_FIELDS = [
   'tokenField',
   'tokenHeader',
   'tokenTypeField',

@@ -177,49 +177,41 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
   }
 
   private async tryAcquire(lockKey: string, owner: string): Promise<Acquired> {
-    try {
-      const expiration = { type: 'PX', value: this.leaseMs } as const;
-      const reply = await this.command('Redis SET NX', (client) =>
-        client.set(lockKey, owner, { condition: 'NX', expiration }),
-      );
-      this.outage.succeeded();
-      return reply === 'OK' ? 'acquired' : 'held-by-peer';
-    } catch (error) {
-      this.outage.failed(error);
-      return 'redis-unavailable';
-    }
+    const expiration = { type: 'PX', value: this.leaseMs } as const;
+    const sent = await this.command('Redis SET NX', (client) =>
+      client.set(lockKey, owner, { condition: 'NX', expiration }),
+    );
+    if (!sent) return 'redis-unavailable';
+    this.outage.succeeded();
+    return sent.reply === 'OK' ? 'acquired' : 'held-by-peer';
   }
 
   /** False once the lock is no longer ours; a Redis failure keeps trying (the lease may hold). */
   private async renew(lockKey: string, owner: string): Promise<boolean> {
-    try {
-      const renewed = await this.command('Redis lock renewal', (client) =>
-        client.eval(RENEW_IF_OWNER, { keys: [lockKey], arguments: [owner, String(this.leaseMs)] }),
-      );
-      return renewed === 1;
-    } catch (error) {
-      this.outage.failed(error);
-      return true;
-    }
+    const sent = await this.command('Redis lock renewal', (client) =>
+      client.eval(RENEW_IF_OWNER, { keys: [lockKey], arguments: [owner, String(this.leaseMs)] }),
+    );
+    return !sent || sent.reply === 1;
   }
 
+  /** A release that fails is left to the lease: the lock expires and waiters take it over. */
   private async release(lockKey: string, owner: string): Promise<void> {
-    try {
-      await this.command('Redis lock release', (client) =>
-        client.eval(RELEASE_IF_OWNER, { keys: [lockKey], arguments: [owner] }),
-      );
-    } catch (error) {
-      // The lock expires on its own; waiters take it over then.
-      this.outage.failed(error);
-    }
+    await this.command('Redis lock release', (client) =>
+      client.eval(RELEASE_IF_OWNER, { keys: [lockKey], arguments: [owner] }),
+    );
   }
 
-  /** One Redis call on the connection, bounded by `commandTimeoutMs`. */
+  /** One Redis call, bounded by `commandTimeoutMs`; undefined when it failed (logged once). */
   private async command(
     what: string,
     run: (client: RedisLockClient) => Promise<unknown>,
-  ): Promise<unknown> {
-    const client = await this.connection.connected();
-    return withDeadline(run(client), this.commandTimeoutMs, what);
+  ): Promise<{ reply: unknown } | undefined> {
+    try {
+      const client = await this.connection.connected();
+      return { reply: await withDeadline(run(client), this.commandTimeoutMs, what) };
+    } catch (error) {
+      this.outage.failed(error);
+      return undefined;
+    }
   }
 }

@@ -1,14 +1,8 @@
 import { createSecretKey, JsonWebKey } from 'node:crypto';
-import { isRecord, OptionChecker } from '../errors/option-checker';
+import { OptionChecker } from '../errors/option-checker';
 import { checkClientCertificate, ClientCertificate } from '../transport/client-certificate';
 import { ClientAssertion } from './client-assertion';
-import {
-  algorithmsForKey,
-  ASYMMETRIC_ALGORITHMS,
-  describeKey,
-  importPrivateKey,
-  JwsAlgorithm,
-} from './jws';
+import { checkPrivateSigningKey, JwsAlgorithm } from './jws';
 
 /**
  * How the client authenticates at the token endpoint: `'body'` (client_secret_post) and
@@ -106,6 +100,9 @@ export function checkClientAuthentication(
   if (authMethod !== 'private_key_jwt' && options.privateKey !== undefined) {
     check.fail('privateKey', "applies to authMethod 'private_key_jwt' only");
   }
+  if (authMethod === 'private_key_jwt' && (options.privateKey ?? undefined) === undefined) {
+    check.fail('privateKey', "is required with authMethod 'private_key_jwt'");
+  }
   const result: ClientAuthentication = { authMethod };
   if (options.clientCertificate !== undefined) {
     result.certificateThumbprint = checkClientCertificate(
@@ -129,7 +126,7 @@ export function checkClientAuthentication(
     signingKey:
       authMethod === 'client_secret_jwt'
         ? secretSigningKey(options.clientSecret as string, options.algorithm, check)
-        : privateSigningKey(options.privateKey, options.algorithm, check),
+        : checkPrivateSigningKey(options.privateKey, options.algorithm, check),
     keyId: options.keyId,
   });
   return result;
@@ -145,39 +142,4 @@ function secretSigningKey(secret: string, algorithm: unknown, check: OptionCheck
     );
   }
   return { algorithm: 'HS256' as const, key: createSecretKey(Buffer.from(secret, 'utf8')) };
-}
-
-function privateSigningKey(material: unknown, algorithm: unknown, check: OptionChecker) {
-  if (material === undefined || material === null) {
-    check.fail('privateKey', "is required with authMethod 'private_key_jwt'");
-  }
-  if (typeof material !== 'string' && !isRecord(material)) {
-    check.fail('privateKey', 'must be a PEM string or a JWK object');
-  }
-  let key;
-  try {
-    key = importPrivateKey(material as string | JsonWebKey);
-  } catch {
-    return check.fail('privateKey', 'is not a PEM or JWK private key');
-  }
-  const usable = algorithmsForKey(key);
-  if (usable.length === 0) {
-    check.fail('privateKey', `is ${describeKey(key)}; use RSA, EC P-256 or Ed25519`);
-  }
-  const details = key.asymmetricKeyDetails;
-  if (usable[0] === 'RS256' || usable[0] === 'PS256') {
-    // RFC 7518 §3.3
-    if ((details?.modulusLength ?? 0) < 2048) {
-      check.fail('privateKey', `is ${describeKey(key)}; RSA keys must have at least 2048 bits`);
-    }
-  }
-  if (algorithm === undefined) return { algorithm: usable[0], key };
-  const chosen = check.oneOf('algorithm', algorithm, ASYMMETRIC_ALGORITHMS);
-  if (!usable.includes(chosen)) {
-    check.fail(
-      'algorithm',
-      `'${chosen}' does not match the privateKey (${describeKey(key)}: ${usable.join(' or ')})`,
-    );
-  }
-  return { algorithm: chosen, key };
 }

@@ -87,7 +87,10 @@ export class FailureBackoff {
   track<T>(fetch: Promise<T>): Promise<T> {
     return fetch.then(
       (value) => {
-        this.succeeded();
+        this.failures = 0;
+        this.until = 0;
+        this.since = undefined;
+        this.last = undefined;
         return value;
       },
       (error: unknown) => {
@@ -97,14 +100,7 @@ export class FailureBackoff {
     );
   }
 
-  succeeded(): void {
-    this.failures = 0;
-    this.until = 0;
-    this.since = undefined;
-    this.last = undefined;
-  }
-
-  failed(error: unknown): void {
+  private failed(error: unknown): void {
     const now = this.clock.now();
     this.failures += 1;
     this.since ??= now;

@@ -7,6 +7,7 @@ import {
   sign,
   constants,
 } from 'node:crypto';
+import { isRecord, OptionChecker } from '../errors/option-checker';
 
 /**
  * JWS compact serialization (RFC 7515 §7.1) signed with node:crypto, for client assertions
@@ -68,6 +69,44 @@ export function importPrivateKey(material: string | JsonWebKey, passphrase?: str
       : createPrivateKey({ key: material, format: 'jwk' });
   if (key.type !== 'private') throw new Error('not a private key');
   return key;
+}
+
+/**
+ * A `privateKey` option checked and imported: a PEM string or private JWK of an RSA (at least 2048
+ * bits, RFC 7518 §3.3), EC P-256 or Ed25519 key, with `algorithm` when given (it must suit the key),
+ * else the key's implied one. Problems name `privateKey` or `algorithm`, never quoting the key.
+ */
+export function checkPrivateSigningKey(
+  material: unknown,
+  algorithm: unknown,
+  check: OptionChecker,
+): JwsSigningKey {
+  if (typeof material !== 'string' && !isRecord(material)) {
+    check.fail('privateKey', 'must be a PEM string or a JWK object');
+  }
+  let key;
+  try {
+    key = importPrivateKey(material as string | JsonWebKey);
+  } catch {
+    return check.fail('privateKey', 'is not a PEM or JWK private key');
+  }
+  const usable = algorithmsForKey(key);
+  if (usable.length === 0) {
+    check.fail('privateKey', `is ${describeKey(key)}; use RSA, EC P-256 or Ed25519`);
+  }
+  const isRsa = usable[0] === 'RS256' || usable[0] === 'PS256';
+  if (isRsa && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+    check.fail('privateKey', `is ${describeKey(key)}; RSA keys must have at least 2048 bits`);
+  }
+  if (algorithm === undefined) return { algorithm: usable[0], key };
+  const chosen = check.oneOf('algorithm', algorithm, ASYMMETRIC_ALGORITHMS);
+  if (!usable.includes(chosen)) {
+    check.fail(
+      'algorithm',
+      `'${chosen}' does not match the privateKey (${describeKey(key)}: ${usable.join(' or ')})`,
+    );
+  }
+  return { algorithm: chosen, key };
 }
 
 /** The algorithms of ASYMMETRIC_ALGORITHMS `key` can sign with, the implied one first. */

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { AuthenticationException, ConfigurationException } from '../errors';
+import { isRecord } from '../errors/option-checker';
 import { readTokenFields } from './token-fields';
 
 /**
@@ -137,21 +138,18 @@ export class TokenData {
         serviceName,
         error: 'invalid_token_response',
       });
-    if (!json || typeof json !== 'object' || Array.isArray(json)) {
-      throw invalid('expected a JSON object');
-    }
-    const body = json as Record<string, unknown>;
+    if (!isRecord(json)) throw invalid('expected a JSON object');
+    const body = json;
     if (typeof body.access_token !== 'string' || body.access_token.trim() === '') {
       throw invalid('access_token is missing or empty');
     }
     if (typeof body.token_type !== 'string' || body.token_type.trim() === '') {
       throw invalid('token_type is missing or not a string');
     }
-    if (body.refresh_token !== undefined && typeof body.refresh_token !== 'string') {
-      throw invalid('refresh_token is not a string');
-    }
-    if (body.scope !== undefined && typeof body.scope !== 'string') {
-      throw invalid('scope is not a string');
+    for (const field of ['refresh_token', 'scope']) {
+      const value = body[field];
+      if (value !== undefined && typeof value !== 'string')
+        throw invalid(`${field} is not a string`);
     }
     const expiry = readTokenFields({
       accessToken: body.access_token,
@@ -161,10 +159,9 @@ export class TokenData {
       defaultLifetimeMs: options.defaultLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS,
     });
     if ('problem' in expiry) throw invalid(expiry.problem);
-    const extra: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(body)) {
-      if (!STANDARD_FIELDS.has(key)) extra[key] = value;
-    }
+    const extra = Object.fromEntries(
+      Object.entries(body).filter(([key]) => !STANDARD_FIELDS.has(key)),
+    );
     return new TokenData({
       accessToken: body.access_token,
       tokenType: body.token_type,
