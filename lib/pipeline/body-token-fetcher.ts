@@ -1,7 +1,7 @@
 import { OptionChecker } from '../errors/option-checker';
 import { BodyTokenFetcherOptions } from './token-fetcher.options';
-import { TokenFetcher } from './token-fetcher';
-import { readString, StepToken, TokenHttpResponse } from './token-response.fields';
+import { readString, StepToken, TokenFetcher } from './token-fetcher';
+import { TokenAnswer } from '../tokens/token-response';
 
 /** A step whose token is a field of the JSON response body (`tokenField`, a dot path). */
 export class BodyTokenFetcher extends TokenFetcher {
@@ -16,7 +16,7 @@ export class BodyTokenFetcher extends TokenFetcher {
     return `body:${this.tokenField}`;
   }
 
-  protected override readToken(response: TokenHttpResponse): StepToken {
+  protected override readToken(response: TokenAnswer): StepToken {
     const accessToken = readString(response.data, this.tokenField);
     if (accessToken !== undefined) return { accessToken };
     return { problem: `has no non-empty string at '${this.tokenField}'` };

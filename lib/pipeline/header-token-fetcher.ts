@@ -1,7 +1,7 @@
 import { OptionChecker } from '../errors/option-checker';
 import { HeaderTokenFetcherOptions } from './token-fetcher.options';
-import { TokenFetcher } from './token-fetcher';
-import { StepToken, TokenHttpResponse } from './token-response.fields';
+import { StepToken, TokenFetcher } from './token-fetcher';
+import { TokenAnswer } from '../tokens/token-response';
 
 const BEARER = /^bearer\s+/i;
 
@@ -22,7 +22,7 @@ export class HeaderTokenFetcher extends TokenFetcher {
     return `header:${this.tokenHeader.toLowerCase()}`;
   }
 
-  protected override readToken(response: TokenHttpResponse): StepToken {
+  protected override readToken(response: TokenAnswer): StepToken {
     const value = response.headers[this.tokenHeader.toLowerCase()]?.trim() ?? '';
     const accessToken = value.replace(BEARER, '').trim();
     if (accessToken === '') return { problem: `has no '${this.tokenHeader}' header` };

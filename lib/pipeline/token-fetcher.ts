@@ -10,14 +10,14 @@ import { readTokenFields } from '../tokens/token-fields';
 import {
   DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
   noUsableAnswer,
-  parseJson,
+  tokenAnswer,
+  TokenAnswer,
   refusal,
   sendTokenRequest,
   TokenRequestContext,
   tokenRequestFailed,
 } from '../tokens/token-response';
 import { joinUrl } from '../client/request-target';
-import { lowerCaseHeaders } from '../transport/header-values';
 import { stepLabel, validateFetcherOptions } from './fetcher-options.validation';
 import { PipelineContext } from './pipeline-context';
 import { fillPlaceholders } from './placeholders';
@@ -27,7 +27,6 @@ import {
   RequestDataValue,
   TokenFetcherOptions,
 } from './token-fetcher.options';
-import { readDotPath, readString, StepToken, TokenHttpResponse } from './token-response.fields';
 
 /**
  * One step of a token pipeline: builds a request from its options and the tokens of the steps
@@ -126,13 +125,7 @@ export abstract class TokenFetcher {
     } catch (error) {
       throw noUsableAnswer(request, error).error;
     }
-    const text = typeof sent.data === 'string' ? sent.data : '';
-    const parsed = parseJson(text);
-    const response: TokenHttpResponse = {
-      status: sent.status,
-      headers: lowerCaseHeaders(sent.headers),
-      data: parsed.ok ? parsed.value : text,
-    };
+    const response = tokenAnswer(sent);
     const { status, data: body } = response;
     if (status < 200 || status >= 300) {
       throw refusal(request, {
@@ -176,7 +169,7 @@ export abstract class TokenFetcher {
    * Reads the token from a 2xx answer. Its type (unless this gives it), lifetime and refresh token
    * come from the JSON body, where the options say.
    */
-  protected abstract readToken(response: TokenHttpResponse): StepToken;
+  protected abstract readToken(response: TokenAnswer): StepToken;
 
   private get method(): string {
     return (this.options.method ?? 'POST').toUpperCase();
@@ -205,6 +198,28 @@ export abstract class TokenFetcher {
       params: inQuery ? data : undefined,
     };
   }
+}
+
+/**
+ * The token a step found (a header may also give its type), or what the response lacked: where,
+ * never what was there (it may be a token).
+ */
+export type StepToken = { accessToken: string; tokenType?: string } | { problem: string };
+
+/** Reads `a.b.c` from parsed JSON; undefined when any part is missing. */
+export function readDotPath(body: unknown, path: string): unknown {
+  let value: unknown = body;
+  for (const key of path.split('.')) {
+    if (typeof value !== 'object' || value === null || !(key in value)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+export function readString(body: unknown, path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  const value = readDotPath(body, path);
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
 function formEntries(data: RequestData): [string, string][] {

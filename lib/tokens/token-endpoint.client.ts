@@ -115,11 +115,7 @@ export class TokenEndpointClient {
     );
     return lastValueFrom(
       attempt.pipe(
-        retryLoop<TokenData>({
-          start: () => (error, retry) => this.nextStep(error, retry),
-          deadlineAt: () => undefined,
-          now: () => Date.now(),
-        }),
+        retryLoop<TokenData>({ start: () => (error, retry) => this.nextStep(error, retry) }),
       ),
     );
   }

@@ -5,7 +5,7 @@ import { parseWwwAuthenticate } from '../auth/www-authenticate';
 import { AuthenticationException, Redactor } from '../errors';
 import { isRecord } from '../errors/option-checker';
 import { DEFAULT_RETRYABLE_STATUS_CODES } from '../retry/retry-strategy';
-import { headerText } from '../transport/header-values';
+import { lowerCaseHeaders } from '../transport/header-values';
 import { sendAttempt } from '../transport/http-transport';
 import { readTransportFailure } from '../transport/transport-failure';
 import { TokenData } from './token-data';
@@ -54,12 +54,24 @@ export function sendTokenRequest(
   return sendAttempt<string>(http, config, context.timeoutMs);
 }
 
-/** Parses a body as JSON without throwing. */
-export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+/**
+ * An answer to a token request as its readers see it: lower-case header names; the body parsed
+ * as JSON, or the text itself when it is not JSON (`json: false`).
+ */
+export interface TokenAnswer {
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  data: unknown;
+  json: boolean;
+}
+
+export function tokenAnswer(response: AxiosResponse<unknown>): TokenAnswer {
+  const text = typeof response.data === 'string' ? response.data : '';
+  const answer = { status: response.status, headers: lowerCaseHeaders(response.headers) };
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ...answer, data: JSON.parse(text), json: true };
   } catch {
-    return { ok: false };
+    return { ...answer, data: text, json: false };
   }
 }
 
@@ -193,17 +205,15 @@ export function readTokenResponse(
   response: AxiosResponse<unknown>,
   context: TokenRequestContext,
 ): AttemptOutcome {
-  const { status } = response;
-  const text = typeof response.data === 'string' ? response.data : '';
-  const contentType = headerText(response.headers['content-type']);
-  const parsed = parseJson(text);
+  const { status, headers, data, json } = tokenAnswer(response);
+  const contentType = headers['content-type'];
   if (status >= 200 && status < 300) {
-    if (!parsed.ok) {
-      const why = `answered ${status} with ${describeNonJsonBody(contentType, text)}`;
+    if (!json) {
+      const why = `answered ${status} with ${describeNonJsonBody(contentType, data as string)}`;
       return failure(tokenRequestFailed(context, why, { status }));
     }
     try {
-      const token = TokenData.fromTokenResponse(parsed.value, {
+      const token = TokenData.fromTokenResponse(data, {
         serviceName: context.serviceName,
         defaultLifetimeMs: context.defaultLifetimeMs,
       });
@@ -221,10 +231,10 @@ export function readTokenResponse(
   }
   return {
     kind: 'failure',
-    error: refusal(context, { status, body: parsed.ok ? parsed.value : text, contentType }),
+    error: refusal(context, { status, body: data, contentType }),
     // RFC 9110 §15.5.9, §15.6: the server is busy or briefly down; anything else is its answer.
     transient: DEFAULT_RETRYABLE_STATUS_CODES.includes(status),
-    retryAfter: headerText(response.headers['retry-after']),
+    retryAfter: headers['retry-after'],
   };
 }
 
