@@ -1,11 +1,8 @@
 import { OptionChecker } from '../errors/option-checker';
+import type { TokenFetcher } from './token-fetcher';
 
-export interface PlannedStep {
-  readonly name: string;
-  readonly dependsOn: readonly string[];
-  /** Longest one request of the step may take. */
-  readonly timeout: number;
-}
+/** A step as the plan sees it: its name, dependencies and longest request. */
+type PlannedStep = Pick<TokenFetcher, 'name' | 'dependsOn' | 'timeout'>;
 
 /** The checked shape of a pipeline: an order to run it in and the one step it ends with. */
 export interface PipelinePlan {

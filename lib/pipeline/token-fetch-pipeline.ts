@@ -155,7 +155,8 @@ export class TokenFetchPipeline {
 
   /**
    * Fetches one step with its dependencies' tokens. When its endpoint refuses a dependency's
-   * cached token as revoked, those dependencies are fetched again and the step sent once more.
+   * cached token as revoked (RFC 6750 §3.1 `invalid_token`), those dependencies are fetched again
+   * and the step sent once more.
    */
   private async fetchStep(
     serviceName: string,
@@ -178,7 +179,11 @@ export class TokenFetchPipeline {
       );
       const reused = dependencies.filter(([, dep]) => (this.fetchedAt.get(dep) ?? 0) < startedAt);
       if (again || reused.length === 0 || !refusedUpstreamToken(fetcher, error)) throw error;
-      await this.dropRefused(serviceName, fetcher.name, reused);
+      const names = reused.map(([name]) => name).join(', ');
+      this.logger.warn(`Pipeline step '${fetcher.name}': fetching ${names} again`);
+      // Exactly the refused tokens: one a peer already replaced is kept.
+      const managers = this.managersOf(serviceName);
+      await Promise.all(reused.map(([name, refused]) => managers.get(name)?.invalidate(refused)));
       return this.fetchStep(serviceName, fetcher, true);
     }
     this.fetchedAt.set(token, Date.now());
@@ -188,19 +193,6 @@ export class TokenFetchPipeline {
         (expiresIn === undefined ? ' (no expiry)' : ` (valid for ${expiresIn} ms)`),
     );
     return token;
-  }
-
-  /** A step refused these cached upstream tokens (RFC 6750 §3.1 `invalid_token`). */
-  private async dropRefused(
-    serviceName: string,
-    step: string,
-    refused: readonly (readonly [string, TokenData])[],
-  ): Promise<void> {
-    const names = refused.map(([name]) => name);
-    this.logger.warn(`Pipeline step '${step}': fetching ${names.join(', ')} again`);
-    // Exactly the refused tokens: one a peer already replaced is kept.
-    const managers = this.managersOf(serviceName);
-    await Promise.all(refused.map(([name, token]) => managers.get(name)?.invalidate(token)));
   }
 
   private assertStep(step: string): void {

@@ -1,9 +1,5 @@
 import type { Cache } from './cache.interface';
 
-interface ErrorEventSource {
-  on(event: 'error', listener: (error: unknown) => void): unknown;
-}
-
 /**
  * The errors of one cache-manager cache, shared by every storage over it.
  *
@@ -28,7 +24,8 @@ export class CacheHealth {
   private constructor(cache: Cache) {
     const onError = (error: unknown) => this.recordError(error);
     for (const store of cache.stores ?? []) {
-      if (hasErrorEvents(store)) store.on('error', onError);
+      const events = store as { on?(event: 'error', listener: (error: unknown) => void): unknown };
+      if (typeof events?.on === 'function') events.on('error', onError);
     }
     const onCacheEvent = (data: { error?: unknown }) => {
       if (data.error !== undefined) onError(data.error);
@@ -42,8 +39,4 @@ export class CacheHealth {
     this.errorCount += 1;
     if (error instanceof Error) this.lastError = error;
   }
-}
-
-function hasErrorEvents(store: unknown): store is ErrorEventSource {
-  return typeof (store as Partial<ErrorEventSource> | undefined)?.on === 'function';
 }

@@ -31,17 +31,9 @@ export class ClientAssertion {
     fields: { client_assertion_type: string; client_assertion: string };
     secrets: string[];
   } {
-    const assertion = this.create(nowMs);
-    return {
-      fields: { client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion },
-      secrets: [assertion, assertion.slice(assertion.lastIndexOf('.') + 1)],
-    };
-  }
-
-  private create(nowMs: number): string {
     const { clientId, audience, signingKey, keyId } = this.options;
     const iat = Math.floor(nowMs / 1000);
-    return signJws(
+    const assertion = signJws(
       { typ: 'JWT', ...(keyId !== undefined ? { kid: keyId } : {}) },
       {
         iss: clientId,
@@ -55,5 +47,9 @@ export class ClientAssertion {
       },
       signingKey,
     );
+    return {
+      fields: { client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion },
+      secrets: [assertion, assertion.slice(assertion.lastIndexOf('.') + 1)],
+    };
   }
 }

@@ -75,10 +75,6 @@ export class PasswordGrantTokenProvider implements TokenProvider {
 
 /** The server answered and said no (4xx); network trouble and 5xx are not refusals. */
 function isRefusal(error: unknown): error is AuthenticationException {
-  return (
-    error instanceof AuthenticationException &&
-    error.status !== undefined &&
-    error.status >= 400 &&
-    error.status < 500
-  );
+  const status = error instanceof AuthenticationException ? (error.status ?? 0) : 0;
+  return status >= 400 && status < 500;
 }

@@ -35,20 +35,16 @@ export function createTokenProvider(clientName: string, auth: OAuthAuthOptions):
   const check = OptionChecker.forClient(clientName, 'auth.');
   OptionChecker.forClient(clientName).record('auth', auth);
   const { type, ...options } = auth;
-  switch (type) {
-    case 'client-credentials':
-      check.knownKeys(options, ['type', ...CLIENT_CREDENTIALS_KEYS]);
-      return new ClientCredentialsTokenProvider(
-        { ...(options as Omit<ClientCredentialsAuthOptions, 'type'>), serviceName: clientName },
-        check,
-      );
-    case 'password':
-      check.knownKeys(options, ['type', ...PASSWORD_GRANT_KEYS]);
-      return new PasswordGrantTokenProvider(
-        { ...(options as Omit<PasswordAuthOptions, 'type'>), serviceName: clientName },
-        check,
-      );
-    default:
-      return check.fail('type', "must be 'client-credentials' or 'password' for a token provider");
+  if (type !== 'client-credentials' && type !== 'password') {
+    return check.fail('type', "must be 'client-credentials' or 'password' for a token provider");
   }
+  const credentials = type === 'client-credentials';
+  check.knownKeys(options, [
+    'type',
+    ...(credentials ? CLIENT_CREDENTIALS_KEYS : PASSWORD_GRANT_KEYS),
+  ]);
+  const named = { ...options, serviceName: clientName };
+  return credentials
+    ? new ClientCredentialsTokenProvider(named as ClientCredentialsTokenProviderOptions, check)
+    : new PasswordGrantTokenProvider(named as PasswordGrantTokenProviderOptions, check);
 }
