@@ -46,6 +46,7 @@ export class TokenFetchPipeline {
   /** The step whose token the pipeline returns. */
   readonly finalStep: string;
   private readonly logger = new Logger('TokenFetchPipeline');
+  private readonly check = new OptionChecker('TokenFetchPipeline');
   private readonly plan: PipelinePlan;
   private readonly fetchers: ReadonlyMap<string, TokenFetcher>;
   private readonly keys: ReadonlyMap<string, string>;
@@ -57,7 +58,7 @@ export class TokenFetchPipeline {
   private readonly fetchedAt = new WeakMap<TokenData, number>();
 
   constructor(options: TokenFetchPipelineOptions) {
-    const check = new OptionChecker('TokenFetchPipeline');
+    const check = this.check;
     const steps = options?.steps;
     if (!Array.isArray(steps)) check.fail('steps', 'must be an array of fetchers');
     steps.forEach((step, i) => {
@@ -196,12 +197,8 @@ export class TokenFetchPipeline {
   }
 
   private assertStep(step: string): void {
-    if (!this.fetchers.has(step)) {
-      new OptionChecker('TokenFetchPipeline').fail(
-        'step',
-        `'${step}' is not a step of the pipeline`,
-      );
-    }
+    if (!this.fetchers.has(step))
+      this.check.fail('step', `'${step}' is not a step of the pipeline`);
   }
 }
 

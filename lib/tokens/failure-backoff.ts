@@ -1,6 +1,6 @@
 import { AuthenticationException, RequestForgeException } from '../errors';
 import { OptionChecker } from '../errors/option-checker';
-import { exponentialDelay, RandomSource } from '../retry/backoff';
+import { BackoffSettings, exponentialDelay } from '../retry/backoff';
 
 /** Pause of the token endpoint after failed fetches; `initial: 0` turns it off. */
 export interface FailureBackoffOptions {
@@ -34,19 +34,19 @@ export interface TokenManagerState {
 
 const FAILURE_BACKOFF_KEYS = ['initial', 'max'];
 
-/** Checks `failureBackoff` and fills in the defaults. */
+/** Checks `failureBackoff` and fills in the defaults (1 s doubling up to 30 s, jittered). */
 export function resolveFailureBackoff(
   check: OptionChecker,
   options: FailureBackoffOptions | undefined,
-): Required<FailureBackoffOptions> {
-  if (options === undefined) return { initial: 1_000, max: 30_000 };
-  const record = check.record('failureBackoff', options);
+): BackoffSettings {
+  const record = options === undefined ? {} : check.record('failureBackoff', options);
   const at = check.at('failureBackoff');
   at.knownKeys(record, FAILURE_BACKOFF_KEYS);
   const max = record.max === undefined ? undefined : at.duration('max', record.max);
   const initial = at.duration('initial', record.initial ?? Math.min(1_000, max ?? 1_000));
   if (max !== undefined) at.notAbove('initial', initial, 'failureBackoff.max', max);
-  return { initial, max: max ?? Math.max(30_000, initial) };
+  const maxDelay = max ?? Math.max(30_000, initial);
+  return { baseDelay: initial, maxDelay, multiplier: 2, jitter: true, random: Math.random };
 }
 
 /**
@@ -61,10 +61,9 @@ export class FailureBackoff {
   private last?: AuthenticationException;
 
   constructor(
-    private readonly settings: Required<FailureBackoffOptions>,
+    private readonly settings: BackoffSettings,
     private readonly clock: TokenClock,
     private readonly serviceName: string,
-    private readonly random: RandomSource = Math.random,
   ) {}
 
   /** True while no token request may be sent. */
@@ -105,14 +104,7 @@ export class FailureBackoff {
     this.failures += 1;
     this.since ??= now;
     this.last = this.asAuthenticationError(error);
-    const backoff = {
-      baseDelay: this.settings.initial,
-      maxDelay: this.settings.max,
-      multiplier: 2,
-      jitter: true,
-      random: this.random,
-    };
-    this.until = now + exponentialDelay(backoff, this.failures);
+    this.until = now + exponentialDelay(this.settings, this.failures);
   }
 
   /** The last failure, for a caller turned away during the pause: same `error`, safe message. */

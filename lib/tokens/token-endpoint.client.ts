@@ -53,11 +53,15 @@ export class TokenEndpointClient {
   private readonly redactor: Redactor;
   private readonly tokenUrl: string;
   private readonly maxAttempts: number;
+  private readonly timeout: number;
+  private readonly maxRetryDelay: number;
 
   constructor(private readonly options: TokenEndpointClientOptions) {
     // Checked by the provider that owns this client, with the names the user wrote.
     this.tokenUrl = new URL(options.tokenUrl).toString();
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+    this.timeout = options.timeout ?? 10_000;
+    this.maxRetryDelay = options.maxRetryDelay ?? 5_000;
     this.redactor = new Redactor([], [options.clientSecret]);
     // RFC 8705 §2: the certificate is presented in the TLS handshake with the token endpoint.
     const { clientCertificate } = options;
@@ -67,17 +71,9 @@ export class TokenEndpointClient {
     );
   }
 
-  get timeout(): number {
-    return this.options.timeout ?? 10_000;
-  }
-
   /** The longest one `requestToken` call can take, retries included. */
   get worstCaseDurationMs(): number {
     return this.maxAttempts * this.timeout + (this.maxAttempts - 1) * this.maxRetryDelay;
-  }
-
-  private get maxRetryDelay(): number {
-    return this.options.maxRetryDelay ?? 5_000;
   }
 
   /** POSTs the grant parameters (§4.3.2, §4.4.2, §6) and returns the issued token (§5.1). */

@@ -105,10 +105,8 @@ function jwtExpiryMs(token: string): number | undefined {
   if (parts.length !== 3) return undefined;
   try {
     const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-    if (payload && typeof payload === 'object') {
-      const exp = (payload as { exp?: unknown }).exp;
-      if (typeof exp === 'number' && !Number.isNaN(exp)) return exp * 1000;
-    }
+    const exp = (payload as { exp?: unknown } | null)?.exp;
+    if (typeof exp === 'number' && !Number.isNaN(exp)) return exp * 1000;
   } catch {
     // Not a JWT after all.
   }

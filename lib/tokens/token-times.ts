@@ -43,13 +43,10 @@ export class TokenTimes {
   }
 
   private onClock(token: TokenData): TokenData {
-    let lifetimeMs: number | undefined;
-    if (token.expiresAt) {
-      if (this.clock === Date) return token;
-      lifetimeMs = token.expiresAt.getTime() - Date.now();
-    } else {
-      lifetimeMs = this.defaultTokenLifetime;
-    }
+    if (token.expiresAt && this.clock === Date) return token;
+    const lifetimeMs = token.expiresAt
+      ? token.expiresAt.getTime() - Date.now()
+      : this.defaultTokenLifetime;
     if (lifetimeMs === undefined) return token;
     return new TokenData({ ...token.toJSON(), expiresAt: new Date(this.clock.now() + lifetimeMs) });
   }
