@@ -7,7 +7,10 @@ import {
   TokenManager,
 } from '../../lib';
 import { useLogCapture } from '../support/log-capture';
-import { ScriptedServer, sleep } from '../support/scripted-server';
+import { ManualClock } from '../../lib/testing';
+import { waitFor } from '../support/body-faults';
+import { HeldProvider } from '../support/clocked-tokens';
+import { ScriptedServer } from '../support/scripted-server';
 
 const SECRET = 'rotated-s3cret';
 const INVALID_CLIENT = { status: 400, body: { error: 'invalid_client' } };
@@ -36,13 +39,16 @@ describe('fail closed without hammering the IdP (failureBackoff)', () => {
     await Promise.all([idp.close(), api.close()]);
   });
 
-  function setUp(clock: OffsetClock, refreshSkew = 60_000) {
-    const provider = new ClientCredentialsTokenProvider({
-      tokenUrl: idp.url('/token'),
-      clientId: 'orders-client',
-      clientSecret: SECRET,
-      serviceName: 'orders',
-    });
+  function setUp(clock: { now(): number }, refreshSkew = 60_000) {
+    // Counts the fetches and refreshes the manager starts (it holds none here).
+    const provider = new HeldProvider(
+      new ClientCredentialsTokenProvider({
+        tokenUrl: idp.url('/token'),
+        clientId: 'orders-client',
+        clientSecret: SECRET,
+        serviceName: 'orders',
+      }),
+    );
     const manager = new TokenManager(provider, undefined, {
       failureBackoff: { initial: 1_000, max: 30_000 },
       refreshSkew,
@@ -52,7 +58,7 @@ describe('fail closed without hammering the IdP (failureBackoff)', () => {
       .withBaseUrl(api.url())
       .withTokenAuth(manager)
       .build();
-    return { manager, client: new ForgeClient(config) };
+    return { manager, provider, client: new ForgeClient(config) };
   }
 
   it('100 callers looping for 6 s against invalid_client: at most 8 token requests, every call rejected, nothing sent to the API; calls succeed once the endpoint is fixed and the window passed', async () => {
@@ -118,21 +124,23 @@ describe('fail closed without hammering the IdP (failureBackoff)', () => {
 
   it('a held valid token keeps being served while refreshes fail; no caller fails', async () => {
     idp.reply(TOKEN).otherwise(INVALID_CLIENT);
-    const clock = new OffsetClock();
-    const { manager, client } = setUp(clock);
+    const clock = new ManualClock();
+    const start = clock.now();
+    const { manager, provider, client } = setUp(clock);
     await lastValueFrom(client.get('/orders'));
     expect(idp.requests).toHaveLength(1);
 
     // From 61 s on the token is inside the refresh skew (60 s of its 120 s): refreshes run in the
-    // background, and fail, until it expires (the provider dates it by real time: stop at 115 s).
+    // background, and fail, until it expires at 120 s. Only the manual clock moves it there.
     let calls = 0;
     for (let second = 61; second <= 115; second += 1) {
-      clock.offset = second * 1_000;
+      clock.set(start + second * 1_000);
       const responses = await Promise.all(
         Array.from({ length: 20 }, () => lastValueFrom(client.get('/orders'))),
       );
       calls += responses.length;
-      await sleep(5); // lets a background refresh finish
+      // Every refresh started so far has failed and logged it, however slow the machine.
+      await waitFor(() => logs.count('warn', 'TokenManager') === provider.fetches - 1, 10_000);
     }
     expect(calls).toBe(55 * 20);
     expect(api.requests.every((r) => r.headers.authorization === 'Bearer good-token')).toBe(true);
@@ -145,7 +153,7 @@ describe('fail closed without hammering the IdP (failureBackoff)', () => {
     expect(logs.count('warn', 'TokenManager')).toBe(refreshes);
 
     // Once it has expired, callers are refused (fail closed), never sent without a token.
-    clock.offset = 121_000;
+    clock.set(start + 121_000);
     const sent = api.requests.length;
     await expect(manager.getToken()).rejects.toBeInstanceOf(AuthenticationException);
     await expect(lastValueFrom(client.get('/orders'))).rejects.toMatchObject({
