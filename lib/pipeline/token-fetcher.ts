@@ -104,20 +104,14 @@ export abstract class TokenFetcher {
   async fetch(context: PipelineContext): Promise<TokenData> {
     const headers = await this.buildRequestHeaders(context);
     const data = await this.buildRequestData(context);
+    const upstream = context.steps.map((step) => context.get(step).accessToken);
     const request: TokenRequestContext = {
       step: this.name,
       serviceName: context.serviceName,
       timeoutMs: this.timeout,
       maxResponseBytes: this.maxTokenResponseBytes,
       // Every value the request carried (passwords, upstream tokens) is scrubbed from errors.
-      redact: new Redactor(
-        [],
-        [
-          ...stringsIn(headers),
-          ...stringsIn(data),
-          ...context.steps.map((step) => context.get(step).accessToken),
-        ],
-      ),
+      redact: new Redactor([], [...stringsIn(headers), ...stringsIn(data), ...upstream]),
     };
     let sent: AxiosResponse<string>;
     try {

@@ -219,14 +219,8 @@ export function readTokenResponse(
       });
       return { kind: 'token', token };
     } catch (invalid) {
-      const error = invalid as AuthenticationException;
-      return failure(
-        new AuthenticationException(error.message, {
-          serviceName: context.serviceName,
-          error: error.error,
-          status,
-        }),
-      );
+      const { message, serviceName, error } = invalid as AuthenticationException;
+      return failure(new AuthenticationException(message, { serviceName, error, status }));
     }
   }
   return {
