@@ -1,10 +1,8 @@
 import { createHash, generateKeyPairSync, JsonWebKey, KeyObject } from 'node:crypto';
-import { isRecord, OptionChecker } from '../errors/option-checker';
+import { OptionChecker } from '../errors/option-checker';
 import {
-  algorithmsForKey,
   ASYMMETRIC_ALGORITHMS,
-  describeKey,
-  importPrivateKey,
+  checkPrivateSigningKey,
   JwsSigningKey,
   publicJwk,
 } from '../tokens/jws';
@@ -40,8 +38,6 @@ const THUMBPRINT_MEMBERS: Record<string, readonly string[]> = {
   RSA: ['e', 'kty', 'n'],
   OKP: ['crv', 'kty', 'x'],
 };
-/** RFC 7518 §3.3 */
-const MIN_RSA_BITS = 2048;
 
 /**
  * Checks `dpop` and makes its key: the provided one, parsed, or a new pair. Problems name the
@@ -51,51 +47,25 @@ const MIN_RSA_BITS = 2048;
 export function resolveDpopKey(options: unknown, check: OptionChecker): DpopKey {
   const record = check.record('', options);
   check.knownKeys(record, DPOP_KEYS);
-  const asked =
+  if (record.privateKey !== undefined) {
+    const { key, algorithm } = checkPrivateSigningKey(record.privateKey, record.algorithm, check);
+    return describe(key, algorithm as DpopAlgorithm);
+  }
+  const algorithm =
     record.algorithm === undefined
-      ? undefined
+      ? 'ES256'
       : (check.oneOf('algorithm', record.algorithm, ASYMMETRIC_ALGORITHMS) as DpopAlgorithm);
-  if (record.privateKey === undefined) {
-    const algorithm = asked ?? 'ES256';
-    return describe(GENERATE[algorithm](), algorithm);
-  }
-  const key = parse(record.privateKey, check);
-  const usable = algorithmsForKey(key) as DpopAlgorithm[];
-  if (!usable.length) {
-    check.fail('privateKey', `is ${describeKey(key)}; use RSA, EC P-256 or Ed25519`);
-  }
-  // Only RSA keys have a modulus.
-  if ((key.asymmetricKeyDetails?.modulusLength ?? MIN_RSA_BITS) < MIN_RSA_BITS) {
-    check.fail('privateKey', `is ${describeKey(key)}; RSA keys must have at least 2048 bits`);
-  }
-  if (asked !== undefined && !usable.includes(asked)) {
-    check.fail(
-      'algorithm',
-      `'${asked}' does not match the privateKey (${describeKey(key)}: ${usable.join(' or ')})`,
-    );
-  }
-  return describe(key, asked ?? usable[0]);
+  return describe(GENERATE[algorithm](), algorithm);
 }
 
 /** A new key pair for each algorithm (its private key; the public one derives from it). */
 const GENERATE: Record<DpopAlgorithm, () => KeyObject> = {
   ES256: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
   EdDSA: () => generateKeyPairSync('ed25519').privateKey,
-  RS256: () => generateKeyPairSync('rsa', { modulusLength: MIN_RSA_BITS }).privateKey,
-  PS256: () => generateKeyPairSync('rsa', { modulusLength: MIN_RSA_BITS }).privateKey,
+  // RFC 7518 §3.3: at least 2048 bits.
+  RS256: () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+  PS256: () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
 };
-
-/** A PEM string or a JWK object; whatever node:crypto says about it is not repeated. */
-function parse(value: unknown, check: OptionChecker): KeyObject {
-  if (typeof value !== 'string' && !isRecord(value)) {
-    check.fail('privateKey', 'must be a PEM string or a JWK object');
-  }
-  try {
-    return importPrivateKey(value as string | JsonWebKey);
-  } catch {
-    return check.fail('privateKey', 'is not a PEM or JWK private key');
-  }
-}
 
 function describe(key: KeyObject, algorithm: DpopAlgorithm): DpopKey {
   const jwk = publicJwk(key) as Record<string, string>;

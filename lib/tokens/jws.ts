@@ -62,7 +62,7 @@ function signature(data: Buffer, { algorithm, key }: JwsSigningKey): Buffer {
  * A private key from PEM (PKCS#8, PKCS#1 or SEC1, maybe encrypted with `passphrase`) or a JWK
  * with its private part. Throws without quoting the key; the caller names the option.
  */
-export function importPrivateKey(material: string | JsonWebKey, passphrase?: string): KeyObject {
+function importPrivateKey(material: string | JsonWebKey, passphrase?: string): KeyObject {
   const key =
     typeof material === 'string'
       ? createPrivateKey({ key: material, format: 'pem', ...(passphrase ? { passphrase } : {}) })
@@ -110,7 +110,7 @@ export function checkPrivateSigningKey(
 }
 
 /** The algorithms of ASYMMETRIC_ALGORITHMS `key` can sign with, the implied one first. */
-export function algorithmsForKey(key: KeyObject): JwsAlgorithm[] {
+function algorithmsForKey(key: KeyObject): JwsAlgorithm[] {
   switch (key.asymmetricKeyType) {
     case 'rsa':
       return ['RS256', 'PS256'];
@@ -126,7 +126,7 @@ export function algorithmsForKey(key: KeyObject): JwsAlgorithm[] {
 }
 
 /** `an RSA key of 2048 bits`, `an EC key on secp384r1`: what a key is, never what it holds. */
-export function describeKey(key: KeyObject): string {
+function describeKey(key: KeyObject): string {
   const details = key.asymmetricKeyDetails;
   switch (key.asymmetricKeyType) {
     case 'rsa':
