@@ -26,8 +26,7 @@ export class RequestForgeException extends Error {
   constructor(message: string, options: RequestForgeExceptionOptions = {}) {
     super(message);
     this.name = new.target.name;
-    if (options.clientName !== undefined) this.clientName = options.clientName;
-    if (options.attempts !== undefined) this.attempts = options.attempts;
+    this.assignDefined(options, ['clientName', 'attempts']);
     if (options.cause !== undefined) {
       Object.defineProperty(this, 'cause', {
         value: summarizeCause(options.cause),
@@ -35,6 +34,14 @@ export class RequestForgeException extends Error {
         writable: true,
         configurable: true,
       });
+    }
+  }
+
+  /** Copies the `keys` `init` gives a value (not `undefined` or `''`); others stay out of `toJSON`. */
+  protected assignDefined<I extends object>(init: I, keys: readonly (keyof I & keyof this)[]) {
+    for (const key of keys) {
+      const value = init[key];
+      if (value !== undefined && value !== '') (this as Record<PropertyKey, unknown>)[key] = value;
     }
   }
 
@@ -87,17 +94,14 @@ export interface HttpStatusExceptionInit extends RequestForgeExceptionOptions, R
 
 /** The server answered with a status that is not 2xx (after any retries). */
 export class HttpStatusException extends RequestForgeException {
-  readonly status: number;
+  readonly status!: number;
   readonly method?: string;
   readonly url?: string;
-  readonly response: { headers: Record<string, string>; data: unknown };
+  readonly response!: { headers: Record<string, string>; data: unknown };
 
   constructor(message: string, init: HttpStatusExceptionInit) {
     super(message, init);
-    this.status = init.status;
-    if (init.method) this.method = init.method;
-    if (init.url) this.url = init.url;
-    this.response = init.response;
+    this.assignDefined(init, ['status', 'method', 'url', 'response']);
   }
 
   get isClientError(): boolean {
@@ -120,9 +124,7 @@ export class TimeoutException extends RequestForgeException {
     init: RequestForgeExceptionOptions & RequestLocation & { timeout?: number } = {},
   ) {
     super(message, init);
-    if (init.method) this.method = init.method;
-    if (init.url) this.url = init.url;
-    if (init.timeout !== undefined) this.timeout = init.timeout;
+    this.assignDefined(init, ['method', 'url', 'timeout']);
   }
 }
 
@@ -137,9 +139,7 @@ export class ConnectionException extends RequestForgeException {
     init: RequestForgeExceptionOptions & RequestLocation & { code?: string } = {},
   ) {
     super(message, init);
-    if (init.method) this.method = init.method;
-    if (init.url) this.url = init.url;
-    if (init.code) this.code = init.code;
+    this.assignDefined(init, ['method', 'url', 'code']);
   }
 }
 
@@ -156,7 +156,7 @@ export interface AuthenticationExceptionInit extends RequestForgeExceptionOption
 
 /** A token could not be obtained, or the API kept refusing it after the auth retries. */
 export class AuthenticationException extends RequestForgeException {
-  readonly serviceName: string;
+  readonly serviceName!: string;
   readonly error?: string;
   readonly errorDescription?: string;
   readonly status?: number;
@@ -164,11 +164,7 @@ export class AuthenticationException extends RequestForgeException {
 
   constructor(message: string, init: AuthenticationExceptionInit) {
     super(message, init);
-    this.serviceName = init.serviceName;
-    if (init.error !== undefined) this.error = init.error;
-    if (init.errorDescription !== undefined) this.errorDescription = init.errorDescription;
-    if (init.status !== undefined) this.status = init.status;
-    if (init.step !== undefined) this.step = init.step;
+    this.assignDefined(init, ['serviceName', 'error', 'errorDescription', 'status', 'step']);
   }
 }
 
@@ -179,7 +175,7 @@ export class CircuitOpenException extends RequestForgeException {
 
   constructor(message: string, init: RequestForgeExceptionOptions & { retryAt?: number } = {}) {
     super(message, init);
-    if (init.retryAt !== undefined) this.retryAt = init.retryAt;
+    this.assignDefined(init, ['retryAt']);
   }
 }
 
@@ -189,6 +185,6 @@ export class ConfigurationException extends RequestForgeException {
 
   constructor(message: string, init: RequestForgeExceptionOptions & { field?: string } = {}) {
     super(message, init);
-    if (init.field) this.field = init.field;
+    this.assignDefined(init, ['field']);
   }
 }
