@@ -27,7 +27,7 @@ export class SimpleAuthRetryStrategy implements AuthRetryStrategy {
   readonly delay: number;
 
   constructor(options: SimpleAuthRetryOptions = {}) {
-    const check = new OptionChecker('SimpleAuthRetryStrategy');
+    const check = new OptionChecker(new.target.name);
     this.maxRetries = check.count('maxRetries', options.maxRetries ?? 1);
     this.delay = check.duration('delay', options.delay ?? 0);
   }
@@ -79,20 +79,16 @@ export interface ConditionalAuthRetryOptions extends SimpleAuthRetryOptions {
  * Retries a 401 only when `shouldRetry` says so, e.g. when the body says `token_expired` but not
  * when it says `invalid_token`.
  */
-export class ConditionalAuthRetryStrategy implements AuthRetryStrategy {
-  readonly maxRetries: number;
-  readonly delay: number;
+export class ConditionalAuthRetryStrategy extends SimpleAuthRetryStrategy {
   private readonly shouldRetry: (response: AxiosResponse) => boolean;
 
   constructor(options: ConditionalAuthRetryOptions) {
-    const check = new OptionChecker('ConditionalAuthRetryStrategy');
-    this.maxRetries = check.count('maxRetries', options?.maxRetries ?? 1);
-    this.delay = check.duration('delay', options?.delay ?? 0);
-    this.shouldRetry = check.func('shouldRetry', options?.shouldRetry);
+    super(options);
+    this.shouldRetry = new OptionChecker(new.target.name).func('shouldRetry', options?.shouldRetry);
   }
 
-  retryDelay(response: AxiosResponse, retry: number): number | undefined {
-    if (retry > this.maxRetries || !this.shouldRetry(response)) return undefined;
-    return this.delay;
+  override retryDelay(response: AxiosResponse, retry: number): number | undefined {
+    const delay = super.retryDelay(response, retry);
+    return delay !== undefined && this.shouldRetry(response) ? delay : undefined;
   }
 }
