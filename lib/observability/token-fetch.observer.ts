@@ -16,6 +16,7 @@ import { tokenFailureCode } from './token-failure-code';
  * `request_forge.token.fetch` span and records its duration. Fetches are rare next to requests,
  * so waiting for the API's first load here costs nothing that matters. Only names and codes go
  * on the span: never a message, a URL or an exception (they could quote what a server sent).
+ * A pipeline `step`'s fetch is one request, so it is also counted in `request_forge.token.requests`.
  */
 export async function observeTokenFetch<T>(
   client: string,
@@ -35,8 +36,11 @@ export async function observeTokenFetch<T>(
   let outcome = 'success';
   try {
     // The token request's own HTTP span (instrumentation-http) becomes a child of this one.
-    return await api.context.with(api.trace.setSpan(api.context.active(), span), fetch);
+    const result = await api.context.with(api.trace.setSpan(api.context.active(), span), fetch);
+    if (step !== undefined) recordTokenRequest(client, undefined, step);
+    return result;
   } catch (error) {
+    if (step !== undefined) recordTokenRequest(client, error ?? new Error('failed'), step);
     outcome = 'failure';
     const code = tokenFailureCode(error);
     span.setAttribute('error.type', code);
@@ -49,22 +53,10 @@ export async function observeTokenFetch<T>(
   }
 }
 
-/** A pipeline step's fetch: one request, so also counted in `request_forge.token.requests`. */
-export async function observedStepFetch(
+/** A pipeline step's fetch, observed as one token request. */
+export function observedStepFetch(
   fetcher: { readonly name: string; fetch(context: PipelineContext): Promise<TokenData> },
   context: PipelineContext,
 ): Promise<TokenData> {
-  const { serviceName } = context;
-  return observeTokenFetch(
-    serviceName,
-    () =>
-      fetcher.fetch(context).then(
-        (token) => (recordTokenRequest(serviceName, undefined, fetcher.name), token),
-        (error: unknown) => {
-          recordTokenRequest(serviceName, error ?? new Error('failed'), fetcher.name);
-          throw error;
-        },
-      ),
-    fetcher.name,
-  );
+  return observeTokenFetch(context.serviceName, () => fetcher.fetch(context), fetcher.name);
 }

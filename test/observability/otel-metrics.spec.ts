@@ -8,6 +8,9 @@ import {
   RequestForgeModule,
 } from '../../lib';
 import { FakeProtectedApi, FakeTokenEndpoint } from '../../lib/testing';
+import { observedStepFetch } from '../../lib/observability/token-fetch.observer';
+import { PipelineContext } from '../../lib/pipeline/pipeline-context';
+import { TokenData } from '../../lib/tokens/token-data';
 import { OtelRecorder } from '../support/otel-recorder';
 import { ScriptedServer } from '../support/scripted-server';
 
@@ -165,5 +168,44 @@ describe('OpenTelemetry metrics and spans', () => {
 
     expect(recorded).toContain('request_forge.token.fetch');
     for (const secret of secrets) expect(recorded).not.toContain(secret);
+  });
+
+  it('counts each pipeline step fetch once as a token request naming the step, failures with their code', async () => {
+    const context = new PipelineContext('session', 'steps', new Map());
+    const refused = new AuthenticationException('step refused', {
+      serviceName: 'steps',
+      error: 'invalid_grant',
+    });
+    let calls = 0;
+    const fetcher = {
+      name: 'session',
+      fetch: async () => {
+        calls += 1;
+        if (calls === 1) throw refused;
+        return new TokenData({ accessToken: 'step-token' });
+      },
+    };
+
+    await expect(observedStepFetch(fetcher, context)).rejects.toBe(refused);
+    await expect(observedStepFetch(fetcher, context)).resolves.toBeInstanceOf(TokenData);
+
+    const step = { [CLIENT]: 'steps', 'request_forge.step': 'session' };
+    const requests = await otel.points('request_forge.token.requests');
+    expect(requests.filter((p) => p.attributes[CLIENT] === 'steps')).toEqual(
+      expect.arrayContaining([
+        {
+          name: 'request_forge.token.requests',
+          attributes: { ...step, outcome: 'success' },
+          value: 1,
+        },
+        {
+          name: 'request_forge.token.requests',
+          attributes: { ...step, outcome: 'failure', error: 'invalid_grant' },
+          value: 1,
+        },
+      ]),
+    );
+    expect(requests.filter((p) => p.attributes[CLIENT] === 'steps')).toHaveLength(2);
+    expect(await otel.sum('request_forge.token.fetch.duration', step)).toBe(2);
   });
 });
