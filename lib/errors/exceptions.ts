@@ -80,13 +80,14 @@ function summarizeCause(cause: unknown): SafeCause {
   return { name: 'Error', message: typeof cause === 'string' ? 'error' : 'unknown error' };
 }
 
-export interface RequestLocation {
+/** What an exception about one request is told: also where the request went. */
+export interface RequestExceptionInit extends RequestForgeExceptionOptions {
   method?: string;
   /** Already redacted. */
   url?: string;
 }
 
-export interface HttpStatusExceptionInit extends RequestForgeExceptionOptions, RequestLocation {
+export interface HttpStatusExceptionInit extends RequestExceptionInit {
   status: number;
   /** Response headers and parsed body, already redacted. */
   response: { headers: Record<string, string>; data: unknown };
@@ -119,10 +120,7 @@ export class TimeoutException extends RequestForgeException {
   readonly url?: string;
   readonly timeout?: number;
 
-  constructor(
-    message: string,
-    init: RequestForgeExceptionOptions & RequestLocation & { timeout?: number } = {},
-  ) {
+  constructor(message: string, init: RequestExceptionInit & { timeout?: number } = {}) {
     super(message, init);
     this.assignDefined(init, ['method', 'url', 'timeout']);
   }
@@ -134,10 +132,7 @@ export class ConnectionException extends RequestForgeException {
   readonly url?: string;
   readonly code?: string;
 
-  constructor(
-    message: string,
-    init: RequestForgeExceptionOptions & RequestLocation & { code?: string } = {},
-  ) {
+  constructor(message: string, init: RequestExceptionInit & { code?: string } = {}) {
     super(message, init);
     this.assignDefined(init, ['method', 'url', 'code']);
   }
