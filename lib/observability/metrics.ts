@@ -50,8 +50,7 @@ export function recordTokenCache<T>(client: string, result: TokenCacheResult, an
  */
 export function recordTokenRequest(client: string, failure?: unknown, step?: string): void {
   const attributes: Attributes = {
-    [CLIENT_ATTRIBUTE]: client,
-    ...(step !== undefined ? { 'request_forge.step': step } : {}),
+    ...attributesFor(client, 'request_forge.step', step),
     outcome: failure === undefined ? 'success' : 'failure',
     ...(failure !== undefined ? { error: tokenFailureCode(failure) } : {}),
   };

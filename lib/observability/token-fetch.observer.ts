@@ -1,13 +1,7 @@
-import type { Attributes } from '@opentelemetry/api';
 import type { PipelineContext } from '../pipeline/pipeline-context';
 import type { TokenData } from '../tokens/token-data';
-import {
-  CLIENT_ATTRIBUTE,
-  INSTRUMENTATION_NAME,
-  instrumentsOf,
-  TOKEN_FETCH_SPAN,
-} from './instruments';
-import { recordTokenRequest } from './metrics';
+import { INSTRUMENTATION_NAME, instrumentsOf, TOKEN_FETCH_SPAN } from './instruments';
+import { attributesFor, recordTokenRequest } from './metrics';
 import { loadOtelApi } from './otel-api';
 import { tokenFailureCode } from './token-failure-code';
 
@@ -25,10 +19,7 @@ export async function observeTokenFetch<T>(
 ): Promise<T> {
   const api = await loadOtelApi();
   if (!api) return fetch();
-  const attributes: Attributes = {
-    [CLIENT_ATTRIBUTE]: client,
-    ...(step !== undefined ? { 'request_forge.step': step } : {}),
-  };
+  const attributes = attributesFor(client, 'request_forge.step', step);
   const span = api.trace
     .getTracer(INSTRUMENTATION_NAME)
     .startSpan(TOKEN_FETCH_SPAN, { kind: api.SpanKind.CLIENT, attributes });
