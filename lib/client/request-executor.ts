@@ -122,13 +122,13 @@ export class RequestExecutor {
         mergeMap((response) =>
           this.hooks.isEmpty
             ? [response]
-            : this.hooks.afterResponse(response, context, redactorNow()),
+            : this.hooks.runLogged('afterResponse', response, context, redactorNow()),
         ),
         catchError((error: unknown) => {
           this.requestLogger?.failed(sent, error, startedAt, context, redactorNow());
           if (this.hooks.isEmpty) return throwError(() => error);
           return this.hooks
-            .onError(error, context, redactorNow())
+            .runLogged('onError', error, context, redactorNow())
             .then(() => Promise.reject(error));
         }),
       );

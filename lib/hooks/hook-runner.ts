@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { AxiosRequestConfig, AxiosResponse } from 'axios';
+import { AxiosRequestConfig } from 'axios';
 import { Redactor } from '../errors/redaction';
 import { HOOK_KINDS, HookContext, NormalizedHooks } from './hook.types';
 
@@ -28,27 +28,18 @@ export class HookRunner {
     return current;
   }
 
-  /** `redactor`: the attempt's, which knows the credential just sent, for failure reports. */
-  afterResponse<T>(
-    response: AxiosResponse<T>,
-    context: HookContext,
-    redactor: Redactor,
-  ): Promise<AxiosResponse<T>> {
-    return this.runLogged('afterResponse', this.hooks.afterResponse, response, context, redactor);
-  }
-
-  async onError(error: unknown, context: HookContext, redactor: Redactor): Promise<void> {
-    await this.runLogged('onError', this.hooks.onError, error, context, redactor);
-  }
-
-  /** Each hook gets what the one before returned; a hook that throws is logged and skipped. */
-  private async runLogged<V>(
-    kind: string,
-    hooks: readonly ((value: V, context: HookContext) => unknown)[],
+  /**
+   * Runs the `afterResponse` hooks on a response or the `onError` hooks on an error: each gets
+   * what the one before returned; a hook that throws is logged (through `redactor`, the attempt's,
+   * which knows the credential just sent) and skipped.
+   */
+  async runLogged<V>(
+    kind: 'afterResponse' | 'onError',
     value: V,
     context: HookContext,
     redactor: Redactor,
   ): Promise<V> {
+    const hooks = this.hooks[kind] as readonly ((value: V, context: HookContext) => unknown)[];
     let current = value;
     for (const [index, hook] of hooks.entries()) {
       try {
