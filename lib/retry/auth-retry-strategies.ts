@@ -1,5 +1,5 @@
 import { AxiosResponse } from 'axios';
-import { ExponentialBackoff, RandomSource } from './backoff';
+import { ExponentialBackoff, ExponentialBackoffOptions } from './backoff';
 import { OptionChecker } from '../errors/option-checker';
 
 /**
@@ -37,20 +37,8 @@ export class SimpleAuthRetryStrategy implements AuthRetryStrategy {
   }
 }
 
-export interface ExponentialAuthRetryOptions {
-  /** Default 3. */
-  maxRetries?: number;
-  /** Default 500 ms. */
-  baseDelay?: number;
-  /** Default 5000 ms. */
-  maxDelay?: number;
-  /** Default 2. */
-  multiplier?: number;
-  /** Default true. */
-  jitter?: boolean;
-  /** Uniform [0, 1) source for the jitter. Default `Math.random`. */
-  random?: RandomSource;
-}
+/** Defaults: `maxRetries` 3, `baseDelay` 500 ms, `maxDelay` 5000 ms. */
+export type ExponentialAuthRetryOptions = ExponentialBackoffOptions;
 
 /**
  * Retries a 401 with the same formula as `ExponentialBackoffRetryStrategy`: before retry `n`,

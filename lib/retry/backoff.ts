@@ -11,6 +11,21 @@ export interface BackoffSettings {
   random: RandomSource;
 }
 
+/** The options of both exponential strategies; the defaults of the delays are each strategy's. */
+export interface ExponentialBackoffOptions {
+  maxRetries?: number;
+  /** Wait before the first retry, in ms. */
+  baseDelay?: number;
+  /** Cap on every wait, in ms. */
+  maxDelay?: number;
+  /** Default 2. */
+  multiplier?: number;
+  /** Default true. */
+  jitter?: boolean;
+  /** Uniform [0, 1) source for the jitter. Default `Math.random`. */
+  random?: RandomSource;
+}
+
 /**
  * The delay before retry number `retry` (1-based):
  *
@@ -39,7 +54,7 @@ export abstract class ExponentialBackoff implements BackoffSettings {
 
   protected constructor(
     check: OptionChecker,
-    options: Partial<BackoffSettings> & { maxRetries?: number },
+    options: ExponentialBackoffOptions,
     defaults: { baseDelay: number; maxDelay: number },
   ) {
     this.maxRetries = check.count('maxRetries', options.maxRetries ?? 3);

@@ -1,5 +1,5 @@
 import { OptionChecker } from '../errors/option-checker';
-import { ExponentialBackoff, RandomSource } from './backoff';
+import { ExponentialBackoff, ExponentialBackoffOptions } from './backoff';
 import { RequestFailure } from './request-failure';
 
 /** Decides whether a failed attempt is sent again, and after how long. */
@@ -102,18 +102,8 @@ export class SimpleRetryStrategy implements RetryStrategy {
   }
 }
 
-export interface ExponentialBackoffRetryOptions extends TransientRetryOptions {
-  /** Wait before the first retry, in ms. Default 1000. */
-  baseDelay?: number;
-  /** Cap on every wait, `Retry-After` included. Default 60_000. */
-  maxDelay?: number;
-  /** Default 2. */
-  multiplier?: number;
-  /** Default true. */
-  jitter?: boolean;
-  /** Uniform [0, 1) source for the jitter. Default `Math.random`. */
-  random?: RandomSource;
-}
+/** Defaults: `maxRetries` 3, `baseDelay` 1000 ms, `maxDelay` 60_000 ms (`Retry-After` included). */
+export type ExponentialBackoffRetryOptions = TransientRetryOptions & ExponentialBackoffOptions;
 
 /**
  * Retries network errors, timeouts and the retryable statuses of idempotent requests (GET, HEAD,
