@@ -61,9 +61,12 @@ export function authRetryDecision(
     if (!failure?.response || failure.status !== 401) return undefined;
     // Invalidating a token that server never saw would only throw a good one away.
     if (failure.credentialSent === false) return undefined;
-    if (isInsufficientScope(failure.headers['www-authenticate'])) return undefined;
+    const challenge = failure.headers['www-authenticate'];
+    // RFC 6750 §3.1: the token is valid but lacks the scope; fetching another one will not help.
+    const code = parseWwwAuthenticate(challenge).error?.toLowerCase();
+    if (code === 'insufficient_scope') return undefined;
     // A DPoP nonce challenge refuses the proof, not the token (RFC 9449 §9).
-    if (isDpopNonceChallenge(failure.headers['www-authenticate'])) return undefined;
+    if (isDpopNonceChallenge(challenge)) return undefined;
     const delayMs = strategy.retryDelay(failure.response, retry);
     if (delayMs === undefined) return undefined;
     const before = () => {
@@ -74,11 +77,6 @@ export function authRetryDecision(
     };
     return { delayMs, before };
   };
-}
-
-/** RFC 6750 §3.1: the token is valid but lacks the scope; fetching another one will not help. */
-export function isInsufficientScope(wwwAuthenticate: string | undefined): boolean {
-  return parseWwwAuthenticate(wwwAuthenticate).error?.toLowerCase() === 'insufficient_scope';
 }
 
 /** The token a failed request carried, rebuilt from its `Authorization` header (not Basic). */
