@@ -1,6 +1,7 @@
 import { TokenAuth } from '../auth/token-auth';
 import type { ForgeClient } from '../client/forge-client';
 import type { CircuitState } from '../retry/circuit-breaker';
+import type { TokenManagerState } from '../tokens/failure-backoff';
 
 /** One client's health, as `ForgeClientRegistry.health()` reports it. */
 export interface ForgeClientHealth {
@@ -11,15 +12,8 @@ export interface ForgeClientHealth {
   status: 'up' | 'degraded' | 'down';
   /** Absent without a circuit breaker. */
   circuit?: CircuitState;
-  /** Token clients only. */
-  token?: {
-    /** Expiry of the token the client holds, when it holds an unexpired one. */
-    expiresAt?: Date;
-    /** First failure of the current run of failed token fetches; absent once one succeeds. */
-    failingSince?: Date;
-    /** The last failure's message (our own messages name no secret) or error name. */
-    lastError?: string;
-  };
+  /** Token clients only: what their token manager's `state` says of these. */
+  token?: Pick<TokenManagerState, 'expiresAt' | 'failingSince' | 'lastError'>;
 }
 
 export type ForgeClientsHealth = Record<string, ForgeClientHealth>;
