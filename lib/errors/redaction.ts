@@ -1,4 +1,4 @@
-import { plainHeaders } from '../transport/header-values';
+import { headerText, plainHeaders } from '../transport/header-values';
 
 /**
  * The one place that decides what is secret. Logging, errors and `toCurl` all redact through here.
@@ -66,9 +66,8 @@ export class Redactor {
   headers(headers: unknown): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(plainHeaders(headers))) {
-      if (value === undefined || value === null) continue;
-      const text = Array.isArray(value) ? value.join(', ') : String(value);
-      out[name] = this.isSensitive(name) ? REDACTED : this.text(text);
+      const text = headerText(value);
+      if (text !== undefined) out[name] = this.isSensitive(name) ? REDACTED : this.text(text);
     }
     return out;
   }
