@@ -24,17 +24,10 @@ export class RequestForgeException extends Error {
   declare readonly cause?: SafeCause;
 
   constructor(message: string, options: RequestForgeExceptionOptions = {}) {
-    super(message);
+    // Error keeps `cause` as a non-enumerable own property, as toJSON and inspect expect.
+    super(message, options.cause === undefined ? {} : { cause: summarizeCause(options.cause) });
     this.name = new.target.name;
     this.assignDefined(options, ['clientName', 'attempts']);
-    if (options.cause !== undefined) {
-      Object.defineProperty(this, 'cause', {
-        value: summarizeCause(options.cause),
-        enumerable: false,
-        writable: true,
-        configurable: true,
-      });
-    }
   }
 
   /** Copies the `keys` `init` gives a value (not `undefined` or `''`); others stay out of `toJSON`. */
