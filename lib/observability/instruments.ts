@@ -1,4 +1,4 @@
-import type { Counter, Histogram, MeterProvider } from '@opentelemetry/api';
+import type { Meter, MeterProvider } from '@opentelemetry/api';
 import { OtelApiModule } from './otel-api';
 
 /** Meter and tracer name (DESIGN "Observability"). */
@@ -7,25 +7,9 @@ export const INSTRUMENTATION_NAME = 'nestjs-request-forge';
 /** Attribute every instrument carries: the client or service name. */
 export const CLIENT_ATTRIBUTE = 'request_forge.client';
 
-export const INSTRUMENT_NAMES = {
-  tokenRequests: 'request_forge.token.requests',
-  tokenCache: 'request_forge.token.cache',
-  tokenFetchDuration: 'request_forge.token.fetch.duration',
-  authRetries: 'request_forge.auth.retries',
-  requestRetries: 'request_forge.request.retries',
-  circuitTransitions: 'request_forge.circuit.transitions',
-} as const;
-
 export const TOKEN_FETCH_SPAN = 'request_forge.token.fetch';
 
-export interface Instruments {
-  tokenRequests: Counter;
-  tokenCache: Counter;
-  tokenFetchDuration: Histogram;
-  authRetries: Counter;
-  requestRetries: Counter;
-  circuitTransitions: Counter;
-}
+export type Instruments = ReturnType<typeof createInstruments>;
 
 /** Seconds: a token fetch takes milliseconds, and up to a provider's worst case (attempts × timeout). */
 const FETCH_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -40,30 +24,33 @@ let built: { provider: MeterProvider; instruments: Instruments } | undefined;
 export function instrumentsOf(api: OtelApiModule): Instruments {
   const provider = api.metrics.getMeterProvider();
   if (built?.provider === provider) return built.instruments;
-  const meter = provider.getMeter(INSTRUMENTATION_NAME);
-  const instruments: Instruments = {
-    tokenRequests: meter.createCounter(INSTRUMENT_NAMES.tokenRequests, {
+  const instruments = createInstruments(provider.getMeter(INSTRUMENTATION_NAME));
+  built = { provider, instruments };
+  return instruments;
+}
+
+function createInstruments(meter: Meter) {
+  return {
+    tokenRequests: meter.createCounter('request_forge.token.requests', {
       description: 'Requests to a token endpoint or pipeline step, by outcome',
     }),
-    tokenCache: meter.createCounter(INSTRUMENT_NAMES.tokenCache, {
+    tokenCache: meter.createCounter('request_forge.token.cache', {
       description: 'getToken() answers: hit, miss (started the fetch), coalesced, stale',
     }),
-    tokenFetchDuration: meter.createHistogram(INSTRUMENT_NAMES.tokenFetchDuration, {
+    tokenFetchDuration: meter.createHistogram('request_forge.token.fetch.duration', {
       description: 'Duration of a token fetch (a grant with its retries, or a pipeline step)',
       unit: 's',
       // The SDK's default boundaries (0 to 10_000) suit milliseconds, not seconds.
       advice: { explicitBucketBoundaries: FETCH_DURATION_BUCKETS },
     }),
-    authRetries: meter.createCounter(INSTRUMENT_NAMES.authRetries, {
+    authRetries: meter.createCounter('request_forge.auth.retries', {
       description: '401s answered by invalidating the token and retrying',
     }),
-    requestRetries: meter.createCounter(INSTRUMENT_NAMES.requestRetries, {
+    requestRetries: meter.createCounter('request_forge.request.retries', {
       description: 'Retries of transient request failures',
     }),
-    circuitTransitions: meter.createCounter(INSTRUMENT_NAMES.circuitTransitions, {
+    circuitTransitions: meter.createCounter('request_forge.circuit.transitions', {
       description: 'Circuit breaker transitions, by the state entered',
     }),
   };
-  built = { provider, instruments };
-  return instruments;
 }
