@@ -33,11 +33,7 @@ export interface ForgeHook {
 type Hook<K extends keyof ForgeHook> = NonNullable<ForgeHook[K]>;
 
 /** Hook functions by kind, each list run in order (`{ beforeRequest: [fn] }`). */
-export interface ForgeHooks {
-  beforeRequest?: Hook<'beforeRequest'>[];
-  afterResponse?: Hook<'afterResponse'>[];
-  onError?: Hook<'onError'>[];
-}
+export type ForgeHooks = { [K in keyof ForgeHook]?: Hook<K>[] };
 
 /** Hooks in registration order, as the client runs them. */
 export type NormalizedHooks = { readonly [K in keyof ForgeHook]-?: readonly Hook<K>[] };
