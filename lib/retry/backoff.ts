@@ -3,13 +3,8 @@ import { OptionChecker } from '../errors/option-checker';
 /** A source of uniform numbers in [0, 1); `Math.random` unless a test injects its own. */
 export type RandomSource = () => number;
 
-export interface BackoffSettings {
-  baseDelay: number;
-  maxDelay: number;
-  multiplier: number;
-  jitter: boolean;
-  random: RandomSource;
-}
+/** What `exponentialDelay` reads: the options but `maxRetries`, each decided. */
+export type BackoffSettings = Required<Omit<ExponentialBackoffOptions, 'maxRetries'>>;
 
 /** The options of both exponential strategies; the defaults of the delays are each strategy's. */
 export interface ExponentialBackoffOptions {
