@@ -18,9 +18,7 @@ export function correlationIdHook(
         const headers = { ...(config.headers as Record<string, unknown> | undefined) };
         const key = headerKey(headers, headerName);
         const own = key === undefined ? undefined : headers[key];
-        if (context.metadata[CORRELATION_KEY] === undefined) {
-          context.metadata[CORRELATION_KEY] = typeof own === 'string' ? own : generate();
-        }
+        context.metadata[CORRELATION_KEY] ??= typeof own === 'string' ? own : generate();
         if (key === undefined) headers[headerName] = context.metadata[CORRELATION_KEY];
         return { ...config, headers: headers as Record<string, string> };
       },
