@@ -16,11 +16,10 @@ export const DEFAULT_CACHE_KEY_PREFIX = 'api_tokens';
 export const DEFAULT_CACHE_OPERATION_TIMEOUT_MS = 500;
 
 /**
- * Tokens in Nest's cache-manager 7 (`CACHE_MANAGER`). With a Redis store every process shares
- * them. A store that fails or is slower than `operationTimeoutMs` makes the call reject, even
- * where Keyv would hide the error as a miss; the TokenManager turns that into a miss, logged once
- * per outage (SafeTokenStorage), and serves the token it holds. The cache is the caller's: it is
- * never disconnected here.
+ * Tokens in Nest's cache-manager 7 (`CACHE_MANAGER`); with a Redis store every process shares
+ * them. A store that fails (even where Keyv hides it as a miss) or is slower than
+ * `operationTimeoutMs` makes the call reject; the TokenManager turns that into a miss, logged
+ * once per outage. The cache is the caller's: it is never disconnected here.
  */
 export class CacheManagerTokenStorage implements TokenStorage {
   private readonly logger = new Logger(CacheManagerTokenStorage.name);

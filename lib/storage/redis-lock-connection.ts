@@ -65,9 +65,8 @@ export class RedisLockConnection {
           reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000),
         },
       });
-      // node-redis needs a listener or an idle reconnect error would crash the process. An
-      // outage is reported when a lock call fails: while tokens are served from storage the
-      // lock is idle and has nothing to add to the storage's warning.
+      // Without a listener an idle reconnect error would crash the process; outages are logged
+      // when a lock call fails (an idle lock has nothing to add to the storage's warning).
       client.on('error', () => undefined);
       return client;
     });
