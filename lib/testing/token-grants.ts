@@ -39,7 +39,7 @@ export class TokenGrants {
     switch (form.get('grant_type')) {
       case 'client_credentials':
         // §4.4.3: no refresh token for the client credentials grant.
-        return this.issue({ clientId, scope }, false);
+        return this.issue({ clientId, scope });
       case 'password':
         return this.password(form, { clientId, scope });
       case 'refresh_token':
@@ -95,25 +95,20 @@ export class TokenGrants {
       return oauthError(400, 'invalid_scope', 'scope beyond the original grant');
     }
     // §6: the server MAY issue a new refresh token; this one keeps the one it has.
-    return this.issue({ ...grant, scope: scope ?? grant.scope }, true, refreshToken);
+    return this.issue({ ...grant, scope: scope ?? grant.scope }, refreshToken);
   }
 
-  private issue(grant: Grant, withRefresh: boolean, keptRefreshToken?: string): TokenAnswer {
+  /** @param refresh issue a refresh token too (`true`), or keep this one */
+  private issue(grant: Grant, refresh: boolean | string = false): TokenAnswer {
     this.issued += 1;
     const accessToken = `fake-at-${this.issued}-${randomBytes(8).toString('hex')}`;
     const expiresIn = this.expiresIn;
     const expiresAt = expiresIn === null ? undefined : this.options.clock.now() + expiresIn * 1000;
-    this.accessTokens.set(accessToken, {
-      ...grant,
-      ...(expiresAt !== undefined ? { expiresAt } : {}),
-    });
-    let refreshToken: string | undefined;
-    if (withRefresh && this.options.refreshTokens) {
-      refreshToken = keptRefreshToken;
-      if (refreshToken === undefined) {
-        refreshToken = `fake-rt-${this.issued}-${randomBytes(8).toString('hex')}`;
-        this.refreshTokens.set(refreshToken, grant);
-      }
+    this.accessTokens.set(accessToken, { ...grant, expiresAt });
+    let refreshToken = typeof refresh === 'string' ? refresh : undefined;
+    if (refresh === true && this.options.refreshTokens) {
+      refreshToken = `fake-rt-${this.issued}-${randomBytes(8).toString('hex')}`;
+      this.refreshTokens.set(refreshToken, grant);
     }
     return {
       status: 200,
