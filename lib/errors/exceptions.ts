@@ -3,10 +3,7 @@ import { inspect } from 'node:util';
 export interface RequestForgeExceptionOptions {
   clientName?: string;
   attempts?: number;
-  /**
-   * What caused this error. Only a safe summary (name, code, message) is kept: the raw cause is
-   * never stored, since an AxiosError carries the request config with its Authorization header.
-   */
+  /** Kept only as a safe summary (an AxiosError's config carries the Authorization header). */
   cause?: unknown;
 }
 
@@ -65,8 +62,7 @@ function summarizeCause(cause: unknown): SafeCause {
     return {
       name: cause.name,
       ...(typeof code === 'string' ? { code } : {}),
-      // Node and axios messages carry host and port at most; strip anything that looks like a
-      // header or query string in case a third-party error embeds one.
+      // Node and axios messages carry host and port at most; a third-party one may embed a query.
       message: cause.message.replace(/[?#].*$/, '').slice(0, 300),
     };
   }
