@@ -22,7 +22,6 @@ export interface RedisLockClient {
 export class RedisLockConnection {
   private readonly url?: string;
   private client?: Promise<RedisLockClient>;
-  private owned?: Promise<RedisLockClient & { close(): Promise<unknown> }>;
   private connecting?: Promise<unknown>;
   private clientUsed = false;
   private closed = false;
@@ -46,15 +45,15 @@ export class RedisLockConnection {
   /** Closes the connection opened here; a client passed in is left open. */
   async close(): Promise<void> {
     this.closed = true;
-    const owned = this.owned;
-    this.owned = undefined;
+    const owned = this.url === undefined ? undefined : this.client;
+    this.client = undefined;
     const client = await owned?.catch(() => undefined);
-    if (client?.isOpen) await client.close();
+    if (client?.isOpen) await (client as RedisLockClient & { close(): Promise<unknown> }).close();
   }
 
   /** `@keyv/redis` is loaded only here, so apps that never use the Redis lock need not install it. */
   private openOwnClient(): Promise<RedisLockClient> {
-    this.owned = import('@keyv/redis').then(({ createClient }) => {
+    return import('@keyv/redis').then(({ createClient }) => {
       const client = createClient({
         url: this.url,
         // While Redis is down, commands fail at once instead of queueing until it is back: the
@@ -70,7 +69,6 @@ export class RedisLockConnection {
       client.on('error', () => undefined);
       return client;
     });
-    return this.owned;
   }
 
   private async ensureConnected(client: RedisLockClient): Promise<RedisLockClient> {
