@@ -95,8 +95,7 @@ export interface RetryRequestOptions extends DeadlineOptions {
 
 /**
  * Retries a cold request observable (a `ForgeClient` call, or an `HttpService` call wrapped in
- * `defer`) as `strategy` decides. Each retry is a fresh subscription, so a fresh request. When it
- * gives up, the caller gets the last error with `attempts` set.
+ * `defer`: each retry is a fresh request) as `strategy` decides; the final error has `attempts`.
  */
 export function retryRequest<T>(
   strategy: RetryStrategy,
