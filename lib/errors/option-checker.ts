@@ -199,7 +199,6 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 interface NumberRule {
   min?: number;
-  /** Above 0. */
   positive?: boolean;
   integer?: boolean;
   unit?: string;

@@ -53,17 +53,14 @@ export function recordTokenRequest(client: string, failure?: unknown, step?: str
   record((i) => i.tokenRequests.add(1, attributes));
 }
 
-/** A 401 answered by invalidating the refused token and retrying. */
 export function recordAuthRetry(client: string): void {
   record((i) => i.authRetries.add(1, attributesFor(client)));
 }
 
-/** A transient failure retried. */
 export function recordRequestRetry(client: string): void {
   record((i) => i.requestRetries.add(1, attributesFor(client)));
 }
 
-/** A circuit breaker entered `state`. */
 export function recordCircuitTransition(client: string | undefined, state: CircuitState) {
   record((i) => i.circuitTransitions.add(1, attributesFor(client ?? 'unnamed', 'state', state)));
 }

@@ -63,7 +63,6 @@ export class LoopbackServer {
   }
 }
 
-/** The request body as text. */
 export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);

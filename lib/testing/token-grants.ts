@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 
-/** An answer of the token endpoint: status, JSON body, extra headers. */
 export interface TokenAnswer {
   status: number;
   body: unknown;
@@ -25,7 +24,6 @@ interface Grant {
  * issued: client credentials (RFC 6749 §4.4), password (§4.3), refresh token (§6).
  */
 export class TokenGrants {
-  /** `expires_in` of the tokens issued from now on, in seconds; `null` leaves it out. */
   expiresIn: number | null = 3600;
   /** Access token → its grant and expiry (epoch ms by `clock`). */
   private readonly accessTokens = new Map<string, Grant & { expiresAt?: number }>();
