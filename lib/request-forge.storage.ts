@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ForgeClientOptions } from './client/client-options.interface';
 import { OptionChecker } from './errors/option-checker';
-import type { Cache } from './storage/cache.interface';
-import { CacheManagerTokenStorage } from './storage/cache-manager-token-storage';
+import { type Cache, CacheManagerTokenStorage } from './storage/cache-manager-token-storage';
 import { EncryptedTokenStorage } from './storage/encrypted-token-storage';
 import { InMemoryTokenStorage } from './storage/in-memory-token-storage';
 import { readStorageOption } from './storage/storage-option';

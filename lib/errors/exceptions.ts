@@ -3,10 +3,7 @@ import { inspect } from 'node:util';
 export interface RequestForgeExceptionOptions {
   clientName?: string;
   attempts?: number;
-  /**
-   * What caused this error. Only a safe summary (name, code, message) is kept: the raw cause is
-   * never stored, since an AxiosError carries the request config with its Authorization header.
-   */
+  /** Kept only as a safe summary (an AxiosError's config carries the Authorization header). */
   cause?: unknown;
 }
 
@@ -65,8 +62,7 @@ function summarizeCause(cause: unknown): SafeCause {
     return {
       name: cause.name,
       ...(typeof code === 'string' ? { code } : {}),
-      // Node and axios messages carry host and port at most; strip anything that looks like a
-      // header or query string in case a third-party error embeds one.
+      // Node and axios messages carry host and port at most; a third-party one may embed a query.
       message: cause.message.replace(/[?#].*$/, '').slice(0, 300),
     };
   }
@@ -80,20 +76,18 @@ export interface RequestExceptionInit extends RequestForgeExceptionOptions {
   url?: string;
 }
 
-export interface HttpStatusExceptionInit extends RequestExceptionInit {
-  status: number;
-  /** Response headers and parsed body, already redacted. */
-  response: { headers: Record<string, string>; data: unknown };
-}
-
 /** The server answered with a status that is not 2xx (after any retries). */
 export class HttpStatusException extends RequestForgeException {
   readonly status!: number;
   readonly method?: string;
   readonly url?: string;
+  /** Response headers and parsed body, redacted. */
   readonly response!: { headers: Record<string, string>; data: unknown };
 
-  constructor(message: string, init: HttpStatusExceptionInit) {
+  constructor(
+    message: string,
+    init: RequestExceptionInit & Pick<HttpStatusException, 'status' | 'response'>,
+  ) {
     super(message, init);
     this.assignDefined(init, ['status', 'method', 'url', 'response']);
   }
@@ -131,26 +125,21 @@ export class ConnectionException extends RequestForgeException {
   }
 }
 
-export interface AuthenticationExceptionInit extends RequestForgeExceptionOptions {
-  serviceName: string;
-  /** RFC 6749 §5.2 `error` code, e.g. `invalid_client`. */
-  error?: string;
-  errorDescription?: string;
-  /** HTTP status of the token endpoint or of the API that refused the token. */
-  status?: number;
-  /** Pipeline step that failed, when the token came from a pipeline. */
-  step?: string;
-}
-
 /** A token could not be obtained, or the API kept refusing it after the auth retries. */
 export class AuthenticationException extends RequestForgeException {
   readonly serviceName!: string;
+  /** RFC 6749 §5.2 `error` code, e.g. `invalid_client`. */
   readonly error?: string;
   readonly errorDescription?: string;
+  /** HTTP status of the token endpoint or of the API that refused the token. */
   readonly status?: number;
+  /** Pipeline step that failed, when the token came from a pipeline. */
   readonly step?: string;
 
-  constructor(message: string, init: AuthenticationExceptionInit) {
+  constructor(
+    message: string,
+    init: RequestForgeExceptionOptions & Omit<AuthenticationException, keyof RequestForgeException>,
+  ) {
     super(message, init);
     this.assignDefined(init, ['serviceName', 'error', 'errorDescription', 'status', 'step']);
   }

@@ -18,9 +18,8 @@ export interface ErrorMappingContext {
 }
 
 /**
- * Turns what one attempt threw into a typed request-forge error. The AxiosError itself is never
- * kept: its `config` holds the request headers, credentials included. A body that broke off
- * mid-way is a `ConnectionException`, whatever status its head carried.
+ * What one attempt threw as a typed error, never keeping the AxiosError (its `config` holds the
+ * credentials). A body that broke off mid-way is a `ConnectionException`, whatever its status.
  */
 export function toForgeException(error: unknown, ctx: ErrorMappingContext): unknown {
   if (error instanceof RequestForgeException || !isAxiosError(error)) return error;

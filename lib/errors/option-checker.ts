@@ -40,10 +40,7 @@ export class OptionChecker {
     throw error;
   }
 
-  /**
-   * Runs `build` (a constructor that checks its own options) and re-labels its
-   * ConfigurationException with this checker's owner and path: `Client "svc": retry.maxRetries`.
-   */
+  /** Runs `build` and re-labels its ConfigurationException: `Client "svc": retry.maxRetries`. */
   relabel<T>(build: () => T): T {
     try {
       return build();
@@ -202,7 +199,6 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 interface NumberRule {
   min?: number;
-  /** Above 0. */
   positive?: boolean;
   integer?: boolean;
   unit?: string;
@@ -225,7 +221,7 @@ function kindOf(value: unknown): string {
 }
 
 /** The known key closest to a typo: same but for case, a prefix, else at most 2 edits away. */
-export function closest(known: readonly string[], key: string): string | undefined {
+function closest(known: readonly string[], key: string): string | undefined {
   const b = key.toLowerCase();
   const distance = (a: string) =>
     a === b || a.startsWith(b) || b.startsWith(a) ? 0 : editDistance(a, b);

@@ -1,8 +1,6 @@
 import { headerText, plainHeaders } from '../transport/header-values';
 
-/**
- * The one place that decides what is secret. Logging, errors and `toCurl` all redact through here.
- */
+/** The one place that decides what is secret: logging, errors and `toCurl` redact through here. */
 const REDACTED = '***';
 
 /** Header names, query parameters and body fields whose values are never shown. */
@@ -101,10 +99,7 @@ export class Redactor {
     return body;
   }
 
-  /**
-   * Scrubs free text: known secret values, `Bearer`/`Basic` credentials and `key=value` pairs
-   * with a sensitive key. Servers echo URLs and Authorization headers into error bodies.
-   */
+  /** Scrubs free text, where servers echo URLs and Authorization headers (error bodies). */
   text(text: string): string {
     let out = text;
     for (const secret of this.secrets) {

@@ -34,16 +34,10 @@ export function clientHealth(client: ForgeClient): ForgeClientHealth {
   if (tokens?.failingSince) status = tokens.hasValidToken ? 'degraded' : 'down';
   if (circuit === 'half-open' && status === 'up') status = 'degraded';
   if (circuit === 'open') status = 'down';
-  const token = tokens && pick(tokens, ['expiresAt', 'failingSince', 'lastError']);
+  const token = tokens && {
+    ...(tokens.expiresAt && { expiresAt: tokens.expiresAt }),
+    ...(tokens.failingSince && { failingSince: tokens.failingSince }),
+    ...(tokens.lastError !== undefined && { lastError: tokens.lastError }),
+  };
   return { status, ...(circuit !== undefined ? { circuit } : {}), ...(token ? { token } : {}) };
-}
-
-/** The `keys` that `from` has (the manager's state leaves out what it does not know). */
-function pick<T extends object, K extends keyof T>(
-  from: T,
-  keys: readonly K[],
-): Partial<Pick<T, K>> {
-  return Object.fromEntries(
-    keys.filter((key) => key in from).map((key) => [key, from[key]]),
-  ) as Partial<Pick<T, K>>;
 }

@@ -4,22 +4,16 @@ import { OtelApiModule } from './otel-api';
 /** Meter and tracer name (DESIGN "Observability"). */
 export const INSTRUMENTATION_NAME = 'nestjs-request-forge';
 
-/** Attribute every instrument carries: the client or service name. */
-export const CLIENT_ATTRIBUTE = 'request_forge.client';
-
-export const TOKEN_FETCH_SPAN = 'request_forge.token.fetch';
-
 export type Instruments = ReturnType<typeof createInstruments>;
 
-/** Seconds: a token fetch takes milliseconds, and up to a provider's worst case (attempts × timeout). */
+/** Seconds: from a fast fetch up to a provider's worst case (attempts × timeout). */
 const FETCH_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 let built: { provider: MeterProvider; instruments: Instruments } | undefined;
 
 /**
- * The instruments of the global MeterProvider as it is now. The metrics API has no proxy
- * provider: instruments taken from the no-op default stay no-ops, so they are made again when
- * the app registers its provider after our first record.
+ * The instruments of the global MeterProvider as it is now: the metrics API has no proxy provider,
+ * so instruments from the no-op default are made again once the app registers its own.
  */
 export function instrumentsOf(api: OtelApiModule): Instruments {
   const provider = api.metrics.getMeterProvider();

@@ -1,17 +1,13 @@
 import type { Attributes } from '@opentelemetry/api';
-import { CLIENT_ATTRIBUTE, Instruments, instrumentsOf } from './instruments';
+import type { CircuitState } from '../retry/circuit-breaker';
+import { Instruments, instrumentsOf } from './instruments';
 import { loadOtelApi, otelApiNow } from './otel-api';
 import { tokenFailureCode } from './token-failure-code';
 
 /** How one `getToken()` was answered (DESIGN "Observability"). */
 export type TokenCacheResult = 'hit' | 'miss' | 'coalesced' | 'stale';
 
-export type CircuitStateEntered = 'open' | 'half-open' | 'closed';
-
-/**
- * Runs `use` on the instruments: at once once the API has loaded, after the first load while it
- * runs (nothing recorded meanwhile is lost), never without the API.
- */
+/** Runs `use` once the API has loaded (nothing recorded during the first load is lost). */
 function record(use: (instruments: Instruments) => void): void {
   const api = otelApiNow();
   if (api) return use(instrumentsOf(api));
@@ -30,7 +26,7 @@ export function attributesFor(client: string, key?: string, value?: string): Att
   let attributes = ofClient.get(id);
   if (!attributes) {
     attributes = Object.freeze({
-      [CLIENT_ATTRIBUTE]: client,
+      'request_forge.client': client,
       ...(key !== undefined && value !== undefined ? { [key]: value } : {}),
     });
     ofClient.set(id, attributes);
@@ -57,17 +53,14 @@ export function recordTokenRequest(client: string, failure?: unknown, step?: str
   record((i) => i.tokenRequests.add(1, attributes));
 }
 
-/** A 401 answered by invalidating the refused token and retrying. */
 export function recordAuthRetry(client: string): void {
   record((i) => i.authRetries.add(1, attributesFor(client)));
 }
 
-/** A transient failure retried. */
 export function recordRequestRetry(client: string): void {
   record((i) => i.requestRetries.add(1, attributesFor(client)));
 }
 
-/** A circuit breaker entered `state`. */
-export function recordCircuitTransition(client: string | undefined, state: CircuitStateEntered) {
+export function recordCircuitTransition(client: string | undefined, state: CircuitState) {
   record((i) => i.circuitTransitions.add(1, attributesFor(client ?? 'unnamed', 'state', state)));
 }

@@ -7,9 +7,8 @@ let api: OtelApiModule | null | undefined;
 let loading: Promise<OtelApiModule | null> | undefined;
 
 /**
- * `@opentelemetry/api` (an optional peer), loaded on first use and only once: apps without it
- * record nothing and fail nothing. A dynamic import, as for `@keyv/redis`, so that both builds
- * (CommonJS `require`, ESM `import`) load it the way their host expects.
+ * `@opentelemetry/api` (an optional peer), loaded once on first use; apps without it record
+ * nothing. A dynamic import so that the CommonJS and ESM builds each load it the host's way.
  */
 export function loadOtelApi(): Promise<OtelApiModule | null> {
   loading ??= import('@opentelemetry/api').then(
@@ -25,10 +24,7 @@ export function otelApiNow(): OtelApiModule | null | undefined {
   return api;
 }
 
-/**
- * Replaces what the first use loads: `null` as if the peer were not installed, `undefined` to load
- * it again. For benches and tests that compare both in one process; not part of the public API.
- */
+/** For benches comparing both in one process: `null` as if not installed, `undefined` reloads. */
 export function overrideOtelApi(replacement: OtelApiModule | null | undefined): void {
   api = replacement;
   loading = replacement === undefined ? undefined : Promise.resolve(replacement);

@@ -26,11 +26,7 @@ const PROTOCOL_CODES: ReadonlySet<string> = new Set([
   'use_dpop_nonce',
 ]);
 
-/**
- * The `error` attribute of a failed token request: the protocol code the server gave, else
- * `timeout` / `network` when no answer came, else `http_<status>` for an answer without a code,
- * else `invalid_response` (a 2xx whose body is no usable token) or `other`.
- */
+/** The `error` attribute of a failed token request (`invalid_response`: a 2xx, no usable token). */
 export function tokenFailureCode(error: unknown): string {
   if (!(error instanceof AuthenticationException)) return 'other';
   if (error.error !== undefined) return PROTOCOL_CODES.has(error.error) ? error.error : 'other';

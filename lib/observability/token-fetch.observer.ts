@@ -1,16 +1,14 @@
 import type { PipelineContext } from '../pipeline/pipeline-context';
 import type { TokenData } from '../tokens/token-data';
-import { INSTRUMENTATION_NAME, instrumentsOf, TOKEN_FETCH_SPAN } from './instruments';
+import { INSTRUMENTATION_NAME, instrumentsOf } from './instruments';
 import { attributesFor, recordTokenRequest } from './metrics';
 import { loadOtelApi } from './otel-api';
 import { tokenFailureCode } from './token-failure-code';
 
 /**
- * Runs one token fetch (a grant with its retries, or a pipeline step) inside a
- * `request_forge.token.fetch` span and records its duration. Fetches are rare next to requests,
- * so waiting for the API's first load here costs nothing that matters. Only names and codes go
- * on the span: never a message, a URL or an exception (they could quote what a server sent).
- * A pipeline `step`'s fetch is one request, so it is also counted in `request_forge.token.requests`.
+ * Runs one token fetch (a grant with its retries, or a pipeline `step`, also counted as a token
+ * request) in a span and records its duration; fetches are rare, so waiting for the API's first
+ * load costs nothing. Only names and codes go on the span, never what a server could have sent.
  */
 export async function observeTokenFetch<T>(
   client: string,
@@ -22,7 +20,7 @@ export async function observeTokenFetch<T>(
   const attributes = attributesFor(client, 'request_forge.step', step);
   const span = api.trace
     .getTracer(INSTRUMENTATION_NAME)
-    .startSpan(TOKEN_FETCH_SPAN, { kind: api.SpanKind.CLIENT, attributes });
+    .startSpan('request_forge.token.fetch', { kind: api.SpanKind.CLIENT, attributes });
   const startedAt = performance.now();
   let outcome = 'success';
   try {

@@ -41,9 +41,8 @@ export class SimpleAuthRetryStrategy implements AuthRetryStrategy {
 export type ExponentialAuthRetryOptions = ExponentialBackoffOptions;
 
 /**
- * Retries a 401 with the same formula as `ExponentialBackoffRetryStrategy`: before retry `n`,
- * `capped = min(maxDelay, baseDelay × multiplier^(n − 1))`, and with jitter a delay in
- * `[capped / 2, capped)`. Defaults without jitter: 500, 1000, 2000 ms.
+ * Retries a 401 after the delays of `ExponentialBackoffRetryStrategy` (no `Retry-After`).
+ * Defaults without jitter: 500, 1000, 2000 ms.
  */
 export class ExponentialAuthRetryStrategy extends ExponentialBackoff implements AuthRetryStrategy {
   constructor(options: ExponentialAuthRetryOptions = {}) {
@@ -63,10 +62,7 @@ export interface ConditionalAuthRetryOptions extends SimpleAuthRetryOptions {
   shouldRetry: (response: AxiosResponse) => boolean;
 }
 
-/**
- * Retries a 401 only when `shouldRetry` says so, e.g. when the body says `token_expired` but not
- * when it says `invalid_token`.
- */
+/** Retries a 401 only when `shouldRetry` says so (e.g. on `token_expired`, not `invalid_token`). */
 export class ConditionalAuthRetryStrategy extends SimpleAuthRetryStrategy {
   private readonly shouldRetry: (response: AxiosResponse) => boolean;
 

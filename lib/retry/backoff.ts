@@ -1,8 +1,5 @@
 import { OptionChecker } from '../errors/option-checker';
 
-/** A source of uniform numbers in [0, 1); `Math.random` unless a test injects its own. */
-export type RandomSource = () => number;
-
 /** What `exponentialDelay` reads: the options but `maxRetries`, each decided. */
 export type BackoffSettings = Required<Omit<ExponentialBackoffOptions, 'maxRetries'>>;
 
@@ -18,17 +15,12 @@ export interface ExponentialBackoffOptions {
   /** Default true. */
   jitter?: boolean;
   /** Uniform [0, 1) source for the jitter. Default `Math.random`. */
-  random?: RandomSource;
+  random?: () => number;
 }
 
 /**
- * The delay before retry number `retry` (1-based):
- *
- *     capped = min(maxDelay, baseDelay × multiplier^(retry − 1))
- *     delay  = capped                                   when jitter is off
- *     delay  = capped / 2 + random() × capped / 2       when jitter is on, so in [capped/2, capped)
- *
- * "Equal jitter": spreads clients that failed together while keeping half the backoff as a floor.
+ * `capped = min(maxDelay, baseDelay × multiplier^(retry − 1))`; with jitter, in [capped/2, capped):
+ * "equal jitter" spreads clients that failed together while keeping half the backoff as a floor.
  */
 export function exponentialDelay(settings: BackoffSettings, retry: number): number {
   const growth = settings.baseDelay * Math.pow(settings.multiplier, Math.max(0, retry - 1));
@@ -44,8 +36,7 @@ export abstract class ExponentialBackoff implements BackoffSettings {
   readonly maxDelay: number;
   readonly multiplier: number;
   readonly jitter: boolean;
-  /** The jitter's uniform [0, 1) source. */
-  readonly random: RandomSource;
+  readonly random: () => number;
 
   protected constructor(
     check: OptionChecker,

@@ -37,10 +37,7 @@ export interface RequestFailure {
 /** Failures built by a ForgeClient attempt, by the error they travel on. */
 const attached = new WeakMap<object, RequestFailure>();
 
-/**
- * Builds the failure of one attempt from the request as sent and what axios threw, or
- * `undefined` when nothing was exchanged (a cancelled request).
- */
+/** The failure of one attempt, or `undefined` when nothing was exchanged (cancelled). */
 export function failureOf(
   error: unknown,
   sent: AxiosRequestConfig,
@@ -57,10 +54,9 @@ export function attachFailure<E>(error: E, failure: RequestFailure): E {
 }
 
 /**
- * The failure behind an error: the one a ForgeClient attempt attached, or one read from an
- * `AxiosError` (a plain `HttpService` call: its config is the request as sent). `undefined` when
- * the error is not a failed HTTP exchange (a cancelled request, a hook that threw, a token that
- * could not be fetched): the retry operators and the circuit breaker leave those alone.
+ * The failure a ForgeClient attempt attached, or one read from an `AxiosError` (a plain
+ * `HttpService` call: its config is the request as sent). `undefined` when the error is no failed
+ * HTTP exchange (cancelled, a hook that threw, no token): retries and the breaker leave it alone.
  */
 export function classifyFailure(error: unknown): RequestFailure | undefined {
   if (typeof error !== 'object' || error === null) return undefined;

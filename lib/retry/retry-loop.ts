@@ -3,9 +3,8 @@ import { OptionChecker } from '../errors/option-checker';
 import { CircuitBreaker, CircuitPermit, reportToPermit } from './circuit-breaker';
 
 /**
- * Attempt counts travel on the errors themselves so that nested operators (auth retries inside
- * request retries) add up without sharing state. The WeakMap holds only what our loops recorded;
- * an `attempts` field set by anyone else is never mistaken for one.
+ * Attempt counts travel on the errors so nested loops add up without sharing state; only what our
+ * loops recorded counts, never an `attempts` field set by anyone else.
  */
 const recorded = new WeakMap<object, number>();
 
@@ -28,25 +27,23 @@ export interface DeadlineOptions {
 
 export interface RetryLoopPlan {
   /**
-   * The decisions of one call, made when it is subscribed (a decision may keep per-call counts).
-   * Without them nothing is retried and errors pass untouched: only the breaker guards the call.
+   * The decisions of one call, made at subscription (they may keep per-call counts). Without
+   * them nothing is retried and errors pass untouched: only the breaker guards the call.
    */
   start?(): RetryDecision;
-  /** Epoch ms after which no retry may start, fixed once per subscription (per call). */
+  /** Epoch ms after which no retry may start, fixed once per subscription. */
   deadlineAt?(): number | undefined;
-  /** Default `Date.now`. */
   now?(): number;
-  /** Admits the call and hears once how it ended (a call counts once, retries included). */
+  /** Admits the call and hears once how it ended, retries included. */
   breaker?: CircuitBreaker;
   /** What the caller gets instead of the last error (after `attempts` was recorded on it). */
   finalError?: (error: unknown) => unknown;
 }
 
 /**
- * The one retry loop: resubscribes to the (cold) source as the plan decides, one subscriber per
- * call whatever the plan combines (auth retries, request retries, a circuit breaker). Waits are
- * timers cleared on unsubscribe. The error the caller finally gets carries the number of requests
- * made, inner retries included; an error thrown by a `before` step reaches the caller untouched.
+ * The one retry loop: resubscribes to the cold source as the plan decides, one subscriber per
+ * call whatever the plan combines. The final error carries the number of requests made, inner
+ * retries included; an error thrown by a `before` step reaches the caller untouched.
  */
 export function retryLoop<T>(plan: RetryLoopPlan): MonoTypeOperatorFunction<T> {
   return (source: Observable<T>) =>
@@ -126,7 +123,7 @@ export function retryLoop<T>(plan: RetryLoopPlan): MonoTypeOperatorFunction<T> {
     });
 }
 
-/** Requests behind this error: what an inner retry loop recorded, else 1. */
+/** Requests behind this error: what an inner loop recorded, else 1. */
 function attemptsBehind(error: unknown): number {
   return isObject(error) ? (recorded.get(error) ?? 1) : 1;
 }

@@ -8,9 +8,6 @@ import { RequestFailure, classifyFailure } from './request-failure';
 import { DeadlineOptions, RetryDecision, relativeDeadline, retryLoop } from './retry-loop';
 import { RetryStrategy } from './retry-strategy';
 
-// The RxJS retry operators (for a ForgeClient call or a plain `HttpService` call) and the
-// decisions they make; each runs on the one retry loop.
-
 /** Anything that can forget a refused token, such as the `TokenManager`. */
 export interface TokenInvalidator {
   invalidate(token?: TokenData): unknown;
@@ -20,9 +17,8 @@ export interface AuthRetryOptions extends DeadlineOptions {
   /** Default `new SimpleAuthRetryStrategy()` (one retry, no delay). */
   strategy?: AuthRetryStrategy;
   /**
-   * Told to invalidate the refused token before each retry. The token is read from the
-   * `Authorization` header the failed request carried (available on an `AxiosError`); when it
-   * cannot be read, `invalidate()` is called without a token.
+   * Invalidates the refused token (read from the failed request's `Authorization` header; when
+   * unreadable, `invalidate()` without a token) before each retry.
    */
   tokenManager?: TokenInvalidator;
   /** Called before each retry, e.g. to invalidate what was sent. Not together with `tokenManager`. */
@@ -31,8 +27,7 @@ export interface AuthRetryOptions extends DeadlineOptions {
 
 /**
  * Retries a 401 as the strategy decides, after invalidating the refused credential, by
- * resubscribing to the cold source. The source must read the token when subscribed, so wrap an
- * `HttpService` call in `defer`:
+ * resubscribing to the cold source, which must read the token when subscribed:
  *
  *     defer(() => tokenManager.getToken()).pipe(
  *       switchMap((token) => http.get(url, { headers: { Authorization: token.authorizationHeader } })),
@@ -49,9 +44,7 @@ export function authRetry<T>(options: AuthRetryOptions = {}): MonoTypeOperatorFu
 }
 
 /** Whether and when a 401 is retried (after invalidating the refused credential). */
-export function authRetryDecision(
-  options: Pick<AuthRetryOptions, 'strategy' | 'tokenManager' | 'onUnauthorized'>,
-): RetryDecision {
+function authRetryDecision(options: AuthRetryOptions): RetryDecision {
   const { strategy = new SimpleAuthRetryStrategy(), onUnauthorized, tokenManager } = options;
   if (onUnauthorized && tokenManager) {
     new OptionChecker('authRetry').fail('onUnauthorized', 'cannot be combined with tokenManager');
@@ -102,8 +95,7 @@ export interface RetryRequestOptions extends DeadlineOptions {
 
 /**
  * Retries a cold request observable (a `ForgeClient` call, or an `HttpService` call wrapped in
- * `defer`) as `strategy` decides. Each retry is a fresh subscription, so a fresh request. When it
- * gives up, the caller gets the last error with `attempts` set.
+ * `defer`: each retry is a fresh request) as `strategy` decides; the final error has `attempts`.
  */
 export function retryRequest<T>(
   strategy: RetryStrategy,
@@ -115,7 +107,7 @@ export function retryRequest<T>(
 }
 
 /** Whether and when a failed request is sent again, as `strategy` says. */
-export function requestRetryDecision(
+function requestRetryDecision(
   strategy: RetryStrategy,
   onRetry?: RetryRequestOptions['onRetry'],
 ): RetryDecision {
@@ -147,11 +139,9 @@ export interface ResilienceOptions extends DeadlineOptions {
 }
 
 /**
- * `authRetry` → `retryRequest` → `circuitBreaker` as one operator, with the same decisions as
- * the three in that order: a 401 is retried with a new token first; a transient failure is retried
- * as the strategy says, each such retry getting its own auth retries; the breaker counts one call
- * once, retries included. One deadline, fixed when the call is subscribed, bounds both. Built
- * once, it costs a call one subscriber.
+ * `authRetry` → `retryRequest` → `circuitBreaker` as one operator (one subscriber per call): a 401
+ * is retried with a new token first; each transient retry gets its own auth retries; the breaker
+ * counts a call once, retries included. One deadline, fixed at subscription, bounds both.
  */
 export function resilience<T>(options: ResilienceOptions): MonoTypeOperatorFunction<T> {
   return resilienceLoop<T>(options);

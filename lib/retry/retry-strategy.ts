@@ -6,10 +6,7 @@ import { RequestFailure } from './request-failure';
 export interface RetryStrategy {
   /** Retries after the first attempt; the call makes at most `maxRetries + 1` attempts. */
   readonly maxRetries: number;
-  /**
-   * Milliseconds to wait before retry number `retry` (1-based) after `failure`, or `undefined` to
-   * give up and hand the caller this failure.
-   */
+  /** Ms to wait before retry `retry` (1-based) after `failure`, or `undefined` to give up. */
   retryDelay(failure: RequestFailure, retry: number): number | undefined;
 }
 
@@ -18,20 +15,13 @@ export const DEFAULT_RETRYABLE_STATUS_CODES: readonly number[] = [408, 429, 500,
 /** RFC 9110 §9.2.2: methods a server must treat as idempotent (POST and PATCH are not). */
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
-/**
- * Safe to send again: an idempotent method, or any method with an `Idempotency-Key` header (the
- * server deduplicates). An unknown method is treated as not idempotent.
- */
+/** An idempotent method, or an `Idempotency-Key` (the server deduplicates); unknown: not safe. */
 function isReplayable(failure: RequestFailure): boolean {
   if (failure.requestHeaders['idempotency-key']) return true;
   return failure.method !== undefined && IDEMPOTENT_METHODS.has(failure.method);
 }
 
-/**
- * The wait before retry `retry` of a request strategy: none past `maxRetries` or unless the
- * failure is a network error, a timeout or a listed status on a request safe to send again; else
- * the server's `Retry-After` capped by `maxDelay`, or the strategy's own `backoff`.
- */
+/** A request strategy's wait: the server's `Retry-After` (capped by `maxDelay`), else `backoff`. */
 function transientRetryDelay(
   strategy: { maxRetries: number; maxDelay: number; retryableStatusCodes: readonly number[] },
   failure: RequestFailure,
@@ -107,16 +97,10 @@ export type ExponentialBackoffRetryOptions = TransientRetryOptions & Exponential
 
 /**
  * Retries network errors, timeouts and the retryable statuses of idempotent requests (GET, HEAD,
- * OPTIONS, PUT, DELETE, or any request with an `Idempotency-Key` header).
- *
- * Delay before retry `n` (1-based):
- *
- *     capped = min(maxDelay, baseDelay × multiplier^(n − 1))
- *     jitter off: capped
- *     jitter on:  capped / 2 + random() × capped / 2, i.e. within [capped / 2, capped)
- *
- * A `Retry-After` header (seconds or HTTP date) replaces that delay, capped by `maxDelay`.
- * With the defaults and jitter off: 1000, 2000, 4000 ms.
+ * OPTIONS, PUT, DELETE, or any request with an `Idempotency-Key` header). Before retry `n`,
+ * `capped = min(maxDelay, baseDelay × multiplier^(n − 1))`, and with jitter a delay in
+ * `[capped / 2, capped)`; a `Retry-After` (seconds or HTTP date) replaces it, capped by
+ * `maxDelay`. With the defaults and jitter off: 1000, 2000, 4000 ms.
  */
 export class ExponentialBackoffRetryStrategy extends ExponentialBackoff implements RetryStrategy {
   readonly retryableStatusCodes: readonly number[];

@@ -1,9 +1,55 @@
 import { Logger } from '@nestjs/common';
-import type { Cache } from './cache.interface';
 import { TokenData, TokenDataJson } from '../tokens/token-data';
-import { CacheHealth } from './cache-health';
 import { withDeadline } from './deadline';
 import { TokenStorage } from './token-storage.interface';
+
+/**
+ * What token storage uses of cache-manager 7's `Cache` (Nest's `CACHE_MANAGER`), declared here so
+ * the published `.d.ts` never imports the optional `cache-manager` package: an app without it
+ * would fail to type-check them (TS2307). cache-manager's own `Cache` satisfies it.
+ */
+export interface Cache {
+  get<T>(key: string): Promise<T | undefined>;
+  set<T>(key: string, value: T, ttl?: number): Promise<T>;
+  del(key: string): Promise<boolean>;
+  readonly stores?: readonly unknown[];
+  on?(event: 'get' | 'set' | 'del', listener: (data: { error?: unknown }) => void): unknown;
+}
+
+/** The errors seen so far on one cache; a call that saw `errorCount` change did not succeed. */
+interface CacheHealth {
+  errorCount: number;
+  lastError: Error;
+}
+
+const healthByCache = new WeakMap<Cache, CacheHealth>();
+
+/**
+ * The errors of one cache, shared by every storage over it. cache-manager 7 and Keyv swallow most
+ * store errors: `get` resolves `undefined`, and the failure only shows as an `'error'` event on the
+ * Keyv store (or a `get` event carrying `error` when the store throws). Counting those events lets
+ * a call tell a real miss from a failed read.
+ */
+function healthOf(cache: Cache): CacheHealth {
+  const known = healthByCache.get(cache);
+  if (known) return known;
+  const health: CacheHealth = { errorCount: 0, lastError: new Error('cache store error') };
+  healthByCache.set(cache, health);
+  const onError = (error: unknown) => {
+    health.errorCount += 1;
+    if (error instanceof Error) health.lastError = error;
+  };
+  for (const store of cache.stores ?? []) {
+    const events = store as { on?(event: 'error', listener: (error: unknown) => void): unknown };
+    if (typeof events?.on === 'function') events.on('error', onError);
+  }
+  for (const event of ['get', 'set', 'del'] as const) {
+    cache.on?.(event, (data) => {
+      if (data.error !== undefined) onError(data.error);
+    });
+  }
+  return health;
+}
 
 export interface CacheManagerTokenStorageOptions {
   /** Prepended to every key as `<keyPrefix>:<key>`. */
@@ -16,11 +62,10 @@ export const DEFAULT_CACHE_KEY_PREFIX = 'api_tokens';
 export const DEFAULT_CACHE_OPERATION_TIMEOUT_MS = 500;
 
 /**
- * Tokens in Nest's cache-manager 7 (`CACHE_MANAGER`). With a Redis store every process shares
- * them. A store that fails or is slower than `operationTimeoutMs` makes the call reject, even
- * where Keyv would hide the error as a miss; the TokenManager turns that into a miss, logged once
- * per outage (SafeTokenStorage), and serves the token it holds. The cache is the caller's: it is
- * never disconnected here.
+ * Tokens in Nest's cache-manager 7 (`CACHE_MANAGER`); with a Redis store every process shares
+ * them. A store that fails (even where Keyv hides it as a miss) or is slower than
+ * `operationTimeoutMs` makes the call reject; the TokenManager turns that into a miss, logged
+ * once per outage. The cache is the caller's: it is never disconnected here.
  */
 export class CacheManagerTokenStorage implements TokenStorage {
   private readonly logger = new Logger(CacheManagerTokenStorage.name);
@@ -34,7 +79,7 @@ export class CacheManagerTokenStorage implements TokenStorage {
   ) {
     this.keyPrefix = options.keyPrefix ?? DEFAULT_CACHE_KEY_PREFIX;
     this.timeoutMs = options.operationTimeoutMs ?? DEFAULT_CACHE_OPERATION_TIMEOUT_MS;
-    this.health = CacheHealth.of(cache);
+    this.health = healthOf(cache);
   }
 
   async get(key: string): Promise<TokenData | undefined> {

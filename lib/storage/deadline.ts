@@ -7,10 +7,7 @@ export class DeadlineExceededError extends Error {
   }
 }
 
-/**
- * Settles like `promise`, or rejects with `expired()` after `ms`. The late result is still
- * observed by `Promise.race`, so it never becomes an unhandled rejection.
- */
+/** Settles like `promise`, or rejects with `expired()` after `ms` (a late rejection is handled). */
 export async function withTimeLimit<T>(
   promise: Promise<T>,
   ms: number,

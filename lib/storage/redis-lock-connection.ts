@@ -22,7 +22,6 @@ export interface RedisLockClient {
 export class RedisLockConnection {
   private readonly url?: string;
   private client?: Promise<RedisLockClient>;
-  private owned?: Promise<RedisLockClient & { close(): Promise<unknown> }>;
   private connecting?: Promise<unknown>;
   private clientUsed = false;
   private closed = false;
@@ -46,15 +45,15 @@ export class RedisLockConnection {
   /** Closes the connection opened here; a client passed in is left open. */
   async close(): Promise<void> {
     this.closed = true;
-    const owned = this.owned;
-    this.owned = undefined;
+    const owned = this.url === undefined ? undefined : this.client;
+    this.client = undefined;
     const client = await owned?.catch(() => undefined);
-    if (client?.isOpen) await client.close();
+    if (client?.isOpen) await (client as RedisLockClient & { close(): Promise<unknown> }).close();
   }
 
   /** `@keyv/redis` is loaded only here, so apps that never use the Redis lock need not install it. */
   private openOwnClient(): Promise<RedisLockClient> {
-    this.owned = import('@keyv/redis').then(({ createClient }) => {
+    return import('@keyv/redis').then(({ createClient }) => {
       const client = createClient({
         url: this.url,
         // While Redis is down, commands fail at once instead of queueing until it is back: the
@@ -65,13 +64,11 @@ export class RedisLockConnection {
           reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000),
         },
       });
-      // node-redis needs a listener or an idle reconnect error would crash the process. An
-      // outage is reported when a lock call fails: while tokens are served from storage the
-      // lock is idle and has nothing to add to the storage's warning.
+      // Without a listener an idle reconnect error would crash the process; outages are logged
+      // when a lock call fails (an idle lock has nothing to add to the storage's warning).
       client.on('error', () => undefined);
       return client;
     });
-    return this.owned;
   }
 
   private async ensureConnected(client: RedisLockClient): Promise<RedisLockClient> {

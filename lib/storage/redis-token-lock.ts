@@ -4,7 +4,7 @@ import { catchError, defer, lastValueFrom, of, throwError } from 'rxjs';
 import { BackoffSettings, exponentialDelay } from '../retry/backoff';
 import { retryLoop } from '../retry/retry-loop';
 import { withDeadline } from './deadline';
-import { DEFAULT_LOCK_LEASE_MS, keepLeaseAlive, RENEW_IF_OWNER } from './lock-lease';
+import { keepLeaseAlive } from './lock-lease';
 import { OutageLog } from './outage-log';
 import { RedisLockClient, RedisLockConnection } from './redis-lock-connection';
 import { ExclusiveWork, TokenLock } from './token-lock.interface';
@@ -29,8 +29,12 @@ export interface RedisTokenLockOptions {
 export const DEFAULT_REDIS_LOCK_KEY_PREFIX = 'api_tokens:lock:';
 const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
 
-// Deletes the key only while it still holds our owner value: a holder whose lock expired and
-// was taken over must not release its successor's lock.
+// Only while the key still holds our owner value: a holder whose lease lapsed and was taken over
+// must neither extend nor release its successor's lock.
+const RENEW_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 0`;
 const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then
   return redis.call('del', KEYS[1])
 end
@@ -46,12 +50,11 @@ type Turn<T> =
 class PeerHoldsLock extends Error {}
 
 /**
- * Cross-process single flight on Redis: `SET key owner NX PX lease`, the short lease renewed while
- * the holder fetches, released by compare-and-delete. One holder fetches; the others retry the
- * lock with jittered backoff, reading the storage for its token between tries, take the lock over if it expires, and fetch directly after
- * `maxWaitMs`. Redis trouble never fails a fetch: without Redis every caller fetches on its own
- * (logged once per outage). Only the cross-process part is done here: the TokenManager lets one
- * caller per process in.
+ * Cross-process single flight on Redis: `SET key owner NX PX lease`, the lease renewed while the
+ * holder fetches, released by compare-and-delete. The others retry the lock with jittered backoff,
+ * reading the storage for its token between tries, and fetch directly after `maxWaitMs`. Redis
+ * trouble never fails a fetch: without Redis every caller fetches on its own (logged once per
+ * outage). The TokenManager lets one caller per process in.
  */
 export class RedisTokenLock implements TokenLock, OnModuleDestroy {
   private readonly logger = new Logger(RedisTokenLock.name);
@@ -64,7 +67,6 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
   private readonly leaseMs: number;
   private readonly maxWaitMs?: number;
   private readonly commandTimeoutMs: number;
-  /** Between a waiter's tries: jittered, doubling from the min to the max poll delay. */
   private readonly pollBackoff: BackoffSettings;
   private readonly connection: RedisLockConnection;
 
@@ -76,7 +78,7 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
   /** @param connection a node-redis client (left open on close) or `{ url }` (closed on close) */
   constructor(connection: RedisLockClient | { url: string }, options: RedisTokenLockOptions = {}) {
     this.keyPrefix = options.keyPrefix ?? DEFAULT_REDIS_LOCK_KEY_PREFIX;
-    this.leaseMs = options.leaseMs ?? DEFAULT_LOCK_LEASE_MS;
+    this.leaseMs = options.leaseMs ?? 5_000;
     this.maxWaitMs = options.maxWaitMs;
     this.commandTimeoutMs = options.commandTimeoutMs ?? 500;
     this.pollBackoff = {
@@ -110,8 +112,8 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
   }
 
   /**
-   * Tries the lock until it is ours, a peer's token is stored, Redis fails or `waitMs` is over.
-   * Each try that finds a peer holding the lock is a failed attempt of the project's retry loop.
+   * Tries the lock until it is ours, a peer's token is stored, Redis fails or `waitMs` is over;
+   * a try that finds a peer holding the lock is a failed attempt of the one retry loop.
    */
   private waitForTurn<T>(
     lockKey: string,
@@ -163,7 +165,6 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
     work: ExclusiveWork<T>,
     fetchTimeoutMs: number,
   ): Promise<T> {
-    // Renewed up to the fetch's worst case; a holder that dies stops renewing and its lease lapses.
     const lease = keepLeaseAlive(() => this.renew(lockKey, owner), this.leaseMs, fetchTimeoutMs);
     try {
       // Double-checked: a peer may have stored the token between our caller's read and our SET.

@@ -21,11 +21,9 @@ function outageLogOf(storage: TokenStorage): OutageLog {
 }
 
 /**
- * One storage key of a TokenManager, with outages turned into misses: a storage that throws
- * never fails a caller who could otherwise get a token. This is the one place that happens
- * (pipeline steps are TokenManagers too; storages report failures by rejecting). Each outage is
- * logged once per storage, without the error's message (a store's error could quote the value
- * it was given).
+ * One storage key of a TokenManager, outages turned into misses (the one place: storages reject,
+ * pipeline steps are TokenManagers too): a storage that throws never fails a caller who could
+ * otherwise get a token. Logged once per outage and storage, without the error's message.
  */
 export class SafeTokenStorage {
   private readonly outage: OutageLog;

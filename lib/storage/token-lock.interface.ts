@@ -1,9 +1,6 @@
 /**
- * Single flight for token fetches across every holder of the lock (processes, pods).
- *
- * The TokenManager already shares one fetch between the callers of one process; a TokenLock
- * extends that to every process on a shared storage: one of them runs `fetch`, the others wait
- * for `poll` to find the token it stored.
+ * Single flight for token fetches across processes on a shared storage (the TokenManager already
+ * shares one fetch within a process): one runs `fetch`, the others `poll` for the token it stored.
  */
 export interface TokenLock {
   runExclusive<T>(key: string, work: ExclusiveWork<T>): Promise<T>;

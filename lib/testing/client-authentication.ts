@@ -18,43 +18,27 @@ export function readClientAuthentication(
 ): ClientAuthentication {
   const bodyId = form.get('client_id') ?? undefined;
   const bodySecret = form.get('client_secret') ?? undefined;
-  const authorization = headers.authorization;
-  if (authorization !== undefined) {
-    const match = /^Basic\s+([A-Za-z0-9+/]+=*)\s*$/i.exec(authorization);
-    if (!match) {
-      return {
-        ok: false,
-        method: 'client_secret_basic',
-        reason: 'Authorization is not HTTP Basic',
-      };
-    }
-    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) {
-      return { ok: false, method: 'client_secret_basic', reason: 'malformed Basic credentials' };
-    }
-    const clientId = formDecode(decoded.slice(0, colon));
-    const clientSecret = formDecode(decoded.slice(colon + 1));
-    if (clientId === undefined || clientSecret === undefined) {
-      return { ok: false, method: 'client_secret_basic', reason: 'malformed Basic credentials' };
-    }
-    if (bodySecret !== undefined) {
-      return {
-        ok: false,
-        method: 'client_secret_basic',
-        clientId,
-        reason: 'more than one client authentication method',
-      };
-    }
-    if (bodyId !== undefined && bodyId !== clientId) {
-      return { ok: false, method: 'client_secret_basic', clientId, reason: 'client_id mismatch' };
-    }
-    return { ok: true, method: 'client_secret_basic', clientId, clientSecret };
-  }
-  if (bodySecret !== undefined) {
+  if (headers.authorization === undefined) {
+    if (bodySecret === undefined) return { ok: true, method: 'none', clientId: bodyId };
     return { ok: true, method: 'client_secret_post', clientId: bodyId, clientSecret: bodySecret };
   }
-  return { ok: true, method: 'none', clientId: bodyId };
+  const method = 'client_secret_basic';
+  const match = /^Basic\s+([A-Za-z0-9+/]+=*)\s*$/i.exec(headers.authorization);
+  if (!match) return { ok: false, method, reason: 'Authorization is not HTTP Basic' };
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const clientId = colon < 0 ? undefined : formDecode(decoded.slice(0, colon));
+  const clientSecret = colon < 0 ? undefined : formDecode(decoded.slice(colon + 1));
+  if (clientId === undefined || clientSecret === undefined) {
+    return { ok: false, method, reason: 'malformed Basic credentials' };
+  }
+  if (bodySecret !== undefined) {
+    return { ok: false, method, clientId, reason: 'more than one client authentication method' };
+  }
+  if (bodyId !== undefined && bodyId !== clientId) {
+    return { ok: false, method, clientId, reason: 'client_id mismatch' };
+  }
+  return { ok: true, method, clientId, clientSecret };
 }
 
 /** application/x-www-form-urlencoded decoding of one value; `undefined` when malformed. */

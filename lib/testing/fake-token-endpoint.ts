@@ -75,7 +75,7 @@ export class FakeTokenEndpoint {
       refreshTokens: options.refreshTokens ?? true,
       clock: options.clock ?? Date,
     });
-    this.expiresIn = options.expiresIn === undefined ? 3600 : options.expiresIn;
+    this.reset();
   }
 
   /** Starts an endpoint on an ephemeral port of 127.0.0.1. */

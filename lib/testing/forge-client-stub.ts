@@ -68,12 +68,8 @@ export class ForgeClientStub extends ForgeClient {
    * the path with its query. The route registered last wins.
    */
   on<T = unknown>(method: string, path: string | RegExp, answer: StubResponder<T>): this {
-    const route: Route = {
-      method: method.toUpperCase(),
-      path: typeof path === 'string' ? normalizePath(path) : path,
-      responder: answer as StubResponder,
-    };
-    this.routes.push(route);
+    const normalized = typeof path === 'string' ? normalizePath(path) : path;
+    this.routes.push({ method: method.toUpperCase(), path: normalized, responder: answer });
     return this;
   }
 
@@ -135,14 +131,13 @@ export class ForgeClientStub extends ForgeClient {
   }
 
   private find(method: string, path: string, pathAndQuery: string): Route | undefined {
-    for (let i = this.routes.length - 1; i >= 0; i -= 1) {
-      const route = this.routes[i];
-      if (route.method !== '*' && route.method !== method) continue;
-      if (typeof route.path === 'string' ? route.path === path : route.path.test(pathAndQuery)) {
-        return route;
-      }
-    }
-    return undefined;
+    return [...this.routes]
+      .reverse()
+      .find(
+        (route) =>
+          (route.method === '*' || route.method === method) &&
+          (typeof route.path === 'string' ? route.path === path : route.path.test(pathAndQuery)),
+      );
   }
 
   private missMessage(method: string, path: string): string {

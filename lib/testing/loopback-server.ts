@@ -4,9 +4,8 @@ import { AddressInfo } from 'node:net';
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 /**
- * A node:http server on 127.0.0.1 with an ephemeral port, as the kit's fakes use it: nothing
- * leaves the machine, and `close()` ends kept-alive sockets and pending timers so a test runner
- * sees no open handle.
+ * A node:http server on an ephemeral port of 127.0.0.1 whose `close()` ends kept-alive sockets and
+ * pending timers, so a test runner sees no open handle.
  */
 export class LoopbackServer {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -64,7 +63,6 @@ export class LoopbackServer {
   }
 }
 
-/** The request body as text. */
 export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);

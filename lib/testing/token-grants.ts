@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 
-/** An answer of the token endpoint: status, JSON body, extra headers. */
 export interface TokenAnswer {
   status: number;
   body: unknown;
@@ -25,7 +24,6 @@ interface Grant {
  * issued: client credentials (RFC 6749 §4.4), password (§4.3), refresh token (§6).
  */
 export class TokenGrants {
-  /** `expires_in` of the tokens issued from now on, in seconds; `null` leaves it out. */
   expiresIn: number | null = 3600;
   /** Access token → its grant and expiry (epoch ms by `clock`). */
   private readonly accessTokens = new Map<string, Grant & { expiresAt?: number }>();
@@ -39,7 +37,7 @@ export class TokenGrants {
     switch (form.get('grant_type')) {
       case 'client_credentials':
         // §4.4.3: no refresh token for the client credentials grant.
-        return this.issue({ clientId, scope }, false);
+        return this.issue({ clientId, scope });
       case 'password':
         return this.password(form, { clientId, scope });
       case 'refresh_token':
@@ -95,25 +93,20 @@ export class TokenGrants {
       return oauthError(400, 'invalid_scope', 'scope beyond the original grant');
     }
     // §6: the server MAY issue a new refresh token; this one keeps the one it has.
-    return this.issue({ ...grant, scope: scope ?? grant.scope }, true, refreshToken);
+    return this.issue({ ...grant, scope: scope ?? grant.scope }, refreshToken);
   }
 
-  private issue(grant: Grant, withRefresh: boolean, keptRefreshToken?: string): TokenAnswer {
+  /** @param refresh issue a refresh token too (`true`), or keep this one */
+  private issue(grant: Grant, refresh: boolean | string = false): TokenAnswer {
     this.issued += 1;
     const accessToken = `fake-at-${this.issued}-${randomBytes(8).toString('hex')}`;
     const expiresIn = this.expiresIn;
     const expiresAt = expiresIn === null ? undefined : this.options.clock.now() + expiresIn * 1000;
-    this.accessTokens.set(accessToken, {
-      ...grant,
-      ...(expiresAt !== undefined ? { expiresAt } : {}),
-    });
-    let refreshToken: string | undefined;
-    if (withRefresh && this.options.refreshTokens) {
-      refreshToken = keptRefreshToken;
-      if (refreshToken === undefined) {
-        refreshToken = `fake-rt-${this.issued}-${randomBytes(8).toString('hex')}`;
-        this.refreshTokens.set(refreshToken, grant);
-      }
+    this.accessTokens.set(accessToken, { ...grant, expiresAt });
+    let refreshToken = typeof refresh === 'string' ? refresh : undefined;
+    if (refresh === true && this.options.refreshTokens) {
+      refreshToken = `fake-rt-${this.issued}-${randomBytes(8).toString('hex')}`;
+      this.refreshTokens.set(refreshToken, grant);
     }
     return {
       status: 200,
