@@ -76,17 +76,14 @@ export function nextHop(
     method,
     headers,
   };
-  const beforeRedirect = config.beforeRedirect as
-    | ((
-        options: Record<string, unknown>,
-        responseDetails: { headers: Record<string, string>; statusCode: number },
-        requestDetails: { url: string; method: string; headers: Record<string, unknown> },
-      ) => void)
-    | undefined;
-  beforeRedirect?.(
+  config.beforeRedirect?.(
     options,
     { headers: responseHeaders as Record<string, string>, statusCode: status },
-    { url: current.url.href, method: current.method, headers: current.headers },
+    {
+      url: current.url.href,
+      method: current.method,
+      headers: current.headers as Record<string, string>,
+    },
   );
   return { url, method: options.method, headers: options.headers, body };
 }
