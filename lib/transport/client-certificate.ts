@@ -21,9 +21,8 @@ export interface ClientCertificate {
 const KEYS = ['cert', 'key', 'ca', 'passphrase'];
 
 /**
- * Checks that the certificate and key parse and belong together, and that `ca` is a PEM bundle,
- * so a broken certificate fails at bootstrap instead of at the first handshake. No message quotes
- * a value. Returns the certificate's SHA-256 thumbprint (RFC 8705 §3.1 `x5t#S256`, base64url).
+ * Fails a broken certificate, key or `ca` at bootstrap rather than at the first handshake, quoting
+ * no value. Returns the certificate's RFC 8705 §3.1 `x5t#S256` thumbprint.
  */
 export function checkClientCertificate(
   check: OptionChecker,

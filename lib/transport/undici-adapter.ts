@@ -23,16 +23,14 @@ interface Agent {
 const PROXY_ENV = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'];
 
 /**
- * The `'undici'` transport: an axios adapter that sends on one undici `Agent` of the client's
- * own (keep-alive pools per origin), made on the first request and closed by `close()`.
- * axios runs its request transforms before and its response transforms after an adapter, so
- * bodies, content types, JSON parsing and `HttpService` behave as on axios' Node adapter.
+ * The `'undici'` transport: an axios adapter on one undici `Agent` of the client's own, made on the
+ * first request. axios' request and response transforms run around any adapter, so bodies,
+ * content types and JSON parsing behave as on axios' Node adapter.
  */
 export class UndiciTransport {
   private agent?: Agent;
   private closed = false;
 
-  /** @param tls TLS options of every connection (a client certificate for mutual TLS) */
   constructor(private readonly tls?: ClientCertificate) {}
 
   /** The adapter of `instance` (its `getUri` builds URLs with axios' own params serializer). */
@@ -190,10 +188,7 @@ function toAxiosError(
 
 let loading: Promise<typeof Undici> | undefined;
 
-/**
- * undici is an optional peer: it is loaded on the first request of the first client that asks
- * for the `'undici'` transport, so an app that never does needs it neither installed nor loaded.
- */
+/** undici is an optional peer: loaded on first use, so an app that never uses it needs none. */
 function loadUndici(): Promise<typeof Undici> {
   loading ??= import('undici').catch((cause: unknown) => {
     loading = undefined;
