@@ -11,10 +11,9 @@ import {
 export type DpopAlgorithm = 'ES256' | 'PS256' | 'RS256' | 'EdDSA';
 
 /**
- * `auth.dpop` / the providers' `dpop` option (RFC 9449): sender-constrained tokens. Without
- * `privateKey` a key pair for `algorithm` (default `ES256`) is generated once, when the client is
- * built; with it, the algorithm defaults to what the key is (EC P-256 `ES256`, RSA `RS256`,
- * Ed25519 `EdDSA`), as for `private_key_jwt`.
+ * `dpop` (RFC 9449: sender-constrained tokens). Without `privateKey` a key pair for `algorithm`
+ * (default `ES256`) is generated when the client is built; with it, `algorithm` defaults to the
+ * key's (EC P-256 `ES256`, RSA `RS256`, Ed25519 `EdDSA`), as for `private_key_jwt`.
  */
 export interface DpopOptions {
   algorithm?: DpopAlgorithm;
@@ -39,11 +38,7 @@ const THUMBPRINT_MEMBERS: Record<string, readonly string[]> = {
   OKP: ['crv', 'kty', 'x'],
 };
 
-/**
- * Checks `dpop` and makes its key: the provided one, parsed, or a new pair. Problems name the
- * field (`Client "svc": auth.dpop.privateKey ...`) and never quote the key.
- * @param check at the `dpop` block
- */
+/** Checks `dpop` (`check` is at that block) and makes its key; no message quotes the key. */
 export function resolveDpopKey(options: unknown, check: OptionChecker): DpopKey {
   const record = check.record('', options);
   check.knownKeys(record, DPOP_KEYS);
