@@ -18,11 +18,7 @@ const STATIC_AUTH_KEYS: Record<string, readonly string[]> = {
 /** Auth types whose credential is a token from a TokenManager (made by the module). */
 export const TOKEN_AUTH_TYPES = ['client-credentials', 'password', 'pipeline'];
 
-/**
- * Turns a client's plain options (checked by the module) into an `HttpClientConfig`, through the
- * same checks as `HttpClientConfigBuilder.build()`.
- * @param tokenManager the token manager of a token client
- */
+/** A client's plain options as an `HttpClientConfig`, through the checks `build()` makes. */
 export async function createClientConfig(
   clientName: string,
   options: ForgeClientOptions,
@@ -76,11 +72,8 @@ function authOf(
   if (tokenManager) {
     // The certificate of the token endpoint is the API's too: a certificate-bound token
     // (RFC 8705 §3) is accepted only over a connection with that certificate.
-    const certificate = (auth as Record<string, unknown> | undefined)?.clientCertificate;
-    return {
-      auths: [{ type: 'token', tokenManager }],
-      clientCertificate: certificate as ClientCertificate,
-    };
+    const { clientCertificate } = (auth ?? {}) as { clientCertificate?: ClientCertificate };
+    return { auths: [{ type: 'token', tokenManager }], clientCertificate };
   }
   if (options.authRetry !== undefined) {
     check.fail('authRetry', 'applies to token auth only (client-credentials, password, pipeline)');

@@ -1,5 +1,4 @@
-/** Plain header values as axios accepts them on a request. */
-export type HeaderValue = string | number | boolean | string[] | null | undefined;
+type HeaderValue = string | number | boolean | string[] | null | undefined;
 
 /**
  * Merges header records case-insensitively; later layers win, and keep their own spelling.

@@ -25,10 +25,7 @@ import {
 /** An auth method as added, made (and its values checked) at `build()`. */
 type AuthDraft = StaticAuthOptions | { type: 'token'; tokenManager: TokenManager };
 
-/**
- * What a builder has collected, unchecked: its calls, or (from the module) a client's plain
- * options as they are (the token options among them are not read here). `buildConfig` checks it.
- */
+/** A builder's calls, or a module client's plain options, unchecked until `buildConfig`. */
 export interface ConfigDraft extends Partial<Omit<ForgeClientOptions, 'auth' | 'hooks'>> {
   auths: AuthDraft[];
   hooks: NormalizedHooks;
@@ -137,9 +134,8 @@ export class HttpClientConfigBuilder {
   }
 
   /**
-   * `'axios'` (default): axios' Node adapter. `'undici'`: the same HttpService API over an
-   * undici Agent of the client's own (the optional peer `undici` must be installed); close it
-   * with `client.close()` when the client is not a module's.
+   * `'axios'` (default) or `'undici'` (needs the optional peer `undici`; `client.close()` closes
+   * its Agent when the client is not a module's).
    */
   withTransport(transport: TransportKind): this {
     return this.set('transport', transport);

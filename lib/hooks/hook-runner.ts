@@ -28,11 +28,7 @@ export class HookRunner {
     return current;
   }
 
-  /**
-   * Runs the `afterResponse` hooks on a response or the `onError` hooks on an error: each gets
-   * what the one before returned; a hook that throws is logged (through `redactor`, the attempt's,
-   * which knows the credential just sent) and skipped.
-   */
+  /** A throwing hook is logged through `redactor`, the attempt's: it knows the credential sent. */
   async runLogged<V>(
     kind: 'afterResponse' | 'onError',
     value: V,
