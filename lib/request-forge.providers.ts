@@ -86,10 +86,8 @@ function needsTokenProviders(options: unknown): boolean {
 }
 
 /**
- * The providers of one client; the module exports all but the first (the checked options). With
- * `forRoot` the options are known here, and a client with static credentials gets no
- * TokenManager, TokenProvider or TokenStorage provider; with `forRootAsync` they resolve to `null`
- * for such a client.
+ * One client's providers; the module exports all but the first (the checked options). A client
+ * with static credentials gets no token providers with `forRoot`, `null` ones with `forRootAsync`.
  */
 export function createClientProviders(
   name: string,
@@ -109,12 +107,9 @@ export function createClientProviders(
       moduleRef: ModuleRef,
       tokenManager?: TokenManager | null,
     ): Promise<ForgeClient> => {
-      // Each client makes its own transport (an axios instance of its own: interceptors on the
-      // global axios never see its credential) and closes it with the module.
       const options = client.options as ForgeClientOptions;
       const config =
-        client.config ??
-        (await createClientConfig(name, options, moduleRef, tokenManager ?? undefined));
+        client.config ?? (await createClientConfig(name, options, moduleRef, tokenManager));
       return new ForgeClient(config, undefined, name);
     },
   };

@@ -23,7 +23,7 @@ export async function createClientConfig(
   clientName: string,
   options: ForgeClientOptions,
   moduleRef: ModuleRef,
-  tokenManager: TokenManager | undefined,
+  tokenManager?: TokenManager | null,
 ): Promise<HttpClientConfig> {
   const check = OptionChecker.forClient(clientName);
   return buildConfig(clientName, {
@@ -66,7 +66,7 @@ async function resolveHooks(
 function authOf(
   check: OptionChecker,
   options: ForgeClientOptions,
-  tokenManager: TokenManager | undefined,
+  tokenManager?: TokenManager | null,
 ): Pick<ConfigDraft, 'auths' | 'clientCertificate'> {
   const auth = options.auth;
   if (tokenManager) {

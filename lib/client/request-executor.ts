@@ -22,17 +22,14 @@ import { RequestTarget, resolveTarget } from './request-target';
 interface PreparedAttempt {
   axiosConfig: AxiosRequestConfig;
   target: RequestTarget;
-  /** The credential sent, if any. */
   applied?: AppliedAuth;
   /** Set by the redirect guard when a hop left the base origin: no later hop had the credential. */
   leftOrigin: boolean;
 }
 
 /**
- * The one request path of a ForgeClient:
- * hooks → auth → HttpService → typed error (→ auth retry → retry → circuit breaker).
- * `execute` returns a cold observable: one call per subscription, and unsubscribing aborts the
- * request through HttpService's AbortController.
+ * The one request path of a ForgeClient: hooks → auth → HttpService → typed error, inside auth
+ * retry → retry → circuit breaker; one call per subscription, aborted on unsubscribe.
  */
 export class RequestExecutor {
   readonly redactor: Redactor;
@@ -40,7 +37,6 @@ export class RequestExecutor {
   private readonly baseOrigin: URL;
   /** The base URL's normalized path, worked out once rather than on every request. */
   private readonly basePath: string;
-  /** True when one of the candidate paths is excluded from the credential. */
   private readonly isExcluded: (...paths: (string | undefined)[]) => boolean;
   private readonly hooks: HookRunner;
   private readonly requestLogger?: RequestLogger;
@@ -84,7 +80,6 @@ export class RequestExecutor {
     return { url: target.url, headers: this.build(request, target, masked).axiosConfig.headers! };
   }
 
-  /** True when a request to `target` carries this client's credential. */
   private sendsCredential(target: RequestTarget): boolean {
     if (!this.config.auth || target.parsed.origin !== this.baseOrigin.origin) return false;
     return !this.isExcluded(target.absolutePath, target.relativePath);
@@ -138,10 +133,7 @@ export class RequestExecutor {
     return prepared instanceof Promise ? from(prepared).pipe(mergeMap(attempt)) : attempt(prepared);
   }
 
-  /**
-   * The attempt's error, typed once, with the failure it was (read from the request as sent) and
-   * the credential it carried attached for the retry layers and the breaker.
-   */
+  /** The error typed once, with its failure (read from the request as sent) and credential. */
   private typedFailure(
     error: unknown,
     prepared: PreparedAttempt,
