@@ -22,7 +22,6 @@ export function getTokenStorageToken(name: string): string {
   return providerToken('TokenStorage', name);
 }
 
-/** The client names the module was defined with. */
 export const FORGE_CLIENT_NAMES = 'RequestForge:ClientNames';
 
 /** `CACHE_MANAGER` of @nestjs/cache-manager, spelled here so that package stays optional. */

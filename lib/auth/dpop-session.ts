@@ -96,7 +96,6 @@ export function bindDpopSession(owner: object, session: DpopSession | undefined)
   if (session) sessions.set(owner, session);
 }
 
-/** The DPoP session of a provider or token manager, when its client uses DPoP. */
 export function dpopSessionOf(owner: object): DpopSession | undefined {
   return sessions.get(owner);
 }

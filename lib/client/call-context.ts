@@ -24,7 +24,6 @@ export class CallContext {
 
   constructor(readonly clientName: string) {}
 
-  /** Starts the next send and returns the context its hooks see. */
   nextAttempt(): HookContext {
     this.attempts += 1;
     return Object.freeze({

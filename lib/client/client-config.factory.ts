@@ -15,7 +15,6 @@ const STATIC_AUTH_KEYS: Record<string, readonly string[]> = {
   basic: ['type', 'username', 'password'],
 };
 
-/** Auth types whose credential is a token from a TokenManager (made by the module). */
 export const TOKEN_AUTH_TYPES = ['client-credentials', 'password', 'pipeline'];
 
 /** A client's plain options as an `HttpClientConfig`, through the checks `build()` makes. */

@@ -85,7 +85,6 @@ export interface RequestForgeModuleOptions {
   clients: Record<string, ForgeClientOptions | HttpClientConfig>;
 }
 
-/** `withTokenAuth(tokenManager, options)`. */
 export interface TokenAuthOptions {
   /** Paths (exact) that get no token. */
   excludedPaths?: readonly string[];

@@ -164,7 +164,6 @@ export class HttpClientConfigBuilder {
   }
 }
 
-/** Checks everything `draft` holds, naming the client (when known) and the field. */
 export function buildConfig(clientName: string | undefined, draft: ConfigDraft): HttpClientConfig {
   const p = OptionChecker.forClient(clientName, '', 'HttpClientConfigBuilder');
   const base = p.httpUrl('baseUrl', draft.baseUrl);
