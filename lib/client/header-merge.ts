@@ -1,9 +1,6 @@
 type HeaderValue = string | number | boolean | string[] | null | undefined;
 
-/**
- * Merges header records case-insensitively; later layers win, and keep their own spelling.
- * A caller's `{ Authorization: undefined }` removes the header.
- */
+/** Merges header records case-insensitively (later layers win); `undefined` removes a header. */
 export function mergeHeaders(
   ...layers: (Record<string, unknown> | undefined)[]
 ): Record<string, HeaderValue> {

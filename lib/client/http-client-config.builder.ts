@@ -58,10 +58,7 @@ export class HttpClientConfigBuilder {
     return this.addAuth({ type: 'basic', username, password });
   }
 
-  /**
-   * OAuth2 tokens from `tokenManager` on every request to the base origin. On a 401 the refused
-   * token is invalidated and the request retried as `authRetryStrategy` says (default: once).
-   */
+  /** OAuth2 tokens; a 401 drops the refused token and retries per `authRetryStrategy` (default 1). */
   withTokenAuth(tokenManager: TokenManager, options: TokenAuthOptions = {}): this {
     this.addAuth({ type: 'token', tokenManager });
     if (options.authRetryStrategy) this.draft.authRetry = options.authRetryStrategy;
@@ -103,10 +100,7 @@ export class HttpClientConfigBuilder {
     return this.set('logging', { ...options });
   }
 
-  /**
-   * Retries transient failures (network errors, 408/429/5xx; idempotent methods or an
-   * `Idempotency-Key`) with exponential backoff and jitter.
-   */
+  /** Retries network errors and 408/429/5xx of idempotent requests, with exponential backoff. */
   withRetry(
     options: Pick<ExponentialBackoffRetryOptions, 'maxRetries' | 'baseDelay' | 'maxDelay'> = {},
   ): this {

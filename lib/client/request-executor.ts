@@ -156,10 +156,7 @@ export class RequestExecutor {
     return attachFailure(typed, { ...failure, call, sent } as AttemptFailure);
   }
 
-  /**
-   * The client's redactor plus the credential this attempt sent. Static secrets are known up
-   * front; tokens change, and APIs echo them back in bodies under keys no redactor knows.
-   */
+  /** The client's redactor plus the token sent: APIs echo tokens under keys no redactor knows. */
   private redactorFor(applied: AppliedAuth | undefined): Redactor {
     if (!applied?.token) return this.redactor;
     const { accessToken, refreshToken } = applied.token;
