@@ -58,7 +58,7 @@ export class HttpClientConfigBuilder {
     return this.addAuth({ type: 'basic', username, password });
   }
 
-  /** OAuth2 tokens; a 401 drops the refused token and retries per `authRetryStrategy` (default 1). */
+  /** On a 401 the refused token is dropped and retried per `authRetryStrategy` (default once). */
   withTokenAuth(tokenManager: TokenManager, options: TokenAuthOptions = {}): this {
     this.addAuth({ type: 'token', tokenManager });
     if (options.authRetryStrategy) this.draft.authRetry = options.authRetryStrategy;
