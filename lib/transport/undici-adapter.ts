@@ -7,18 +7,13 @@ import axios, {
   InternalAxiosRequestConfig,
 } from 'axios';
 import type * as Undici from 'undici';
-import type { Dispatcher as UndiciDispatcher } from 'undici';
 import { ConfigurationException } from '../errors';
 import { decodedBody, requestBody, responseData } from './undici-body';
 import { DEFAULT_MAX_REDIRECTS, Hop, isRedirect, nextHop } from './undici-redirect';
 import { Abort, watchAbort } from './undici-abort';
 import type { ClientCertificate } from './client-certificate';
 
-/** What is used of the client's undici Agent. */
-interface Agent {
-  request(options: UndiciDispatcher.RequestOptions): Promise<UndiciDispatcher.ResponseData>;
-  close(): Promise<void>;
-}
+type Agent = Pick<Undici.Dispatcher, 'request' | 'close'>;
 
 const PROXY_ENV = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'];
 
@@ -76,7 +71,7 @@ export class UndiciTransport {
           path: `${hop.url.pathname}${hop.url.search}`,
           method: hop.method as 'GET',
           headers: hop.headers,
-          body: hop.body as UndiciDispatcher.RequestOptions['body'],
+          body: hop.body as Undici.Dispatcher.RequestOptions['body'],
           signal: abort.signal,
         });
         if (maxRedirects > 0 && isRedirect(res.statusCode, res.headers)) {
