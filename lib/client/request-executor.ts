@@ -33,7 +33,6 @@ interface PreparedAttempt {
  */
 export class RequestExecutor {
   readonly redactor: Redactor;
-  readonly clientName: string;
   private readonly baseOrigin: URL;
   /** The base URL's normalized path, worked out once rather than on every request. */
   private readonly basePath: string;
@@ -47,9 +46,8 @@ export class RequestExecutor {
   constructor(
     private readonly config: HttpClientConfig,
     private readonly http: HttpService,
-    clientName?: string,
+    private readonly clientName = 'default',
   ) {
-    this.clientName = clientName ?? 'default';
     this.baseOrigin = new URL(config.baseUrl);
     this.basePath = normalizePath(this.baseOrigin.pathname);
     this.isExcluded = pathExclusion(config.excludedPaths, config.excludedPathPatterns);
