@@ -10,10 +10,7 @@ import { classifyFailure } from '../retry/request-failure';
 import { AttemptFailure } from './call-context';
 import { HttpClientConfig } from './http-client-config';
 
-/**
- * Auth retry → transient retry → circuit breaker around one call's attempts, then a refused
- * token's final 401 as an `AuthenticationException`; built once per client as one operator.
- */
+/** Auth retry → transient retry → circuit breaker around a call's attempts; one per client. */
 export class CallResilience {
   private readonly operator?: MonoTypeOperatorFunction<AxiosResponse>;
   private readonly breaker?: CircuitBreaker;

@@ -32,10 +32,7 @@ export async function createClientConfig(
   });
 }
 
-/**
- * The hooks in order, each class replaced by an instance from Nest's DI: the app's provider when
- * one is registered, else a new instance whose constructor dependencies Nest resolves.
- */
+/** The hooks in order, each class from Nest's DI: the app's provider, else a new instance. */
 async function resolveHooks(
   check: OptionChecker,
   hooks: unknown,

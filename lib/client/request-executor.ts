@@ -27,10 +27,7 @@ interface PreparedAttempt {
   leftOrigin: boolean;
 }
 
-/**
- * The one request path of a ForgeClient: hooks → auth → HttpService → typed error, inside auth
- * retry → retry → circuit breaker; one call per subscription, aborted on unsubscribe.
- */
+/** The one request path: hooks → auth → HttpService → typed error, inside `CallResilience`. */
 export class RequestExecutor {
   readonly redactor: Redactor;
   private readonly baseOrigin: URL;

@@ -15,10 +15,7 @@ export const TRANSPORT_KINDS = ['axios', 'undici'] as const;
 
 export type TransportKind = (typeof TRANSPORT_KINDS)[number];
 
-/**
- * The one place an axios instance is made: each client, token endpoint and pipeline step has its
- * own, so interceptors an app adds to the global axios never see a credential.
- */
+/** Each client, token endpoint and step has its own axios: global interceptors see no secret. */
 export function createHttpService(
   adapterFor?: (instance: AxiosInstance) => AxiosAdapter,
   httpsAgent?: HttpsAgent,

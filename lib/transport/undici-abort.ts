@@ -8,10 +8,7 @@ export interface Abort {
   dispose(): void;
 }
 
-/**
- * One AbortSignal for undici from axios' `cancelToken` (HttpService's, `sendAttempt`'s), `signal`
- * and `timeout`; each rejects as axios' Node adapter would.
- */
+/** One AbortSignal from axios' `cancelToken`, `signal` and `timeout`, rejecting as axios does. */
 export function watchAbort(config: InternalAxiosRequestConfig, request: object): Abort {
   const controller = new AbortController();
   let reason: unknown;

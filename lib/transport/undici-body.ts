@@ -5,10 +5,7 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 export type UndiciBody = string | Buffer | Uint8Array | Readable | FormData | null;
 
-/**
- * The body axios' request transforms left in `config.data`, checked as axios' Node adapter checks
- * it (the types it takes; `maxBodyLength` on what can be measured up front).
- */
+/** `config.data` after axios' request transforms, checked as axios' Node adapter checks it. */
 export function requestBody(config: InternalAxiosRequestConfig, headers: AxiosHeaders): UndiciBody {
   const data: unknown = config.data;
   if (data === undefined || data === null) return null;
@@ -61,10 +58,7 @@ function limitStream(stream: Readable, config: InternalAxiosRequestConfig): Read
   return Readable.from(limited(), { objectMode: false });
 }
 
-/**
- * The body as axios' Node adapter hands it to its transforms; past `maxContentLength` it is
- * dropped mid-way with axios' own error, so the failure classifier reads it as too large.
- */
+/** The body for axios' transforms; past `maxContentLength`, dropped mid-way with axios' error. */
 export async function responseData(
   body: Readable & { text?(): Promise<string>; arrayBuffer?(): Promise<ArrayBuffer> },
   config: InternalAxiosRequestConfig,
