@@ -34,10 +34,6 @@ export class DpopSession {
     // §4.2: `htu` is the target URI without query and fragment.
     htu.search = '';
     htu.hash = '';
-    const ath =
-      accessToken === undefined
-        ? undefined
-        : createHash('sha256').update(accessToken, 'ascii').digest('base64url');
     return signJws(
       { typ: 'dpop+jwt', jwk: this.#key.publicJwk },
       {
@@ -45,7 +41,9 @@ export class DpopSession {
         htm: method.toUpperCase(),
         htu: htu.toString(),
         iat: Math.floor(Date.now() / 1000),
-        ...(ath !== undefined ? { ath } : {}),
+        ...(accessToken === undefined
+          ? {}
+          : { ath: createHash('sha256').update(accessToken, 'ascii').digest('base64url') }),
         ...(nonce !== undefined ? { nonce } : {}),
       },
       this.#key.signingKey,
