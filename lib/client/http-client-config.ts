@@ -25,13 +25,11 @@ export class HttpClientConfig {
   readonly authRetryStrategy?: AuthRetryStrategy;
   /** Absent: no circuit breaker. Each ForgeClient keeps its own breaker state. */
   readonly circuitBreaker?: Readonly<CircuitBreakerConfig>;
-  /** Ms after which no retry (auth or transient) starts for a call. */
   readonly deadline?: number;
   /** Largest API response body in bytes; absent: unlimited, as axios. */
   readonly maxContentLength?: number;
   /** `'axios'` (default): axios' Node adapter; `'undici'`: our axios adapter on undici. */
   readonly transport!: TransportKind;
-  /** Mutual TLS: presented to servers that ask for a client certificate. */
   readonly clientCertificate?: Readonly<ClientCertificate>;
 
   constructor(init: HttpClientConfig) {
