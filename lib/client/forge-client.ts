@@ -34,10 +34,7 @@ export class ForgeClient implements OnModuleDestroy {
     registerCircuit(this, () => this.executor.resilience.circuitState);
   }
 
-  /**
-   * Closes the client's own transport (requests after it fail). A module closes its clients; call
-   * it for one made with `new ForgeClient(config)`.
-   */
+  /** Closes the client's own transport (a module closes its clients; close those you `new`). */
   async close(): Promise<void> {
     await this.transport?.close();
   }

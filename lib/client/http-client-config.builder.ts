@@ -127,18 +127,12 @@ export class HttpClientConfigBuilder {
     return this.set('maxContentLength', bytes);
   }
 
-  /**
-   * `'axios'` (default) or `'undici'` (needs the optional peer `undici`; `client.close()` closes
-   * its Agent when the client is not a module's).
-   */
+  /** `'axios'` (default) or `'undici'` (optional peer; `client.close()` it outside a module). */
   withTransport(transport: TransportKind): this {
     return this.set('transport', transport);
   }
 
-  /**
-   * Mutual TLS: `{ cert, key, ca?, passphrase? }` (PEM) presented to the API when it asks for a
-   * client certificate, as certificate-bound tokens need (RFC 8705 §3).
-   */
+  /** Mutual TLS: `{ cert, key, ca?, passphrase? }` (PEM), e.g. for bound tokens (RFC 8705 §3). */
   withClientCertificate(certificate: ClientCertificate): this {
     return this.set('clientCertificate', certificate);
   }
