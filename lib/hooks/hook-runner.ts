@@ -3,10 +3,7 @@ import { AxiosRequestConfig } from 'axios';
 import { Redactor } from '../errors/redaction';
 import { HOOK_KINDS, HookContext, NormalizedHooks } from './hook.types';
 
-/**
- * Runs a client's hooks in registration order. A throwing `beforeRequest` aborts the call with
- * its error; a throwing `afterResponse` or `onError` is logged and never changes the outcome.
- */
+/** Runs hooks in order: a throwing `beforeRequest` aborts the call, the others are only logged. */
 export class HookRunner {
   constructor(
     private readonly hooks: NormalizedHooks,

@@ -3,10 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { createSecureContext } from 'node:tls';
 import { OptionChecker } from '../errors/option-checker';
 
-/**
- * A TLS client certificate (PEM) for mutual TLS: client authentication at a token endpoint
- * (`tls_client_auth`, RFC 8705 §2) and certificate-bound tokens at an API (RFC 8705 §3).
- */
+/** A TLS client certificate (PEM): `tls_client_auth` (RFC 8705 §2) and bound tokens (§3). */
 export interface ClientCertificate {
   /** The client certificate, PEM (a chain may follow it). */
   cert: string;

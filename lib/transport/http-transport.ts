@@ -49,10 +49,8 @@ export function createClientTransport(
 }
 
 /**
- * Sends one attempt. `timeoutMs` bounds it until the body's last byte (an `ETIMEDOUT` AxiosError):
- * axios' own `timeout` stops at the headers, so a server trickling its body would hold the call.
- * Only an in-flight request is cancelled: HttpService cancels on every teardown, and the unseen
- * `CanceledError` axios then builds costs a quarter of a small loopback request's client CPU.
+ * One attempt, `timeoutMs` bounding it to the body's last byte (axios' own stops at the headers).
+ * Cancelled only in flight: HttpService's unseen `CanceledError` costs 1/4 of a small call's CPU.
  */
 export function sendAttempt<T>(
   http: HttpService,

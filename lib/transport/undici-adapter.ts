@@ -18,9 +18,8 @@ type Agent = Pick<Undici.Dispatcher, 'request' | 'close'>;
 const PROXY_ENV = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'];
 
 /**
- * The `'undici'` transport: an axios adapter on one undici `Agent` of the client's own, made on the
- * first request. axios' request and response transforms run around any adapter, so bodies,
- * content types and JSON parsing behave as on axios' Node adapter.
+ * The `'undici'` transport: an axios adapter on an undici `Agent` of the client's own. axios'
+ * transforms run around any adapter, so bodies and JSON behave as on axios' Node adapter.
  */
 export class UndiciTransport {
   private agent?: Agent;
