@@ -28,10 +28,7 @@ export class ForgeClientRegistry {
     return this.moduleRef.get<ForgeClient>(getForgeClientToken(name), { strict: true });
   }
 
-  /**
-   * Each client's health from what it already holds (breaker state, token, failed token
-   * fetches): synchronous, no request sent. For a readiness probe, e.g. a terminus indicator.
-   */
+  /** Each client's health from state it already holds (no request sent): a readiness probe. */
   health(): ForgeClientsHealth {
     return Object.fromEntries(this.names.map((name) => [name, clientHealth(this.get(name))]));
   }

@@ -1,7 +1,4 @@
-/**
- * Provider tokens, one per configured client. Use the getters, never the raw strings. The token
- * reads as a hint because Nest prints it when a client is injected but not configured.
- */
+/** A client's provider token reads as a hint: Nest prints it when the client is not configured. */
 function providerToken(kind: string, name: string): string {
   return `${kind}:${name} (RequestForgeModule clients.${name})`;
 }
@@ -22,7 +19,6 @@ export function getTokenStorageToken(name: string): string {
   return providerToken('TokenStorage', name);
 }
 
-/** The client names the module was defined with. */
 export const FORGE_CLIENT_NAMES = 'RequestForge:ClientNames';
 
 /** `CACHE_MANAGER` of @nestjs/cache-manager, spelled here so that package stays optional. */

@@ -11,9 +11,8 @@ function isTokenLock(value: unknown): value is TokenLock {
 }
 
 /**
- * The Redis locks of one module instance: one `RedisTokenLock` (one connection) per distinct URL,
- * whatever the clients' key prefixes, closed when the module is destroyed. A `TokenLock` instance
- * given in the options belongs to the app and is left alone.
+ * One `RedisTokenLock` (one connection) per distinct URL, whatever the clients' key prefixes,
+ * closed with the module; a `TokenLock` instance from the options is the app's to close.
  */
 @Injectable()
 export class RequestForgeLocks implements OnModuleDestroy {

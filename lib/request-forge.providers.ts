@@ -45,15 +45,9 @@ const CLIENT_OPTION_KEYS: readonly (keyof ForgeClientOptions)[] = [
   'hooks',
 ];
 
-/** A client's options, checked once at bootstrap; every provider of that client reads this. */
-interface ResolvedClient {
-  /** A config built in code, used as it is. */
-  config?: HttpClientConfig;
-  /** Checked plain options. */
-  options?: ForgeClientOptions;
-}
+/** A client's options (a config built in code, or plain options checked once at bootstrap). */
+type ResolvedClient = HttpClientConfig | ForgeClientOptions;
 
-/** Checks one client's options, naming the client and the field on any problem. */
 function resolveClient(moduleOptions: RequestForgeModuleOptions, name: string): ResolvedClient {
   const clients = new OptionChecker('RequestForgeModule').record('clients', moduleOptions?.clients);
   const check = OptionChecker.forClient(name);
@@ -65,12 +59,12 @@ function resolveClient(moduleOptions: RequestForgeModuleOptions, name: string): 
         'factory returned)',
     );
   }
-  if (options instanceof HttpClientConfig) return { config: options };
+  if (options instanceof HttpClientConfig) return options;
   const plain = check.record('', options) as unknown as ForgeClientOptions;
   check.knownKeys(plain, CLIENT_OPTION_KEYS);
   // Checked for every client, so a bad value fails at bootstrap even where it is unused.
   checkLockOption(name, plain.lock);
-  return { options: plain };
+  return plain;
 }
 
 /** The auth `type` when it is one the module makes a TokenProvider for. */
@@ -86,10 +80,8 @@ function needsTokenProviders(options: unknown): boolean {
 }
 
 /**
- * The providers of one client; the module exports all but the first (the checked options). With
- * `forRoot` the options are known here, and a client with static credentials gets no
- * TokenManager, TokenProvider or TokenStorage provider; with `forRootAsync` they resolve to `null`
- * for such a client.
+ * One client's providers; the module exports all but the first (the checked options). A client
+ * with static credentials gets no token providers with `forRoot`, `null` ones with `forRootAsync`.
  */
 export function createClientProviders(
   name: string,
@@ -109,12 +101,10 @@ export function createClientProviders(
       moduleRef: ModuleRef,
       tokenManager?: TokenManager | null,
     ): Promise<ForgeClient> => {
-      // Each client makes its own transport (an axios instance of its own: interceptors on the
-      // global axios never see its credential) and closes it with the module.
-      const options = client.options as ForgeClientOptions;
       const config =
-        client.config ??
-        (await createClientConfig(name, options, moduleRef, tokenManager ?? undefined));
+        client instanceof HttpClientConfig
+          ? client
+          : await createClientConfig(name, client, moduleRef, tokenManager);
       return new ForgeClient(config, undefined, name);
     },
   };
@@ -128,9 +118,9 @@ function tokenProviders(name: string, resolved: string): Provider[] {
       provide: getTokenStorageToken(name),
       inject: [resolved, { token: CACHE_MANAGER_TOKEN, optional: true }],
       useFactory: (client: ResolvedClient, cache?: StoreCache): TokenStorage | null =>
-        client.options && needsTokenProviders(client.options)
-          ? resolveTokenStorage(name, client.options, cache)
-          : null,
+        client instanceof HttpClientConfig || !needsTokenProviders(client)
+          ? null
+          : resolveTokenStorage(name, client, cache),
     },
     {
       provide: getTokenProviderToken(name),
@@ -140,9 +130,9 @@ function tokenProviders(name: string, resolved: string): Provider[] {
         storage: TokenStorage | null,
         locks: RequestForgeLocks,
       ): TokenProvider | null => {
-        const options = client.options;
-        const type = tokenAuthType(options);
-        if (!options || !type || !storage) return null;
+        const type = tokenAuthType(client);
+        if (!type || !storage) return null;
+        const options = client as ForgeClientOptions;
         if (type === 'pipeline') {
           const auth = options.auth as PipelineAuthOptions;
           const lock = locks.forClient(name, options.lock);
@@ -165,9 +155,9 @@ function tokenProviders(name: string, resolved: string): Provider[] {
         storage: TokenStorage | null,
         locks: RequestForgeLocks,
       ): TokenManager | null => {
-        const options = client.options;
-        if (options?.auth instanceof TokenManager) return options.auth;
-        if (!options || !provider || !storage) return null;
+        if (client.auth instanceof TokenManager) return client.auth;
+        if (!provider || !storage) return null;
+        const options = client as ForgeClientOptions;
         const lock = locks.forClient(name, options.lock);
         const { refreshSkew, failureBackoff } = options;
         return OptionChecker.forClient(name).relabel(

@@ -19,9 +19,8 @@ function isTokenStorage(value: unknown): value is TokenStorage {
 }
 
 /**
- * A client's token storage: the one it names, the app's CACHE_MANAGER when a CacheModule is
- * visible, else per-process memory (said once per process, at bootstrap); sealed by an
- * EncryptedTokenStorage when the option has `encryption`.
+ * A client's token storage: the one it names, else the app's CACHE_MANAGER when visible, else
+ * memory (logged once per process); sealed when the option has `encryption`.
  */
 export function resolveTokenStorage(
   clientName: string,

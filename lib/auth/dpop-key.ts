@@ -11,10 +11,9 @@ import {
 export type DpopAlgorithm = 'ES256' | 'PS256' | 'RS256' | 'EdDSA';
 
 /**
- * `auth.dpop` / the providers' `dpop` option (RFC 9449): sender-constrained tokens. Without
- * `privateKey` a key pair for `algorithm` (default `ES256`) is generated once, when the client is
- * built; with it, the algorithm defaults to what the key is (EC P-256 `ES256`, RSA `RS256`,
- * Ed25519 `EdDSA`), as for `private_key_jwt`.
+ * `dpop` (RFC 9449: sender-constrained tokens). Without `privateKey` a key pair for `algorithm`
+ * (default `ES256`) is generated when the client is built; with it, `algorithm` defaults to the
+ * key's (EC P-256 `ES256`, RSA `RS256`, Ed25519 `EdDSA`), as for `private_key_jwt`.
  */
 export interface DpopOptions {
   algorithm?: DpopAlgorithm;
@@ -39,23 +38,16 @@ const THUMBPRINT_MEMBERS: Record<string, readonly string[]> = {
   OKP: ['crv', 'kty', 'x'],
 };
 
-/**
- * Checks `dpop` and makes its key: the provided one, parsed, or a new pair. Problems name the
- * field (`Client "svc": auth.dpop.privateKey ...`) and never quote the key.
- * @param check at the `dpop` block
- */
+/** Checks `dpop` (`check` is at that block) and makes its key; no message quotes the key. */
 export function resolveDpopKey(options: unknown, check: OptionChecker): DpopKey {
   const record = check.record('', options);
   check.knownKeys(record, DPOP_KEYS);
   if (record.privateKey !== undefined) {
-    const { key, algorithm } = checkPrivateSigningKey(record.privateKey, record.algorithm, check);
-    return describe(key, algorithm as DpopAlgorithm);
+    return describe(checkPrivateSigningKey(record.privateKey, record.algorithm, check));
   }
-  const algorithm =
-    record.algorithm === undefined
-      ? 'ES256'
-      : (check.oneOf('algorithm', record.algorithm, ASYMMETRIC_ALGORITHMS) as DpopAlgorithm);
-  return describe(GENERATE[algorithm](), algorithm);
+  const { algorithm = 'ES256' } = record;
+  const chosen = check.oneOf('algorithm', algorithm, ASYMMETRIC_ALGORITHMS);
+  return describe({ algorithm: chosen, key: GENERATE[chosen as DpopAlgorithm]() });
 }
 
 /** A new key pair for each algorithm (its private key; the public one derives from it). */
@@ -67,14 +59,14 @@ const GENERATE: Record<DpopAlgorithm, () => KeyObject> = {
   PS256: () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
 };
 
-function describe(key: KeyObject, algorithm: DpopAlgorithm): DpopKey {
-  const jwk = publicJwk(key) as Record<string, string>;
+function describe(signingKey: JwsSigningKey): DpopKey {
+  const jwk = publicJwk(signingKey.key) as Record<string, string>;
   const members = THUMBPRINT_MEMBERS[jwk.kty];
   const required = Object.fromEntries(members.map((name) => [name, jwk[name]]));
   // RFC 7638 §3.3: the required members, sorted, no whitespace: JSON.stringify of `required`.
   const thumbprint = createHash('sha256').update(JSON.stringify(required)).digest('base64url');
   return Object.freeze({
-    signingKey: Object.freeze({ algorithm, key }),
+    signingKey: Object.freeze(signingKey),
     publicJwk: Object.freeze(required),
     thumbprint,
   });

@@ -11,9 +11,8 @@ import type { AuthTarget } from './request-auth.interface';
 const NONCE = /^[\x21\x23-\x5B\x5D-\x7E]{1,1024}$/;
 
 /**
- * The DPoP state of one client (RFC 9449): its key, and the last `DPoP-Nonce` each origin gave
- * (the token endpoint's and the API's). Shared by the token endpoint client and the client's
- * token auth, so both sign with the key the token is bound to.
+ * A client's DPoP key and each origin's last `DPoP-Nonce` (RFC 9449), shared by its token endpoint
+ * client and its token auth so that both sign with the key the token is bound to.
  */
 export class DpopSession {
   readonly #key: DpopKey;
@@ -28,20 +27,13 @@ export class DpopSession {
     return this.#key.thumbprint;
   }
 
-  /**
-   * A new proof JWT for one request (§4.2; one per attempt: `jti` is single use), with the
-   * origin's last nonce and, for a resource request, the hash of its access token (`ath`).
-   */
+  /** A proof (§4.2) for one attempt (`jti` is single use), with the origin's nonce and `ath`. */
   proof(method: string, url: string, accessToken?: string): string {
     const htu = new URL(url);
     const nonce = this.#nonces.get(htu.origin);
     // §4.2: `htu` is the target URI without query and fragment.
     htu.search = '';
     htu.hash = '';
-    const ath =
-      accessToken === undefined
-        ? undefined
-        : createHash('sha256').update(accessToken, 'ascii').digest('base64url');
     return signJws(
       { typ: 'dpop+jwt', jwk: this.#key.publicJwk },
       {
@@ -49,17 +41,16 @@ export class DpopSession {
         htm: method.toUpperCase(),
         htu: htu.toString(),
         iat: Math.floor(Date.now() / 1000),
-        ...(ath !== undefined ? { ath } : {}),
+        ...(accessToken === undefined
+          ? {}
+          : { ath: createHash('sha256').update(accessToken, 'ascii').digest('base64url') }),
         ...(nonce !== undefined ? { nonce } : {}),
       },
       this.#key.signingKey,
     );
   }
 
-  /**
-   * §8, §9: keeps the `DPoP-Nonce` of a response for the next proofs to that origin.
-   * @returns whether the response carried a (usable) nonce
-   */
+  /** §8, §9: keeps a response's `DPoP-Nonce` for that origin; false when it had none usable. */
   rememberNonce(url: string, headers: unknown): boolean {
     const value = lowerCaseHeaders(headers)['dpop-nonce']?.trim();
     if (value === undefined || !NONCE.test(value)) return false;
@@ -67,10 +58,7 @@ export class DpopSession {
     return true;
   }
 
-  /**
-   * `Authorization: DPoP <token>` and its proof (§7.1). A token that is not DPoP-bound is never
-   * sent as a bearer token from a client configured for DPoP.
-   */
+  /** `Authorization: DPoP <token>` and its proof (§7.1); a non-DPoP token is never sent. */
   headers(token: TokenData, target: AuthTarget, serviceName: string): Record<string, string> {
     if (!isDpopTokenType(token.tokenType)) {
       throw new AuthenticationException(
@@ -106,7 +94,6 @@ export function bindDpopSession(owner: object, session: DpopSession | undefined)
   if (session) sessions.set(owner, session);
 }
 
-/** The DPoP session of a provider or token manager, when its client uses DPoP. */
 export function dpopSessionOf(owner: object): DpopSession | undefined {
   return sessions.get(owner);
 }

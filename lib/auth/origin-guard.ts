@@ -13,10 +13,8 @@ interface RedirectOptions {
 }
 
 /**
- * Credentials go only to the base URL's origin (scheme, host and port), never to a redirect target
- * elsewhere: this `beforeRedirect` removes every credential header (case-insensitive) when the
- * next hop leaves `origin`, and tells `onLeft` so: from then on no hop carries the credential.
- * axios itself strips only `Authorization` and `Cookie`, not an API-key header.
+ * A `beforeRedirect` that removes every credential header once a hop leaves `origin` (and tells
+ * `onLeft`): axios itself strips only `Authorization` and `Cookie`, not an API-key header.
  */
 export function stripCredentialsOnForeignRedirect(
   origin: URL,

@@ -1,10 +1,8 @@
 import picomatch from 'picomatch';
 
 /**
- * Decides which request paths get no credential. Exact paths and globs are matched against the
- * normalized path (dot segments resolved, duplicate and trailing slashes removed, no query).
- * In globs `*` never crosses `/` and `**` does; a pattern without a leading `/` is matched
- * against the path without its leading `/`.
+ * Which normalized request paths get no credential. In globs `*` never crosses `/` and `**` does;
+ * a pattern without a leading `/` is matched against the path without its leading `/`.
  */
 export function pathExclusion(
   excludedPaths: readonly string[],

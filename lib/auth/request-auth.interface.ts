@@ -17,11 +17,7 @@ export interface AppliedAuth {
   token?: TokenData;
 }
 
-/**
- * One auth method of a client (bearer, API key, basic, token). The client calls `apply()` once
- * per attempt for requests to its base origin (and not on excluded paths), and
- * `onUnauthorized()` when the API answered 401 to what was applied.
- */
+/** One auth method of a client: `apply()` runs once per attempt that carries the credential. */
 export interface RequestAuth {
   readonly kind: 'bearer' | 'api-key' | 'basic' | 'token';
   /** Every header name this method may write; removed on a redirect to another origin. */

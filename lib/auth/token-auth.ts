@@ -4,9 +4,8 @@ import { DpopSession, dpopSessionOf } from './dpop-session';
 import { AppliedAuth, AuthTarget, RequestAuth } from './request-auth.interface';
 
 /**
- * OAuth2 tokens from a TokenManager as `Authorization: <type> <token>` (RFC 6750 §2.1), or, when
- * the manager's provider uses DPoP, `Authorization: DPoP <token>` with a fresh proof in `DPoP`
- * (RFC 9449 §7.1).
+ * A TokenManager's tokens as `Authorization: <type> <token>` (RFC 6750 §2.1), or with DPoP as
+ * `Authorization: DPoP <token>` plus a fresh proof (RFC 9449 §7.1).
  */
 export class TokenAuth implements RequestAuth {
   readonly kind = 'token';

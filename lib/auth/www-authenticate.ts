@@ -17,9 +17,8 @@ export function parseWwwAuthenticate(header: string | undefined): {
 }
 
 /**
- * RFC 9449 §9: a `DPoP` challenge with `error="use_dpop_nonce"` (the server wants a proof with its
- * nonce, not another token). The error code exists only in the DPoP scheme, so other challenges in
- * the same header do not matter.
+ * RFC 9449 §9: a `DPoP` challenge with `error="use_dpop_nonce"` (a proof with its nonce wanted, not
+ * another token); the code exists only in that scheme, so other challenges do not matter.
  */
 export function isDpopNonceChallenge(header: string | undefined): boolean {
   return (

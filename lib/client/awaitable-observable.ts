@@ -1,10 +1,6 @@
 import { lastValueFrom, Observable } from 'rxjs';
 
-/**
- * A cold Observable that can also be awaited: `await x` subscribes once and resolves with the
- * last value (each `await` or subscription is a fresh run). For batch calls, where both
- * `lastValueFrom(client.requestMany(...))` and `await client.requestMany(...)` read naturally.
- */
+/** A cold Observable that can also be awaited (the last value); each `await` is a fresh run. */
 export class AwaitableObservable<T> extends Observable<T> implements PromiseLike<T> {
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,

@@ -4,9 +4,8 @@ import { HookContext } from '../hooks/hook.types';
 import { RequestFailure } from '../retry/request-failure';
 
 /**
- * The failure of a typed attempt error as the client attaches it: also its call (when the client
- * made a context for it) and the credential the attempt sent: the auth retry invalidates exactly
- * that token, and only a refused token makes the final 401 an authentication failure.
+ * An attempt's failure with its call and the credential it sent: the auth retry invalidates
+ * exactly that token, and only a refused token makes the final 401 an authentication failure.
  */
 export interface AttemptFailure extends RequestFailure {
   call?: CallContext;
@@ -25,7 +24,6 @@ export class CallContext {
 
   constructor(readonly clientName: string) {}
 
-  /** Starts the next send and returns the context its hooks see. */
   nextAttempt(): HookContext {
     this.attempts += 1;
     return Object.freeze({
@@ -37,7 +35,6 @@ export class CallContext {
     });
   }
 
-  /** Called by the auth retry before it sends again with a new credential. */
   countAuthRetry(): void {
     this.authRetries += 1;
   }

@@ -10,12 +10,7 @@ import { classifyFailure } from '../retry/request-failure';
 import { AttemptFailure } from './call-context';
 import { HttpClientConfig } from './http-client-config';
 
-/**
- * What a client wraps around the attempts of one call, as configured: auth retry → transient
- * retry → circuit breaker (one breaker per client), then a refused token's final 401 as an
- * `AuthenticationException`. Built once per client as one operator (one subscriber per call);
- * every decision reads the failure each attempt put on its error.
- */
+/** Auth retry → transient retry → circuit breaker around a call's attempts; one per client. */
 export class CallResilience {
   private readonly operator?: MonoTypeOperatorFunction<AxiosResponse>;
   private readonly breaker?: CircuitBreaker;
@@ -52,7 +47,6 @@ export class CallResilience {
     return this.breaker?.state;
   }
 
-  /** @param attempts the cold attempt observable (each subscription is one send) */
   wrap<T>(attempts: Observable<AxiosResponse<T>>): Observable<AxiosResponse<T>> {
     if (!this.operator) return attempts;
     return attempts.pipe(this.operator as MonoTypeOperatorFunction<AxiosResponse<T>>);
@@ -60,10 +54,8 @@ export class CallResilience {
 }
 
 /**
- * With token auth, a 401 still there after the auth retries means the API keeps refusing our
- * tokens: that is an `AuthenticationException` (RFC 6750 §3 error from `WWW-Authenticate`).
- * Only a refused token is: a 401 on an excluded path or another origin (no token sent) stays the
- * API's answer.
+ * A 401 to a sent token after the auth retries means the API keeps refusing our tokens: an
+ * `AuthenticationException` (RFC 6750 §3). Where no token was sent it stays the API's answer.
  */
 function toFinalAuthError(error: unknown, clientName: string): unknown {
   const failure: AttemptFailure | undefined = classifyFailure(error);

@@ -15,19 +15,14 @@ const STATIC_AUTH_KEYS: Record<string, readonly string[]> = {
   basic: ['type', 'username', 'password'],
 };
 
-/** Auth types whose credential is a token from a TokenManager (made by the module). */
 export const TOKEN_AUTH_TYPES = ['client-credentials', 'password', 'pipeline'];
 
-/**
- * Turns a client's plain options (checked by the module) into an `HttpClientConfig`, through the
- * same checks as `HttpClientConfigBuilder.build()`.
- * @param tokenManager the token manager of a token client
- */
+/** A client's plain options as an `HttpClientConfig`, through the checks `build()` makes. */
 export async function createClientConfig(
   clientName: string,
   options: ForgeClientOptions,
   moduleRef: ModuleRef,
-  tokenManager: TokenManager | undefined,
+  tokenManager?: TokenManager | null,
 ): Promise<HttpClientConfig> {
   const check = OptionChecker.forClient(clientName);
   return buildConfig(clientName, {
@@ -37,10 +32,7 @@ export async function createClientConfig(
   });
 }
 
-/**
- * The hooks in order, each class replaced by an instance from Nest's DI: the app's provider when
- * one is registered, else a new instance whose constructor dependencies Nest resolves.
- */
+/** The hooks in order, each class from Nest's DI: the app's provider, else a new instance. */
 async function resolveHooks(
   check: OptionChecker,
   hooks: unknown,
@@ -70,17 +62,14 @@ async function resolveHooks(
 function authOf(
   check: OptionChecker,
   options: ForgeClientOptions,
-  tokenManager: TokenManager | undefined,
+  tokenManager?: TokenManager | null,
 ): Pick<ConfigDraft, 'auths' | 'clientCertificate'> {
   const auth = options.auth;
   if (tokenManager) {
     // The certificate of the token endpoint is the API's too: a certificate-bound token
     // (RFC 8705 §3) is accepted only over a connection with that certificate.
-    const certificate = (auth as Record<string, unknown> | undefined)?.clientCertificate;
-    return {
-      auths: [{ type: 'token', tokenManager }],
-      clientCertificate: certificate as ClientCertificate,
-    };
+    const { clientCertificate } = (auth ?? {}) as { clientCertificate?: ClientCertificate };
+    return { auths: [{ type: 'token', tokenManager }], clientCertificate };
   }
   if (options.authRetry !== undefined) {
     check.fail('authRetry', 'applies to token auth only (client-credentials, password, pipeline)');

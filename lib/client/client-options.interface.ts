@@ -30,10 +30,7 @@ export type StaticAuthOptions =
 export type TokenAuthOptionsPlain =
   ClientCredentialsAuthOptions | PasswordAuthOptions | PipelineAuthOptions;
 
-/**
- * Per-client options in plain, serializable form (from `@nestjs/config`, YAML, env).
- * Durations are milliseconds.
- */
+/** Per-client options, plain and serializable (`@nestjs/config`, YAML, env); durations in ms. */
 export interface ForgeClientOptions {
   baseUrl: string;
   timeout?: number;
@@ -45,9 +42,8 @@ export interface ForgeClientOptions {
   /** Globs (`/public/*`, `*\/health`, `/docs/**`) that get no credential. */
   excludedPathPatterns?: string[];
   /**
-   * Token storage: `'cache'` = the app's CACHE_MANAGER, `'memory'` = per process, or an instance.
-   * Default: CACHE_MANAGER when a CacheModule is visible, else memory.
-   * `{ type, encryption: { keys, activeKid } }` encrypts the tokens at rest (AES-256-GCM).
+   * `'cache'` (CACHE_MANAGER), `'memory'`, a TokenStorage, or `{ type, encryption }` (AES-256-GCM
+   * at rest). Default: CACHE_MANAGER when a CacheModule is visible, else memory.
    */
   storage?:
     | 'memory'
@@ -57,9 +53,8 @@ export interface ForgeClientOptions {
   /** Renew tokens this many ms before they expire (token auth). Default 60_000. */
   refreshSkew?: number;
   /**
-   * After a failed token fetch, no token request for `initial` ms, doubling per consecutive
-   * failure up to `max`; callers without a valid token get the last failure meanwhile (token
-   * auth). Default `{ initial: 1_000, max: 30_000 }`.
+   * No token request for `initial` ms after a failed fetch, doubling per failure up to `max`
+   * (token auth). Default `{ initial: 1_000, max: 30_000 }`.
    */
   failureBackoff?: FailureBackoffOptions;
   /**
@@ -77,17 +72,11 @@ export interface ForgeClientOptions {
   deadline?: number;
   /** Largest API response body in bytes (a request's own `maxContentLength` wins). */
   maxContentLength?: number;
-  /**
-   * `'axios'` (default): axios' Node adapter. `'undici'`: the same API over an undici Agent of
-   * the client's own (needs the optional peer `undici`), closed with the module.
-   */
+  /** `'axios'` (default) or `'undici'` (needs the optional peer `undici`). */
   transport?: 'axios' | 'undici';
   /** Request logging through Nest's Logger, always redacted. Absent: no logging. */
   logging?: LoggingOptions;
-  /**
-   * Hooks in registration order: hook objects (`{ beforeRequest: [fn] }`), hook instances, or
-   * injectable classes implementing `ForgeHook`, resolved from Nest's DI.
-   */
+  /** Run in order: hook objects, hook instances, or injectable `ForgeHook` classes (from DI). */
   hooks?: (ForgeHooks | ForgeHook | Type<ForgeHook>)[];
 }
 
@@ -96,7 +85,6 @@ export interface RequestForgeModuleOptions {
   clients: Record<string, ForgeClientOptions | HttpClientConfig>;
 }
 
-/** `withTokenAuth(tokenManager, options)`. */
 export interface TokenAuthOptions {
   /** Paths (exact) that get no token. */
   excludedPaths?: readonly string[];

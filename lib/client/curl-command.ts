@@ -3,10 +3,7 @@ import { Redactor } from '../errors/redaction';
 import { headerKey } from './header-merge';
 import { withParams } from './request-target';
 
-/**
- * A curl command line for a request, for debugging. Credential headers and sensitive fields are
- * replaced by `***`, so the line can be pasted into a ticket.
- */
+/** A curl line for a request, secrets shown as `***` so that it can be pasted into a ticket. */
 export function toCurlCommand(
   { method, data, params }: AxiosRequestConfig,
   url: string,

@@ -20,9 +20,7 @@ export class ForgeClient implements OnModuleDestroy {
   private readonly transport?: ClientTransport;
 
   /**
-   * @param config built by `HttpClientConfigBuilder`
-   * @param http the HttpService to send through, used as it is (`config.transport` then does not
-   *   apply); without it, one with an axios instance of its own on `config.transport`
+   * @param http sent through as it is (`config.transport` then does not apply)
    * @param name the client name used in errors and logs
    */
   constructor(
@@ -36,11 +34,7 @@ export class ForgeClient implements OnModuleDestroy {
     registerCircuit(this, () => this.executor.resilience.circuitState);
   }
 
-  /**
-   * Closes the connections of the client's own transport (the undici Agent of
-   * `transport: 'undici'`); requests made after it fail. A module's clients are closed with the
-   * module; call it for a client you made with `new ForgeClient(config)`.
-   */
+  /** Closes the client's own transport (a module closes its clients; close those you `new`). */
   async close(): Promise<void> {
     await this.transport?.close();
   }
@@ -95,10 +89,8 @@ export class ForgeClient implements OnModuleDestroy {
   }
 
   /**
-   * Sends `configs` with at most `concurrency` in flight. Results come in request order, each a
-   * response or the error that request ended with. With `failFast`, the first failure errors the
-   * observable: requests in flight are aborted and the rest are never sent. The result is cold
-   * and can be subscribed to (`lastValueFrom`) or awaited directly.
+   * Sends `configs`, at most `concurrency` at once; results in request order, each a response or
+   * an error. With `failFast` the first failure errors it, aborting what is in flight. Awaitable.
    */
   requestMany<T = unknown>(
     configs: readonly AxiosRequestConfig[],

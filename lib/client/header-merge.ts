@@ -1,10 +1,6 @@
-/** Plain header values as axios accepts them on a request. */
-export type HeaderValue = string | number | boolean | string[] | null | undefined;
+type HeaderValue = string | number | boolean | string[] | null | undefined;
 
-/**
- * Merges header records case-insensitively; later layers win, and keep their own spelling.
- * A caller's `{ Authorization: undefined }` removes the header.
- */
+/** Merges header records case-insensitively (later layers win); `undefined` removes a header. */
 export function mergeHeaders(
   ...layers: (Record<string, unknown> | undefined)[]
 ): Record<string, HeaderValue> {

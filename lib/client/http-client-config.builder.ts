@@ -25,10 +25,7 @@ import {
 /** An auth method as added, made (and its values checked) at `build()`. */
 type AuthDraft = StaticAuthOptions | { type: 'token'; tokenManager: TokenManager };
 
-/**
- * What a builder has collected, unchecked: its calls, or (from the module) a client's plain
- * options as they are (the token options among them are not read here). `buildConfig` checks it.
- */
+/** A builder's calls, or a module client's plain options, unchecked until `buildConfig`. */
 export interface ConfigDraft extends Partial<Omit<ForgeClientOptions, 'auth' | 'hooks'>> {
   auths: AuthDraft[];
   hooks: NormalizedHooks;
@@ -61,10 +58,7 @@ export class HttpClientConfigBuilder {
     return this.addAuth({ type: 'basic', username, password });
   }
 
-  /**
-   * OAuth2 tokens from `tokenManager` on every request to the base origin. On a 401 the refused
-   * token is invalidated and the request retried as `authRetryStrategy` says (default: once).
-   */
+  /** On a 401 the refused token is dropped and retried per `authRetryStrategy` (default once). */
   withTokenAuth(tokenManager: TokenManager, options: TokenAuthOptions = {}): this {
     this.addAuth({ type: 'token', tokenManager });
     if (options.authRetryStrategy) this.draft.authRetry = options.authRetryStrategy;
@@ -106,10 +100,7 @@ export class HttpClientConfigBuilder {
     return this.set('logging', { ...options });
   }
 
-  /**
-   * Retries transient failures (network errors, 408/429/5xx; idempotent methods or an
-   * `Idempotency-Key`) with exponential backoff and jitter.
-   */
+  /** Retries network errors and 408/429/5xx of idempotent requests, with exponential backoff. */
   withRetry(
     options: Pick<ExponentialBackoffRetryOptions, 'maxRetries' | 'baseDelay' | 'maxDelay'> = {},
   ): this {
@@ -136,19 +127,12 @@ export class HttpClientConfigBuilder {
     return this.set('maxContentLength', bytes);
   }
 
-  /**
-   * `'axios'` (default): axios' Node adapter. `'undici'`: the same HttpService API over an
-   * undici Agent of the client's own (the optional peer `undici` must be installed); close it
-   * with `client.close()` when the client is not a module's.
-   */
+  /** `'axios'` (default) or `'undici'` (optional peer; `client.close()` it outside a module). */
   withTransport(transport: TransportKind): this {
     return this.set('transport', transport);
   }
 
-  /**
-   * Mutual TLS: `{ cert, key, ca?, passphrase? }` (PEM) presented to the API when it asks for a
-   * client certificate, as certificate-bound tokens need (RFC 8705 §3).
-   */
+  /** Mutual TLS: `{ cert, key, ca?, passphrase? }` (PEM), e.g. for bound tokens (RFC 8705 §3). */
   withClientCertificate(certificate: ClientCertificate): this {
     return this.set('clientCertificate', certificate);
   }
@@ -168,7 +152,6 @@ export class HttpClientConfigBuilder {
   }
 }
 
-/** Checks everything `draft` holds, naming the client (when known) and the field. */
 export function buildConfig(clientName: string | undefined, draft: ConfigDraft): HttpClientConfig {
   const p = OptionChecker.forClient(clientName, '', 'HttpClientConfigBuilder');
   const base = p.httpUrl('baseUrl', draft.baseUrl);

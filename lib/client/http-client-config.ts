@@ -1,15 +1,11 @@
 import { RequestAuth } from '../auth/request-auth.interface';
-import { NO_HOOKS, NormalizedHooks } from '../hooks/hook.types';
+import { NormalizedHooks } from '../hooks/hook.types';
 import { LoggingOptions } from './request-logger';
 import { AuthRetryStrategy } from '../retry/auth-retry-strategies';
 import { CircuitBreakerConfig } from '../retry/strategy-factories';
 import { RetryStrategy } from '../retry/retry-strategy';
 import type { ClientCertificate } from '../transport/client-certificate';
 import { TransportKind } from '../transport/http-transport';
-
-/** The fields as `build()` passes them in; `hooks` and `transport` may be left out. */
-export type HttpClientConfigInit = Omit<HttpClientConfig, 'hooks' | 'transport'> &
-  Partial<Pick<HttpClientConfig, 'hooks' | 'transport'>>;
 
 /** Everything a ForgeClient needs; immutable, made by `HttpClientConfigBuilder.build()`. */
 export class HttpClientConfig {
@@ -29,24 +25,20 @@ export class HttpClientConfig {
   readonly authRetryStrategy?: AuthRetryStrategy;
   /** Absent: no circuit breaker. Each ForgeClient keeps its own breaker state. */
   readonly circuitBreaker?: Readonly<CircuitBreakerConfig>;
-  /** Ms after which no retry (auth or transient) starts for a call. */
   readonly deadline?: number;
   /** Largest API response body in bytes; absent: unlimited, as axios. */
   readonly maxContentLength?: number;
   /** `'axios'` (default): axios' Node adapter; `'undici'`: our axios adapter on undici. */
   readonly transport!: TransportKind;
-  /** Mutual TLS: presented to servers that ask for a client certificate. */
   readonly clientCertificate?: Readonly<ClientCertificate>;
 
-  constructor(init: HttpClientConfigInit) {
+  constructor(init: HttpClientConfig) {
     Object.assign(this, init, {
       headers: Object.freeze({ ...init.headers }),
       excludedPaths: Object.freeze([...init.excludedPaths]),
       excludedPathPatterns: Object.freeze([...init.excludedPathPatterns]),
-      hooks: init.hooks ?? NO_HOOKS,
       logging: init.logging && Object.freeze({ ...init.logging }),
       circuitBreaker: init.circuitBreaker && Object.freeze({ ...init.circuitBreaker }),
-      transport: init.transport ?? 'axios',
       clientCertificate: init.clientCertificate && Object.freeze({ ...init.clientCertificate }),
     });
     Object.freeze(this);

@@ -22,25 +22,17 @@ import { RequestTarget, resolveTarget } from './request-target';
 interface PreparedAttempt {
   axiosConfig: AxiosRequestConfig;
   target: RequestTarget;
-  /** The credential sent, if any. */
   applied?: AppliedAuth;
   /** Set by the redirect guard when a hop left the base origin: no later hop had the credential. */
   leftOrigin: boolean;
 }
 
-/**
- * The one request path of a ForgeClient:
- * hooks → auth → HttpService → typed error (→ auth retry → retry → circuit breaker).
- * `execute` returns a cold observable: one call per subscription, and unsubscribing aborts the
- * request through HttpService's AbortController.
- */
+/** The one request path: hooks → auth → HttpService → typed error, inside `CallResilience`. */
 export class RequestExecutor {
   readonly redactor: Redactor;
-  readonly clientName: string;
   private readonly baseOrigin: URL;
   /** The base URL's normalized path, worked out once rather than on every request. */
   private readonly basePath: string;
-  /** True when one of the candidate paths is excluded from the credential. */
   private readonly isExcluded: (...paths: (string | undefined)[]) => boolean;
   private readonly hooks: HookRunner;
   private readonly requestLogger?: RequestLogger;
@@ -51,9 +43,8 @@ export class RequestExecutor {
   constructor(
     private readonly config: HttpClientConfig,
     private readonly http: HttpService,
-    clientName?: string,
+    private readonly clientName = 'default',
   ) {
-    this.clientName = clientName ?? 'default';
     this.baseOrigin = new URL(config.baseUrl);
     this.basePath = normalizePath(this.baseOrigin.pathname);
     this.isExcluded = pathExclusion(config.excludedPaths, config.excludedPathPatterns);
@@ -84,7 +75,6 @@ export class RequestExecutor {
     return { url: target.url, headers: this.build(request, target, masked).axiosConfig.headers! };
   }
 
-  /** True when a request to `target` carries this client's credential. */
   private sendsCredential(target: RequestTarget): boolean {
     if (!this.config.auth || target.parsed.origin !== this.baseOrigin.origin) return false;
     return !this.isExcluded(target.absolutePath, target.relativePath);
@@ -138,10 +128,7 @@ export class RequestExecutor {
     return prepared instanceof Promise ? from(prepared).pipe(mergeMap(attempt)) : attempt(prepared);
   }
 
-  /**
-   * The attempt's error, typed once, with the failure it was (read from the request as sent) and
-   * the credential it carried attached for the retry layers and the breaker.
-   */
+  /** The error typed once, with its failure (read from the request as sent) and credential. */
   private typedFailure(
     error: unknown,
     prepared: PreparedAttempt,
@@ -164,10 +151,7 @@ export class RequestExecutor {
     return attachFailure(typed, { ...failure, call, sent } as AttemptFailure);
   }
 
-  /**
-   * The client's redactor plus the credential this attempt sent. Static secrets are known up
-   * front; tokens change, and APIs echo them back in bodies under keys no redactor knows.
-   */
+  /** The client's redactor plus the token sent: APIs echo tokens under keys no redactor knows. */
   private redactorFor(applied: AppliedAuth | undefined): Redactor {
     if (!applied?.token) return this.redactor;
     const { accessToken, refreshToken } = applied.token;

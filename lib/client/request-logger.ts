@@ -14,11 +14,7 @@ export interface LoggingOptions {
   sensitiveKeys?: string[];
 }
 
-/**
- * Logs each attempt through Nest's Logger (context `RequestForge:<client>`): method, URL, status,
- * duration, attempt. Everything goes through the attempt's redactor first: the client's (which
- * knows `sensitiveKeys`) plus the credential just sent.
- */
+/** Logs each attempt through its redactor: the client's `sensitiveKeys` and the credential sent. */
 export class RequestLogger {
   constructor(
     private readonly logger: Logger,

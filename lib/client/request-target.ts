@@ -13,10 +13,7 @@ export interface RequestTarget {
 
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-/**
- * `/users` and `users` both resolve to `<base>/users`; absolute URLs are kept as they are.
- * `basePath` (the base URL's normalized path) may be passed in by a caller that keeps it.
- */
+/** `/users` and `users` both resolve to `<base>/users`; absolute URLs are kept as they are. */
 export function resolveTarget(
   baseUrl: string,
   url: string | undefined,

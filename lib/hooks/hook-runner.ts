@@ -3,10 +3,7 @@ import { AxiosRequestConfig } from 'axios';
 import { Redactor } from '../errors/redaction';
 import { HOOK_KINDS, HookContext, NormalizedHooks } from './hook.types';
 
-/**
- * Runs a client's hooks in registration order. A throwing `beforeRequest` aborts the call with
- * its error; a throwing `afterResponse` or `onError` is logged and never changes the outcome.
- */
+/** Runs hooks in order: a throwing `beforeRequest` aborts the call, the others are only logged. */
 export class HookRunner {
   constructor(
     private readonly hooks: NormalizedHooks,
@@ -28,11 +25,7 @@ export class HookRunner {
     return current;
   }
 
-  /**
-   * Runs the `afterResponse` hooks on a response or the `onError` hooks on an error: each gets
-   * what the one before returned; a hook that throws is logged (through `redactor`, the attempt's,
-   * which knows the credential just sent) and skipped.
-   */
+  /** A throwing hook is logged through `redactor`, the attempt's: it knows the credential sent. */
   async runLogged<V>(
     kind: 'afterResponse' | 'onError',
     value: V,

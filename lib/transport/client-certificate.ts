@@ -3,10 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { createSecureContext } from 'node:tls';
 import { OptionChecker } from '../errors/option-checker';
 
-/**
- * A TLS client certificate (PEM) for mutual TLS: client authentication at a token endpoint
- * (`tls_client_auth`, RFC 8705 §2) and certificate-bound tokens at an API (RFC 8705 §3).
- */
+/** A TLS client certificate (PEM): `tls_client_auth` (RFC 8705 §2) and bound tokens (§3). */
 export interface ClientCertificate {
   /** The client certificate, PEM (a chain may follow it). */
   cert: string;
@@ -21,9 +18,8 @@ export interface ClientCertificate {
 const KEYS = ['cert', 'key', 'ca', 'passphrase'];
 
 /**
- * Checks that the certificate and key parse and belong together, and that `ca` is a PEM bundle,
- * so a broken certificate fails at bootstrap instead of at the first handshake. No message quotes
- * a value. Returns the certificate's SHA-256 thumbprint (RFC 8705 §3.1 `x5t#S256`, base64url).
+ * Fails a broken certificate, key or `ca` at bootstrap rather than at the first handshake, quoting
+ * no value. Returns the certificate's RFC 8705 §3.1 `x5t#S256` thumbprint.
  */
 export function checkClientCertificate(
   check: OptionChecker,

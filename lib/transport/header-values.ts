@@ -27,9 +27,8 @@ export function headerText(value: unknown): string | undefined {
 }
 
 /**
- * An RFC 9110 §5.5 field value limited to visible ASCII: printable characters with inner spaces
- * or tabs only. No CR/LF or other control characters (axios would strip them and send something
- * else), no non-ASCII, nothing leading or trailing.
+ * An RFC 9110 §5.5 field value of visible ASCII with inner spaces or tabs only: no CR/LF or other
+ * control characters (axios would strip them and send something else).
  */
 export function isVisibleHeaderValue(value: string): boolean {
   return /^[\x21-\x7E](?:[ \t\x21-\x7E]*[\x21-\x7E])?$/.test(value);

@@ -11,38 +11,27 @@ import { Observable } from 'rxjs';
 import { ClientCertificate, httpsAgentFor, tlsOptions } from './client-certificate';
 import { UndiciTransport } from './undici-adapter';
 
-/** How a client's requests go out: axios' Node adapter, or our axios adapter on undici. */
-export type TransportKind = 'axios' | 'undici';
+export const TRANSPORT_KINDS = ['axios', 'undici'] as const;
 
-export const TRANSPORT_KINDS: readonly TransportKind[] = ['axios', 'undici'];
+export type TransportKind = (typeof TRANSPORT_KINDS)[number];
 
-/**
- * The one place an axios instance is made: every client, token endpoint and pipeline step sends
- * through an `HttpService` over an instance of its own, so interceptors an app adds to the global
- * axios never see a credential. `adapterFor` replaces axios' Node adapter on that instance only.
- */
+/** Each client, token endpoint and step has its own axios: global interceptors see no secret. */
 export function createHttpService(
   adapterFor?: (instance: AxiosInstance) => AxiosAdapter,
   httpsAgent?: HttpsAgent,
 ): HttpService {
   const instance = axios.create();
   if (adapterFor) instance.defaults.adapter = adapterFor(instance);
-  // A client certificate (mutual TLS) travels in the agent's TLS options.
   if (httpsAgent) instance.defaults.httpsAgent = httpsAgent;
   return new HttpService(instance);
 }
 
-/** A client's HttpService on its transport, and how to release the connections it holds. */
 export interface ClientTransport {
   readonly http: HttpService;
   close(): Promise<void>;
 }
 
-/**
- * The HttpService of one client. `'undici'` gives it an undici Agent of its own (undici itself
- * is loaded on the first request), closed by `close()`. A client certificate is presented to
- * every https server that asks for one (mutual TLS).
- */
+/** The HttpService of one client; `'undici'` gives it an undici Agent of its own. */
 export function createClientTransport(
   kind: TransportKind = 'axios',
   clientCertificate?: ClientCertificate,
@@ -60,14 +49,8 @@ export function createClientTransport(
 }
 
 /**
- * Sends one attempt through `http`. `timeoutMs` bounds the whole attempt, from sending until the
- * last byte of the body: axios' own `timeout` stops at the headers, so a server that trickles its
- * body would hold the call forever. When the time is up the request is aborted and the caller
- * gets an AxiosError with code `ETIMEDOUT`.
- *
- * Unsubscribing aborts the request only while it is in flight: `HttpService` cancels on every
- * teardown, also after the response came, and axios then builds a `CanceledError` (stack trace
- * included) nobody sees, a quarter of the client CPU of a small loopback request.
+ * One attempt, `timeoutMs` bounding it to the body's last byte (axios' own stops at the headers).
+ * Cancelled only in flight: HttpService's unseen `CanceledError` costs 1/4 of a small call's CPU.
  */
 export function sendAttempt<T>(
   http: HttpService,

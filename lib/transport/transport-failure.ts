@@ -1,11 +1,8 @@
 import { AxiosError, AxiosResponse, isAxiosError } from 'axios';
 
 /**
- * What went wrong with one attempt at the transport level, read once from what axios threw:
- * - `status`: the server answered with a status the request does not accept (the body is whole);
- * - `timeout`: no complete answer within the attempt's time;
- * - `network`: no complete answer (refused, reset, DNS, a body cut off mid-way);
- * - `too-large`: the body passed `maxContentLength` and was read no further.
+ * One attempt's transport failure, read once from what axios threw. `status`: a whole answer with
+ * a refused status; `network`: no complete answer (refused, reset, DNS, a body cut off mid-way).
  */
 export type TransportFailure =
   | { kind: 'status'; response: AxiosResponse }

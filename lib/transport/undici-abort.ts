@@ -8,11 +8,7 @@ export interface Abort {
   dispose(): void;
 }
 
-/**
- * One AbortSignal for undici from what axios offers a Node adapter: `config.cancelToken`
- * (HttpService's and `sendAttempt`'s, which bounds the whole attempt), `config.signal` and
- * `config.timeout`; each rejects as axios' Node adapter would.
- */
+/** One AbortSignal from axios' `cancelToken`, `signal` and `timeout`, rejecting as axios does. */
 export function watchAbort(config: InternalAxiosRequestConfig, request: object): Abort {
   const controller = new AbortController();
   let reason: unknown;
@@ -24,13 +20,11 @@ export function watchAbort(config: InternalAxiosRequestConfig, request: object):
   };
   const onCancel = (cancel: unknown) => stop(cancel ?? new CanceledError(undefined, config));
   const onSignal = () => stop(new CanceledError(undefined, config, request));
-  const token = config.cancelToken;
-  const signal = config.signal;
+  const { cancelToken: token, signal, timeout } = config;
   token?.subscribe(onCancel);
   if (signal?.aborted) onSignal();
   else signal?.addEventListener?.('abort', onSignal);
-  if (config.timeout && config.timeout > 0) {
-    const timeout = config.timeout;
+  if (timeout && timeout > 0) {
     timer = setTimeout(() => {
       const clarify = config.transitional?.clarifyTimeoutError;
       stop(

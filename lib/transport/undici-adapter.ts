@@ -7,32 +7,24 @@ import axios, {
   InternalAxiosRequestConfig,
 } from 'axios';
 import type * as Undici from 'undici';
-import type { Dispatcher as UndiciDispatcher } from 'undici';
 import { ConfigurationException } from '../errors';
 import { decodedBody, requestBody, responseData } from './undici-body';
 import { DEFAULT_MAX_REDIRECTS, Hop, isRedirect, nextHop } from './undici-redirect';
 import { Abort, watchAbort } from './undici-abort';
 import type { ClientCertificate } from './client-certificate';
 
-/** What is used of the client's undici Agent. */
-interface Agent {
-  request(options: UndiciDispatcher.RequestOptions): Promise<UndiciDispatcher.ResponseData>;
-  close(): Promise<void>;
-}
+type Agent = Pick<Undici.Dispatcher, 'request' | 'close'>;
 
 const PROXY_ENV = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'];
 
 /**
- * The `'undici'` transport: an axios adapter that sends on one undici `Agent` of the client's
- * own (keep-alive pools per origin), made on the first request and closed by `close()`.
- * axios runs its request transforms before and its response transforms after an adapter, so
- * bodies, content types, JSON parsing and `HttpService` behave as on axios' Node adapter.
+ * The `'undici'` transport: an axios adapter on an undici `Agent` of the client's own. axios'
+ * transforms run around any adapter, so bodies and JSON behave as on axios' Node adapter.
  */
 export class UndiciTransport {
   private agent?: Agent;
   private closed = false;
 
-  /** @param tls TLS options of every connection (a client certificate for mutual TLS) */
   constructor(private readonly tls?: ClientCertificate) {}
 
   /** The adapter of `instance` (its `getUri` builds URLs with axios' own params serializer). */
@@ -78,7 +70,7 @@ export class UndiciTransport {
           path: `${hop.url.pathname}${hop.url.search}`,
           method: hop.method as 'GET',
           headers: hop.headers,
-          body: hop.body as UndiciDispatcher.RequestOptions['body'],
+          body: hop.body as Undici.Dispatcher.RequestOptions['body'],
           signal: abort.signal,
         });
         if (maxRedirects > 0 && isRedirect(res.statusCode, res.headers)) {
@@ -190,10 +182,7 @@ function toAxiosError(
 
 let loading: Promise<typeof Undici> | undefined;
 
-/**
- * undici is an optional peer: it is loaded on the first request of the first client that asks
- * for the `'undici'` transport, so an app that never does needs it neither installed nor loaded.
- */
+/** undici is an optional peer: loaded on first use, so an app that never uses it needs none. */
 function loadUndici(): Promise<typeof Undici> {
   loading ??= import('undici').catch((cause: unknown) => {
     loading = undefined;

@@ -3,15 +3,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
-/** A request body as undici takes it. */
 export type UndiciBody = string | Buffer | Uint8Array | Readable | FormData | null;
 
-/**
- * The body axios' request transforms left in `config.data` (JSON already a string, a
- * URLSearchParams already form-encoded, with the content type set), checked as axios' Node
- * adapter checks it: strings, Buffers, ArrayBuffers, views, streams and FormData, and
- * `maxBodyLength` on what can be measured up front.
- */
+/** `config.data` after axios' request transforms, checked as axios' Node adapter checks it. */
 export function requestBody(config: InternalAxiosRequestConfig, headers: AxiosHeaders): UndiciBody {
   const data: unknown = config.data;
   if (data === undefined || data === null) return null;
@@ -64,12 +58,7 @@ function limitStream(stream: Readable, config: InternalAxiosRequestConfig): Read
   return Readable.from(limited(), { objectMode: false });
 }
 
-/**
- * Reads a response body into what axios' Node adapter hands its response transforms: a Buffer
- * for `arraybuffer`, the stream itself for `stream`, else a string (UTF-8 without BOM unless
- * `responseEncoding` says otherwise). A body past `maxContentLength` is dropped mid-way with
- * axios' own error, so the failure classifier reads it as too large.
- */
+/** The body for axios' transforms; past `maxContentLength`, dropped mid-way with axios' error. */
 export async function responseData(
   body: Readable & { text?(): Promise<string>; arrayBuffer?(): Promise<ArrayBuffer> },
   config: InternalAxiosRequestConfig,
@@ -125,12 +114,9 @@ const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
 };
 
 /**
- * The body decoded as axios' Node adapter decodes it: one content encoding (gzip, deflate, br)
- * through node:zlib, `content-encoding` and `content-length` dropped, error answers included.
- * Hand-written rather than undici's `interceptors.decompress`: that one is experimental (a
- * process warning on first use), absent from early undici 7 releases, skips error answers by
- * default, and cannot be turned off per request as axios' `decompress: false` can.
- * `undefined`: nothing to decode.
+ * The body decoded as axios' Node adapter decodes it (error answers included); `undefined`:
+ * nothing to decode. Not undici's `interceptors.decompress`: experimental (a process warning),
+ * absent from early undici 7, skips error answers, and has no per-request `decompress: false`.
  */
 export function decodedBody(
   body: Readable,

@@ -20,12 +20,9 @@ export function isRedirect(status: number, headers: IncomingHttpHeaders): boolea
 }
 
 /**
- * The next hop after a redirect, as follow-redirects (axios' Node adapter) makes it, so that
- * `beforeRedirect` (our credential guard included) sees the same options object: POST becomes
- * GET on 301/302 and anything but GET/HEAD on 303 (RFC 9110 §15.4), dropping the body and its
- * `content-*` headers; `Authorization`, `Proxy-Authorization` and `Cookie` are dropped on a hop
- * to another host or from https to http; then `config.beforeRedirect(options, response)` may
- * edit the headers. undici's own redirect interceptor has no such hook, hence this code.
+ * The next hop as follow-redirects (axios' Node adapter) makes it (RFC 9110 §15.4), so that
+ * `beforeRedirect`, our credential guard included, sees the same options: undici's own redirect
+ * interceptor has no such hook.
  */
 export function nextHop(
   current: Hop,
@@ -76,17 +73,14 @@ export function nextHop(
     method,
     headers,
   };
-  const beforeRedirect = config.beforeRedirect as
-    | ((
-        options: Record<string, unknown>,
-        responseDetails: { headers: Record<string, string>; statusCode: number },
-        requestDetails: { url: string; method: string; headers: Record<string, unknown> },
-      ) => void)
-    | undefined;
-  beforeRedirect?.(
+  config.beforeRedirect?.(
     options,
     { headers: responseHeaders as Record<string, string>, statusCode: status },
-    { url: current.url.href, method: current.method, headers: current.headers },
+    {
+      url: current.url.href,
+      method: current.method,
+      headers: current.headers as Record<string, string>,
+    },
   );
   return { url, method: options.method, headers: options.headers, body };
 }
