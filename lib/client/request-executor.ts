@@ -25,6 +25,8 @@ interface PreparedAttempt {
   applied?: AppliedAuth;
   /** Set by the redirect guard when a hop left the base origin: no later hop had the credential. */
   leftOrigin: boolean;
+  /** DPoP proofs signed for same-origin redirect hops: secrets like the first one. */
+  hopProofs: string[];
 }
 
 /** The one request path: hooks → auth → HttpService → typed error, inside `CallResilience`. */
@@ -91,7 +93,7 @@ export class RequestExecutor {
       const sent = prepared.axiosConfig;
       // Built on first use: only a failure, a logger or a hook needs it, not a plain success.
       let redactor: Redactor | undefined;
-      const redactorNow = () => (redactor ??= this.redactorFor(prepared.applied));
+      const redactorNow = () => (redactor ??= this.redactorFor(prepared));
       const sent$ = sendAttempt<T>(this.http, sent);
       const dpop = prepared.applied ? this.config.auth?.dpop : undefined;
       // RFC 9449 §8, §9: every answer of the origin may carry the nonce for the next proof.
@@ -152,10 +154,11 @@ export class RequestExecutor {
   }
 
   /** The client's redactor plus the token sent: APIs echo tokens under keys no redactor knows. */
-  private redactorFor(applied: AppliedAuth | undefined): Redactor {
+  private redactorFor({ applied, hopProofs }: PreparedAttempt): Redactor {
     if (!applied?.token) return this.redactor;
     const { accessToken, refreshToken } = applied.token;
-    return this.redactor.extend([], [...Object.values(applied.headers), accessToken, refreshToken]);
+    const sent = [...Object.values(applied.headers), ...hopProofs];
+    return this.redactor.extend([], [...sent, accessToken, refreshToken]);
   }
 
   /** The attempt as it goes out: after hooks, with the credential; a promise only if one waits. */
@@ -199,13 +202,28 @@ export class RequestExecutor {
         request.headers as Record<string, unknown> | undefined,
       ),
     };
-    const prepared: PreparedAttempt = { axiosConfig, target, applied, leftOrigin: false };
+    const prepared: PreparedAttempt = {
+      axiosConfig,
+      target,
+      applied,
+      leftOrigin: false,
+      hopProofs: [],
+    };
     if (auth) {
+      const { dpop } = auth;
+      const token = applied?.token;
       axiosConfig.beforeRedirect = stripCredentialsOnForeignRedirect(
         this.baseOrigin,
         auth.headerNames,
         request.beforeRedirect,
         () => (prepared.leftOrigin = true),
+        dpop &&
+          token &&
+          ((method, url) => {
+            const proof = dpop.proof(method, url, token.accessToken);
+            prepared.hopProofs.push(proof);
+            return proof;
+          }),
       );
     }
     return prepared;

@@ -130,6 +130,27 @@ describe.each(TRANSPORTS)(
       expect(invalidate).not.toHaveBeenCalled();
     });
 
+    it('a same-origin redirect gets a proof of its own: the next hop method and URL, same token', async () => {
+      const { client } = await start();
+      await lastValueFrom(client.get('/orders'));
+      api.requests.length = 0;
+
+      const moved = await lastValueFrom(client.get('/moved/orders?page=2'));
+      const seeOther = await lastValueFrom(client.post('/moved/receipts', { item: 1 }));
+
+      expect(moved.data).toEqual({ ok: true, path: '/orders' });
+      expect(seeOther.data).toEqual({ ok: true, path: '/receipts' });
+      // 307 keeps GET, 303 turns the POST into a GET: each proof names the request it went with.
+      expect(api.requests.map((r) => [r.method, r.path, r.status])).toEqual([
+        ['GET', '/moved/orders', 307],
+        ['GET', '/orders', 200],
+        ['POST', '/moved/receipts', 303],
+        ['GET', '/receipts', 200],
+      ]);
+      expect(api.requests[3].token).toBe(api.requests[1].token);
+      expect((await oidc.stats()).tokensIssued).toBe(1);
+    });
+
     it('a 401 invalid_token is an auth retry: the token is dropped and a new one fetched', async () => {
       const { client, manager } = await start();
       await lastValueFrom(client.get('/orders'));

@@ -8,7 +8,7 @@ import { LeakHarness } from './leak-harness';
 /**
  * A careless API that echoes the DPoP proof and the token it received under keys no redactor
  * knows, and in a response header. `/ok`, `/401` (invalid_token), `/nonce` (a new nonce
- * challenge every time), `/403`, `/500`, `/slow`.
+ * challenge every time), `/403`, `/500`, `/slow`, and `/moved` (a same-origin 307 to `/500`).
  */
 function startDpopEchoApi(): Promise<RecordingServer> {
   let nonce = 0;
@@ -40,6 +40,8 @@ function startDpopEchoApi(): Promise<RecordingServer> {
         return send(403, echo);
       case '/500':
         return send(500, echo);
+      case '/moved':
+        return send(307, echo, { location: '/500' });
       case '/slow':
         setTimeout(() => send(200, echo), 1_500).unref();
         return;
@@ -104,7 +106,7 @@ describe('no leaks of DPoP proofs, keys or DPoP-bound tokens', () => {
     expect(refused.name).toBe('AuthenticationException');
     const challenged = await leaks.failure(client, { method: 'POST', url: '/nonce', data: {} });
     expect(challenged).toMatchObject({ name: 'AuthenticationException', error: 'use_dpop_nonce' });
-    for (const path of ['/403', '/500', '/slow']) {
+    for (const path of ['/403', '/500', '/moved', '/slow']) {
       await leaks.failure(client, { method: 'GET', url: path });
     }
   }

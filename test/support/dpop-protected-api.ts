@@ -25,7 +25,8 @@ export interface DpopApiRequest {
  * everything itself with node:crypto: the proof's signature with its header `jwk`, `typ`, `htm`,
  * `htu`, `iat`, `jti` (no replay), `ath`, its own nonce (demanded first with 401
  * `use_dpop_nonce` and `DPoP-Nonce`, §9), and that the key is the one the token is bound to
- * (`cnf.jkt` from the authorization server's introspection).
+ * (`cnf.jkt` from the authorization server's introspection). `/moved/<path>` answers
+ * `307` (`303` for a POST) to `/<path>` on this origin, before any check.
  */
 export class DpopProtectedApi {
   readonly requests: DpopApiRequest[] = [];
@@ -85,6 +86,11 @@ export class DpopProtectedApi {
     const record: DpopApiRequest = { method, path, status: 0 };
     if (this.rotateOnEveryRequest) this.rotateNonce();
     this.requests.push(record);
+    if (path.startsWith('/moved/')) {
+      record.status = method === 'POST' ? 303 : 307;
+      res.writeHead(record.status, { location: path.slice('/moved'.length) });
+      return void res.end();
+    }
     const refuse = (error: string, description: string) => {
       record.status = 401;
       record.error = error;
