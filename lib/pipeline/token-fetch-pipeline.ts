@@ -9,7 +9,7 @@ import { TokenStorage } from '../storage/token-storage.interface';
 import { TokenData } from '../tokens/token-data';
 import { TokenManager } from '../tokens/token-manager';
 import { PipelineContext } from './pipeline-context';
-import { PipelinePlan, planPipeline } from './pipeline-plan';
+import { planPipeline } from './pipeline-plan';
 import { TokenFetcher } from './token-fetcher';
 
 export interface TokenFetchPipelineOptions {
@@ -47,7 +47,7 @@ export class TokenFetchPipeline {
   readonly finalStep: string;
   private readonly logger = new Logger('TokenFetchPipeline');
   private readonly check = new OptionChecker('TokenFetchPipeline');
-  private readonly plan: PipelinePlan;
+  private readonly plan: ReturnType<typeof planPipeline>;
   private readonly fetchers: ReadonlyMap<string, TokenFetcher>;
   private readonly keys: ReadonlyMap<string, string>;
   private readonly storage: TokenStorage;

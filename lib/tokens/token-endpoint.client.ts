@@ -17,7 +17,7 @@ import {
   TokenRequestContext,
   AttemptOutcome,
   DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
-  readFailedAttempt,
+  noUsableAnswer,
   readTokenResponse,
   sendTokenRequest,
 } from './token-response';
@@ -36,9 +36,6 @@ export interface TokenEndpointClientOptions
   /** Cap for backoff and `Retry-After`, in ms. Default 5_000. */
   maxRetryDelay?: number;
 }
-
-/** `use_dpop_nonce` refusals that came with a nonce (RFC 9449 §8): answered once, at once. */
-const nonceChallenges = new WeakSet<object>();
 
 /** Failures of this client worth another attempt, with the server's `Retry-After`. */
 const transientFailures = new WeakMap<object, { retryAfter?: string }>();
@@ -97,13 +94,13 @@ export class TokenEndpointClient {
       const sent = { ...context, redact: context.redact.extend([], secrets) };
       return sendTokenRequest(this.http, request, sent).pipe(
         map((response) => this.read(response, sent)),
-        catchError((cause: unknown) => of(readFailedAttempt(cause, sent))),
+        catchError((cause: unknown) => of(noUsableAnswer(sent, cause))),
       );
     });
     const attempt = send.pipe(
       // RFC 9449 §8: a nonce challenge is answered once, within the attempt, with a new proof.
       mergeMap((outcome) => {
-        if (!isNonceChallenge(outcome)) return of(outcome);
+        if (outcome.kind === 'token' || !outcome.nonceChallenge) return of(outcome);
         recordTokenRequest(context.serviceName, outcome.error);
         return send;
       }),
@@ -149,8 +146,7 @@ export class TokenEndpointClient {
     const gaveNonce = dpop?.rememberNonce(this.tokenUrl, response.headers) ?? false;
     const outcome = readTokenResponse(response, context);
     if (outcome.kind === 'failure') {
-      if (gaveNonce && outcome.error.error === 'use_dpop_nonce') nonceChallenges.add(outcome.error);
-      return outcome;
+      return { ...outcome, nonceChallenge: gaveNonce && outcome.error.error === 'use_dpop_nonce' };
     }
     if (!dpop || isDpopTokenType(outcome.token.tokenType)) return outcome;
     const error = new AuthenticationException(
@@ -211,13 +207,6 @@ function settle(outcome: AttemptOutcome, serviceName: string): Observable<TokenD
   if (outcome.kind === 'token') return of(outcome.token);
   if (outcome.transient) transientFailures.set(outcome.error, { retryAfter: outcome.retryAfter });
   return throwError(() => outcome.error);
-}
-
-/** RFC 9449 §8: the server refused the proof for want of a nonce, and gave one. */
-function isNonceChallenge(
-  outcome: AttemptOutcome,
-): outcome is Extract<AttemptOutcome, { kind: 'failure' }> {
-  return outcome.kind === 'failure' && nonceChallenges.has(outcome.error);
 }
 
 /** application/x-www-form-urlencoded encoding of one value. */

@@ -124,12 +124,10 @@ export function tokenRequestFailed(
  * No usable answer: no whole answer in time, no connection, a body over the size limit. Transient
  * failures may go better on another attempt.
  */
-export function noUsableAnswer(
-  context: TokenRequestContext,
-  cause: unknown,
-): { error: AuthenticationException; transient: boolean } {
+export function noUsableAnswer(context: TokenRequestContext, cause: unknown): AttemptFailure {
   const failure = readTransportFailure(cause);
-  const fail = (why: string, transient: boolean) => ({
+  const fail = (why: string, transient: boolean): AttemptFailure => ({
+    kind: 'failure',
     error: tokenRequestFailed(context, why, { cause }),
     transient,
   });
@@ -196,9 +194,16 @@ function scrubbedCause(error: unknown, redact: Redactor): unknown {
  * What one attempt came to: a token, or a failure. A transient failure (no answer, a busy or
  * briefly failing server) is worth another attempt; a refusal (§5.2) or a bad response is not.
  */
-export type AttemptOutcome =
-  | { kind: 'token'; token: TokenData }
-  | { kind: 'failure'; error: AuthenticationException; transient: boolean; retryAfter?: string };
+export type AttemptOutcome = { kind: 'token'; token: TokenData } | AttemptFailure;
+
+type AttemptFailure = {
+  kind: 'failure';
+  error: AuthenticationException;
+  transient: boolean;
+  retryAfter?: string;
+  /** RFC 9449 §8: a `use_dpop_nonce` refusal that gave a nonce, answered once, at once. */
+  nonceChallenge?: boolean;
+};
 
 /** Reads an answer of the token endpoint: a token (§5.1) or an error (§5.2). */
 export function readTokenResponse(
@@ -230,13 +235,6 @@ export function readTokenResponse(
     transient: DEFAULT_RETRYABLE_STATUS_CODES.includes(status),
     retryAfter: headers['retry-after'],
   };
-}
-
-/** An attempt that got no usable answer, or a status failure axios raised. */
-export function readFailedAttempt(cause: unknown, context: TokenRequestContext): AttemptOutcome {
-  const transport = readTransportFailure(cause);
-  if (transport?.kind === 'status') return readTokenResponse(transport.response, context);
-  return { kind: 'failure', ...noUsableAnswer(context, cause) };
 }
 
 function failure(error: AuthenticationException): AttemptOutcome {
