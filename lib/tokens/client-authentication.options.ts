@@ -1,8 +1,7 @@
-import { createSecretKey, JsonWebKey } from 'node:crypto';
+import { createSecretKey, JsonWebKey, randomUUID } from 'node:crypto';
 import { OptionChecker } from '../errors/option-checker';
 import { checkClientCertificate, ClientCertificate } from '../transport/client-certificate';
-import { ClientAssertion } from './client-assertion';
-import { checkPrivateSigningKey, JwsAlgorithm } from './jws';
+import { checkPrivateSigningKey, JwsAlgorithm, signJws } from './jws';
 
 /**
  * How the client authenticates at the token endpoint: `'body'` (client_secret_post) and
@@ -55,8 +54,8 @@ export const CLIENT_AUTHENTICATION_KEYS = [
 /** Checked client authentication, ready for the token endpoint client. */
 export interface ClientAuthentication {
   authMethod: ClientAuthMethod;
-  /** For `client_secret_jwt` and `private_key_jwt`. */
-  clientAssertion?: ClientAssertion;
+  /** For `client_secret_jwt` and `private_key_jwt`: signs a new assertion per request. */
+  clientAssertion?: () => string;
   clientCertificate?: ClientCertificate;
   /** `x5t#S256` of the client certificate: tokens bound to it are not another's. */
   certificateThumbprint?: string;
@@ -120,15 +119,22 @@ export function checkClientAuthentication(
   if (!isJwt) return result;
   check.optionalString('keyId', options.keyId);
   const audience = check.optionalString('assertionAudience', options.assertionAudience);
-  result.clientAssertion = new ClientAssertion({
-    clientId: options.clientId,
-    audience: audience ?? options.tokenUrl,
-    signingKey:
-      authMethod === 'client_secret_jwt'
-        ? secretSigningKey(options.clientSecret as string, options.algorithm, check)
-        : checkPrivateSigningKey(options.privateKey, options.algorithm, check),
-    keyId: options.keyId,
-  });
+  const signingKey =
+    authMethod === 'client_secret_jwt'
+      ? secretSigningKey(options.clientSecret as string, options.algorithm, check)
+      : checkPrivateSigningKey(options.privateKey, options.algorithm, check);
+  const { clientId, keyId } = options;
+  const aud = audience ?? options.tokenUrl;
+  // RFC 7523 §3: a new assertion per request, with its own `jti` (servers refuse a replayed one),
+  // valid for 60 s as it is sent at once; `nbf` because some IdPs (Entra ID) require it.
+  result.clientAssertion = () => {
+    const iat = Math.floor(Date.now() / 1000);
+    return signJws(
+      { typ: 'JWT', ...(keyId !== undefined ? { kid: keyId } : {}) },
+      { iss: clientId, sub: clientId, aud, jti: randomUUID(), iat, nbf: iat, exp: iat + 60 },
+      signingKey,
+    );
+  };
   return result;
 }
 

@@ -59,22 +59,9 @@ function signature(data: Buffer, { algorithm, key }: JwsSigningKey): Buffer {
 }
 
 /**
- * A private key from PEM (PKCS#8, PKCS#1 or SEC1, maybe encrypted with `passphrase`) or a JWK
- * with its private part. Throws without quoting the key; the caller names the option.
- */
-function importPrivateKey(material: string | JsonWebKey, passphrase?: string): KeyObject {
-  const key =
-    typeof material === 'string'
-      ? createPrivateKey({ key: material, format: 'pem', ...(passphrase ? { passphrase } : {}) })
-      : createPrivateKey({ key: material, format: 'jwk' });
-  if (key.type !== 'private') throw new Error('not a private key');
-  return key;
-}
-
-/**
- * A `privateKey` option checked and imported: a PEM string or private JWK of an RSA (at least 2048
- * bits, RFC 7518 §3.3), EC P-256 or Ed25519 key, with `algorithm` when given (it must suit the key),
- * else the key's implied one. Problems name `privateKey` or `algorithm`, never quoting the key.
+ * A `privateKey` option checked and imported: a PEM (PKCS#8, PKCS#1, SEC1) or private JWK of an RSA
+ * (at least 2048 bits, RFC 7518 §3.3), EC P-256 or Ed25519 key, with `algorithm` when given (it
+ * must suit the key), else the key's implied one. Problems never quote the key.
  */
 export function checkPrivateSigningKey(
   material: unknown,
@@ -84,9 +71,13 @@ export function checkPrivateSigningKey(
   if (typeof material !== 'string' && !isRecord(material)) {
     check.fail('privateKey', 'must be a PEM string or a JWK object');
   }
-  let key;
+  let key: KeyObject;
   try {
-    key = importPrivateKey(material as string | JsonWebKey);
+    key = createPrivateKey(
+      typeof material === 'string'
+        ? { key: material, format: 'pem' }
+        : { key: material as JsonWebKey, format: 'jwk' },
+    );
   } catch {
     return check.fail('privateKey', 'is not a PEM or JWK private key');
   }

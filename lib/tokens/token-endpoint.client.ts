@@ -172,18 +172,20 @@ export class TokenEndpointClient {
     };
     const { clientId, clientSecret, clientAssertion } = this.options;
     const secrets: string[] = [];
+    // A JWS made for this request, and its signature, which a server may echo alone.
+    const signed = (jws: string) => {
+      secrets.push(jws, jws.slice(jws.lastIndexOf('.') + 1));
+      return jws;
+    };
     if (this.options.dpop) {
       // RFC 9449 §5: a fresh proof of the key the token is to be bound to.
-      const proof = this.options.dpop.proof('POST', this.tokenUrl);
-      headers.DPoP = proof;
-      secrets.push(proof, proof.slice(proof.lastIndexOf('.') + 1));
+      headers.DPoP = signed(this.options.dpop.proof('POST', this.tokenUrl));
     }
     if (clientAssertion) {
       // RFC 7523 §2.2; client_id too, as OIDC Core §9 and most servers expect it.
-      const assertion = clientAssertion.formFields();
       form.set('client_id', clientId);
-      for (const [name, value] of Object.entries(assertion.fields)) form.set(name, value);
-      secrets.push(...assertion.secrets);
+      form.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+      form.set('client_assertion', signed(clientAssertion()));
     } else if (this.options.authMethod === 'header' && clientSecret !== undefined) {
       // §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded.
       const pair = `${formEncode(clientId)}:${formEncode(clientSecret)}`;
