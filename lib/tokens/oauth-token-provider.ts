@@ -1,0 +1,35 @@
+import { bindDpopSession } from '../auth/dpop-session';
+import { providerCacheKey } from './cache-key';
+import { TokenData } from './token-data';
+import { TokenEndpointClient } from './token-endpoint.client';
+import { TokenProvider } from './token-provider.interface';
+import type { CheckedProviderOptions, OAuthProviderCommonOptions } from './token-provider.options';
+
+/** What the OAuth2 providers share: their checked options' endpoint client, key and grant. */
+export abstract class OAuthTokenProvider implements TokenProvider {
+  readonly serviceName: string;
+  readonly cacheKey: string;
+  protected readonly endpoint: TokenEndpointClient;
+
+  /** @param keyParts what the token depends on besides the token URL and the client id */
+  protected constructor(
+    options: OAuthProviderCommonOptions & { clientSecret?: string },
+    checked: CheckedProviderOptions,
+    keyParts: readonly (string | undefined)[],
+    protected readonly grant: Readonly<Record<string, string | undefined>>,
+  ) {
+    bindDpopSession(this, checked.dpop);
+    this.serviceName = options.serviceName;
+    this.cacheKey = providerCacheKey([options.tokenUrl, options.clientId, ...keyParts], checked);
+    this.endpoint = new TokenEndpointClient({ ...options, ...checked });
+  }
+
+  /** Upper bound of one fetch, retries included; the TokenManager sizes its lock with it. */
+  get fetchTimeoutMs(): number {
+    return this.endpoint.worstCaseDurationMs;
+  }
+
+  fetchToken(): Promise<TokenData> {
+    return this.endpoint.requestToken(this.grant);
+  }
+}
