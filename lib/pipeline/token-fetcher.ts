@@ -1,5 +1,4 @@
 import { HttpService } from '@nestjs/axios';
-import { AxiosResponse } from 'axios';
 import { createHash } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
 import { defaultRedactor, Redactor } from '../errors';
@@ -9,8 +8,6 @@ import { OptionChecker } from '../errors/option-checker';
 import { readTokenFields } from '../tokens/token-fields';
 import {
   DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
-  noUsableAnswer,
-  tokenAnswer,
   TokenAnswer,
   refusal,
   sendTokenRequest,
@@ -113,13 +110,10 @@ export abstract class TokenFetcher {
       // Every value the request carried (passwords, upstream tokens) is scrubbed from errors.
       redact: new Redactor([], [...stringsIn(headers), ...stringsIn(data), ...upstream]),
     };
-    let sent: AxiosResponse<string>;
-    try {
-      sent = await lastValueFrom(sendTokenRequest(this.http, this.request(headers, data), request));
-    } catch (error) {
-      throw noUsableAnswer(request, error).error;
-    }
-    const response = tokenAnswer(sent);
+    const response = await lastValueFrom(
+      sendTokenRequest(this.http, this.request(headers, data), request),
+    );
+    if ('kind' in response) throw response.error;
     const { status, data: body } = response;
     if (status < 200 || status >= 300) {
       throw refusal(request, {

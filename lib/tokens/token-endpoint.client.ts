@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Logger } from '@nestjs/common';
-import { AxiosRequestConfig, AxiosResponse } from 'axios';
-import { catchError, defer, lastValueFrom, map, mergeMap, Observable, of, throwError } from 'rxjs';
+import { AxiosRequestConfig } from 'axios';
+import { defer, lastValueFrom, map, mergeMap, Observable, of, throwError } from 'rxjs';
 import { isDpopTokenType } from '../auth/dpop-session';
 import { AuthenticationException, Redactor } from '../errors';
 import { recordTokenRequest } from '../observability/metrics';
@@ -17,7 +17,7 @@ import {
   TokenRequestContext,
   AttemptOutcome,
   DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
-  noUsableAnswer,
+  TokenAnswer,
   readTokenResponse,
   sendTokenRequest,
 } from './token-response';
@@ -93,8 +93,7 @@ export class TokenEndpointClient {
       const { request, secrets } = this.buildRequest(grant);
       const sent = { ...context, redact: context.redact.extend([], secrets) };
       return sendTokenRequest(this.http, request, sent).pipe(
-        map((response) => this.read(response, sent)),
-        catchError((cause: unknown) => of(noUsableAnswer(sent, cause))),
+        map((answer) => ('kind' in answer ? answer : this.read(answer, sent))),
       );
     });
     const attempt = send.pipe(
@@ -141,10 +140,10 @@ export class TokenEndpointClient {
   }
 
   /** §5.1, and with DPoP: the server's nonce kept, and a bearer token refused (RFC 9449 §5). */
-  private read(response: AxiosResponse<string>, context: TokenRequestContext): AttemptOutcome {
+  private read(answer: TokenAnswer, context: TokenRequestContext): AttemptOutcome {
     const dpop = this.options.dpop;
-    const gaveNonce = dpop?.rememberNonce(this.tokenUrl, response.headers) ?? false;
-    const outcome = readTokenResponse(response, context);
+    const gaveNonce = dpop?.rememberNonce(this.tokenUrl, answer.headers) ?? false;
+    const outcome = readTokenResponse(answer, context);
     if (outcome.kind === 'failure') {
       return { ...outcome, nonceChallenge: gaveNonce && outcome.error.error === 'use_dpop_nonce' };
     }
@@ -152,7 +151,7 @@ export class TokenEndpointClient {
     const error = new AuthenticationException(
       `Token endpoint for "${context.serviceName}" issued a ${outcome.token.tokenType} token, ` +
         'but DPoP is configured: a DPoP-bound token (token_type DPoP) is required',
-      { serviceName: context.serviceName, error: 'invalid_token_type', status: response.status },
+      { serviceName: context.serviceName, error: 'invalid_token_type', status: answer.status },
     );
     return { kind: 'failure', error, transient: false };
   }

@@ -1,6 +1,6 @@
 import { HttpService } from '@nestjs/axios';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
-import { Observable } from 'rxjs';
+import { catchError, map, Observable, of } from 'rxjs';
 import { parseWwwAuthenticate } from '../auth/www-authenticate';
 import { AuthenticationException, Redactor } from '../errors';
 import { isRecord } from '../errors/option-checker';
@@ -37,12 +37,13 @@ function serverError(body: unknown, wwwAuthenticate?: string): OAuthErrorBody | 
  * Sends one token request (a grant or a pipeline step) through the one transport: a redirect is
  * not followed (it would carry the credentials on), every status is an answer, and the body is
  * read as text, no further than `maxResponseBytes`, the whole attempt bounded by `timeoutMs`.
+ * Emits the answer, or the failure of an attempt that got none.
  */
 export function sendTokenRequest(
   http: HttpService,
   request: AxiosRequestConfig,
   context: TokenRequestContext,
-): Observable<AxiosResponse<string>> {
+): Observable<TokenAnswer | AttemptFailure> {
   const config: AxiosRequestConfig = {
     ...request,
     maxRedirects: 0,
@@ -51,7 +52,10 @@ export function sendTokenRequest(
     transformResponse: [(data: unknown) => data],
     maxContentLength: context.maxResponseBytes,
   };
-  return sendAttempt<string>(http, config, context.timeoutMs);
+  return sendAttempt<string>(http, config, context.timeoutMs).pipe(
+    map(tokenAnswer),
+    catchError((cause: unknown) => of(noUsableAnswer(context, cause))),
+  );
 }
 
 /**
@@ -65,7 +69,7 @@ export interface TokenAnswer {
   json: boolean;
 }
 
-export function tokenAnswer(response: AxiosResponse<unknown>): TokenAnswer {
+function tokenAnswer(response: AxiosResponse<unknown>): TokenAnswer {
   const text = typeof response.data === 'string' ? response.data : '';
   const answer = { status: response.status, headers: lowerCaseHeaders(response.headers) };
   try {
@@ -124,7 +128,7 @@ export function tokenRequestFailed(
  * No usable answer: no whole answer in time, no connection, a body over the size limit. Transient
  * failures may go better on another attempt.
  */
-export function noUsableAnswer(context: TokenRequestContext, cause: unknown): AttemptFailure {
+function noUsableAnswer(context: TokenRequestContext, cause: unknown): AttemptFailure {
   const failure = readTransportFailure(cause);
   const fail = (why: string, transient: boolean): AttemptFailure => ({
     kind: 'failure',
@@ -196,7 +200,7 @@ function scrubbedCause(error: unknown, redact: Redactor): unknown {
  */
 export type AttemptOutcome = { kind: 'token'; token: TokenData } | AttemptFailure;
 
-type AttemptFailure = {
+export type AttemptFailure = {
   kind: 'failure';
   error: AuthenticationException;
   transient: boolean;
@@ -207,10 +211,10 @@ type AttemptFailure = {
 
 /** Reads an answer of the token endpoint: a token (§5.1) or an error (§5.2). */
 export function readTokenResponse(
-  response: AxiosResponse<unknown>,
+  answer: TokenAnswer,
   context: TokenRequestContext,
 ): AttemptOutcome {
-  const { status, headers, data, json } = tokenAnswer(response);
+  const { status, headers, data, json } = answer;
   const contentType = headers['content-type'];
   if (status >= 200 && status < 300) {
     if (!json) {
