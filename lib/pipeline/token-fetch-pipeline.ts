@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { AuthenticationException } from '../errors';
 import { OptionChecker } from '../errors/option-checker';
 import { observedStepFetch } from '../observability/token-fetch.observer';
 import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
 import { TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
+import { hashCacheKey } from '../tokens/cache-key';
 import { TokenData } from '../tokens/token-data';
 import { TokenManager } from '../tokens/token-manager';
 import { PipelineContext } from './pipeline-context';
@@ -81,7 +81,7 @@ export class TokenFetchPipeline {
   /** Identifies every step's configuration (secrets redacted), for keys of caches above this. */
   get cacheKey(): string {
     const keys = this.stepNames.map((name) => this.keys.get(name));
-    return createHash('sha256').update(JSON.stringify(keys)).digest('hex').slice(0, 16);
+    return hashCacheKey(keys, 16);
   }
 
   /** Longest a run can take, every step fetched (a bound for the TokenManager above). */

@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
-import { createHash } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
 import { defaultRedactor, Redactor } from '../errors';
+import { hashCacheKey } from '../tokens/cache-key';
 import { TokenData } from '../tokens/token-data';
 import { createHttpService } from '../transport/http-transport';
 import { OptionChecker } from '../errors/option-checker';
@@ -66,7 +66,7 @@ export abstract class TokenFetcher {
   /** Identifies what this step's token depends on; secret values are redacted before hashing. */
   get cacheKey(): string {
     const o = this.options;
-    const identity = JSON.stringify([
+    const identity = [
       this.constructor.name,
       this.name,
       o.baseUrl,
@@ -77,8 +77,8 @@ export abstract class TokenFetcher {
       this.tokenLocation(),
       defaultRedactor.headers(o.requestHeaders),
       defaultRedactor.body(o.requestData),
-    ]);
-    return createHash('sha256').update(identity).digest('hex').slice(0, 16);
+    ];
+    return hashCacheKey(identity, 16);
   }
 
   /** Headers of the token request: `requestHeaders` with `{{step}}` placeholders filled. */

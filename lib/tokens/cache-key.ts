@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { CheckedProviderOptions } from './token-provider.options';
 
-/** A short, stable hash of what a token depends on; never fed a secret. */
-export function hashCacheKey(parts: readonly (string | undefined)[]): string {
-  return createHash('sha256')
-    .update(JSON.stringify(parts.map((part) => part ?? null)))
-    .digest('hex')
-    .slice(0, 32);
+/** A short, stable hash of what a token depends on (JSON: `undefined` as null); never a secret. */
+export function hashCacheKey(parts: readonly unknown[], length = 32): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, length);
 }
 
 /**

@@ -6,7 +6,7 @@ import { isDpopTokenType } from '../auth/dpop-session';
 import { AuthenticationException, Redactor } from '../errors';
 import { recordTokenRequest } from '../observability/metrics';
 import { observeTokenFetch } from '../observability/token-fetch.observer';
-import { exponentialDelay } from '../retry/backoff';
+import { BackoffSettings, exponentialDelay } from '../retry/backoff';
 import { parseRetryAfter } from '../retry/retry-strategy';
 import { retryLoop, RetryStep } from '../retry/retry-loop';
 import { httpsAgentFor } from '../transport/client-certificate';
@@ -51,14 +51,20 @@ export class TokenEndpointClient {
   private readonly tokenUrl: string;
   private readonly maxAttempts: number;
   private readonly timeout: number;
-  private readonly maxRetryDelay: number;
+  private readonly backoff: BackoffSettings;
 
   constructor(private readonly options: TokenEndpointClientOptions) {
     // Checked by the provider that owns this client, with the names the user wrote.
     this.tokenUrl = new URL(options.tokenUrl).toString();
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
     this.timeout = options.timeout ?? 10_000;
-    this.maxRetryDelay = options.maxRetryDelay ?? 5_000;
+    this.backoff = {
+      baseDelay: options.retryBaseDelay ?? 250,
+      maxDelay: options.maxRetryDelay ?? 5_000,
+      multiplier: 2,
+      jitter: true,
+      random: Math.random,
+    };
     this.redactor = new Redactor([], [options.clientSecret]);
     // RFC 8705 §2: the certificate is presented in the TLS handshake with the token endpoint.
     const { clientCertificate } = options;
@@ -70,7 +76,7 @@ export class TokenEndpointClient {
 
   /** The longest one `requestToken` call can take, retries included. */
   get worstCaseDurationMs(): number {
-    return this.maxAttempts * this.timeout + (this.maxAttempts - 1) * this.maxRetryDelay;
+    return this.maxAttempts * this.timeout + (this.maxAttempts - 1) * this.backoff.maxDelay;
   }
 
   /** POSTs the grant parameters (§4.3.2, §4.4.2, §6) and returns the issued token (§5.1). */
@@ -120,17 +126,8 @@ export class TokenEndpointClient {
     const asked = parseRetryAfter(transient.retryAfter, Date.now());
     const delayMs = Math.round(
       asked !== undefined
-        ? Math.min(asked, this.maxRetryDelay)
-        : exponentialDelay(
-            {
-              baseDelay: this.options.retryBaseDelay ?? 250,
-              maxDelay: this.maxRetryDelay,
-              multiplier: 2,
-              jitter: true,
-              random: Math.random,
-            },
-            retry,
-          ),
+        ? Math.min(asked, this.backoff.maxDelay)
+        : exponentialDelay(this.backoff, retry),
     );
     const message = error instanceof Error ? error.message : 'Token request failed';
     this.logger.warn(
