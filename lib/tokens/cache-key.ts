@@ -7,9 +7,8 @@ export function hashCacheKey(parts: readonly unknown[], length = 32): string {
 }
 
 /**
- * The cache key of an OAuth2 provider's tokens: `parts` (what they depend on) and what they are
- * bound to, by public thumbprint: a client certificate (RFC 8705 §3) or a DPoP key (RFC 9449 §6),
- * so a process never picks up a token bound to another's. Keys of unbound clients stay as they were.
+ * `parts`, and what the tokens are bound to by public thumbprint (a client certificate, RFC 8705
+ * §3; a DPoP key, RFC 9449 §6), so no process takes another's; unbound clients' keys are unchanged.
  */
 export function providerCacheKey(
   parts: readonly (string | undefined)[],

@@ -2,7 +2,7 @@ import { AuthenticationException, RequestForgeException } from '../errors';
 import { OptionChecker } from '../errors/option-checker';
 import { BackoffSettings, exponentialDelay } from '../retry/backoff';
 
-/** Pause of the token endpoint after failed fetches; `initial: 0` turns it off. */
+/** Pause of token requests after failed fetches; `initial: 0` turns it off. */
 export interface FailureBackoffOptions {
   /** Pause after the first failure, in ms. Default 1_000. */
   initial?: number;
@@ -49,11 +49,7 @@ export function resolveFailureBackoff(
   return { baseDelay: initial, maxDelay, multiplier: 2, jitter: true, random: Math.random };
 }
 
-/**
- * Fail closed without hammering the IdP: after a fetch fails, no new token request is sent before
- * a pause has passed, doubling per consecutive failure up to `max` (jittered, the project's one
- * backoff formula) and reset by a success. Meanwhile callers get the last failure at once.
- */
+/** DESIGN "Fail closed, without hammering the IdP", with the project's one backoff formula. */
 export class FailureBackoff {
   private failures = 0;
   private until = 0;

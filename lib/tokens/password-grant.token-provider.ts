@@ -3,10 +3,7 @@ import { AuthenticationException } from '../errors';
 import { OptionChecker } from '../errors/option-checker';
 import { OAuthTokenProvider } from './oauth-token-provider';
 import { TokenData } from './token-data';
-import {
-  PasswordGrantTokenProviderOptions,
-  validatePasswordGrantOptions,
-} from './token-provider.options';
+import { checkProviderOptions, PasswordGrantTokenProviderOptions } from './token-provider.options';
 
 /**
  * RFC 6749 §4.3 (resource owner password credentials) with §6 refresh: a token with a refresh
@@ -20,7 +17,9 @@ export class PasswordGrantTokenProvider extends OAuthTokenProvider {
     options: PasswordGrantTokenProviderOptions,
     check: OptionChecker = new OptionChecker('PasswordGrantTokenProvider'),
   ) {
-    const checked = validatePasswordGrantOptions(options, check);
+    const checked = checkProviderOptions(options, check, false);
+    check.string('username', options.username);
+    check.string('password', options.password);
     const { username, password, scope } = options;
     // The user is part of the key: two users never share a token. §4.3.2 parameters.
     const grant = { grant_type: 'password', username, password, scope };

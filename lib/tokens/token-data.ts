@@ -125,10 +125,8 @@ export class TokenData {
   }
 
   /**
-   * Validates a successful token response (RFC 6749 §5.1) and builds the token from it, as
-   * `readTokenFields` reads it: token and type sendable as header values; expiry from
-   * `expires_in` (number or numeric string), else the JWT `exp` of the access token, else
-   * `defaultLifetimeMs`; under 1 s or past the year 9999 is invalid. Invalid responses throw an
+   * Validates a successful token response (RFC 6749 §5.1; expiry from `expires_in`, else the JWT
+   * `exp`, else `defaultLifetimeMs`) and builds the token. An invalid one throws an
    * AuthenticationException that never quotes the response (it may hold a token).
    */
   static fromTokenResponse(json: unknown, options: TokenResponseOptions = {}): TokenData {

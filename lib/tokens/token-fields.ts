@@ -20,17 +20,14 @@ const RESPONSE_NAMES = {
 
 export interface TokenFieldsInput {
   accessToken: string;
-  /** The token type as received, if any. */
   tokenType?: string;
-  /** The response's `expires_in` (RFC 6749 §5.1), as received: a number of seconds or a string. */
+  /** As received (RFC 6749 §5.1). */
   expiresIn: unknown;
   /** Epoch ms the response was received at. */
   now: number;
-  /** A cap on the lifetime (a pipeline step's `ttl`); the shorter of this and the response wins. */
   ttlMs?: number;
-  /** Lifetime when neither `expires_in` nor a JWT `exp` says; absent: no expiry. */
   defaultLifetimeMs?: number;
-  /** How the fields are named in messages; default `access_token`, `token_type`, `expires_in`. */
+  /** How messages name the fields; default the RFC 6749 names. */
   names?: typeof RESPONSE_NAMES;
 }
 
@@ -41,9 +38,10 @@ export type TokenFields = { expiresAt?: Date } | { problem: string };
  * The one reading of what a token endpoint or pipeline step returned, before it becomes a
  * `TokenData`. The token and its type must be sendable as they are in an `Authorization` header.
  * The lifetime is `expires_in` (a number or numeric string of seconds), else the JWT `exp` of the
- * access token, else `defaultLifetimeMs`; `ttlMs` caps it. A lifetime under 1 s, or an expiry past
- * the year 9999 or not finite, is a problem: such a token would be fetched on every call or never
- * again. Problems name fields, never values (a misplaced field might hold a secret).
+ * access token, else `defaultLifetimeMs` (absent: no expiry); `ttlMs` (a step's `ttl`) caps it. A
+ * lifetime under 1 s, or an expiry past the year 9999 or not finite, is a problem: such a token
+ * would be fetched on every call or never again. Problems name fields, never values (a misplaced
+ * field might hold a secret).
  */
 export function readTokenFields(input: TokenFieldsInput): TokenFields {
   const names = input.names ?? RESPONSE_NAMES;

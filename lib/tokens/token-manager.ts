@@ -92,10 +92,8 @@ export class TokenManager {
   }
 
   /**
-   * The token this manager already holds, synchronously, while it is outside the refresh skew and
-   * no API has refused it: no trip to the storage (a Redis round trip per request otherwise) and
-   * no promise on the request path. A peer's replacement is picked up when this one nears expiry
-   * or is refused. `undefined`: ask `getToken()`.
+   * The held token, synchronously, while outside the refresh skew and not refused: no storage
+   * round trip or promise per request; a peer's replacement is picked up near expiry or refusal.
    */
   heldToken(): TokenData | undefined {
     const held = this.lastToken;
@@ -112,10 +110,9 @@ export class TokenManager {
   }
 
   /**
-   * Forgets `token` (the one an API refused) so that the next `getToken()` fetches a new one.
-   * The stored token is deleted only if it is still that token: a token a peer already stored
-   * in its place is kept. The provider hears of each refused token once (`onUnauthorized`),
-   * however many requests report it. Without an argument, whatever is stored is deleted.
+   * Forgets the refused `token`: deleted from the storage only if still stored (a peer's
+   * replacement is kept); the provider hears of it once (`onUnauthorized`). Without one, whatever
+   * is stored is deleted.
    */
   invalidate(token?: TokenData): Promise<void> {
     if (!token) return this.forget();
@@ -207,9 +204,8 @@ export class TokenManager {
   }
 
   /**
-   * The provider's fetch (its refresh when it has a basis and can), abandoned after the provider's
-   * worst case: a fetch that never settles must not hold every caller (DESIGN "Bounded waits").
-   * Its late result is dropped; the next `getToken()` starts a new fetch.
+   * The provider's fetch (or refresh), abandoned after its worst case (DESIGN "Bounded waits"): a
+   * fetch that never settles must not hold every caller. A late result is dropped.
    */
   private boundedFetch(basis: TokenData | undefined): Promise<TokenData> {
     const refresh = this.provider.refreshToken?.bind(this.provider);

@@ -51,16 +51,6 @@ export interface PasswordGrantTokenProviderOptions extends OAuthProviderCommonOp
   password: string;
 }
 
-const RESERVED_PARAMS = [
-  'grant_type',
-  'client_id',
-  'client_secret',
-  'client_assertion',
-  'client_assertion_type',
-  'username',
-  'password',
-];
-
 /** The option names of each provider, also the keys of the module's `auth` block (with `type`). */
 const COMMON_KEYS = [
   'tokenUrl',
@@ -89,36 +79,12 @@ export interface CheckedProviderOptions extends ClientAuthentication {
   dpop: DpopSession | undefined;
 }
 
-/** @param check at the options (`Client "svc"` at `auth.`, or the provider's class name) */
-export function validateClientCredentialsOptions(
-  options: ClientCredentialsTokenProviderOptions,
-  check: OptionChecker,
-): CheckedProviderOptions {
-  const checked = validateCommon(options, check, true);
-  check.optionalString('grantType', options.grantType);
-  check.optionalString('audience', options.audience);
-  const extraParams = options.extraParams ?? {};
-  for (const [name, value] of Object.entries(check.record('extraParams', extraParams))) {
-    check.string(`extraParams.${name}`, value);
-    if (RESERVED_PARAMS.includes(name)) {
-      check.fail(`extraParams.${name}`, 'cannot be set through extraParams');
-    }
-  }
-  return checked;
-}
-
-export function validatePasswordGrantOptions(
-  options: PasswordGrantTokenProviderOptions,
-  check: OptionChecker,
-): CheckedProviderOptions {
-  const checked = validateCommon(options, check, false);
-  check.string('username', options.username);
-  check.string('password', options.password);
-  return checked;
-}
-
-/** @param secretRequired whether `authMethod: 'body'` needs a client secret */
-function validateCommon(
+/**
+ * Checks what every OAuth2 provider shares and makes its client authentication and DPoP session.
+ * @param check at the options (`Client "svc"` at `auth.`, or the provider's class name)
+ * @param secretRequired whether `authMethod: 'body'` needs a client secret
+ */
+export function checkProviderOptions(
   options: OAuthProviderCommonOptions & { clientSecret?: string },
   check: OptionChecker,
   secretRequired: boolean,
