@@ -3,27 +3,28 @@ import { OptionChecker } from '../errors/option-checker';
 import { checkClientCertificate, ClientCertificate } from '../transport/client-certificate';
 import { checkPrivateSigningKey, JwsAlgorithm, signJws } from './jws';
 
+const CLIENT_AUTH_METHODS = [
+  'body',
+  'header',
+  'client_secret_jwt',
+  'private_key_jwt',
+  'tls_client_auth',
+] as const;
+
 /**
  * How the client authenticates at the token endpoint: `'body'` (client_secret_post) and
  * `'header'` (client_secret_basic, RFC 6749 §2.3.1), a signed JWT (`'client_secret_jwt'`,
  * `'private_key_jwt'`: RFC 7523 §2.2, OIDC Core §9) or its TLS certificate (`'tls_client_auth'`,
  * RFC 8705 §2.1).
  */
-export type ClientAuthMethod =
-  'body' | 'header' | 'client_secret_jwt' | 'private_key_jwt' | 'tls_client_auth';
-
-export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
-  'body',
-  'header',
-  'client_secret_jwt',
-  'private_key_jwt',
-  'tls_client_auth',
-];
+export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 
 /** The client authentication options of every OAuth2 provider and module `auth` block. */
 export interface ClientAuthenticationOptions {
   /** Default `'body'`. */
   authMethod?: ClientAuthMethod;
+  /** Required unless authMethod is 'private_key_jwt', 'tls_client_auth' or a public client's. */
+  clientSecret?: string;
   /** `private_key_jwt`: the signing key, PEM (PKCS#8, PKCS#1, SEC1) or a private JWK. */
   privateKey?: string | JsonWebKey;
   /** `private_key_jwt`: the `kid` of the assertion's header (the IdP's name for the key). */
@@ -44,6 +45,7 @@ export interface ClientAuthenticationOptions {
 
 export const CLIENT_AUTHENTICATION_KEYS = [
   'authMethod',
+  'clientSecret',
   'privateKey',
   'keyId',
   'algorithm',
@@ -72,11 +74,7 @@ const SECRET_METHODS: readonly ClientAuthMethod[] = ['body', 'header', 'client_s
  *   sends none)
  */
 export function checkClientAuthentication(
-  options: ClientAuthenticationOptions & {
-    clientId: string;
-    clientSecret?: string;
-    tokenUrl: string;
-  },
+  options: ClientAuthenticationOptions & { clientId: string; tokenUrl: string },
   check: OptionChecker,
   secretRequired: boolean,
 ): ClientAuthentication {

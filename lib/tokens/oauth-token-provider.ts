@@ -13,7 +13,7 @@ export abstract class OAuthTokenProvider implements TokenProvider {
 
   /** @param keyParts what the token depends on besides the token URL and the client id */
   protected constructor(
-    options: OAuthProviderCommonOptions & { clientSecret?: string },
+    options: OAuthProviderCommonOptions,
     checked: CheckedProviderOptions,
     keyParts: readonly (string | undefined)[],
     protected readonly grant: Readonly<Record<string, string | undefined>>,

@@ -28,7 +28,6 @@ import {
  */
 export interface TokenEndpointClientOptions
   extends Omit<OAuthProviderCommonOptions, 'dpop'>, Partial<CheckedProviderOptions> {
-  clientSecret?: string;
   /** Attempts for transient failures (network, timeout, 408, 429, 5xx). Default 3. */
   maxAttempts?: number;
   /** First backoff delay in ms. Default 250. */

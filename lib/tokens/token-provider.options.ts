@@ -35,8 +35,6 @@ export interface OAuthProviderCommonOptions extends ClientAuthenticationOptions 
 }
 
 export interface ClientCredentialsTokenProviderOptions extends OAuthProviderCommonOptions {
-  /** Required unless authMethod is 'private_key_jwt' or 'tls_client_auth'. */
-  clientSecret?: string;
   /** Default `client_credentials` (RFC 6749 §4.4); another value for an extension grant (§4.5). */
   grantType?: string;
   audience?: string;
@@ -45,8 +43,6 @@ export interface ClientCredentialsTokenProviderOptions extends OAuthProviderComm
 }
 
 export interface PasswordGrantTokenProviderOptions extends OAuthProviderCommonOptions {
-  /** Absent for a public client (RFC 6749 §2.1). */
-  clientSecret?: string;
   username: string;
   password: string;
 }
@@ -64,14 +60,8 @@ const COMMON_KEYS = [
   'defaultTokenLifetime',
   'dpop',
 ];
-export const CLIENT_CREDENTIALS_KEYS = [
-  ...COMMON_KEYS,
-  'clientSecret',
-  'grantType',
-  'audience',
-  'extraParams',
-];
-export const PASSWORD_GRANT_KEYS = [...COMMON_KEYS, 'clientSecret', 'username', 'password'];
+export const CLIENT_CREDENTIALS_KEYS = [...COMMON_KEYS, 'grantType', 'audience', 'extraParams'];
+export const PASSWORD_GRANT_KEYS = [...COMMON_KEYS, 'username', 'password'];
 
 /** A provider's checked options as the token endpoint client takes them. */
 export interface CheckedProviderOptions extends ClientAuthentication {
@@ -85,7 +75,7 @@ export interface CheckedProviderOptions extends ClientAuthentication {
  * @param secretRequired whether `authMethod: 'body'` needs a client secret
  */
 export function checkProviderOptions(
-  options: OAuthProviderCommonOptions & { clientSecret?: string },
+  options: OAuthProviderCommonOptions,
   check: OptionChecker,
   secretRequired: boolean,
 ): CheckedProviderOptions {
