@@ -25,9 +25,8 @@ const STEP_KEYS = [
 const AUTH_KEYS = ['type', 'steps', 'refreshFromStep', 'cacheKeyPrefix'];
 
 /**
- * Builds the token provider of a client configured with `auth: { type: 'pipeline', ... }`.
- * Everything is checked here, at bootstrap; messages name the client, the step and the field.
- * @param dependencies the client's token storage and cross-process lock, from the module
+ * The provider of a client with `auth: { type: 'pipeline' }`, checked at bootstrap (messages name
+ * the client, the step and the field), with the client's storage and lock from the module.
  */
 export function createPipelineTokenProvider(
   clientName: string,

@@ -1,6 +1,6 @@
 import { BodyTokenFetcherOptions } from './token-fetcher.options';
 
-/** One step in plain config: a `BodyTokenFetcher`, or a `HeaderTokenFetcher` with `kind: 'header'`. */
+/** A step in plain config: a `BodyTokenFetcher`'s options, or with `kind: 'header'` a header one. */
 export interface PipelineStepConfig extends BodyTokenFetcherOptions {
   /** Default `'body'`, or `'header'` when `tokenHeader` is set. */
   kind?: 'body' | 'header';

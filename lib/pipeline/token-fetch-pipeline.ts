@@ -18,10 +18,7 @@ export interface TokenFetchPipelineOptions {
   storage?: TokenStorage;
   /** Start of every storage key. Default `'token_pipeline'`. */
   cacheKeyPrefix?: string;
-  /**
-   * Single flight across processes that share `storage` (e.g. a Redis lock): one of them fetches
-   * a missing step, the others read what it stored. Default: within this process only.
-   */
+  /** Single flight across processes that share `storage` (e.g. a Redis lock). Default: none. */
   lock?: TokenLock;
 }
 
@@ -33,17 +30,14 @@ export interface PipelineRunOptions {
 const DEFAULT_SERVICE_NAME = 'token-pipeline';
 
 /**
- * Runs token steps in dependency order. Each step before the final one is cached on its own (for
- * the shorter of its `ttl` and `expires_in`), so a step is fetched only when its token is missing
- * and a step whose own token is cached needs none of its dependencies. Every step but the final
- * one is a `TokenManager` of its own (served until it expires: `refreshSkew: 0`), which gives it
- * the storage, the lock and one fetch for concurrent runs. The final step's token is not cached
- * here: `run()` fetches it, and a `TokenManager` over a `PipelineTokenProvider` keeps it.
+ * Runs token steps in dependency order. Every step but the final one is cached on its own (for the
+ * shorter of its `ttl` and `expires_in`) by a `TokenManager` of its own (`refreshSkew: 0`: the
+ * storage, the lock, one fetch for concurrent runs), so a cached step needs none of its
+ * dependencies. `run()` fetches the final step; the `TokenManager` above keeps its token.
  */
 export class TokenFetchPipeline {
-  /** Step names, dependencies first. */
+  /** Dependencies first. */
   readonly stepNames: readonly string[];
-  /** The step whose token the pipeline returns. */
   readonly finalStep: string;
   private readonly logger = new Logger('TokenFetchPipeline');
   private readonly check = new OptionChecker('TokenFetchPipeline');
@@ -155,9 +149,8 @@ export class TokenFetchPipeline {
   }
 
   /**
-   * Fetches one step with its dependencies' tokens. When its endpoint refuses a dependency's
-   * cached token as revoked (RFC 6750 §3.1 `invalid_token`), those dependencies are fetched again
-   * and the step sent once more.
+   * Fetches one step with its dependencies' tokens; when its endpoint refuses a cached one as
+   * revoked (RFC 6750 §3.1 `invalid_token`), they are fetched again and the step sent once more.
    */
   private async fetchStep(
     serviceName: string,

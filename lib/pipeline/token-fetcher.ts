@@ -34,12 +34,8 @@ export abstract class TokenFetcher {
   readonly name: string;
   readonly dependsOn: readonly string[];
   readonly ttl?: number;
-  /**
-   * Milliseconds before the token request is abandoned, body included. A step is sent once (no
-   * retry), so this is also the longest one fetch of the step can take.
-   */
+  /** A step is sent once (no retry): this is also the longest one fetch of it can take. */
   readonly timeout: number;
-  /** Largest response body read, in bytes; a larger one fails the step. */
   readonly maxTokenResponseBytes: number;
   protected readonly options: Readonly<TokenFetcherOptions>;
   // Its own instance: interceptors an app adds to the global axios never see step credentials.
@@ -153,10 +149,7 @@ export abstract class TokenFetcher {
   /** Where this fetcher finds the token, for the cache key (e.g. the field or header name). */
   protected abstract tokenLocation(): string;
 
-  /**
-   * Reads the token from a 2xx answer. Its type (unless this gives it), lifetime and refresh token
-   * come from the JSON body, where the options say.
-   */
+  /** The token of a 2xx answer; its type (unless given), lifetime, refresh token: the body's. */
   protected abstract readToken(response: TokenAnswer): StepToken;
 
   private get method(): string {
@@ -188,10 +181,7 @@ export abstract class TokenFetcher {
   }
 }
 
-/**
- * The token a step found (a header may also give its type), or what the response lacked: where,
- * never what was there (it may be a token).
- */
+/** The token a step found, or where it was missing (never what was there: it may be a token). */
 export type StepToken = { accessToken: string; tokenType?: string } | { problem: string };
 
 /** Reads `a.b.c` from parsed JSON; undefined when any part is missing. */
