@@ -68,10 +68,7 @@ const SECRET_METHODS: readonly ClientAuthMethod[] = ['body', 'header', 'client_s
 
 /**
  * Checks the client authentication options and builds what they need (keys parsed once, at
- * bootstrap). Keys and secrets are never quoted, only described.
- *
- * @param secretRequired whether `'body'` needs a client secret (a password-grant public client
- *   sends none)
+ * bootstrap); keys and secrets are never quoted. `secretRequired`: see `checkProviderOptions`.
  */
 export function checkClientAuthentication(
   options: ClientAuthenticationOptions & { clientId: string; tokenUrl: string },

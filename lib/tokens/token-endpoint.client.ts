@@ -22,10 +22,7 @@ import {
   sendTokenRequest,
 } from './token-response';
 
-/**
- * A provider's options (it checked them), with its client authentication and, for DPoP (RFC 9449),
- * the session that puts a proof on every request (only DPoP-bound tokens are accepted then).
- */
+/** A provider's options, checked by it, with its client authentication and DPoP session. */
 export interface TokenEndpointClientOptions
   extends Omit<OAuthProviderCommonOptions, 'dpop'>, Partial<CheckedProviderOptions> {
   /** Attempts for transient failures (network, timeout, 408, 429, 5xx). Default 3. */
@@ -92,8 +89,7 @@ export class TokenEndpointClient {
       // A server might echo the password or refresh token in error_description.
       redact: this.redactor.extend([], [grant.password, grant.refresh_token]),
     };
-    // Built per attempt: a client assertion and a DPoP proof are used once (RFC 7523 §3,
-    // RFC 9449 §4.2 jti).
+    // Per attempt: an assertion and a DPoP proof are used once (RFC 7523 §3, RFC 9449 §4.2 jti).
     const send = defer(() => {
       const { request, secrets } = this.buildRequest(grant);
       const sent = { ...context, redact: context.redact.extend([], secrets) };
@@ -186,8 +182,7 @@ export class TokenEndpointClient {
       const pair = `${formEncode(clientId)}:${formEncode(clientSecret)}`;
       headers.Authorization = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
     } else {
-      // §2.3.1 client_secret_post; a public client (§2.1) and tls_client_auth (RFC 8705 §2)
-      // send only the id (§4.3.2, §3.2.1).
+      // §2.3.1 client_secret_post; a public client (§2.1), tls_client_auth: only the id (§3.2.1).
       form.set('client_id', clientId);
       if (clientSecret !== undefined) form.set('client_secret', clientSecret);
     }

@@ -27,10 +27,7 @@ export interface PasswordAuthOptions extends Omit<
 
 export type OAuthAuthOptions = ClientCredentialsAuthOptions | PasswordAuthOptions;
 
-/**
- * Builds the provider for a client's plain (serializable) OAuth2 auth options. The client's name
- * is the service name; errors name the client and the field (`Client "svc": auth.tokenUrl ...`).
- */
+/** The provider of a client's plain OAuth2 `auth`; the client's name is its service name. */
 export function createTokenProvider(clientName: string, auth: OAuthAuthOptions): TokenProvider {
   const check = OptionChecker.forClient(clientName, 'auth.');
   OptionChecker.forClient(clientName).record('auth', auth);

@@ -9,10 +9,7 @@ import {
 } from './client-authentication.options';
 import { checkTokenUrl } from './token-url';
 
-/**
- * Options every OAuth2 token provider shares; `authMethod` and the fields it needs (`privateKey`,
- * `clientCertificate`, ...) come from ClientAuthenticationOptions.
- */
+/** Options every OAuth2 token provider shares. */
 export interface OAuthProviderCommonOptions extends ClientAuthenticationOptions {
   tokenUrl: string;
   clientId: string;
@@ -70,8 +67,7 @@ export interface CheckedProviderOptions extends ClientAuthentication {
 }
 
 /**
- * Checks what every OAuth2 provider shares and makes its client authentication and DPoP session.
- * @param check at the options (`Client "svc"` at `auth.`, or the provider's class name)
+ * Checks what every OAuth2 provider shares, making its client authentication and DPoP session.
  * @param secretRequired whether `authMethod: 'body'` needs a client secret
  */
 export function checkProviderOptions(

@@ -58,10 +58,7 @@ export function sendTokenRequest(
   );
 }
 
-/**
- * An answer to a token request as its readers see it: lower-case header names; the body parsed
- * as JSON, or the text itself when it is not JSON (`json: false`).
- */
+/** An answer as its readers see it: lower-case header names; the body as JSON, else as text. */
 export interface TokenAnswer {
   status: number;
   headers: Readonly<Record<string, string>>;
@@ -87,10 +84,7 @@ function describeNonJsonBody(contentType: string | undefined, text: string): str
   return `a body that is not valid JSON${type ? ` (${type.split(';')[0]})` : ''}`;
 }
 
-/**
- * One token request (a token endpoint grant or a pipeline step): who asked, the limits of the
- * attempt, and every secret the request carried, which its errors must never show.
- */
+/** One token request: who asked, the attempt's limits, and the secrets its errors must not show. */
 export interface TokenRequestContext {
   serviceName: string;
   /** The pipeline step, when the request was one. */
@@ -98,7 +92,7 @@ export interface TokenRequestContext {
   timeoutMs: number;
   maxResponseBytes: number;
   redact: Redactor;
-  /** Lifetime of a token whose response says nothing about expiry (token endpoints only). */
+  /** Token endpoints only. */
   defaultLifetimeMs?: number;
 }
 
@@ -124,10 +118,7 @@ export function tokenRequestFailed(
   );
 }
 
-/**
- * No usable answer: no whole answer in time, no connection, a body over the size limit. Transient
- * failures may go better on another attempt.
- */
+/** No usable answer: none in time, no connection, a body over the size limit. */
 function noUsableAnswer(context: TokenRequestContext, cause: unknown): AttemptFailure {
   const failure = readTransportFailure(cause);
   const fail = (why: string, transient: boolean): AttemptFailure => ({
@@ -194,10 +185,7 @@ function scrubbedCause(error: unknown, redact: Redactor): unknown {
   return typeof code === 'string' ? Object.assign(safe, { code }) : safe;
 }
 
-/**
- * What one attempt came to: a token, or a failure. A transient failure (no answer, a busy or
- * briefly failing server) is worth another attempt; a refusal (§5.2) or a bad response is not.
- */
+/** A token, or a failure: a transient one (no answer, a busy server) is worth another attempt. */
 export type AttemptOutcome = { kind: 'token'; token: TokenData } | AttemptFailure;
 
 export type AttemptFailure = {
