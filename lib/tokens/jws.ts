@@ -58,6 +58,14 @@ function signature(data: Buffer, { algorithm, key }: JwsSigningKey): Buffer {
   }
 }
 
+/** The algorithms each usable key type signs with, the implied one first. */
+const KEY_ALGORITHMS: Readonly<Record<string, JwsAlgorithm[]>> = {
+  rsa: ['RS256', 'PS256'],
+  'rsa-pss': ['PS256'],
+  'ec:prime256v1': ['ES256'],
+  ed25519: ['EdDSA'],
+};
+
 /**
  * A `privateKey` option checked and imported: a PEM (PKCS#8, PKCS#1, SEC1) or private JWK of an RSA
  * (at least 2048 bits, RFC 7518 §3.3), EC P-256 or Ed25519 key, with `algorithm` when given (it
@@ -81,12 +89,12 @@ export function checkPrivateSigningKey(
   } catch {
     return check.fail('privateKey', 'is not a PEM or JWK private key');
   }
-  const usable = algorithmsForKey(key);
+  const { asymmetricKeyType: type, asymmetricKeyDetails: details } = key;
+  const usable = KEY_ALGORITHMS[type === 'ec' ? `ec:${details?.namedCurve}` : `${type}`] ?? [];
   if (usable.length === 0) {
     check.fail('privateKey', `is ${describeKey(key)}; use RSA, EC P-256 or Ed25519`);
   }
-  const isRsa = usable[0] === 'RS256' || usable[0] === 'PS256';
-  if (isRsa && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+  if (type?.startsWith('rsa') && (details?.modulusLength ?? 0) < 2048) {
     check.fail('privateKey', `is ${describeKey(key)}; RSA keys must have at least 2048 bits`);
   }
   if (algorithm === undefined) return { algorithm: usable[0], key };
@@ -98,22 +106,6 @@ export function checkPrivateSigningKey(
     );
   }
   return { algorithm: chosen, key };
-}
-
-/** The algorithms of ASYMMETRIC_ALGORITHMS `key` can sign with, the implied one first. */
-function algorithmsForKey(key: KeyObject): JwsAlgorithm[] {
-  switch (key.asymmetricKeyType) {
-    case 'rsa':
-      return ['RS256', 'PS256'];
-    case 'rsa-pss':
-      return ['PS256'];
-    case 'ec':
-      return key.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? ['ES256'] : [];
-    case 'ed25519':
-      return ['EdDSA'];
-    default:
-      return [];
-  }
 }
 
 /** `an RSA key of 2048 bits`, `an EC key on secp384r1`: what a key is, never what it holds. */

@@ -49,12 +49,8 @@ export class PasswordGrantTokenProvider extends OAuthTokenProvider {
       return this.fetchToken();
     }
     // §6: the server may keep the refresh token it issued before.
-    if (renewed.refreshToken || !current.refreshToken) return renewed;
-    return new TokenData({
-      ...renewed.toJSON(),
-      expiresAt: renewed.expiresAt,
-      refreshToken: current.refreshToken,
-    });
+    if (renewed.refreshToken) return renewed;
+    return TokenData.fromJSON({ ...renewed.toJSON(), refreshToken: current.refreshToken });
   }
 }
 
