@@ -111,13 +111,7 @@ export abstract class TokenFetcher {
     );
     if ('kind' in response) throw response.error;
     const { status, data: body } = response;
-    if (status < 200 || status >= 300) {
-      throw refusal(request, {
-        status,
-        body,
-        wwwAuthenticate: response.headers['www-authenticate'],
-      });
-    }
+    if (status < 200 || status >= 300) throw refusal(request, response);
     const read = this.readToken(response);
     if ('problem' in read) {
       throw tokenRequestFailed(request, `the response ${read.problem}`, { status });

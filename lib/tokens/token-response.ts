@@ -147,16 +147,16 @@ function noUsableAnswer(context: TokenRequestContext, cause: unknown): AttemptFa
 }
 
 /**
- * A non-2xx answer: RFC 6749 §5.2 in the body, or only a resource server's challenge (RFC 6750
- * §3, as a pipeline step may get). A redirect is refused: it would carry the credentials on.
+ * A non-2xx answer: RFC 6749 §5.2 in the body, or for a pipeline step maybe only a resource
+ * server's challenge (RFC 6750 §3). A redirect is refused: it would carry the credentials on.
  */
 export function refusal(
   context: TokenRequestContext,
-  response: { status: number; body: unknown; contentType?: string; wwwAuthenticate?: string },
+  answer: TokenAnswer,
 ): AuthenticationException {
-  const { status, body } = response;
-  const { redact } = context;
-  const found = serverError(body, response.wwwAuthenticate);
+  const { status, data: body, headers } = answer;
+  const { redact, step } = context;
+  const found = serverError(body, step ? headers['www-authenticate'] : undefined);
   const said = found && {
     error: redact.text(found.error),
     ...(found.errorDescription !== undefined
@@ -170,7 +170,7 @@ export function refusal(
         ? `${said.error}${said.errorDescription ? ` (${said.errorDescription})` : ''}`
         : `answered ${status} with ${
             typeof body === 'string'
-              ? describeNonJsonBody(response.contentType, body)
+              ? describeNonJsonBody(step ? undefined : headers['content-type'], body)
               : 'no OAuth error code'
           }`;
   return tokenRequestFailed(context, why, { status, said });
@@ -203,10 +203,10 @@ export function readTokenResponse(
   context: TokenRequestContext,
 ): AttemptOutcome {
   const { status, headers, data, json } = answer;
-  const contentType = headers['content-type'];
   if (status >= 200 && status < 300) {
     if (!json) {
-      const why = `answered ${status} with ${describeNonJsonBody(contentType, data as string)}`;
+      const body = describeNonJsonBody(headers['content-type'], data as string);
+      const why = `answered ${status} with ${body}`;
       return failure(tokenRequestFailed(context, why, { status }));
     }
     try {
@@ -222,7 +222,7 @@ export function readTokenResponse(
   }
   return {
     kind: 'failure',
-    error: refusal(context, { status, body: data, contentType }),
+    error: refusal(context, answer),
     // RFC 9110 §15.5.9, §15.6: the server is busy or briefly down; anything else is its answer.
     transient: DEFAULT_RETRYABLE_STATUS_CODES.includes(status),
     retryAfter: headers['retry-after'],
