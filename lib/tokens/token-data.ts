@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
-import { AuthenticationException, ConfigurationException } from '../errors';
-import { isRecord } from '../errors/option-checker';
+import { AuthenticationException } from '../errors';
+import { isRecord, OptionChecker } from '../errors/option-checker';
 import { readTokenFields } from './token-fields';
 
 /**
@@ -19,13 +19,7 @@ export interface TokenResponseOptions {
 }
 
 /** Fields of a token response (RFC 6749 §5.1) that TokenData keeps apart from `extra`. */
-const STANDARD_FIELDS = new Set([
-  'access_token',
-  'token_type',
-  'expires_in',
-  'refresh_token',
-  'scope',
-]);
+const STANDARD_FIELDS = ['access_token', 'token_type', 'expires_in', 'refresh_token', 'scope'];
 
 export interface TokenDataInit {
   accessToken: string;
@@ -57,14 +51,10 @@ export class TokenData {
 
   constructor(init: TokenDataInit) {
     if (typeof init.accessToken !== 'string' || init.accessToken.trim() === '') {
-      throw new ConfigurationException('TokenData: accessToken must be a non-empty string', {
-        field: 'accessToken',
-      });
+      new OptionChecker('TokenData').fail('accessToken', 'must be a non-empty string');
     }
     if (init.expiresAt !== undefined && Number.isNaN(new Date(init.expiresAt).getTime())) {
-      throw new ConfigurationException('TokenData: expiresAt must be a valid Date', {
-        field: 'expiresAt',
-      });
+      new OptionChecker('TokenData').fail('expiresAt', 'must be a valid Date');
     }
     this.#accessToken = init.accessToken;
     this.#refreshToken = init.refreshToken || undefined;
@@ -129,15 +119,14 @@ export class TokenData {
    * `exp`, else `defaultLifetimeMs`) and builds the token. An invalid one throws an
    * AuthenticationException that never quotes the response (it may hold a token).
    */
-  static fromTokenResponse(json: unknown, options: TokenResponseOptions = {}): TokenData {
+  static fromTokenResponse(body: unknown, options: TokenResponseOptions = {}): TokenData {
     const serviceName = options.serviceName ?? 'token endpoint';
     const invalid = (why: string) =>
       new AuthenticationException(`Token response for "${serviceName}" is invalid: ${why}`, {
         serviceName,
         error: 'invalid_token_response',
       });
-    if (!isRecord(json)) throw invalid('expected a JSON object');
-    const body = json;
+    if (!isRecord(body)) throw invalid('expected a JSON object');
     if (typeof body.access_token !== 'string' || body.access_token.trim() === '') {
       throw invalid('access_token is missing or empty');
     }
@@ -158,7 +147,7 @@ export class TokenData {
     });
     if ('problem' in expiry) throw invalid(expiry.problem);
     const extra = Object.fromEntries(
-      Object.entries(body).filter(([key]) => !STANDARD_FIELDS.has(key)),
+      Object.entries(body).filter(([key]) => !STANDARD_FIELDS.includes(key)),
     );
     return new TokenData({
       accessToken: body.access_token,
