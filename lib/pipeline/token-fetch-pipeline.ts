@@ -135,14 +135,8 @@ export class TokenFetchPipeline {
         fetchTimeoutMs: this.plan.worstCaseMs.get(name),
         fetchToken: () => this.fetchStep(serviceName, fetcher),
       };
-      managers.set(
-        name,
-        new TokenManager(provider, this.storage, {
-          refreshSkew: 0,
-          storageKey: this.keys.get(name),
-          ...(this.lock ? { lock: this.lock } : {}),
-        }),
-      );
+      const options = { refreshSkew: 0, storageKey: this.keys.get(name), lock: this.lock };
+      managers.set(name, new TokenManager(provider, this.storage, options));
     }
     this.runs.set(serviceName, managers);
     return managers;
