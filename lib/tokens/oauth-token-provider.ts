@@ -1,5 +1,5 @@
 import { bindDpopSession } from '../auth/dpop-session';
-import { providerCacheKey } from './cache-key';
+import { hashCacheKey } from './cache-key';
 import { TokenData } from './token-data';
 import { TokenEndpointClient } from './token-endpoint.client';
 import { TokenProvider } from './token-provider.interface';
@@ -20,7 +20,16 @@ export abstract class OAuthTokenProvider implements TokenProvider {
   ) {
     bindDpopSession(this, checked.dpop);
     this.serviceName = options.serviceName;
-    this.cacheKey = providerCacheKey([options.tokenUrl, options.clientId, ...keyParts], checked);
+    // Bound tokens are keyed by public thumbprint too (a client certificate, RFC 8705 §3; a DPoP
+    // key, RFC 9449 §6), so no process takes another's; unbound clients' keys are unchanged.
+    const { certificateThumbprint: x5t, dpop } = checked;
+    this.cacheKey = hashCacheKey([
+      options.tokenUrl,
+      options.clientId,
+      ...keyParts,
+      ...(x5t === undefined ? [] : [`x5t#S256=${x5t}`]),
+      ...(dpop === undefined ? [] : [`jkt=${dpop.thumbprint}`]),
+    ]);
     this.endpoint = new TokenEndpointClient({ ...options, ...checked });
   }
 
