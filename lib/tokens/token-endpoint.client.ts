@@ -1,6 +1,5 @@
 import { HttpService } from '@nestjs/axios';
 import { Logger } from '@nestjs/common';
-import { AxiosRequestConfig } from 'axios';
 import { defer, lastValueFrom, map, mergeMap, Observable, of, throwError } from 'rxjs';
 import { isDpopTokenType } from '../auth/dpop-session';
 import { AuthenticationException, Redactor } from '../errors';
@@ -91,7 +90,8 @@ export class TokenEndpointClient {
     };
     // Per attempt: an assertion and a DPoP proof are used once (RFC 7523 §3, RFC 9449 §4.2 jti).
     const send = defer(() => {
-      const { request, secrets } = this.buildRequest(grant);
+      const secrets: string[] = [];
+      const request = this.buildRequest(grant, secrets);
       const sent = { ...context, redact: context.redact.extend([], secrets) };
       return sendTokenRequest(this.http, request, sent).pipe(
         map((answer) => ('kind' in answer ? answer : this.read(answer, sent))),
@@ -148,11 +148,8 @@ export class TokenEndpointClient {
     return { kind: 'failure', error, transient: false };
   }
 
-  /** The request of one attempt, and the secrets made for it (an assertion, a DPoP proof). */
-  private buildRequest(grant: Record<string, string | undefined>): {
-    request: AxiosRequestConfig;
-    secrets: string[];
-  } {
+  /** One attempt's request; the secrets made for it (an assertion, a proof) go to `secrets`. */
+  private buildRequest(grant: Record<string, string | undefined>, secrets: string[]) {
     const form = new URLSearchParams();
     for (const [name, value] of Object.entries(grant)) {
       if (value !== undefined && value !== '') form.set(name, value);
@@ -162,7 +159,6 @@ export class TokenEndpointClient {
       Accept: 'application/json',
     };
     const { clientId, clientSecret, clientAssertion } = this.options;
-    const secrets: string[] = [];
     // A JWS made for this request, and its signature, which a server may echo alone.
     const signed = (jws: string) => {
       secrets.push(jws, jws.slice(jws.lastIndexOf('.') + 1));
@@ -186,10 +182,7 @@ export class TokenEndpointClient {
       form.set('client_id', clientId);
       if (clientSecret !== undefined) form.set('client_secret', clientSecret);
     }
-    return {
-      request: { url: this.tokenUrl, method: 'POST', data: form.toString(), headers },
-      secrets,
-    };
+    return { url: this.tokenUrl, method: 'POST', data: form.toString(), headers };
   }
 }
 
