@@ -18,12 +18,7 @@ import { joinUrl } from '../client/request-target';
 import { stepLabel, validateFetcherOptions } from './fetcher-options.validation';
 import { PipelineContext } from './pipeline-context';
 import { fillPlaceholders } from './placeholders';
-import {
-  DEFAULT_TOKEN_FETCH_TIMEOUT,
-  RequestData,
-  RequestDataValue,
-  TokenFetcherOptions,
-} from './token-fetcher.options';
+import { RequestData, RequestDataValue, TokenFetcherOptions } from './token-fetcher.options';
 
 /**
  * One step of a token pipeline: builds a request from its options and the tokens of the steps
@@ -55,7 +50,7 @@ export abstract class TokenFetcher {
     this.name = options.name;
     this.dependsOn = Object.freeze([...new Set(options.dependsOn ?? [])]);
     if (options.ttl !== undefined) this.ttl = options.ttl;
-    this.timeout = options.timeout ?? DEFAULT_TOKEN_FETCH_TIMEOUT;
+    this.timeout = options.timeout ?? 10_000;
     this.maxTokenResponseBytes = options.maxTokenResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE_BYTES;
   }
 

@@ -110,16 +110,10 @@ export function checkPrivateSigningKey(
 
 /** `an RSA key of 2048 bits`, `an EC key on secp384r1`: what a key is, never what it holds. */
 function describeKey(key: KeyObject): string {
-  const details = key.asymmetricKeyDetails;
-  switch (key.asymmetricKeyType) {
-    case 'rsa':
-    case 'rsa-pss':
-      return `an RSA key of ${details?.modulusLength ?? '?'} bits`;
-    case 'ec':
-      return `an EC key on ${details?.namedCurve ?? 'an unknown curve'}`;
-    default:
-      return `a key of type ${key.asymmetricKeyType ?? key.type}`;
-  }
+  const { asymmetricKeyType: type, asymmetricKeyDetails: details } = key;
+  if (type?.startsWith('rsa')) return `an RSA key of ${details?.modulusLength ?? '?'} bits`;
+  if (type === 'ec') return `an EC key on ${details?.namedCurve ?? 'an unknown curve'}`;
+  return `a key of type ${type ?? key.type}`;
 }
 
 /** The public half of `key` as a JWK (for a `jwk` header or a registered key set). */

@@ -27,9 +27,7 @@ export class TokenManager {
   private readonly lock?: TokenLock;
   private readonly fetchTimeoutMs: number;
   private readonly times: TokenTimes;
-  /** Fail closed, quietly: no token request while the pause after a failed fetch runs. */
   private readonly backoff: FailureBackoff;
-  /** The one fetch of this manager in flight; every caller awaits it. */
   private inFlight?: Promise<TokenData>;
   /** Bumped by `invalidate()`: a fetch that started before is handed to its waiters, not kept. */
   private generation = 0;
@@ -146,7 +144,6 @@ export class TokenManager {
     await this.serialized(() => this.storage.delete());
   }
 
-  /** Within the skew: the current token is served while one refresh replaces it. */
   private refreshInBackground(): void {
     // The failure backoff also paces background refreshes: one failing refresh per pause.
     if (this.inFlight || this.backoff.active) return;
