@@ -66,10 +66,7 @@ export interface ClientAuthentication {
 /** Methods that send the client secret, or sign with it. */
 const SECRET_METHODS: readonly ClientAuthMethod[] = ['body', 'header', 'client_secret_jwt'];
 
-/**
- * Checks the client authentication options and builds what they need (keys parsed once, at
- * bootstrap); keys and secrets are never quoted. `secretRequired`: see `checkProviderOptions`.
- */
+/** Checks them and builds what they need, once, at bootstrap; never quotes a key or secret. */
 export function checkClientAuthentication(
   options: ClientAuthenticationOptions & { clientId: string; tokenUrl: string },
   check: OptionChecker,

@@ -9,10 +9,7 @@ import {
 } from 'node:crypto';
 import { isRecord, OptionChecker } from '../errors/option-checker';
 
-/**
- * JWS compact serialization (RFC 7515 §7.1) signed with node:crypto, for client assertions
- * (RFC 7523) and proofs of possession. `jose` would do it, but it is ESM-only.
- */
+/** JWS compact serialization (RFC 7515 §7.1) with node:crypto: `jose` would do, but is ESM-only. */
 export type JwsAlgorithm = 'HS256' | 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
 
 export const ASYMMETRIC_ALGORITHMS: readonly JwsAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];

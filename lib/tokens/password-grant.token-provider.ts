@@ -6,9 +6,8 @@ import { TokenData } from './token-data';
 import { checkProviderOptions, PasswordGrantTokenProviderOptions } from './token-provider.options';
 
 /**
- * RFC 6749 §4.3 (resource owner password credentials) with §6 refresh: a token with a refresh
- * token is renewed with `grant_type=refresh_token`; when the server refuses that refresh, the
- * password grant is used again.
+ * RFC 6749 §4.3 (resource owner password credentials) with §6 refresh (`grant_type=refresh_token`);
+ * a refused refresh falls back to the password grant.
  */
 export class PasswordGrantTokenProvider extends OAuthTokenProvider {
   private readonly logger = new Logger(PasswordGrantTokenProvider.name);

@@ -3,10 +3,7 @@ import { AuthenticationException } from '../errors';
 import { isRecord, OptionChecker } from '../errors/option-checker';
 import { readTokenFields } from './token-fields';
 
-/**
- * Lifetime given to a token whose response has neither `expires_in` nor a JWT `exp`: one hour,
- * the common default of authorization servers (RFC 6749 §5.1 leaves it to the server).
- */
+/** One hour, the common default of authorization servers (RFC 6749 §5.1 leaves it to them). */
 export const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000;
 
 export interface TokenResponseOptions {
@@ -37,9 +34,8 @@ export interface TokenDataJson extends Omit<TokenDataInit, 'tokenType' | 'expire
 }
 
 /**
- * An access token and what came with it. The token and refresh token live in private fields so
- * that `util.inspect`, `toString` and template strings never show them; `toJSON` does include
- * them because storages persist it.
+ * An access token and what came with it. The token and refresh token are private fields, so that
+ * `util.inspect`, `toString` and template strings never show them (`toJSON`, for storages, does).
  */
 export class TokenData {
   readonly #accessToken: string;

@@ -35,10 +35,7 @@ export interface TokenEndpointClientOptions
 /** Failures of this client worth another attempt, with the server's `Retry-After`. */
 const transientFailures = new WeakMap<object, { retryAfter?: string }>();
 
-/**
- * The protocol side of the token endpoint: one form-encoded POST per attempt, the response
- * checked before it is trusted, §5.2 errors typed, transient failures retried with backoff.
- */
+/** The token endpoint's protocol: one form POST per attempt, transient failures retried. */
 export class TokenEndpointClient {
   private readonly logger = new Logger(TokenEndpointClient.name);
   private readonly http: HttpService;

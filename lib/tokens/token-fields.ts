@@ -94,10 +94,7 @@ function readSeconds(value: unknown): number | undefined {
   return Number(value.trim());
 }
 
-/**
- * The `exp` claim of a JWT access token, as epoch ms, or undefined when the token is not a JWT or
- * has no numeric `exp`. The signature is not checked: the value only decides when to renew.
- */
+/** A JWT access token's `exp` in epoch ms, unverified: it only decides when to renew. */
 function jwtExpiryMs(token: string): number | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;

@@ -108,9 +108,8 @@ export class TokenManager {
   }
 
   /**
-   * Forgets the refused `token`: deleted from the storage only if still stored (a peer's
-   * replacement is kept); the provider hears of it once (`onUnauthorized`). Without one, whatever
-   * is stored is deleted.
+   * Forgets the refused `token`: deleted only if still stored (a peer's replacement is kept); the
+   * provider hears of it once (`onUnauthorized`). Without one, whatever is stored is deleted.
    */
   invalidate(token?: TokenData): Promise<void> {
     if (!token) return this.forget();
@@ -200,10 +199,7 @@ export class TokenManager {
     return token;
   }
 
-  /**
-   * The provider's fetch (or refresh), abandoned after its worst case (DESIGN "Bounded waits"): a
-   * fetch that never settles must not hold every caller. A late result is dropped.
-   */
+  /** The provider's fetch or refresh, bounded by its worst case (DESIGN "Bounded waits"). */
   private boundedFetch(basis: TokenData | undefined): Promise<TokenData> {
     const refresh = this.provider.refreshToken?.bind(this.provider);
     const fetching = (async () =>

@@ -66,10 +66,7 @@ export interface CheckedProviderOptions extends ClientAuthentication {
   dpop: DpopSession | undefined;
 }
 
-/**
- * Checks what every OAuth2 provider shares, making its client authentication and DPoP session.
- * @param secretRequired whether `authMethod: 'body'` needs a client secret
- */
+/** Checks the shared options; `secretRequired`: whether `authMethod: 'body'` needs a secret. */
 export function checkProviderOptions(
   options: OAuthProviderCommonOptions,
   check: OptionChecker,

@@ -10,10 +10,7 @@ import { sendAttempt } from '../transport/http-transport';
 import { readTransportFailure } from '../transport/transport-failure';
 import { TokenData } from './token-data';
 
-/**
- * Token responses (a token or an RFC 6749 §5.2 error) are small: a larger body is refused before
- * it is read whole, so a hostile endpoint cannot make us buffer (and store) megabytes.
- */
+/** Token responses are small: a larger one is refused unread, so none makes us buffer megabytes. */
 export const DEFAULT_MAX_TOKEN_RESPONSE_BYTES = 65_536;
 
 /** An RFC 6749 §5.2 error: `error` and `error_description`. */
