@@ -41,19 +41,12 @@ export function createPipelineTokenProvider(
     check.fail('steps', 'must be a non-empty array of steps');
   }
   check.optionalString('refreshFromStep', options.refreshFromStep);
-  if (options.cacheKeyPrefix !== undefined) check.string('cacheKeyPrefix', options.cacheKeyPrefix);
+  check.optionalString('cacheKeyPrefix', options.cacheKeyPrefix);
   const steps = options.steps.map((step, i) => createStep(step, check.at(`steps[${i}]`)));
+  const { refreshFromStep, cacheKeyPrefix } = options;
   return check.relabel(() => {
-    const pipeline = new TokenFetchPipeline({
-      steps,
-      storage: dependencies.storage,
-      lock: dependencies.lock,
-      cacheKeyPrefix: options.cacheKeyPrefix,
-    });
-    return new PipelineTokenProvider(pipeline, {
-      serviceName: clientName,
-      refreshFromStep: options.refreshFromStep,
-    });
+    const pipeline = new TokenFetchPipeline({ steps, ...dependencies, cacheKeyPrefix });
+    return new PipelineTokenProvider(pipeline, { serviceName: clientName, refreshFromStep });
   });
 }
 
