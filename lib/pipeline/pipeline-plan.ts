@@ -1,7 +1,6 @@
 import { OptionChecker } from '../errors/option-checker';
 import type { TokenFetcher } from './token-fetcher';
 
-/** A step as the plan sees it: its name, dependencies and longest request. */
 type PlannedStep = Pick<TokenFetcher, 'name' | 'dependsOn' | 'timeout'>;
 
 /**

@@ -111,7 +111,6 @@ export class TokenFetchPipeline {
     return dropped;
   }
 
-  /** A step's token: cached ones from their managers, the final one fetched now. */
   private stepToken(serviceName: string, step: string): Promise<TokenData> {
     const manager = this.managersOf(serviceName).get(step);
     if (manager) return manager.getToken();

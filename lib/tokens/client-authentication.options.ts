@@ -53,7 +53,6 @@ export const CLIENT_AUTHENTICATION_KEYS = [
   'clientCertificate',
 ];
 
-/** Checked client authentication, ready for the token endpoint client. */
 export interface ClientAuthentication {
   authMethod: ClientAuthMethod;
   /** For `client_secret_jwt` and `private_key_jwt`: signs a new assertion per request. */
@@ -63,7 +62,6 @@ export interface ClientAuthentication {
   certificateThumbprint?: string;
 }
 
-/** Methods that send the client secret, or sign with it. */
 const SECRET_METHODS: readonly ClientAuthMethod[] = ['body', 'header', 'client_secret_jwt'];
 
 /** Checks them and builds what they need, once, at bootstrap; never quotes a key or secret. */

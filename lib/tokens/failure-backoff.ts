@@ -34,7 +34,6 @@ export interface TokenManagerState {
 
 const FAILURE_BACKOFF_KEYS = ['initial', 'max'];
 
-/** Checks `failureBackoff` and fills in the defaults (1 s doubling up to 30 s, jittered). */
 export function resolveFailureBackoff(
   check: OptionChecker,
   options: FailureBackoffOptions | undefined,
@@ -60,7 +59,6 @@ export class FailureBackoff {
     private readonly serviceName: string,
   ) {}
 
-  /** True while no token request may be sent. */
   get active(): boolean {
     return this.failing !== undefined && this.clock.now() < this.failing.until;
   }

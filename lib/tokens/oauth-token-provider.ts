@@ -33,7 +33,6 @@ export abstract class OAuthTokenProvider implements TokenProvider {
     this.endpoint = new TokenEndpointClient({ ...options, ...checked });
   }
 
-  /** Upper bound of one fetch, retries included; the TokenManager sizes its lock with it. */
   get fetchTimeoutMs(): number {
     return this.endpoint.worstCaseDurationMs;
   }

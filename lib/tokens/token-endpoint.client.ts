@@ -21,7 +21,6 @@ import {
   sendTokenRequest,
 } from './token-response';
 
-/** A provider's options, checked by it, with its client authentication and DPoP session. */
 export interface TokenEndpointClientOptions
   extends Omit<OAuthProviderCommonOptions, 'dpop'>, Partial<CheckedProviderOptions> {
   /** Attempts for transient failures (network, timeout, 408, 429, 5xx). Default 3. */
@@ -66,7 +65,6 @@ export class TokenEndpointClient {
     );
   }
 
-  /** The longest one `requestToken` call can take, retries included. */
   get worstCaseDurationMs(): number {
     return this.maxAttempts * this.timeout + (this.maxAttempts - 1) * this.backoff.maxDelay;
   }

@@ -31,7 +31,6 @@ export interface TokenManagerOptions {
   clock?: TokenClock;
 }
 
-/** Checks a TokenManager's provider and options, and makes its parts with the defaults. */
 export function resolveTokenManagerOptions(provider: TokenProvider, options: TokenManagerOptions) {
   const check = new OptionChecker('TokenManager');
   if (typeof (provider as Partial<TokenProvider> | undefined)?.fetchToken !== 'function') {

@@ -60,7 +60,6 @@ const COMMON_KEYS = [
 export const CLIENT_CREDENTIALS_KEYS = [...COMMON_KEYS, 'grantType', 'audience', 'extraParams'];
 export const PASSWORD_GRANT_KEYS = [...COMMON_KEYS, 'username', 'password'];
 
-/** A provider's checked options as the token endpoint client takes them. */
 export interface CheckedProviderOptions extends ClientAuthentication {
   /** The DPoP key and nonce state, made (or parsed) once, at bootstrap. */
   dpop: DpopSession | undefined;

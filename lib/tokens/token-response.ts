@@ -13,7 +13,6 @@ import { TokenData } from './token-data';
 /** Token responses are small: a larger one is refused unread, so none makes us buffer megabytes. */
 export const DEFAULT_MAX_TOKEN_RESPONSE_BYTES = 65_536;
 
-/** An RFC 6749 §5.2 error: `error` and `error_description`. */
 interface OAuthErrorBody {
   error: string;
   errorDescription?: string;
@@ -84,7 +83,6 @@ function describeNonJsonBody(contentType: string | undefined, text: string): str
 /** One token request: who asked, the attempt's limits, and the secrets its errors must not show. */
 export interface TokenRequestContext {
   serviceName: string;
-  /** The pipeline step, when the request was one. */
   step?: string;
   timeoutMs: number;
   maxResponseBytes: number;
