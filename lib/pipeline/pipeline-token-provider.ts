@@ -26,11 +26,10 @@ export class PipelineTokenProvider implements TokenProvider {
   ) {
     const check = new OptionChecker('PipelineTokenProvider');
     this.serviceName = check.string('serviceName', options?.serviceName);
-    const refreshFrom = options.refreshFromStep ?? pipeline.finalStep;
-    if (!pipeline.stepNames.includes(refreshFrom)) {
-      check.fail('refreshFromStep', `'${refreshFrom}' is not a step of the pipeline`);
+    this.refreshFromStep = options.refreshFromStep ?? pipeline.finalStep;
+    if (!pipeline.stepNames.includes(this.refreshFromStep)) {
+      check.fail('refreshFromStep', `'${this.refreshFromStep}' is not a step of the pipeline`);
     }
-    this.refreshFromStep = refreshFrom;
   }
 
   get cacheKey(): string {

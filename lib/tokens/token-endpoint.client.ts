@@ -58,11 +58,8 @@ export class TokenEndpointClient {
     };
     this.redactor = new Redactor([], [options.clientSecret]);
     // RFC 8705 §2: the certificate is presented in the TLS handshake with the token endpoint.
-    const { clientCertificate } = options;
-    this.http = createHttpService(
-      undefined,
-      clientCertificate && httpsAgentFor(clientCertificate, false),
-    );
+    const { clientCertificate: certificate } = options;
+    this.http = createHttpService(undefined, certificate && httpsAgentFor(certificate, false));
   }
 
   get worstCaseDurationMs(): number {
