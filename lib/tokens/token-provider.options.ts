@@ -1,10 +1,10 @@
 import { createSecretKey, JsonWebKey, randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import { DpopOptions, resolveDpopKey } from '../auth/dpop-key';
 import { DpopSession } from '../auth/dpop-session';
 import { OptionChecker } from '../errors/option-checker';
 import { checkClientCertificate, ClientCertificate } from '../transport/client-certificate';
 import { checkPrivateSigningKey, JwsAlgorithm, signJws } from './jws';
-import { checkTokenUrl } from './token-url';
 
 const CLIENT_AUTH_METHODS = [
   'body',
@@ -123,7 +123,15 @@ export function checkProviderOptions(
 ): CheckedProviderOptions {
   check.record('', options);
   check.optionalString('clientSecret', options.clientSecret);
-  checkTokenUrl(options.tokenUrl, check, options.allowInsecureRequests);
+  const url = check.httpUrl('tokenUrl', options.tokenUrl);
+  if (url.username || url.password) check.fail('tokenUrl', 'must not carry credentials in the URL');
+  // RFC 6749 §3.2: the credentials need TLS, unless on this machine or the user opted out.
+  if (url.protocol === 'http:' && !options.allowInsecureRequests && !isLoopback(url.hostname)) {
+    check.fail(
+      'tokenUrl',
+      'must use https (plain http is allowed only for loopback hosts or with allowInsecureRequests: true)',
+    );
+  }
   check.string('clientId', options.clientId);
   check.string('serviceName', options.serviceName);
   check.optionalString('scope', options.scope);
@@ -213,4 +221,13 @@ function secretSigningKey(secret: string, algorithm: unknown, check: OptionCheck
     );
   }
   return { algorithm: 'HS256' as const, key: createSecretKey(Buffer.from(secret, 'utf8')) };
+}
+
+/** 127.0.0.0/8, ::1 and localhost. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return false;
 }
