@@ -35,13 +35,11 @@ export interface TokenFieldsInput {
 export type TokenFields = { expiresAt?: Date } | { problem: string };
 
 /**
- * The one reading of what a token endpoint or pipeline step returned, before it becomes a
- * `TokenData`. The token and its type must be sendable as they are in an `Authorization` header.
- * The lifetime is `expires_in` (a number or numeric string of seconds), else the JWT `exp` of the
- * access token, else `defaultLifetimeMs` (absent: no expiry); `ttlMs` (a step's `ttl`) caps it. A
- * lifetime under 1 s, or an expiry past the year 9999 or not finite, is a problem: such a token
- * would be fetched on every call or never again. Problems name fields, never values (a misplaced
- * field might hold a secret).
+ * The one reading of what a token endpoint or pipeline step returned: token and type sendable as
+ * they are in an `Authorization` header; the lifetime `expires_in` (seconds, number or numeric
+ * string), else the JWT `exp`, else `defaultLifetimeMs` (absent: none), capped by `ttlMs`. Under
+ * 1 s, past the year 9999 or not finite is a problem (fetched on every call, or never again).
+ * Problems name fields, never values (a misplaced field might hold a secret).
  */
 export function readTokenFields(input: TokenFieldsInput): TokenFields {
   const names = input.names ?? RESPONSE_NAMES;

@@ -30,10 +30,9 @@ function serverError(body: unknown, wwwAuthenticate?: string): OAuthErrorBody | 
 }
 
 /**
- * Sends one token request (a grant or a pipeline step) through the one transport: a redirect is
- * not followed (it would carry the credentials on), every status is an answer, and the body is
- * read as text, no further than `maxResponseBytes`, the whole attempt bounded by `timeoutMs`.
- * Emits the answer, or the failure of an attempt that got none.
+ * Sends one token request (a grant or a pipeline step): a redirect is not followed (it would carry
+ * the credentials on), the body is read no further than `maxResponseBytes`, the attempt bounded by
+ * `timeoutMs`. Emits the answer, whatever its status, or the failure of an attempt that got none.
  */
 export function sendTokenRequest(
   http: HttpService,
