@@ -32,15 +32,13 @@ export interface TokenManagerState {
   consecutiveFailures: number;
 }
 
-const FAILURE_BACKOFF_KEYS = ['initial', 'max'];
-
 export function resolveFailureBackoff(
   check: OptionChecker,
   options: FailureBackoffOptions | undefined,
 ): BackoffSettings {
   const record = options === undefined ? {} : check.record('failureBackoff', options);
   const at = check.at('failureBackoff');
-  at.knownKeys(record, FAILURE_BACKOFF_KEYS);
+  at.knownKeys(record, ['initial', 'max']);
   const max = record.max === undefined ? undefined : at.duration('max', record.max);
   const initial = at.duration('initial', record.initial ?? Math.min(1_000, max ?? 1_000));
   if (max !== undefined) at.notAbove('initial', initial, 'failureBackoff.max', max);

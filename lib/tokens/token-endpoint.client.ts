@@ -68,10 +68,6 @@ export class TokenEndpointClient {
 
   /** POSTs the grant parameters (§4.3.2, §4.4.2, §6) and returns the issued token (§5.1). */
   requestToken(grant: Record<string, string | undefined>): Promise<TokenData> {
-    return observeTokenFetch(this.options.serviceName, () => this.sendGrant(grant));
-  }
-
-  private sendGrant(grant: Record<string, string | undefined>): Promise<TokenData> {
     const context: TokenRequestContext = {
       serviceName: this.options.serviceName,
       timeoutMs: this.timeout,
@@ -89,7 +85,7 @@ export class TokenEndpointClient {
         map((answer) => ('kind' in answer ? answer : this.read(answer, sent))),
       );
     });
-    const attempt = send.pipe(
+    const attempts = send.pipe(
       // RFC 9449 §8: a nonce challenge is answered once, within the attempt, with a new proof.
       mergeMap((outcome) => {
         if (outcome.kind === 'token' || !outcome.nonceChallenge) return of(outcome);
@@ -97,12 +93,9 @@ export class TokenEndpointClient {
         return send;
       }),
       mergeMap((outcome) => settle(outcome, context.serviceName)),
+      retryLoop<TokenData>({ start: () => (error, retry) => this.nextStep(error, retry) }),
     );
-    return lastValueFrom(
-      attempt.pipe(
-        retryLoop<TokenData>({ start: () => (error, retry) => this.nextStep(error, retry) }),
-      ),
-    );
+    return observeTokenFetch(context.serviceName, () => lastValueFrom(attempts));
   }
 
   /** Another attempt after a transient failure, until `maxAttempts`; never after a refusal. */
