@@ -55,11 +55,10 @@ export class TokenFetchPipeline {
     const check = this.check;
     const steps = options?.steps;
     if (!Array.isArray(steps)) check.fail('steps', 'must be an array of fetchers');
-    steps.forEach((step, i) => {
-      if (!(step instanceof TokenFetcher)) {
-        check.fail(`steps[${i}]`, 'must be a BodyTokenFetcher or HeaderTokenFetcher');
-      }
-    });
+    const notFetcher = steps.findIndex((step) => !(step instanceof TokenFetcher));
+    if (notFetcher >= 0) {
+      check.fail(`steps[${notFetcher}]`, 'must be a BodyTokenFetcher or HeaderTokenFetcher');
+    }
     this.plan = planPipeline(steps, check);
     this.stepNames = this.plan.order;
     this.finalStep = this.plan.finalStep;
