@@ -25,9 +25,8 @@ const STEP_KEYS = [
 const AUTH_KEYS = ['type', 'steps', 'refreshFromStep', 'cacheKeyPrefix'];
 
 /**
- * Builds the token provider of a client configured with `auth: { type: 'pipeline', ... }`.
- * Everything is checked here, at bootstrap; messages name the client, the step and the field.
- * @param dependencies the client's token storage and cross-process lock, from the module
+ * The provider of a client with `auth: { type: 'pipeline' }`, checked at bootstrap (messages name
+ * the client, the step and the field), with the client's storage and lock from the module.
  */
 export function createPipelineTokenProvider(
   clientName: string,
@@ -42,19 +41,12 @@ export function createPipelineTokenProvider(
     check.fail('steps', 'must be a non-empty array of steps');
   }
   check.optionalString('refreshFromStep', options.refreshFromStep);
-  if (options.cacheKeyPrefix !== undefined) check.string('cacheKeyPrefix', options.cacheKeyPrefix);
+  check.optionalString('cacheKeyPrefix', options.cacheKeyPrefix);
   const steps = options.steps.map((step, i) => createStep(step, check.at(`steps[${i}]`)));
+  const { refreshFromStep, cacheKeyPrefix } = options;
   return check.relabel(() => {
-    const pipeline = new TokenFetchPipeline({
-      steps,
-      storage: dependencies.storage,
-      lock: dependencies.lock,
-      cacheKeyPrefix: options.cacheKeyPrefix,
-    });
-    return new PipelineTokenProvider(pipeline, {
-      serviceName: clientName,
-      refreshFromStep: options.refreshFromStep,
-    });
+    const pipeline = new TokenFetchPipeline({ steps, ...dependencies, cacheKeyPrefix });
+    return new PipelineTokenProvider(pipeline, { serviceName: clientName, refreshFromStep });
   });
 }
 

@@ -19,10 +19,7 @@ export function stepLabel(options: unknown): string {
   return typeof name === 'string' && name ? `Pipeline step '${name}'` : 'Pipeline step';
 }
 
-/**
- * Checks a step's options as they come from plain config (YAML, env), so nothing is trusted to
- * match its TypeScript type. Values are never echoed: they may be passwords.
- */
+/** Checks a step's options, trusting no type (plain config); never echoes values (passwords). */
 export function validateFetcherOptions(options: unknown, check: OptionChecker): void {
   const o = check.record('', options);
   if (!STEP_NAME.test(check.string('name', o.name))) {

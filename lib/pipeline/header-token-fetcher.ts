@@ -5,11 +5,7 @@ import { TokenAnswer } from '../tokens/token-response';
 
 const BEARER = /^bearer\s+/i;
 
-/**
- * A step whose token comes back in a response header (`tokenHeader`, any case). A leading
- * `Bearer ` scheme becomes the token type; lifetime and refresh token may still come from a JSON
- * body.
- */
+/** A step whose token is a response header (`tokenHeader`); a `Bearer ` scheme is its type. */
 export class HeaderTokenFetcher extends TokenFetcher {
   private readonly tokenHeader: string;
 

@@ -1,19 +1,19 @@
-import { BodyTokenFetcherOptions } from './token-fetcher.options';
+import type { PipelineTokenProviderOptions } from './pipeline-token-provider';
+import type { TokenFetchPipelineOptions } from './token-fetch-pipeline';
+import { BodyTokenFetcherOptions, HeaderTokenFetcherOptions } from './token-fetcher.options';
 
-/** One step in plain config: a `BodyTokenFetcher`, or a `HeaderTokenFetcher` with `kind: 'header'`. */
-export interface PipelineStepConfig extends BodyTokenFetcherOptions {
+/** A step in plain config: a `BodyTokenFetcher`'s options, or with `kind: 'header'` a header one. */
+export interface PipelineStepConfig
+  extends BodyTokenFetcherOptions, Pick<HeaderTokenFetcherOptions, 'tokenHeader'> {
   /** Default `'body'`, or `'header'` when `tokenHeader` is set. */
   kind?: 'body' | 'header';
-  /** Header fetchers: the response header holding the token. Default `'Authorization'`. */
-  tokenHeader?: string;
 }
 
 /** `auth: { type: 'pipeline', ... }` in a client's module options: plain, serializable data. */
-export interface PipelineAuthOptions {
+export interface PipelineAuthOptions
+  extends
+    Pick<PipelineTokenProviderOptions, 'refreshFromStep'>,
+    Pick<TokenFetchPipelineOptions, 'cacheKeyPrefix'> {
   type: 'pipeline';
   steps: readonly PipelineStepConfig[];
-  /** See `PipelineTokenProviderOptions.refreshFromStep`. */
-  refreshFromStep?: string;
-  /** Start of the storage keys of the steps. Default `'token_pipeline'`. */
-  cacheKeyPrefix?: string;
 }

@@ -6,7 +6,6 @@ export class PipelineContext {
   constructor(
     /** The step being fetched. */
     readonly step: string,
-    /** The service the pipeline fetches for, as errors and logs name it. */
     readonly serviceName: string,
     private readonly tokens: ReadonlyMap<string, TokenData>,
   ) {}
@@ -23,7 +22,6 @@ export class PipelineContext {
     return token;
   }
 
-  /** Names of the steps whose tokens are available. */
   get steps(): string[] {
     return [...this.tokens.keys()];
   }

@@ -1,26 +1,16 @@
 import { OptionChecker } from '../errors/option-checker';
 import type { TokenFetcher } from './token-fetcher';
 
-/** A step as the plan sees it: its name, dependencies and longest request. */
 type PlannedStep = Pick<TokenFetcher, 'name' | 'dependsOn' | 'timeout'>;
 
-/** The checked shape of a pipeline: an order to run it in and the one step it ends with. */
-export interface PipelinePlan {
-  /** Dependencies first; ties keep the order the steps were given in. */
-  readonly order: readonly string[];
-  /** The step no other step depends on: its token is the pipeline's token. */
-  readonly finalStep: string;
-  /** Longest one fetch of each step may take, its dependencies included. */
-  readonly worstCaseMs: ReadonlyMap<string, number>;
-  /** `step` and every step that depends on it, directly or not, in run order. */
-  dependentsOf(step: string): readonly string[];
-}
-
-/** Checks the steps' dependencies and orders them; any mistake names the step it is in. */
+/**
+ * Checks the steps' dependencies (any mistake names the step it is in) and plans the run: an order
+ * (dependencies first, ties in the given order), the one final step, and each step's worst case.
+ */
 export function planPipeline(
   steps: readonly PlannedStep[],
   check = new OptionChecker('TokenFetchPipeline'),
-): PipelinePlan {
+) {
   if (steps.length === 0) check.fail('steps', 'must have at least one step');
   const indexOf = new Map<string, number>();
   steps.forEach((step, i) => {

@@ -13,10 +13,8 @@ export interface PipelineTokenProviderOptions {
 }
 
 /**
- * A `TokenProvider` whose token is the last step of a pipeline. The pipeline caches the steps
- * before it; the final token is kept by the `TokenManager` above, like any provider's. When the
- * API refuses it, the manager drops it and tells this provider once (`onUnauthorized`), which
- * drops `refreshFromStep` and its dependents when that is an earlier step.
+ * A `TokenProvider` whose token is the last step of a pipeline, kept by the `TokenManager` above
+ * (the pipeline caches the steps before it). A 401 drops `refreshFromStep` and its dependents.
  */
 export class PipelineTokenProvider implements TokenProvider {
   readonly serviceName: string;
@@ -28,11 +26,10 @@ export class PipelineTokenProvider implements TokenProvider {
   ) {
     const check = new OptionChecker('PipelineTokenProvider');
     this.serviceName = check.string('serviceName', options?.serviceName);
-    const refreshFrom = options.refreshFromStep ?? pipeline.finalStep;
-    if (!pipeline.stepNames.includes(refreshFrom)) {
-      check.fail('refreshFromStep', `'${refreshFrom}' is not a step of the pipeline`);
+    this.refreshFromStep = options.refreshFromStep ?? pipeline.finalStep;
+    if (!pipeline.stepNames.includes(this.refreshFromStep)) {
+      check.fail('refreshFromStep', `'${this.refreshFromStep}' is not a step of the pipeline`);
     }
-    this.refreshFromStep = refreshFrom;
   }
 
   get cacheKey(): string {
@@ -44,12 +41,10 @@ export class PipelineTokenProvider implements TokenProvider {
     return this.pipeline.fetchTimeoutMs;
   }
 
-  /** Fetches the final step; the steps before it come from their caches when they can. */
   fetchToken(): Promise<TokenData> {
     return this.pipeline.run({ serviceName: this.serviceName });
   }
 
-  /** The API refused the token (the manager calls this once per refused token). */
   async onUnauthorized(): Promise<void> {
     // The final token is not cached in the pipeline: dropping it is the manager's job.
     if (this.refreshFromStep === this.pipeline.finalStep) return;

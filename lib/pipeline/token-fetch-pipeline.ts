@@ -1,15 +1,15 @@
 import { Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { AuthenticationException } from '../errors';
 import { OptionChecker } from '../errors/option-checker';
 import { observedStepFetch } from '../observability/token-fetch.observer';
 import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
 import { TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
+import { hashCacheKey } from '../tokens/cache-key';
 import { TokenData } from '../tokens/token-data';
 import { TokenManager } from '../tokens/token-manager';
 import { PipelineContext } from './pipeline-context';
-import { PipelinePlan, planPipeline } from './pipeline-plan';
+import { planPipeline } from './pipeline-plan';
 import { TokenFetcher } from './token-fetcher';
 
 export interface TokenFetchPipelineOptions {
@@ -18,10 +18,7 @@ export interface TokenFetchPipelineOptions {
   storage?: TokenStorage;
   /** Start of every storage key. Default `'token_pipeline'`. */
   cacheKeyPrefix?: string;
-  /**
-   * Single flight across processes that share `storage` (e.g. a Redis lock): one of them fetches
-   * a missing step, the others read what it stored. Default: within this process only.
-   */
+  /** Single flight across processes that share `storage` (e.g. a Redis lock). Default: none. */
   lock?: TokenLock;
 }
 
@@ -33,21 +30,18 @@ export interface PipelineRunOptions {
 const DEFAULT_SERVICE_NAME = 'token-pipeline';
 
 /**
- * Runs token steps in dependency order. Each step before the final one is cached on its own (for
- * the shorter of its `ttl` and `expires_in`), so a step is fetched only when its token is missing
- * and a step whose own token is cached needs none of its dependencies. Every step but the final
- * one is a `TokenManager` of its own (served until it expires: `refreshSkew: 0`), which gives it
- * the storage, the lock and one fetch for concurrent runs. The final step's token is not cached
- * here: `run()` fetches it, and a `TokenManager` over a `PipelineTokenProvider` keeps it.
+ * Runs token steps in dependency order. Every step but the final one is cached on its own (for the
+ * shorter of its `ttl` and `expires_in`) by a `TokenManager` of its own (`refreshSkew: 0`: the
+ * storage, the lock, one fetch for concurrent runs), so a cached step needs none of its
+ * dependencies. `run()` fetches the final step; the `TokenManager` above keeps its token.
  */
 export class TokenFetchPipeline {
-  /** Step names, dependencies first. */
+  /** Dependencies first. */
   readonly stepNames: readonly string[];
-  /** The step whose token the pipeline returns. */
   readonly finalStep: string;
   private readonly logger = new Logger('TokenFetchPipeline');
   private readonly check = new OptionChecker('TokenFetchPipeline');
-  private readonly plan: PipelinePlan;
+  private readonly plan: ReturnType<typeof planPipeline>;
   private readonly fetchers: ReadonlyMap<string, TokenFetcher>;
   private readonly keys: ReadonlyMap<string, string>;
   private readonly storage: TokenStorage;
@@ -61,11 +55,10 @@ export class TokenFetchPipeline {
     const check = this.check;
     const steps = options?.steps;
     if (!Array.isArray(steps)) check.fail('steps', 'must be an array of fetchers');
-    steps.forEach((step, i) => {
-      if (!(step instanceof TokenFetcher)) {
-        check.fail(`steps[${i}]`, 'must be a BodyTokenFetcher or HeaderTokenFetcher');
-      }
-    });
+    const notFetcher = steps.findIndex((step) => !(step instanceof TokenFetcher));
+    if (notFetcher >= 0) {
+      check.fail(`steps[${notFetcher}]`, 'must be a BodyTokenFetcher or HeaderTokenFetcher');
+    }
     this.plan = planPipeline(steps, check);
     this.stepNames = this.plan.order;
     this.finalStep = this.plan.finalStep;
@@ -81,7 +74,7 @@ export class TokenFetchPipeline {
   /** Identifies every step's configuration (secrets redacted), for keys of caches above this. */
   get cacheKey(): string {
     const keys = this.stepNames.map((name) => this.keys.get(name));
-    return createHash('sha256').update(JSON.stringify(keys)).digest('hex').slice(0, 16);
+    return hashCacheKey(keys, 16);
   }
 
   /** Longest a run can take, every step fetched (a bound for the TokenManager above). */
@@ -117,7 +110,6 @@ export class TokenFetchPipeline {
     return dropped;
   }
 
-  /** A step's token: cached ones from their managers, the final one fetched now. */
   private stepToken(serviceName: string, step: string): Promise<TokenData> {
     const manager = this.managersOf(serviceName).get(step);
     if (manager) return manager.getToken();
@@ -141,23 +133,16 @@ export class TokenFetchPipeline {
         fetchTimeoutMs: this.plan.worstCaseMs.get(name),
         fetchToken: () => this.fetchStep(serviceName, fetcher),
       };
-      managers.set(
-        name,
-        new TokenManager(provider, this.storage, {
-          refreshSkew: 0,
-          storageKey: this.keys.get(name),
-          ...(this.lock ? { lock: this.lock } : {}),
-        }),
-      );
+      const options = { refreshSkew: 0, storageKey: this.keys.get(name), lock: this.lock };
+      managers.set(name, new TokenManager(provider, this.storage, options));
     }
     this.runs.set(serviceName, managers);
     return managers;
   }
 
   /**
-   * Fetches one step with its dependencies' tokens. When its endpoint refuses a dependency's
-   * cached token as revoked (RFC 6750 §3.1 `invalid_token`), those dependencies are fetched again
-   * and the step sent once more.
+   * Fetches one step with its dependencies' tokens; when its endpoint refuses a cached one as
+   * revoked (RFC 6750 §3.1 `invalid_token`), they are fetched again and the step sent once more.
    */
   private async fetchStep(
     serviceName: string,

@@ -48,5 +48,3 @@ export interface HeaderTokenFetcherOptions extends TokenFetcherOptions {
   /** Response header holding the token, matched case-insensitively. Default `'Authorization'`. */
   tokenHeader?: string;
 }
-
-export const DEFAULT_TOKEN_FETCH_TIMEOUT = 10_000;

@@ -1,16 +1,13 @@
 import { HttpService } from '@nestjs/axios';
-import { AxiosResponse } from 'axios';
-import { createHash } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
 import { defaultRedactor, Redactor } from '../errors';
+import { hashCacheKey } from '../tokens/cache-key';
 import { TokenData } from '../tokens/token-data';
 import { createHttpService } from '../transport/http-transport';
 import { OptionChecker } from '../errors/option-checker';
 import { readTokenFields } from '../tokens/token-fields';
 import {
   DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
-  noUsableAnswer,
-  tokenAnswer,
   TokenAnswer,
   refusal,
   sendTokenRequest,
@@ -21,12 +18,7 @@ import { joinUrl } from '../client/request-target';
 import { stepLabel, validateFetcherOptions } from './fetcher-options.validation';
 import { PipelineContext } from './pipeline-context';
 import { fillPlaceholders } from './placeholders';
-import {
-  DEFAULT_TOKEN_FETCH_TIMEOUT,
-  RequestData,
-  RequestDataValue,
-  TokenFetcherOptions,
-} from './token-fetcher.options';
+import { RequestData, RequestDataValue, TokenFetcherOptions } from './token-fetcher.options';
 
 /**
  * One step of a token pipeline: builds a request from its options and the tokens of the steps
@@ -37,12 +29,8 @@ export abstract class TokenFetcher {
   readonly name: string;
   readonly dependsOn: readonly string[];
   readonly ttl?: number;
-  /**
-   * Milliseconds before the token request is abandoned, body included. A step is sent once (no
-   * retry), so this is also the longest one fetch of the step can take.
-   */
+  /** A step is sent once (no retry): this is also the longest one fetch of it can take. */
   readonly timeout: number;
-  /** Largest response body read, in bytes; a larger one fails the step. */
   readonly maxTokenResponseBytes: number;
   protected readonly options: Readonly<TokenFetcherOptions>;
   // Its own instance: interceptors an app adds to the global axios never see step credentials.
@@ -62,14 +50,14 @@ export abstract class TokenFetcher {
     this.name = options.name;
     this.dependsOn = Object.freeze([...new Set(options.dependsOn ?? [])]);
     if (options.ttl !== undefined) this.ttl = options.ttl;
-    this.timeout = options.timeout ?? DEFAULT_TOKEN_FETCH_TIMEOUT;
+    this.timeout = options.timeout ?? 10_000;
     this.maxTokenResponseBytes = options.maxTokenResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE_BYTES;
   }
 
   /** Identifies what this step's token depends on; secret values are redacted before hashing. */
   get cacheKey(): string {
     const o = this.options;
-    const identity = JSON.stringify([
+    const identity = [
       this.constructor.name,
       this.name,
       o.baseUrl,
@@ -80,8 +68,8 @@ export abstract class TokenFetcher {
       this.tokenLocation(),
       defaultRedactor.headers(o.requestHeaders),
       defaultRedactor.body(o.requestData),
-    ]);
-    return createHash('sha256').update(identity).digest('hex').slice(0, 16);
+    ];
+    return hashCacheKey(identity, 16);
   }
 
   /** Headers of the token request: `requestHeaders` with `{{step}}` placeholders filled. */
@@ -113,21 +101,12 @@ export abstract class TokenFetcher {
       // Every value the request carried (passwords, upstream tokens) is scrubbed from errors.
       redact: new Redactor([], [...stringsIn(headers), ...stringsIn(data), ...upstream]),
     };
-    let sent: AxiosResponse<string>;
-    try {
-      sent = await lastValueFrom(sendTokenRequest(this.http, this.request(headers, data), request));
-    } catch (error) {
-      throw noUsableAnswer(request, error).error;
-    }
-    const response = tokenAnswer(sent);
+    const response = await lastValueFrom(
+      sendTokenRequest(this.http, this.request(headers, data), request),
+    );
+    if ('kind' in response) throw response.error;
     const { status, data: body } = response;
-    if (status < 200 || status >= 300) {
-      throw refusal(request, {
-        status,
-        body,
-        wwwAuthenticate: response.headers['www-authenticate'],
-      });
-    }
+    if (status < 200 || status >= 300) throw refusal(request, response);
     const read = this.readToken(response);
     if ('problem' in read) {
       throw tokenRequestFailed(request, `the response ${read.problem}`, { status });
@@ -159,10 +138,7 @@ export abstract class TokenFetcher {
   /** Where this fetcher finds the token, for the cache key (e.g. the field or header name). */
   protected abstract tokenLocation(): string;
 
-  /**
-   * Reads the token from a 2xx answer. Its type (unless this gives it), lifetime and refresh token
-   * come from the JSON body, where the options say.
-   */
+  /** The token of a 2xx answer; its type (unless given), lifetime, refresh token: the body's. */
   protected abstract readToken(response: TokenAnswer): StepToken;
 
   private get method(): string {
@@ -194,10 +170,7 @@ export abstract class TokenFetcher {
   }
 }
 
-/**
- * The token a step found (a header may also give its type), or what the response lacked: where,
- * never what was there (it may be a token).
- */
+/** The token a step found, or where it was missing (never what was there: it may be a token). */
 export type StepToken = { accessToken: string; tokenType?: string } | { problem: string };
 
 /** Reads `a.b.c` from parsed JSON; undefined when any part is missing. */

@@ -1,26 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { CheckedProviderOptions } from './token-provider.options';
 
-/** A short, stable hash of what a token depends on; never fed a secret. */
-export function hashCacheKey(parts: readonly (string | undefined)[]): string {
-  return createHash('sha256')
-    .update(JSON.stringify(parts.map((part) => part ?? null)))
-    .digest('hex')
-    .slice(0, 32);
-}
-
-/**
- * The cache key of an OAuth2 provider's tokens: `parts` (what they depend on) and what they are
- * bound to, by public thumbprint: a client certificate (RFC 8705 §3) or a DPoP key (RFC 9449 §6),
- * so a process never picks up a token bound to another's. Keys of unbound clients stay as they were.
- */
-export function providerCacheKey(
-  parts: readonly (string | undefined)[],
-  { certificateThumbprint, dpop }: CheckedProviderOptions,
-): string {
-  return hashCacheKey([
-    ...parts,
-    ...(certificateThumbprint === undefined ? [] : [`x5t#S256=${certificateThumbprint}`]),
-    ...(dpop === undefined ? [] : [`jkt=${dpop.thumbprint}`]),
-  ]);
+/** A short, stable hash of what a token depends on (JSON: `undefined` as null); never a secret. */
+export function hashCacheKey(parts: readonly unknown[], length = 32): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, length);
 }

@@ -2,7 +2,7 @@ import { AuthenticationException, RequestForgeException } from '../errors';
 import { OptionChecker } from '../errors/option-checker';
 import { BackoffSettings, exponentialDelay } from '../retry/backoff';
 
-/** Pause of the token endpoint after failed fetches; `initial: 0` turns it off. */
+/** Pause of token requests after failed fetches; `initial: 0` turns it off. */
 export interface FailureBackoffOptions {
   /** Pause after the first failure, in ms. Default 1_000. */
   initial?: number;
@@ -32,16 +32,13 @@ export interface TokenManagerState {
   consecutiveFailures: number;
 }
 
-const FAILURE_BACKOFF_KEYS = ['initial', 'max'];
-
-/** Checks `failureBackoff` and fills in the defaults (1 s doubling up to 30 s, jittered). */
 export function resolveFailureBackoff(
   check: OptionChecker,
   options: FailureBackoffOptions | undefined,
 ): BackoffSettings {
   const record = options === undefined ? {} : check.record('failureBackoff', options);
   const at = check.at('failureBackoff');
-  at.knownKeys(record, FAILURE_BACKOFF_KEYS);
+  at.knownKeys(record, ['initial', 'max']);
   const max = record.max === undefined ? undefined : at.duration('max', record.max);
   const initial = at.duration('initial', record.initial ?? Math.min(1_000, max ?? 1_000));
   if (max !== undefined) at.notAbove('initial', initial, 'failureBackoff.max', max);
@@ -49,16 +46,10 @@ export function resolveFailureBackoff(
   return { baseDelay: initial, maxDelay, multiplier: 2, jitter: true, random: Math.random };
 }
 
-/**
- * Fail closed without hammering the IdP: after a fetch fails, no new token request is sent before
- * a pause has passed, doubling per consecutive failure up to `max` (jittered, the project's one
- * backoff formula) and reset by a success. Meanwhile callers get the last failure at once.
- */
+/** DESIGN "Fail closed, without hammering the IdP", with the project's one backoff formula. */
 export class FailureBackoff {
-  private failures = 0;
-  private until = 0;
-  private since?: number;
-  private last?: AuthenticationException;
+  /** The consecutive failures: how many, since when, the last one, and the end of the pause. */
+  private failing?: { count: number; since: number; last: AuthenticationException; until: number };
 
   constructor(
     private readonly settings: BackoffSettings,
@@ -66,19 +57,19 @@ export class FailureBackoff {
     private readonly serviceName: string,
   ) {}
 
-  /** True while no token request may be sent. */
   get active(): boolean {
-    return this.failures > 0 && this.clock.now() < this.until;
+    return this.failing !== undefined && this.clock.now() < this.failing.until;
   }
 
   get state(): Omit<TokenManagerState, 'hasValidToken'> {
-    const inBackoff = this.active;
+    const { failing, active } = this;
     return {
-      inBackoff,
-      ...(inBackoff ? { nextAttemptAt: new Date(this.until) } : {}),
-      ...(this.since !== undefined ? { failingSince: new Date(this.since) } : {}),
-      ...(this.last ? { lastError: this.last.message } : {}),
-      consecutiveFailures: this.failures,
+      inBackoff: active,
+      ...(failing && active ? { nextAttemptAt: new Date(failing.until) } : {}),
+      ...(failing
+        ? { failingSince: new Date(failing.since), lastError: failing.last.message }
+        : {}),
+      consecutiveFailures: failing?.count ?? 0,
     };
   }
 
@@ -86,35 +77,29 @@ export class FailureBackoff {
   track<T>(fetch: Promise<T>): Promise<T> {
     return fetch.then(
       (value) => {
-        this.failures = 0;
-        this.until = 0;
-        this.since = undefined;
-        this.last = undefined;
+        this.failing = undefined;
         return value;
       },
       (error: unknown) => {
-        this.failed(error);
+        const now = this.clock.now();
+        const count = (this.failing?.count ?? 0) + 1;
+        const until = now + exponentialDelay(this.settings, count);
+        const last = this.asAuthenticationError(error);
+        this.failing = { count, since: this.failing?.since ?? now, last, until };
         throw error;
       },
     );
   }
 
-  private failed(error: unknown): void {
-    const now = this.clock.now();
-    this.failures += 1;
-    this.since ??= now;
-    this.last = this.asAuthenticationError(error);
-    this.until = now + exponentialDelay(this.settings, this.failures);
-  }
-
   /** The last failure, for a caller turned away during the pause: same `error`, safe message. */
   rejection(): AuthenticationException {
+    const until = this.failing?.until ?? 0;
     const { message, serviceName, error, errorDescription, status, step } =
-      this.last ?? this.asAuthenticationError(undefined);
-    const waitMs = Math.max(0, Math.ceil(this.until - this.clock.now()));
+      this.failing?.last ?? this.asAuthenticationError(undefined);
+    const waitMs = Math.max(0, Math.ceil(until - this.clock.now()));
     return new AuthenticationException(
       `${message}; no new token request for "${this.serviceName}" before ` +
-        `${new Date(this.until).toISOString()} (in ${waitMs} ms, failure backoff)`,
+        `${new Date(until).toISOString()} (in ${waitMs} ms, failure backoff)`,
       { serviceName, error, errorDescription, status, step },
     );
   }

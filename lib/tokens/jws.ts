@@ -9,10 +9,7 @@ import {
 } from 'node:crypto';
 import { isRecord, OptionChecker } from '../errors/option-checker';
 
-/**
- * JWS compact serialization (RFC 7515 §7.1) signed with node:crypto, for client assertions
- * (RFC 7523) and proofs of possession. `jose` would do it, but it is ESM-only.
- */
+/** JWS compact serialization (RFC 7515 §7.1) with node:crypto: `jose` would do, but is ESM-only. */
 export type JwsAlgorithm = 'HS256' | 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
 
 export const ASYMMETRIC_ALGORITHMS: readonly JwsAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
@@ -58,23 +55,18 @@ function signature(data: Buffer, { algorithm, key }: JwsSigningKey): Buffer {
   }
 }
 
-/**
- * A private key from PEM (PKCS#8, PKCS#1 or SEC1, maybe encrypted with `passphrase`) or a JWK
- * with its private part. Throws without quoting the key; the caller names the option.
- */
-function importPrivateKey(material: string | JsonWebKey, passphrase?: string): KeyObject {
-  const key =
-    typeof material === 'string'
-      ? createPrivateKey({ key: material, format: 'pem', ...(passphrase ? { passphrase } : {}) })
-      : createPrivateKey({ key: material, format: 'jwk' });
-  if (key.type !== 'private') throw new Error('not a private key');
-  return key;
-}
+/** The algorithms each usable key type signs with, the implied one first. */
+const KEY_ALGORITHMS: Readonly<Record<string, JwsAlgorithm[]>> = {
+  rsa: ['RS256', 'PS256'],
+  'rsa-pss': ['PS256'],
+  'ec:prime256v1': ['ES256'],
+  ed25519: ['EdDSA'],
+};
 
 /**
- * A `privateKey` option checked and imported: a PEM string or private JWK of an RSA (at least 2048
- * bits, RFC 7518 §3.3), EC P-256 or Ed25519 key, with `algorithm` when given (it must suit the key),
- * else the key's implied one. Problems name `privateKey` or `algorithm`, never quoting the key.
+ * A `privateKey` option checked and imported: a PEM (PKCS#8, PKCS#1, SEC1) or private JWK of an RSA
+ * (at least 2048 bits, RFC 7518 §3.3), EC P-256 or Ed25519 key, with `algorithm` when given (it
+ * must suit the key), else the key's implied one. Problems never quote the key.
  */
 export function checkPrivateSigningKey(
   material: unknown,
@@ -84,18 +76,22 @@ export function checkPrivateSigningKey(
   if (typeof material !== 'string' && !isRecord(material)) {
     check.fail('privateKey', 'must be a PEM string or a JWK object');
   }
-  let key;
+  let key: KeyObject;
   try {
-    key = importPrivateKey(material as string | JsonWebKey);
+    key = createPrivateKey(
+      typeof material === 'string'
+        ? { key: material, format: 'pem' }
+        : { key: material as JsonWebKey, format: 'jwk' },
+    );
   } catch {
     return check.fail('privateKey', 'is not a PEM or JWK private key');
   }
-  const usable = algorithmsForKey(key);
+  const { asymmetricKeyType: type, asymmetricKeyDetails: details } = key;
+  const usable = KEY_ALGORITHMS[type === 'ec' ? `ec:${details?.namedCurve}` : `${type}`] ?? [];
   if (usable.length === 0) {
     check.fail('privateKey', `is ${describeKey(key)}; use RSA, EC P-256 or Ed25519`);
   }
-  const isRsa = usable[0] === 'RS256' || usable[0] === 'PS256';
-  if (isRsa && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+  if (type?.startsWith('rsa') && (details?.modulusLength ?? 0) < 2048) {
     check.fail('privateKey', `is ${describeKey(key)}; RSA keys must have at least 2048 bits`);
   }
   if (algorithm === undefined) return { algorithm: usable[0], key };
@@ -109,34 +105,12 @@ export function checkPrivateSigningKey(
   return { algorithm: chosen, key };
 }
 
-/** The algorithms of ASYMMETRIC_ALGORITHMS `key` can sign with, the implied one first. */
-function algorithmsForKey(key: KeyObject): JwsAlgorithm[] {
-  switch (key.asymmetricKeyType) {
-    case 'rsa':
-      return ['RS256', 'PS256'];
-    case 'rsa-pss':
-      return ['PS256'];
-    case 'ec':
-      return key.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? ['ES256'] : [];
-    case 'ed25519':
-      return ['EdDSA'];
-    default:
-      return [];
-  }
-}
-
 /** `an RSA key of 2048 bits`, `an EC key on secp384r1`: what a key is, never what it holds. */
 function describeKey(key: KeyObject): string {
-  const details = key.asymmetricKeyDetails;
-  switch (key.asymmetricKeyType) {
-    case 'rsa':
-    case 'rsa-pss':
-      return `an RSA key of ${details?.modulusLength ?? '?'} bits`;
-    case 'ec':
-      return `an EC key on ${details?.namedCurve ?? 'an unknown curve'}`;
-    default:
-      return `a key of type ${key.asymmetricKeyType ?? key.type}`;
-  }
+  const { asymmetricKeyType: type, asymmetricKeyDetails: details } = key;
+  if (type?.startsWith('rsa')) return `an RSA key of ${details?.modulusLength ?? '?'} bits`;
+  if (type === 'ec') return `an EC key on ${details?.namedCurve ?? 'an unknown curve'}`;
+  return `a key of type ${type ?? key.type}`;
 }
 
 /** The public half of `key` as a JWK (for a `jwk` header or a registered key set). */

@@ -1,49 +1,33 @@
 import { Logger } from '@nestjs/common';
 import { AuthenticationException } from '../errors';
-import { bindDpopSession } from '../auth/dpop-session';
 import { OptionChecker } from '../errors/option-checker';
-import { providerCacheKey } from './cache-key';
+import { OAuthTokenProvider } from './oauth-token-provider';
 import { TokenData } from './token-data';
-import { TokenEndpointClient } from './token-endpoint.client';
-import { TokenProvider } from './token-provider.interface';
-import {
-  PasswordGrantTokenProviderOptions,
-  validatePasswordGrantOptions,
-} from './token-provider.options';
+import { checkProviderOptions, PasswordGrantTokenProviderOptions } from './token-provider.options';
 
 /**
- * RFC 6749 §4.3 (resource owner password credentials) with §6 refresh: a token with a refresh
- * token is renewed with `grant_type=refresh_token`; when the server refuses that refresh, the
- * password grant is used again.
+ * RFC 6749 §4.3 (resource owner password credentials) with §6 refresh (`grant_type=refresh_token`);
+ * a refused refresh falls back to the password grant.
  */
-export class PasswordGrantTokenProvider implements TokenProvider {
-  readonly serviceName: string;
-  readonly cacheKey: string;
+export class PasswordGrantTokenProvider extends OAuthTokenProvider {
   private readonly logger = new Logger(PasswordGrantTokenProvider.name);
-  private readonly endpoint: TokenEndpointClient;
-  /** §4.3.2 */
-  private readonly grant: Record<string, string | undefined>;
 
   constructor(
     options: PasswordGrantTokenProviderOptions,
     check: OptionChecker = new OptionChecker('PasswordGrantTokenProvider'),
   ) {
-    const checked = validatePasswordGrantOptions(options, check);
-    this.serviceName = options.serviceName;
-    const { tokenUrl, clientId, username, password, scope } = options;
-    this.grant = { grant_type: 'password', username, password, scope };
-    bindDpopSession(this, checked.dpop);
-    // The user is part of the key: two users never share a token.
-    this.cacheKey = providerCacheKey([tokenUrl, clientId, 'password', scope, username], checked);
-    this.endpoint = new TokenEndpointClient({ ...options, ...checked });
+    const checked = checkProviderOptions(options, check, false);
+    check.string('username', options.username);
+    check.string('password', options.password);
+    const { username, password, scope } = options;
+    // The user is part of the key: two users never share a token. §4.3.2 parameters.
+    const grant = { grant_type: 'password', username, password, scope };
+    super(options, checked, ['password', scope, username], grant);
   }
 
-  get fetchTimeoutMs(): number {
+  /** A refused refresh is followed by the password grant. */
+  override get fetchTimeoutMs(): number {
     return 2 * this.endpoint.worstCaseDurationMs;
-  }
-
-  fetchToken(): Promise<TokenData> {
-    return this.endpoint.requestToken(this.grant);
   }
 
   /** §6; a refused refresh (`invalid_grant` and the like) falls back to the password grant. */
@@ -64,12 +48,8 @@ export class PasswordGrantTokenProvider implements TokenProvider {
       return this.fetchToken();
     }
     // §6: the server may keep the refresh token it issued before.
-    if (renewed.refreshToken || !current.refreshToken) return renewed;
-    return new TokenData({
-      ...renewed.toJSON(),
-      expiresAt: renewed.expiresAt,
-      refreshToken: current.refreshToken,
-    });
+    if (renewed.refreshToken) return renewed;
+    return TokenData.fromJSON({ ...renewed.toJSON(), refreshToken: current.refreshToken });
   }
 }
 

@@ -1,12 +1,9 @@
 import { inspect } from 'node:util';
-import { AuthenticationException, ConfigurationException } from '../errors';
-import { isRecord } from '../errors/option-checker';
+import { AuthenticationException } from '../errors';
+import { isRecord, OptionChecker } from '../errors/option-checker';
 import { readTokenFields } from './token-fields';
 
-/**
- * Lifetime given to a token whose response has neither `expires_in` nor a JWT `exp`: one hour,
- * the common default of authorization servers (RFC 6749 §5.1 leaves it to the server).
- */
+/** One hour, the common default of authorization servers (RFC 6749 §5.1 leaves it to them). */
 export const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000;
 
 export interface TokenResponseOptions {
@@ -19,13 +16,7 @@ export interface TokenResponseOptions {
 }
 
 /** Fields of a token response (RFC 6749 §5.1) that TokenData keeps apart from `extra`. */
-const STANDARD_FIELDS = new Set([
-  'access_token',
-  'token_type',
-  'expires_in',
-  'refresh_token',
-  'scope',
-]);
+const STANDARD_FIELDS = ['access_token', 'token_type', 'expires_in', 'refresh_token', 'scope'];
 
 export interface TokenDataInit {
   accessToken: string;
@@ -43,9 +34,8 @@ export interface TokenDataJson extends Omit<TokenDataInit, 'tokenType' | 'expire
 }
 
 /**
- * An access token and what came with it. The token and refresh token live in private fields so
- * that `util.inspect`, `toString` and template strings never show them; `toJSON` does include
- * them because storages persist it.
+ * An access token and what came with it. The token and refresh token are private fields, so that
+ * `util.inspect`, `toString` and template strings never show them (`toJSON`, for storages, does).
  */
 export class TokenData {
   readonly #accessToken: string;
@@ -57,14 +47,10 @@ export class TokenData {
 
   constructor(init: TokenDataInit) {
     if (typeof init.accessToken !== 'string' || init.accessToken.trim() === '') {
-      throw new ConfigurationException('TokenData: accessToken must be a non-empty string', {
-        field: 'accessToken',
-      });
+      new OptionChecker('TokenData').fail('accessToken', 'must be a non-empty string');
     }
     if (init.expiresAt !== undefined && Number.isNaN(new Date(init.expiresAt).getTime())) {
-      throw new ConfigurationException('TokenData: expiresAt must be a valid Date', {
-        field: 'expiresAt',
-      });
+      new OptionChecker('TokenData').fail('expiresAt', 'must be a valid Date');
     }
     this.#accessToken = init.accessToken;
     this.#refreshToken = init.refreshToken || undefined;
@@ -125,21 +111,18 @@ export class TokenData {
   }
 
   /**
-   * Validates a successful token response (RFC 6749 §5.1) and builds the token from it, as
-   * `readTokenFields` reads it: token and type sendable as header values; expiry from
-   * `expires_in` (number or numeric string), else the JWT `exp` of the access token, else
-   * `defaultLifetimeMs`; under 1 s or past the year 9999 is invalid. Invalid responses throw an
+   * Validates a successful token response (RFC 6749 §5.1; expiry from `expires_in`, else the JWT
+   * `exp`, else `defaultLifetimeMs`) and builds the token. An invalid one throws an
    * AuthenticationException that never quotes the response (it may hold a token).
    */
-  static fromTokenResponse(json: unknown, options: TokenResponseOptions = {}): TokenData {
+  static fromTokenResponse(body: unknown, options: TokenResponseOptions = {}): TokenData {
     const serviceName = options.serviceName ?? 'token endpoint';
     const invalid = (why: string) =>
       new AuthenticationException(`Token response for "${serviceName}" is invalid: ${why}`, {
         serviceName,
         error: 'invalid_token_response',
       });
-    if (!isRecord(json)) throw invalid('expected a JSON object');
-    const body = json;
+    if (!isRecord(body)) throw invalid('expected a JSON object');
     if (typeof body.access_token !== 'string' || body.access_token.trim() === '') {
       throw invalid('access_token is missing or empty');
     }
@@ -160,7 +143,7 @@ export class TokenData {
     });
     if ('problem' in expiry) throw invalid(expiry.problem);
     const extra = Object.fromEntries(
-      Object.entries(body).filter(([key]) => !STANDARD_FIELDS.has(key)),
+      Object.entries(body).filter(([key]) => !STANDARD_FIELDS.includes(key)),
     );
     return new TokenData({
       accessToken: body.access_token,

@@ -1,12 +1,11 @@
 import { HttpService } from '@nestjs/axios';
 import { Logger } from '@nestjs/common';
-import { AxiosRequestConfig, AxiosResponse } from 'axios';
-import { catchError, defer, lastValueFrom, map, mergeMap, Observable, of, throwError } from 'rxjs';
+import { defer, lastValueFrom, map, mergeMap, Observable, of, throwError } from 'rxjs';
 import { isDpopTokenType } from '../auth/dpop-session';
 import { AuthenticationException, Redactor } from '../errors';
 import { recordTokenRequest } from '../observability/metrics';
 import { observeTokenFetch } from '../observability/token-fetch.observer';
-import { exponentialDelay } from '../retry/backoff';
+import { BackoffSettings, exponentialDelay } from '../retry/backoff';
 import { parseRetryAfter } from '../retry/retry-strategy';
 import { retryLoop, RetryStep } from '../retry/retry-loop';
 import { httpsAgentFor } from '../transport/client-certificate';
@@ -17,18 +16,13 @@ import {
   TokenRequestContext,
   AttemptOutcome,
   DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
-  readFailedAttempt,
+  TokenAnswer,
   readTokenResponse,
   sendTokenRequest,
 } from './token-response';
 
-/**
- * A provider's options (it checked them), with its client authentication and, for DPoP (RFC 9449),
- * the session that puts a proof on every request (only DPoP-bound tokens are accepted then).
- */
 export interface TokenEndpointClientOptions
   extends Omit<OAuthProviderCommonOptions, 'dpop'>, Partial<CheckedProviderOptions> {
-  clientSecret?: string;
   /** Attempts for transient failures (network, timeout, 408, 429, 5xx). Default 3. */
   maxAttempts?: number;
   /** First backoff delay in ms. Default 250. */
@@ -37,16 +31,10 @@ export interface TokenEndpointClientOptions
   maxRetryDelay?: number;
 }
 
-/** `use_dpop_nonce` refusals that came with a nonce (RFC 9449 §8): answered once, at once. */
-const nonceChallenges = new WeakSet<object>();
-
 /** Failures of this client worth another attempt, with the server's `Retry-After`. */
 const transientFailures = new WeakMap<object, { retryAfter?: string }>();
 
-/**
- * The protocol side of the token endpoint: one form-encoded POST per attempt, the response
- * checked before it is trusted, §5.2 errors typed, transient failures retried with backoff.
- */
+/** The token endpoint's protocol: one form POST per attempt, transient failures retried. */
 export class TokenEndpointClient {
   private readonly logger = new Logger(TokenEndpointClient.name);
   private readonly http: HttpService;
@@ -54,34 +42,32 @@ export class TokenEndpointClient {
   private readonly tokenUrl: string;
   private readonly maxAttempts: number;
   private readonly timeout: number;
-  private readonly maxRetryDelay: number;
+  private readonly backoff: BackoffSettings;
 
   constructor(private readonly options: TokenEndpointClientOptions) {
     // Checked by the provider that owns this client, with the names the user wrote.
     this.tokenUrl = new URL(options.tokenUrl).toString();
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
     this.timeout = options.timeout ?? 10_000;
-    this.maxRetryDelay = options.maxRetryDelay ?? 5_000;
+    this.backoff = {
+      baseDelay: options.retryBaseDelay ?? 250,
+      maxDelay: options.maxRetryDelay ?? 5_000,
+      multiplier: 2,
+      jitter: true,
+      random: Math.random,
+    };
     this.redactor = new Redactor([], [options.clientSecret]);
     // RFC 8705 §2: the certificate is presented in the TLS handshake with the token endpoint.
-    const { clientCertificate } = options;
-    this.http = createHttpService(
-      undefined,
-      clientCertificate && httpsAgentFor(clientCertificate, false),
-    );
+    const { clientCertificate: certificate } = options;
+    this.http = createHttpService(undefined, certificate && httpsAgentFor(certificate, false));
   }
 
-  /** The longest one `requestToken` call can take, retries included. */
   get worstCaseDurationMs(): number {
-    return this.maxAttempts * this.timeout + (this.maxAttempts - 1) * this.maxRetryDelay;
+    return this.maxAttempts * this.timeout + (this.maxAttempts - 1) * this.backoff.maxDelay;
   }
 
   /** POSTs the grant parameters (§4.3.2, §4.4.2, §6) and returns the issued token (§5.1). */
   requestToken(grant: Record<string, string | undefined>): Promise<TokenData> {
-    return observeTokenFetch(this.options.serviceName, () => this.sendGrant(grant));
-  }
-
-  private sendGrant(grant: Record<string, string | undefined>): Promise<TokenData> {
     const context: TokenRequestContext = {
       serviceName: this.options.serviceName,
       timeoutMs: this.timeout,
@@ -90,30 +76,26 @@ export class TokenEndpointClient {
       // A server might echo the password or refresh token in error_description.
       redact: this.redactor.extend([], [grant.password, grant.refresh_token]),
     };
-    // Built per attempt: a client assertion and a DPoP proof are used once (RFC 7523 §3,
-    // RFC 9449 §4.2 jti).
+    // Per attempt: an assertion and a DPoP proof are used once (RFC 7523 §3, RFC 9449 §4.2 jti).
     const send = defer(() => {
-      const { request, secrets } = this.buildRequest(grant);
+      const secrets: string[] = [];
+      const request = this.buildRequest(grant, secrets);
       const sent = { ...context, redact: context.redact.extend([], secrets) };
       return sendTokenRequest(this.http, request, sent).pipe(
-        map((response) => this.read(response, sent)),
-        catchError((cause: unknown) => of(readFailedAttempt(cause, sent))),
+        map((answer) => ('kind' in answer ? answer : this.read(answer, sent))),
       );
     });
-    const attempt = send.pipe(
+    const attempts = send.pipe(
       // RFC 9449 §8: a nonce challenge is answered once, within the attempt, with a new proof.
       mergeMap((outcome) => {
-        if (!isNonceChallenge(outcome)) return of(outcome);
+        if (outcome.kind === 'token' || !outcome.nonceChallenge) return of(outcome);
         recordTokenRequest(context.serviceName, outcome.error);
         return send;
       }),
       mergeMap((outcome) => settle(outcome, context.serviceName)),
+      retryLoop<TokenData>({ start: () => (error, retry) => this.nextStep(error, retry) }),
     );
-    return lastValueFrom(
-      attempt.pipe(
-        retryLoop<TokenData>({ start: () => (error, retry) => this.nextStep(error, retry) }),
-      ),
-    );
+    return observeTokenFetch(context.serviceName, () => lastValueFrom(attempts));
   }
 
   /** Another attempt after a transient failure, until `maxAttempts`; never after a refusal. */
@@ -124,17 +106,8 @@ export class TokenEndpointClient {
     const asked = parseRetryAfter(transient.retryAfter, Date.now());
     const delayMs = Math.round(
       asked !== undefined
-        ? Math.min(asked, this.maxRetryDelay)
-        : exponentialDelay(
-            {
-              baseDelay: this.options.retryBaseDelay ?? 250,
-              maxDelay: this.maxRetryDelay,
-              multiplier: 2,
-              jitter: true,
-              random: Math.random,
-            },
-            retry,
-          ),
+        ? Math.min(asked, this.backoff.maxDelay)
+        : exponentialDelay(this.backoff, retry),
     );
     const message = error instanceof Error ? error.message : 'Token request failed';
     this.logger.warn(
@@ -144,28 +117,24 @@ export class TokenEndpointClient {
   }
 
   /** §5.1, and with DPoP: the server's nonce kept, and a bearer token refused (RFC 9449 §5). */
-  private read(response: AxiosResponse<string>, context: TokenRequestContext): AttemptOutcome {
+  private read(answer: TokenAnswer, context: TokenRequestContext): AttemptOutcome {
     const dpop = this.options.dpop;
-    const gaveNonce = dpop?.rememberNonce(this.tokenUrl, response.headers) ?? false;
-    const outcome = readTokenResponse(response, context);
+    const gaveNonce = dpop?.rememberNonce(this.tokenUrl, answer.headers) ?? false;
+    const outcome = readTokenResponse(answer, context);
     if (outcome.kind === 'failure') {
-      if (gaveNonce && outcome.error.error === 'use_dpop_nonce') nonceChallenges.add(outcome.error);
-      return outcome;
+      return { ...outcome, nonceChallenge: gaveNonce && outcome.error.error === 'use_dpop_nonce' };
     }
     if (!dpop || isDpopTokenType(outcome.token.tokenType)) return outcome;
     const error = new AuthenticationException(
       `Token endpoint for "${context.serviceName}" issued a ${outcome.token.tokenType} token, ` +
         'but DPoP is configured: a DPoP-bound token (token_type DPoP) is required',
-      { serviceName: context.serviceName, error: 'invalid_token_type', status: response.status },
+      { serviceName: context.serviceName, error: 'invalid_token_type', status: answer.status },
     );
     return { kind: 'failure', error, transient: false };
   }
 
-  /** The request of one attempt, and the secrets made for it (an assertion, a DPoP proof). */
-  private buildRequest(grant: Record<string, string | undefined>): {
-    request: AxiosRequestConfig;
-    secrets: string[];
-  } {
+  /** One attempt's request; the secrets made for it (an assertion, a proof) go to `secrets`. */
+  private buildRequest(grant: Record<string, string | undefined>, secrets: string[]) {
     const form = new URLSearchParams();
     for (const [name, value] of Object.entries(grant)) {
       if (value !== undefined && value !== '') form.set(name, value);
@@ -175,33 +144,30 @@ export class TokenEndpointClient {
       Accept: 'application/json',
     };
     const { clientId, clientSecret, clientAssertion } = this.options;
-    const secrets: string[] = [];
+    // A JWS made for this request, and its signature, which a server may echo alone.
+    const signed = (jws: string) => {
+      secrets.push(jws, jws.slice(jws.lastIndexOf('.') + 1));
+      return jws;
+    };
     if (this.options.dpop) {
       // RFC 9449 §5: a fresh proof of the key the token is to be bound to.
-      const proof = this.options.dpop.proof('POST', this.tokenUrl);
-      headers.DPoP = proof;
-      secrets.push(proof, proof.slice(proof.lastIndexOf('.') + 1));
+      headers.DPoP = signed(this.options.dpop.proof('POST', this.tokenUrl));
     }
     if (clientAssertion) {
       // RFC 7523 §2.2; client_id too, as OIDC Core §9 and most servers expect it.
-      const assertion = clientAssertion.formFields();
       form.set('client_id', clientId);
-      for (const [name, value] of Object.entries(assertion.fields)) form.set(name, value);
-      secrets.push(...assertion.secrets);
+      form.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+      form.set('client_assertion', signed(clientAssertion()));
     } else if (this.options.authMethod === 'header' && clientSecret !== undefined) {
       // §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded.
       const pair = `${formEncode(clientId)}:${formEncode(clientSecret)}`;
       headers.Authorization = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
     } else {
-      // §2.3.1 client_secret_post; a public client (§2.1) and tls_client_auth (RFC 8705 §2)
-      // send only the id (§4.3.2, §3.2.1).
+      // §2.3.1 client_secret_post; a public client (§2.1), tls_client_auth: only the id (§3.2.1).
       form.set('client_id', clientId);
       if (clientSecret !== undefined) form.set('client_secret', clientSecret);
     }
-    return {
-      request: { url: this.tokenUrl, method: 'POST', data: form.toString(), headers },
-      secrets,
-    };
+    return { url: this.tokenUrl, method: 'POST', data: form.toString(), headers };
   }
 }
 
@@ -211,13 +177,6 @@ function settle(outcome: AttemptOutcome, serviceName: string): Observable<TokenD
   if (outcome.kind === 'token') return of(outcome.token);
   if (outcome.transient) transientFailures.set(outcome.error, { retryAfter: outcome.retryAfter });
   return throwError(() => outcome.error);
-}
-
-/** RFC 9449 §8: the server refused the proof for want of a nonce, and gave one. */
-function isNonceChallenge(
-  outcome: AttemptOutcome,
-): outcome is Extract<AttemptOutcome, { kind: 'failure' }> {
-  return outcome.kind === 'failure' && nonceChallenges.has(outcome.error);
 }
 
 /** application/x-www-form-urlencoded encoding of one value. */

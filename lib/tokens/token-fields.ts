@@ -20,17 +20,14 @@ const RESPONSE_NAMES = {
 
 export interface TokenFieldsInput {
   accessToken: string;
-  /** The token type as received, if any. */
   tokenType?: string;
-  /** The response's `expires_in` (RFC 6749 §5.1), as received: a number of seconds or a string. */
+  /** As received (RFC 6749 §5.1). */
   expiresIn: unknown;
   /** Epoch ms the response was received at. */
   now: number;
-  /** A cap on the lifetime (a pipeline step's `ttl`); the shorter of this and the response wins. */
   ttlMs?: number;
-  /** Lifetime when neither `expires_in` nor a JWT `exp` says; absent: no expiry. */
   defaultLifetimeMs?: number;
-  /** How the fields are named in messages; default `access_token`, `token_type`, `expires_in`. */
+  /** How messages name the fields; default the RFC 6749 names. */
   names?: typeof RESPONSE_NAMES;
 }
 
@@ -38,12 +35,11 @@ export interface TokenFieldsInput {
 export type TokenFields = { expiresAt?: Date } | { problem: string };
 
 /**
- * The one reading of what a token endpoint or pipeline step returned, before it becomes a
- * `TokenData`. The token and its type must be sendable as they are in an `Authorization` header.
- * The lifetime is `expires_in` (a number or numeric string of seconds), else the JWT `exp` of the
- * access token, else `defaultLifetimeMs`; `ttlMs` caps it. A lifetime under 1 s, or an expiry past
- * the year 9999 or not finite, is a problem: such a token would be fetched on every call or never
- * again. Problems name fields, never values (a misplaced field might hold a secret).
+ * The one reading of what a token endpoint or pipeline step returned: token and type sendable as
+ * they are in an `Authorization` header; the lifetime `expires_in` (seconds, number or numeric
+ * string), else the JWT `exp`, else `defaultLifetimeMs` (absent: none), capped by `ttlMs`. Under
+ * 1 s, past the year 9999 or not finite is a problem (fetched on every call, or never again).
+ * Problems name fields, never values (a misplaced field might hold a secret).
  */
 export function readTokenFields(input: TokenFieldsInput): TokenFields {
   const names = input.names ?? RESPONSE_NAMES;
@@ -96,10 +92,7 @@ function readSeconds(value: unknown): number | undefined {
   return Number(value.trim());
 }
 
-/**
- * The `exp` claim of a JWT access token, as epoch ms, or undefined when the token is not a JWT or
- * has no numeric `exp`. The signature is not checked: the value only decides when to renew.
- */
+/** A JWT access token's `exp` in epoch ms, unverified: it only decides when to renew. */
 function jwtExpiryMs(token: string): number | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;

@@ -21,27 +21,16 @@ export interface TokenManagerOptions {
    * (such a token is kept until invalidated). OAuth2 providers already apply their own default.
    */
   defaultTokenLifetime?: number;
-  /**
-   * Single flight across processes (e.g. a Redis lock). Within a process the manager itself
-   * makes one fetch for all its callers, with or without a lock.
-   */
+  /** Single flight across processes (e.g. a Redis lock); within one, the manager's own. */
   lock?: TokenLock;
   /** Key of the token in the storage. Default `<serviceName>:<hash of provider.cacheKey>`. */
   storageKey?: string;
-  /**
-   * After a failed fetch no token request is sent for `initial` ms, doubling per consecutive
-   * failure up to `max` (jittered), reset by a success; callers get the last failure meanwhile.
-   * Default `{ initial: 1_000, max: 30_000 }`; `{ initial: 0 }` turns it off.
-   */
+  /** Pause of token requests after failed fetches; callers get the last failure meanwhile. */
   failureBackoff?: FailureBackoffOptions;
   /** The only clock the token code reads (epoch ms), so tests can move time. Default `Date`. */
   clock?: TokenClock;
 }
 
-/**
- * Checks a TokenManager's provider and options, and makes its clock-reading parts with the
- * defaults; `fetchTimeoutMs` is the provider's worst case, after which it stops waiting for a fetch.
- */
 export function resolveTokenManagerOptions(provider: TokenProvider, options: TokenManagerOptions) {
   const check = new OptionChecker('TokenManager');
   if (typeof (provider as Partial<TokenProvider> | undefined)?.fetchToken !== 'function') {

@@ -27,9 +27,7 @@ export class TokenManager {
   private readonly lock?: TokenLock;
   private readonly fetchTimeoutMs: number;
   private readonly times: TokenTimes;
-  /** Fail closed, quietly: no token request while the pause after a failed fetch runs. */
   private readonly backoff: FailureBackoff;
-  /** The one fetch of this manager in flight; every caller awaits it. */
   private inFlight?: Promise<TokenData>;
   /** Bumped by `invalidate()`: a fetch that started before is handed to its waiters, not kept. */
   private generation = 0;
@@ -92,10 +90,8 @@ export class TokenManager {
   }
 
   /**
-   * The token this manager already holds, synchronously, while it is outside the refresh skew and
-   * no API has refused it: no trip to the storage (a Redis round trip per request otherwise) and
-   * no promise on the request path. A peer's replacement is picked up when this one nears expiry
-   * or is refused. `undefined`: ask `getToken()`.
+   * The held token, synchronously, while outside the refresh skew and not refused: no storage
+   * round trip or promise per request; a peer's replacement is picked up near expiry or refusal.
    */
   heldToken(): TokenData | undefined {
     const held = this.lastToken;
@@ -112,10 +108,8 @@ export class TokenManager {
   }
 
   /**
-   * Forgets `token` (the one an API refused) so that the next `getToken()` fetches a new one.
-   * The stored token is deleted only if it is still that token: a token a peer already stored
-   * in its place is kept. The provider hears of each refused token once (`onUnauthorized`),
-   * however many requests report it. Without an argument, whatever is stored is deleted.
+   * Forgets the refused `token`: deleted only if still stored (a peer's replacement is kept); the
+   * provider hears of it once (`onUnauthorized`). Without one, whatever is stored is deleted.
    */
   invalidate(token?: TokenData): Promise<void> {
     if (!token) return this.forget();
@@ -149,7 +143,6 @@ export class TokenManager {
     await this.serialized(() => this.storage.delete());
   }
 
-  /** Within the skew: the current token is served while one refresh replaces it. */
   private refreshInBackground(): void {
     // The failure backoff also paces background refreshes: one failing refresh per pause.
     if (this.inFlight || this.backoff.active) return;
@@ -206,11 +199,7 @@ export class TokenManager {
     return token;
   }
 
-  /**
-   * The provider's fetch (its refresh when it has a basis and can), abandoned after the provider's
-   * worst case: a fetch that never settles must not hold every caller (DESIGN "Bounded waits").
-   * Its late result is dropped; the next `getToken()` starts a new fetch.
-   */
+  /** The provider's fetch or refresh, bounded by its worst case (DESIGN "Bounded waits"). */
   private boundedFetch(basis: TokenData | undefined): Promise<TokenData> {
     const refresh = this.provider.refreshToken?.bind(this.provider);
     const fetching = (async () =>

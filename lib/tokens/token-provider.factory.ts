@@ -10,27 +10,19 @@ import {
 } from './token-provider.options';
 
 /** `auth: { type: 'client-credentials', ... }` in a client's plain options. */
-export interface ClientCredentialsAuthOptions extends Omit<
+export type ClientCredentialsAuthOptions = Omit<
   ClientCredentialsTokenProviderOptions,
   'serviceName'
-> {
-  type: 'client-credentials';
-}
+> & { type: 'client-credentials' };
 
 /** `auth: { type: 'password', ... }` in a client's plain options. */
-export interface PasswordAuthOptions extends Omit<
-  PasswordGrantTokenProviderOptions,
-  'serviceName'
-> {
+export type PasswordAuthOptions = Omit<PasswordGrantTokenProviderOptions, 'serviceName'> & {
   type: 'password';
-}
+};
 
 export type OAuthAuthOptions = ClientCredentialsAuthOptions | PasswordAuthOptions;
 
-/**
- * Builds the provider for a client's plain (serializable) OAuth2 auth options. The client's name
- * is the service name; errors name the client and the field (`Client "svc": auth.tokenUrl ...`).
- */
+/** The provider of a client's plain OAuth2 `auth`; the client's name is its service name. */
 export function createTokenProvider(clientName: string, auth: OAuthAuthOptions): TokenProvider {
   const check = OptionChecker.forClient(clientName, 'auth.');
   OptionChecker.forClient(clientName).record('auth', auth);
@@ -39,10 +31,8 @@ export function createTokenProvider(clientName: string, auth: OAuthAuthOptions):
     return check.fail('type', "must be 'client-credentials' or 'password' for a token provider");
   }
   const credentials = type === 'client-credentials';
-  check.knownKeys(options, [
-    'type',
-    ...(credentials ? CLIENT_CREDENTIALS_KEYS : PASSWORD_GRANT_KEYS),
-  ]);
+  const known = credentials ? CLIENT_CREDENTIALS_KEYS : PASSWORD_GRANT_KEYS;
+  check.knownKeys(options, ['type', ...known]);
   const named = { ...options, serviceName: clientName };
   return credentials
     ? new ClientCredentialsTokenProvider(named as ClientCredentialsTokenProviderOptions, check)

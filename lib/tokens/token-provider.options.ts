@@ -1,24 +1,54 @@
+import { createSecretKey, JsonWebKey, randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import { DpopOptions, resolveDpopKey } from '../auth/dpop-key';
 import { DpopSession } from '../auth/dpop-session';
 import { OptionChecker } from '../errors/option-checker';
-import {
-  checkClientAuthentication,
-  CLIENT_AUTHENTICATION_KEYS,
-  ClientAuthentication,
-  ClientAuthenticationOptions,
-} from './client-authentication.options';
-import { checkTokenUrl } from './token-url';
+import { checkClientCertificate, ClientCertificate } from '../transport/client-certificate';
+import { checkPrivateSigningKey, JwsAlgorithm, signJws } from './jws';
+
+const CLIENT_AUTH_METHODS = [
+  'body',
+  'header',
+  'client_secret_jwt',
+  'private_key_jwt',
+  'tls_client_auth',
+] as const;
 
 /**
- * Options every OAuth2 token provider shares; `authMethod` and the fields it needs (`privateKey`,
- * `clientCertificate`, ...) come from ClientAuthenticationOptions.
+ * How the client authenticates at the token endpoint: `'body'` (client_secret_post) and
+ * `'header'` (client_secret_basic, RFC 6749 §2.3.1), a signed JWT (`'client_secret_jwt'`,
+ * `'private_key_jwt'`: RFC 7523 §2.2, OIDC Core §9) or its TLS certificate (`'tls_client_auth'`,
+ * RFC 8705 §2.1).
  */
-export interface OAuthProviderCommonOptions extends ClientAuthenticationOptions {
+export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
+
+/** Options every OAuth2 token provider shares. */
+export interface OAuthProviderCommonOptions {
   tokenUrl: string;
   clientId: string;
   /** Names the service in storage keys, logs and errors. */
   serviceName: string;
   scope?: string;
+  /** Default `'body'`. */
+  authMethod?: ClientAuthMethod;
+  /** Required unless authMethod is 'private_key_jwt', 'tls_client_auth' or a public client's. */
+  clientSecret?: string;
+  /** `private_key_jwt`: the signing key, PEM (PKCS#8, PKCS#1, SEC1) or a private JWK. */
+  privateKey?: string | JsonWebKey;
+  /** `private_key_jwt`: the `kid` of the assertion's header (the IdP's name for the key). */
+  keyId?: string;
+  /**
+   * The assertion's algorithm. Default from the key: RSA → `RS256`, EC P-256 → `ES256`, Ed25519
+   * → `EdDSA`; `PS256` must be asked for. `client_secret_jwt` signs with `HS256`.
+   */
+  algorithm?: JwsAlgorithm;
+  /** The assertion's `aud`. Default: `tokenUrl`; some IdPs want their issuer. */
+  assertionAudience?: string;
+  /**
+   * TLS client certificate (PEM) for the token endpoint: required by `'tls_client_auth'`. A module
+   * client also presents it to its API, for certificate-bound tokens (RFC 8705 §3).
+   */
+  clientCertificate?: ClientCertificate;
   /** Allow a plain-http token URL on a non-loopback host. Default false. */
   allowInsecureRequests?: boolean;
   /** Token endpoint timeout per attempt, in ms, up to the last byte of the body. Default 10_000. */
@@ -35,8 +65,6 @@ export interface OAuthProviderCommonOptions extends ClientAuthenticationOptions 
 }
 
 export interface ClientCredentialsTokenProviderOptions extends OAuthProviderCommonOptions {
-  /** Required unless authMethod is 'private_key_jwt' or 'tls_client_auth'. */
-  clientSecret?: string;
   /** Default `client_credentials` (RFC 6749 §4.4); another value for an extension grant (§4.5). */
   grantType?: string;
   audience?: string;
@@ -45,21 +73,9 @@ export interface ClientCredentialsTokenProviderOptions extends OAuthProviderComm
 }
 
 export interface PasswordGrantTokenProviderOptions extends OAuthProviderCommonOptions {
-  /** Absent for a public client (RFC 6749 §2.1). */
-  clientSecret?: string;
   username: string;
   password: string;
 }
-
-const RESERVED_PARAMS = [
-  'grant_type',
-  'client_id',
-  'client_secret',
-  'client_assertion',
-  'client_assertion_type',
-  'username',
-  'password',
-];
 
 /** The option names of each provider, also the keys of the module's `auth` block (with `type`). */
 const COMMON_KEYS = [
@@ -67,74 +83,151 @@ const COMMON_KEYS = [
   'clientId',
   'serviceName',
   'scope',
-  ...CLIENT_AUTHENTICATION_KEYS,
+  'authMethod',
+  'clientSecret',
+  'privateKey',
+  'keyId',
+  'algorithm',
+  'assertionAudience',
+  'clientCertificate',
   'allowInsecureRequests',
   'timeout',
   'maxTokenResponseBytes',
   'defaultTokenLifetime',
   'dpop',
 ];
-export const CLIENT_CREDENTIALS_KEYS = [
-  ...COMMON_KEYS,
-  'clientSecret',
-  'grantType',
-  'audience',
-  'extraParams',
-];
-export const PASSWORD_GRANT_KEYS = [...COMMON_KEYS, 'clientSecret', 'username', 'password'];
+export const CLIENT_CREDENTIALS_KEYS = [...COMMON_KEYS, 'grantType', 'audience', 'extraParams'];
+export const PASSWORD_GRANT_KEYS = [...COMMON_KEYS, 'username', 'password'];
 
-/** A provider's checked options as the token endpoint client takes them. */
-export interface CheckedProviderOptions extends ClientAuthentication {
+export interface CheckedProviderOptions {
+  authMethod: ClientAuthMethod;
+  /** For `client_secret_jwt` and `private_key_jwt`: signs a new assertion per request. */
+  clientAssertion?: () => string;
+  clientCertificate?: ClientCertificate;
+  /** `x5t#S256` of the client certificate: tokens bound to it are not another's. */
+  certificateThumbprint?: string;
   /** The DPoP key and nonce state, made (or parsed) once, at bootstrap. */
   dpop: DpopSession | undefined;
 }
 
-/** @param check at the options (`Client "svc"` at `auth.`, or the provider's class name) */
-export function validateClientCredentialsOptions(
-  options: ClientCredentialsTokenProviderOptions,
-  check: OptionChecker,
-): CheckedProviderOptions {
-  const checked = validateCommon(options, check, true);
-  check.optionalString('grantType', options.grantType);
-  check.optionalString('audience', options.audience);
-  const extraParams = options.extraParams ?? {};
-  for (const [name, value] of Object.entries(check.record('extraParams', extraParams))) {
-    check.string(`extraParams.${name}`, value);
-    if (RESERVED_PARAMS.includes(name)) {
-      check.fail(`extraParams.${name}`, 'cannot be set through extraParams');
-    }
-  }
-  return checked;
-}
+const SECRET_METHODS: readonly ClientAuthMethod[] = ['body', 'header', 'client_secret_jwt'];
 
-export function validatePasswordGrantOptions(
-  options: PasswordGrantTokenProviderOptions,
-  check: OptionChecker,
-): CheckedProviderOptions {
-  const checked = validateCommon(options, check, false);
-  check.string('username', options.username);
-  check.string('password', options.password);
-  return checked;
-}
-
-/** @param secretRequired whether `authMethod: 'body'` needs a client secret */
-function validateCommon(
-  options: OAuthProviderCommonOptions & { clientSecret?: string },
+/**
+ * Checks a provider's options and builds what they need, once, at bootstrap; never quotes a key or
+ * secret. `secretRequired`: whether `authMethod: 'body'` needs a secret (not a public client's).
+ */
+export function checkProviderOptions(
+  options: OAuthProviderCommonOptions,
   check: OptionChecker,
   secretRequired: boolean,
 ): CheckedProviderOptions {
   check.record('', options);
   check.optionalString('clientSecret', options.clientSecret);
-  checkTokenUrl(options.tokenUrl, check, options.allowInsecureRequests);
+  const url = check.httpUrl('tokenUrl', options.tokenUrl);
+  if (url.username || url.password) check.fail('tokenUrl', 'must not carry credentials in the URL');
+  // RFC 6749 §3.2: the credentials need TLS, unless on this machine or the user opted out.
+  if (url.protocol === 'http:' && !options.allowInsecureRequests && !isLoopback(url.hostname)) {
+    check.fail(
+      'tokenUrl',
+      'must use https (plain http is allowed only for loopback hosts or with allowInsecureRequests: true)',
+    );
+  }
   check.string('clientId', options.clientId);
   check.string('serviceName', options.serviceName);
   check.optionalString('scope', options.scope);
   check.optionalPositiveDuration('timeout', options.timeout);
   check.optionalPositiveDuration('defaultTokenLifetime', options.defaultTokenLifetime);
   check.optionalPositiveInteger('maxTokenResponseBytes', options.maxTokenResponseBytes, 'bytes');
-  const authentication = checkClientAuthentication(options, check, secretRequired);
+  const authMethod =
+    options.authMethod === undefined
+      ? 'body'
+      : check.oneOf('authMethod', options.authMethod, CLIENT_AUTH_METHODS);
+  const usesSecret = SECRET_METHODS.includes(authMethod);
+  if (usesSecret && (secretRequired || authMethod !== 'body')) {
+    check.string('clientSecret', options.clientSecret);
+  } else if (!usesSecret && options.clientSecret !== undefined) {
+    check.fail('clientSecret', `is not used with authMethod '${authMethod}'; remove it`);
+  }
+  const isJwt = authMethod === 'client_secret_jwt' || authMethod === 'private_key_jwt';
+  for (const field of ['keyId', 'algorithm', 'assertionAudience'] as const) {
+    if (!isJwt && options[field] !== undefined) {
+      check.fail(field, "applies to authMethod 'client_secret_jwt' or 'private_key_jwt' only");
+    }
+  }
+  if (authMethod !== 'private_key_jwt' && options.privateKey !== undefined) {
+    check.fail('privateKey', "applies to authMethod 'private_key_jwt' only");
+  }
+  if (authMethod === 'private_key_jwt' && (options.privateKey ?? undefined) === undefined) {
+    check.fail('privateKey', "is required with authMethod 'private_key_jwt'");
+  }
+  const { clientCertificate } = options;
+  const certificateThumbprint =
+    clientCertificate === undefined
+      ? undefined
+      : checkClientCertificate(check, 'clientCertificate', clientCertificate);
+  if (clientCertificate === undefined && authMethod === 'tls_client_auth') {
+    check.fail('clientCertificate', "is required with authMethod 'tls_client_auth'");
+  }
+  if (authMethod === 'tls_client_auth' && !/^https:/i.test(options.tokenUrl)) {
+    check.fail('tokenUrl', "must use https with authMethod 'tls_client_auth'");
+  }
+  const clientAssertion = isJwt ? assertionSigner(options, authMethod, check) : undefined;
   // A bad DPoP key fails the bootstrap, naming `dpop.privateKey`, never quoting it.
   const { dpop } = options;
   const key = dpop === undefined ? undefined : resolveDpopKey(dpop, check.at('dpop'));
-  return { ...authentication, dpop: key && new DpopSession(key) };
+  return {
+    authMethod,
+    clientAssertion,
+    clientCertificate,
+    certificateThumbprint,
+    dpop: key && new DpopSession(key),
+  };
+}
+
+/**
+ * RFC 7523 §3: a new assertion per request, with its own `jti` (servers refuse a replayed one),
+ * valid for 60 s as it is sent at once; `nbf` because some IdPs (Entra ID) require it.
+ */
+function assertionSigner(
+  options: OAuthProviderCommonOptions,
+  authMethod: 'client_secret_jwt' | 'private_key_jwt',
+  check: OptionChecker,
+): () => string {
+  check.optionalString('keyId', options.keyId);
+  const audience = check.optionalString('assertionAudience', options.assertionAudience);
+  const signingKey =
+    authMethod === 'client_secret_jwt'
+      ? secretSigningKey(options.clientSecret as string, options.algorithm, check)
+      : checkPrivateSigningKey(options.privateKey, options.algorithm, check);
+  const { clientId, keyId } = options;
+  const aud = audience ?? options.tokenUrl;
+  return () => {
+    const iat = Math.floor(Date.now() / 1000);
+    return signJws(
+      { typ: 'JWT', ...(keyId !== undefined ? { kid: keyId } : {}) },
+      { iss: clientId, sub: clientId, aud, jti: randomUUID(), iat, nbf: iat, exp: iat + 60 },
+      signingKey,
+    );
+  };
+}
+
+/** RFC 7518 §3.2: an HS256 key is at least 256 bits. */
+function secretSigningKey(secret: string, algorithm: unknown, check: OptionChecker) {
+  if (algorithm !== undefined) check.oneOf('algorithm', algorithm, ['HS256']);
+  if (Buffer.byteLength(secret, 'utf8') < 32) {
+    check.fail(
+      'clientSecret',
+      "must be at least 32 bytes for authMethod 'client_secret_jwt' (HS256)",
+    );
+  }
+  return { algorithm: 'HS256' as const, key: createSecretKey(Buffer.from(secret, 'utf8')) };
+}
+
+/** 127.0.0.0/8, ::1 and localhost. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return false;
 }

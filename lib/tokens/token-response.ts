@@ -1,6 +1,6 @@
 import { HttpService } from '@nestjs/axios';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
-import { Observable } from 'rxjs';
+import { catchError, map, Observable, of } from 'rxjs';
 import { parseWwwAuthenticate } from '../auth/www-authenticate';
 import { AuthenticationException, Redactor } from '../errors';
 import { isRecord } from '../errors/option-checker';
@@ -10,13 +10,9 @@ import { sendAttempt } from '../transport/http-transport';
 import { readTransportFailure } from '../transport/transport-failure';
 import { TokenData } from './token-data';
 
-/**
- * Token responses (a token or an RFC 6749 §5.2 error) are small: a larger body is refused before
- * it is read whole, so a hostile endpoint cannot make us buffer (and store) megabytes.
- */
+/** Token responses are small: a larger one is refused unread, so none makes us buffer megabytes. */
 export const DEFAULT_MAX_TOKEN_RESPONSE_BYTES = 65_536;
 
-/** An RFC 6749 §5.2 error: `error` and `error_description`. */
 interface OAuthErrorBody {
   error: string;
   errorDescription?: string;
@@ -34,15 +30,15 @@ function serverError(body: unknown, wwwAuthenticate?: string): OAuthErrorBody | 
 }
 
 /**
- * Sends one token request (a grant or a pipeline step) through the one transport: a redirect is
- * not followed (it would carry the credentials on), every status is an answer, and the body is
- * read as text, no further than `maxResponseBytes`, the whole attempt bounded by `timeoutMs`.
+ * Sends one token request (a grant or a pipeline step): a redirect is not followed (it would carry
+ * the credentials on), the body is read no further than `maxResponseBytes`, the attempt bounded by
+ * `timeoutMs`. Emits the answer, whatever its status, or the failure of an attempt that got none.
  */
 export function sendTokenRequest(
   http: HttpService,
   request: AxiosRequestConfig,
   context: TokenRequestContext,
-): Observable<AxiosResponse<string>> {
+): Observable<TokenAnswer | AttemptFailure> {
   const config: AxiosRequestConfig = {
     ...request,
     maxRedirects: 0,
@@ -51,13 +47,13 @@ export function sendTokenRequest(
     transformResponse: [(data: unknown) => data],
     maxContentLength: context.maxResponseBytes,
   };
-  return sendAttempt<string>(http, config, context.timeoutMs);
+  return sendAttempt<string>(http, config, context.timeoutMs).pipe(
+    map(tokenAnswer),
+    catchError((cause: unknown) => of(noUsableAnswer(context, cause))),
+  );
 }
 
-/**
- * An answer to a token request as its readers see it: lower-case header names; the body parsed
- * as JSON, or the text itself when it is not JSON (`json: false`).
- */
+/** An answer as its readers see it: lower-case header names; the body as JSON, else as text. */
 export interface TokenAnswer {
   status: number;
   headers: Readonly<Record<string, string>>;
@@ -65,7 +61,7 @@ export interface TokenAnswer {
   json: boolean;
 }
 
-export function tokenAnswer(response: AxiosResponse<unknown>): TokenAnswer {
+function tokenAnswer(response: AxiosResponse<unknown>): TokenAnswer {
   const text = typeof response.data === 'string' ? response.data : '';
   const answer = { status: response.status, headers: lowerCaseHeaders(response.headers) };
   try {
@@ -83,18 +79,14 @@ function describeNonJsonBody(contentType: string | undefined, text: string): str
   return `a body that is not valid JSON${type ? ` (${type.split(';')[0]})` : ''}`;
 }
 
-/**
- * One token request (a token endpoint grant or a pipeline step): who asked, the limits of the
- * attempt, and every secret the request carried, which its errors must never show.
- */
+/** One token request: who asked, the attempt's limits, and the secrets its errors must not show. */
 export interface TokenRequestContext {
   serviceName: string;
-  /** The pipeline step, when the request was one. */
   step?: string;
   timeoutMs: number;
   maxResponseBytes: number;
   redact: Redactor;
-  /** Lifetime of a token whose response says nothing about expiry (token endpoints only). */
+  /** Token endpoints only. */
   defaultLifetimeMs?: number;
 }
 
@@ -120,16 +112,11 @@ export function tokenRequestFailed(
   );
 }
 
-/**
- * No usable answer: no whole answer in time, no connection, a body over the size limit. Transient
- * failures may go better on another attempt.
- */
-export function noUsableAnswer(
-  context: TokenRequestContext,
-  cause: unknown,
-): { error: AuthenticationException; transient: boolean } {
+/** No usable answer: none in time, no connection, a body over the size limit. */
+function noUsableAnswer(context: TokenRequestContext, cause: unknown): AttemptFailure {
   const failure = readTransportFailure(cause);
-  const fail = (why: string, transient: boolean) => ({
+  const fail = (why: string, transient: boolean): AttemptFailure => ({
+    kind: 'failure',
     error: tokenRequestFailed(context, why, { cause }),
     transient,
   });
@@ -154,16 +141,16 @@ export function noUsableAnswer(
 }
 
 /**
- * A non-2xx answer: RFC 6749 §5.2 in the body, or only a resource server's challenge (RFC 6750
- * §3, as a pipeline step may get). A redirect is refused: it would carry the credentials on.
+ * A non-2xx answer: RFC 6749 §5.2 in the body, or for a pipeline step maybe only a resource
+ * server's challenge (RFC 6750 §3). A redirect is refused: it would carry the credentials on.
  */
 export function refusal(
   context: TokenRequestContext,
-  response: { status: number; body: unknown; contentType?: string; wwwAuthenticate?: string },
+  answer: TokenAnswer,
 ): AuthenticationException {
-  const { status, body } = response;
-  const { redact } = context;
-  const found = serverError(body, response.wwwAuthenticate);
+  const { status, data: body, headers } = answer;
+  const { redact, step } = context;
+  const found = serverError(body, step ? headers['www-authenticate'] : undefined);
   const said = found && {
     error: redact.text(found.error),
     ...(found.errorDescription !== undefined
@@ -177,7 +164,7 @@ export function refusal(
         ? `${said.error}${said.errorDescription ? ` (${said.errorDescription})` : ''}`
         : `answered ${status} with ${
             typeof body === 'string'
-              ? describeNonJsonBody(response.contentType, body)
+              ? describeNonJsonBody(step ? undefined : headers['content-type'], body)
               : 'no OAuth error code'
           }`;
   return tokenRequestFailed(context, why, { status, said });
@@ -192,24 +179,28 @@ function scrubbedCause(error: unknown, redact: Redactor): unknown {
   return typeof code === 'string' ? Object.assign(safe, { code }) : safe;
 }
 
-/**
- * What one attempt came to: a token, or a failure. A transient failure (no answer, a busy or
- * briefly failing server) is worth another attempt; a refusal (§5.2) or a bad response is not.
- */
-export type AttemptOutcome =
-  | { kind: 'token'; token: TokenData }
-  | { kind: 'failure'; error: AuthenticationException; transient: boolean; retryAfter?: string };
+/** A token, or a failure: a transient one (no answer, a busy server) is worth another attempt. */
+export type AttemptOutcome = { kind: 'token'; token: TokenData } | AttemptFailure;
+
+export type AttemptFailure = {
+  kind: 'failure';
+  error: AuthenticationException;
+  transient: boolean;
+  retryAfter?: string;
+  /** RFC 9449 §8: a `use_dpop_nonce` refusal that gave a nonce, answered once, at once. */
+  nonceChallenge?: boolean;
+};
 
 /** Reads an answer of the token endpoint: a token (§5.1) or an error (§5.2). */
 export function readTokenResponse(
-  response: AxiosResponse<unknown>,
+  answer: TokenAnswer,
   context: TokenRequestContext,
 ): AttemptOutcome {
-  const { status, headers, data, json } = tokenAnswer(response);
-  const contentType = headers['content-type'];
+  const { status, headers, data, json } = answer;
   if (status >= 200 && status < 300) {
     if (!json) {
-      const why = `answered ${status} with ${describeNonJsonBody(contentType, data as string)}`;
+      const body = describeNonJsonBody(headers['content-type'], data as string);
+      const why = `answered ${status} with ${body}`;
       return failure(tokenRequestFailed(context, why, { status }));
     }
     try {
@@ -225,18 +216,11 @@ export function readTokenResponse(
   }
   return {
     kind: 'failure',
-    error: refusal(context, { status, body: data, contentType }),
+    error: refusal(context, answer),
     // RFC 9110 §15.5.9, §15.6: the server is busy or briefly down; anything else is its answer.
     transient: DEFAULT_RETRYABLE_STATUS_CODES.includes(status),
     retryAfter: headers['retry-after'],
   };
-}
-
-/** An attempt that got no usable answer, or a status failure axios raised. */
-export function readFailedAttempt(cause: unknown, context: TokenRequestContext): AttemptOutcome {
-  const transport = readTransportFailure(cause);
-  if (transport?.kind === 'status') return readTokenResponse(transport.response, context);
-  return { kind: 'failure', ...noUsableAnswer(context, cause) };
 }
 
 function failure(error: AuthenticationException): AttemptOutcome {

@@ -6,7 +6,6 @@ import { TokenData } from './token-data';
  * refresh skew, kept at most half of the lifetime of the token it fetched last.
  */
 export class TokenTimes {
-  /** Lifetime of the token the manager fetched last. */
   private fetched?: { token: TokenData; lifetimeMs: number };
 
   constructor(
@@ -25,9 +24,8 @@ export class TokenTimes {
   }
 
   /**
-   * The fetched token on this clock, its lifetime remembered. Providers date an expiry when the
-   * response arrives, on the real clock; a test clock keeps the lifetime, not the date. Returns
-   * the token and its remaining ms (undefined: no expiry).
+   * The fetched token on this clock, with its remaining ms (none: no expiry). Providers date expiry
+   * on the real clock; a test clock keeps the lifetime, not the date.
    */
   fetchedNow(token: TokenData): { token: TokenData; ttl?: number } {
     const onClock = this.onClock(token);
