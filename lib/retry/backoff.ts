@@ -29,6 +29,11 @@ export function exponentialDelay(settings: BackoffSettings, retry: number): numb
   return capped / 2 + settings.random() * (capped / 2);
 }
 
+/** Doubling, equally jittered backoff between `baseDelay` and `maxDelay` (internal waits). */
+export function jitteredBackoff(baseDelay: number, maxDelay: number): BackoffSettings {
+  return { baseDelay, maxDelay, multiplier: 2, jitter: true, random: Math.random };
+}
+
 /** The options and checks both exponential strategies (request and auth retries) share. */
 export abstract class ExponentialBackoff implements BackoffSettings {
   readonly maxRetries: number;

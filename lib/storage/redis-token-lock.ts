@@ -1,7 +1,7 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { catchError, defer, lastValueFrom, of, throwError } from 'rxjs';
-import { BackoffSettings, exponentialDelay } from '../retry/backoff';
+import { BackoffSettings, exponentialDelay, jitteredBackoff } from '../retry/backoff';
 import { retryLoop } from '../retry/retry-loop';
 import { withDeadline } from './deadline';
 import { keepLeaseAlive } from './lock-lease';
@@ -81,13 +81,7 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
     this.leaseMs = options.leaseMs ?? 5_000;
     this.maxWaitMs = options.maxWaitMs;
     this.commandTimeoutMs = options.commandTimeoutMs ?? 500;
-    this.pollBackoff = {
-      baseDelay: options.minPollDelayMs ?? 20,
-      maxDelay: options.maxPollDelayMs ?? 250,
-      multiplier: 2,
-      jitter: true,
-      random: Math.random,
-    };
+    this.pollBackoff = jitteredBackoff(options.minPollDelayMs ?? 20, options.maxPollDelayMs ?? 250);
     this.connection = new RedisLockConnection(connection, this.commandTimeoutMs, (error) =>
       this.outage.failed(error),
     );

@@ -5,7 +5,7 @@ import { isDpopTokenType } from '../auth/dpop-session';
 import { AuthenticationException, Redactor } from '../errors';
 import { recordTokenRequest } from '../observability/metrics';
 import { observeTokenFetch } from '../observability/token-fetch.observer';
-import { BackoffSettings, exponentialDelay } from '../retry/backoff';
+import { BackoffSettings, exponentialDelay, jitteredBackoff } from '../retry/backoff';
 import { parseRetryAfter } from '../retry/retry-strategy';
 import { retryLoop, RetryStep } from '../retry/retry-loop';
 import { httpsAgentFor } from '../transport/client-certificate';
@@ -49,13 +49,7 @@ export class TokenEndpointClient {
     this.tokenUrl = new URL(options.tokenUrl).toString();
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
     this.timeout = options.timeout ?? 10_000;
-    this.backoff = {
-      baseDelay: options.retryBaseDelay ?? 250,
-      maxDelay: options.maxRetryDelay ?? 5_000,
-      multiplier: 2,
-      jitter: true,
-      random: Math.random,
-    };
+    this.backoff = jitteredBackoff(options.retryBaseDelay ?? 250, options.maxRetryDelay ?? 5_000);
     this.redactor = new Redactor([], [options.clientSecret]);
     // RFC 8705 §2: the certificate is presented in the TLS handshake with the token endpoint.
     const { clientCertificate: certificate } = options;
