@@ -189,8 +189,9 @@ export class RequestExecutor {
     applied: AppliedAuth | undefined,
   ): PreparedAttempt {
     const auth = this.config.auth;
-    const axiosConfig: AxiosRequestConfig = {
-      ...request,
+    // Object.assign, not `{ ...request, … }`: V8 copies a spread and then adds keys on a slow
+    // path that cost about a tenth of a small request's CPU (bench/NOTES.md).
+    const axiosConfig: AxiosRequestConfig = Object.assign({}, request, {
       method: (request.method ?? 'GET').toUpperCase(),
       url: target.url,
       baseURL: undefined,
@@ -201,7 +202,7 @@ export class RequestExecutor {
         applied?.headers,
         request.headers as Record<string, unknown> | undefined,
       ),
-    };
+    });
     const prepared: PreparedAttempt = {
       axiosConfig,
       target,

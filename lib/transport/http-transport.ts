@@ -73,7 +73,8 @@ export function sendAttempt<T>(
       inFlight = false;
       if (timer) clearTimeout(timer);
     };
-    const sent: AxiosRequestConfig = { ...config, timeout: undefined, cancelToken: source.token };
+    // Not a spread: see RequestExecutor.build.
+    const sent = Object.assign({}, config, { timeout: undefined, cancelToken: source.token });
     const subscription = http.request<T>(sent).subscribe({
       next: (response) => {
         // A stream's body is read by the caller, after this; its time is the caller's to bound.
