@@ -48,20 +48,21 @@ export class ForgeClient implements OnModuleDestroy {
     return this.executor.execute<T>(config);
   }
 
+  // The verbs copy with Object.assign, not a spread: see RequestExecutor.build.
   get<T = unknown>(url: string, config?: AxiosRequestConfig): Observable<AxiosResponse<T>> {
-    return this.request<T>({ ...config, url, method: 'GET' });
+    return this.request<T>(Object.assign({}, config, { url, method: 'GET' }));
   }
 
   delete<T = unknown>(url: string, config?: AxiosRequestConfig): Observable<AxiosResponse<T>> {
-    return this.request<T>({ ...config, url, method: 'DELETE' });
+    return this.request<T>(Object.assign({}, config, { url, method: 'DELETE' }));
   }
 
   head<T = unknown>(url: string, config?: AxiosRequestConfig): Observable<AxiosResponse<T>> {
-    return this.request<T>({ ...config, url, method: 'HEAD' });
+    return this.request<T>(Object.assign({}, config, { url, method: 'HEAD' }));
   }
 
   options<T = unknown>(url: string, config?: AxiosRequestConfig): Observable<AxiosResponse<T>> {
-    return this.request<T>({ ...config, url, method: 'OPTIONS' });
+    return this.request<T>(Object.assign({}, config, { url, method: 'OPTIONS' }));
   }
 
   post<T = unknown>(
@@ -69,7 +70,7 @@ export class ForgeClient implements OnModuleDestroy {
     data?: unknown,
     config?: AxiosRequestConfig,
   ): Observable<AxiosResponse<T>> {
-    return this.request<T>({ ...config, url, data, method: 'POST' });
+    return this.request<T>(Object.assign({}, config, { url, data, method: 'POST' }));
   }
 
   put<T = unknown>(
@@ -77,7 +78,7 @@ export class ForgeClient implements OnModuleDestroy {
     data?: unknown,
     config?: AxiosRequestConfig,
   ): Observable<AxiosResponse<T>> {
-    return this.request<T>({ ...config, url, data, method: 'PUT' });
+    return this.request<T>(Object.assign({}, config, { url, data, method: 'PUT' }));
   }
 
   patch<T = unknown>(
@@ -85,7 +86,7 @@ export class ForgeClient implements OnModuleDestroy {
     data?: unknown,
     config?: AxiosRequestConfig,
   ): Observable<AxiosResponse<T>> {
-    return this.request<T>({ ...config, url, data, method: 'PATCH' });
+    return this.request<T>(Object.assign({}, config, { url, data, method: 'PATCH' }));
   }
 
   /**
