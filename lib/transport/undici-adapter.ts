@@ -65,6 +65,7 @@ export class UndiciTransport {
       let hop: Hop = { url, method, headers: headers.toJSON() as Hop['headers'], body };
       const maxRedirects = config.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
       for (let redirects = 0; ; redirects++) {
+        if (abort.reason !== undefined) throw abort.reason;
         const res = await agent.request({
           origin: hop.url.origin,
           path: `${hop.url.pathname}${hop.url.search}`,
