@@ -1,23 +1,19 @@
-import { ServerResponse } from 'node:http';
 import { createPrivateKey, generateKeyPairSync, JsonWebKey } from 'node:crypto';
 import { ForgeClientOptions } from '../../lib';
-import { RecordedRequest, RecordingServer } from '../support/recording-server';
 import { createTestPki, TestPki } from '../support/test-pki';
+import {
+  EchoingTokenEndpoint,
+  echoIn500,
+  echoInHtml502,
+  respond as send,
+  startEchoingTokenEndpoint,
+} from './echoing-token-endpoint';
 import { LeakHarness } from './leak-harness';
 
 const JWT_SECRET = 'client-secret-jwt-s3cret-0123456789abcdef';
 const PASSPHRASE = 'cert-key-passphrase-9f8e7d';
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-
-type Answer = (request: RecordedRequest, res: ServerResponse) => void;
-
-const send =
-  (status: number, body: unknown, contentType = 'application/json'): Answer =>
-  (_request, res) => {
-    res.writeHead(status, { 'content-type': contentType });
-    res.end(typeof body === 'string' ? body : JSON.stringify(body));
-  };
 
 /** The base64 lines of a PEM, each a piece of the key. */
 function pemLines(pem: string): string[] {
@@ -27,34 +23,6 @@ function pemLines(pem: string): string[] {
 /** The private members of a JWK. */
 function privateJwkParts(jwk: JsonWebKey): string[] {
   return ['d', 'p', 'q', 'dp', 'dq', 'qi'].map((k) => jwk[k]).filter((v): v is string => !!v);
-}
-
-/**
- * A token endpoint and API on one server that echo what they got, secrets included: the token
- * endpoint in `error_description`, under other keys, in 5xx and HTML bodies (answers from a
- * queue, then tokens); the API echoes the Authorization header in a 500.
- */
-async function startEchoingServer(tls?: TestPki) {
-  const queue: Answer[] = [];
-  let issued = 0;
-  const server = await RecordingServer.start(
-    (_req, res, recorded) => {
-      if (recorded.path === '/api/500') {
-        return send(500, { seen: recorded.headers.authorization ?? null })(recorded, res);
-      }
-      if (recorded.path !== '/token') return send(200, { ok: true })(recorded, res);
-      const answer = queue.shift();
-      if (answer) return answer(recorded, res);
-      issued += 1;
-      send(200, {
-        access_token: `ca-token-${issued}-abcdef`,
-        token_type: 'Bearer',
-        expires_in: 3600,
-      })(recorded, res);
-    },
-    tls && { ...tls.server, ca: tls.ca },
-  );
-  return { server, queue };
 }
 
 interface Case {
@@ -146,7 +114,7 @@ function encrypted(pem: string): string {
 
 describe('no key, assertion or certificate key leaks with client authentication beyond secrets', () => {
   let pki: TestPki;
-  let endpoint: Awaited<ReturnType<typeof startEchoingServer>>;
+  let endpoint: EchoingTokenEndpoint;
   let leaks: LeakHarness;
 
   beforeAll(async () => {
@@ -160,7 +128,7 @@ describe('no key, assertion or certificate key leaks with client authentication 
   it.each(cases)(
     '$kind: refusals echoing the request, 5xx, HTML, and an API echoing the token',
     async ({ kind, tls, auth, secrets }) => {
-      endpoint = await startEchoingServer(tls ? pki : undefined);
+      endpoint = await startEchoingTokenEndpoint('ca-token', tls ? pki : undefined);
       leaks = new LeakHarness();
       leaks.addSecrets(...secrets(pki));
       const { server, queue } = endpoint;
@@ -191,14 +159,7 @@ describe('no key, assertion or certificate key leaks with client authentication 
         );
       });
       expect(await call('/ok')).toMatchObject({ error: 'invalid_client', status: 401 });
-      const serverError: Answer = (request, res) =>
-        send(500, { error: 'server_error', error_description: `db down for ${request.body}` })(
-          request,
-          res,
-        );
-      const htmlError: Answer = (request, res) =>
-        send(502, `<html><pre>${request.body}</pre></html>`, 'text/html')(request, res);
-      queue.push(serverError, htmlError, serverError);
+      queue.push(echoIn500, echoInHtml502, echoIn500);
       expect(await call('/ok')).toMatchObject({ name: 'AuthenticationException', status: 500 });
       queue.push(send(200, '<html>not json</html>', 'text/html'));
       await call('/ok');

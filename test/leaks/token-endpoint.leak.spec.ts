@@ -1,49 +1,26 @@
-import { ServerResponse } from 'node:http';
 import { ForgeClientOptions } from '../../lib';
-import { RecordedRequest, RecordingServer } from '../support/recording-server';
+import { RecordingServer } from '../support/recording-server';
 import { bearerOf, startEchoApi } from './echo-api';
+import {
+  Answer,
+  EchoingTokenEndpoint,
+  echoIn500,
+  echoInHtml502,
+  respond as send,
+  startEchoingTokenEndpoint,
+} from './echoing-token-endpoint';
 import { LeakHarness } from './leak-harness';
 
 const CLIENT_SECRET = 'scripted-client-s3cret-77';
 const PASSWORD = 'scripted-user-passw0rd-88';
 
-type Answer = (request: RecordedRequest, res: ServerResponse) => void;
-
-const send =
-  (status: number, body: unknown, contentType = 'application/json'): Answer =>
-  (_request, res) => {
-    res.writeHead(status, { 'content-type': contentType });
-    res.end(typeof body === 'string' ? body : JSON.stringify(body));
-  };
-
-/**
- * A token endpoint that misbehaves in ways a real server will not on demand: bodies echoing the
- * request (secrets included) in `error_description` or under other keys, 5xx, HTML and broken JSON
- * on 200, no answer at all. Answers come from a queue; once it is empty it issues tokens.
- */
-async function startEchoingTokenEndpoint(): Promise<{ server: RecordingServer; queue: Answer[] }> {
-  const queue: Answer[] = [];
-  let issued = 0;
-  const server = await RecordingServer.start((_req, res, recorded) => {
-    const answer = queue.shift();
-    if (answer) return answer(recorded, res);
-    issued += 1;
-    send(200, {
-      access_token: `te-token-${issued}-abcdef`,
-      token_type: 'Bearer',
-      expires_in: 3600,
-    })(recorded, res);
-  });
-  return { server, queue };
-}
-
 describe('no secret leaks from a misbehaving token endpoint', () => {
-  let endpoint: { server: RecordingServer; queue: Answer[] };
+  let endpoint: EchoingTokenEndpoint;
   let api: RecordingServer;
   let leaks: LeakHarness;
 
   beforeEach(async () => {
-    endpoint = await startEchoingTokenEndpoint();
+    endpoint = await startEchoingTokenEndpoint('te-token');
     api = await startEchoApi();
     leaks = new LeakHarness();
     leaks.addSecrets(CLIENT_SECRET, PASSWORD);
@@ -100,14 +77,7 @@ describe('no secret leaks from a misbehaving token endpoint', () => {
       );
       expect(await call()).toMatchObject({ status: 401 });
 
-      const serverError: Answer = (request, res) =>
-        send(500, { error: 'server_error', error_description: `db down for ${request.body}` })(
-          request,
-          res,
-        );
-      const htmlError: Answer = (request, res) =>
-        send(502, `<html><pre>${request.body}</pre></html>`, 'text/html')(request, res);
-      queue.push(serverError, htmlError, serverError);
+      queue.push(echoIn500, echoInHtml502, echoIn500);
       expect(await call()).toMatchObject({ name: 'AuthenticationException', status: 500 });
       expect(endpoint.server.requests).toHaveLength(5);
 
