@@ -10,29 +10,16 @@ import {
   TokenManager,
 } from '../../lib';
 import { dpopSessionOf } from '../../lib/auth/dpop-session';
-import { DpopProtectedApi } from '../support/dpop-protected-api';
-import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
+import { useDpopServers } from '../support/dpop-protected-api';
+import { POST_CLIENT } from '../support/oidc-server';
 import { TRANSPORTS } from '../support/transports';
 
 describe.each(TRANSPORTS)(
   'DPoP-bound tokens from oidc-provider on an API that verifies proofs (%s)',
   (transport) => {
-    let oidc: OidcTestServer;
-    let api: DpopProtectedApi;
+    const servers = useDpopServers();
     let moduleRef: TestingModule | undefined;
 
-    beforeAll(async () => {
-      oidc = await OidcTestServer.start({ dpop: true, tokenTtlSeconds: 300 });
-      api = await DpopProtectedApi.start({ introspect: (token) => oidc.introspect(token) });
-    });
-    afterAll(async () => {
-      await api.close();
-      await oidc.close();
-    });
-    beforeEach(async () => {
-      await oidc.reset();
-      api.reset();
-    });
     afterEach(async () => {
       await moduleRef?.close();
       moduleRef = undefined;
@@ -46,12 +33,12 @@ describe.each(TRANSPORTS)(
           RequestForgeModule.forRoot({
             clients: {
               orders: {
-                baseUrl: api.baseUrl,
+                baseUrl: servers.api.baseUrl,
                 transport,
                 storage: 'memory',
                 auth: {
                   type: 'client-credentials',
-                  tokenUrl: oidc.tokenUrl,
+                  tokenUrl: servers.oidc.tokenUrl,
                   clientId: POST_CLIENT.clientId,
                   clientSecret: POST_CLIENT.clientSecret,
                   scope: 'api:read',
@@ -77,63 +64,63 @@ describe.each(TRANSPORTS)(
 
       expect(response.data).toEqual({ ok: true, path: '/orders' });
       // No nonce yet: 401 use_dpop_nonce; one retry with the nonce and the same token.
-      expect(api.requests.map((r) => [r.status, r.error])).toEqual([
+      expect(servers.api.requests.map((r) => [r.status, r.error])).toEqual([
         [401, 'use_dpop_nonce'],
         [200, undefined],
       ]);
-      expect(api.requests[0].token).toBe(api.requests[1].token);
+      expect(servers.api.requests[0].token).toBe(servers.api.requests[1].token);
       expect(invalidate).not.toHaveBeenCalled();
       // One token fetch: the token endpoint's own nonce challenge, then the token.
-      expect(await oidc.stats()).toMatchObject({ tokenRequests: 2, tokensIssued: 1 });
-      const introspection = await oidc.introspect(api.requests[1].token!);
+      expect(await servers.oidc.stats()).toMatchObject({ tokenRequests: 2, tokensIssued: 1 });
+      const introspection = await servers.oidc.introspect(servers.api.requests[1].token!);
       expect(introspection.cnf?.jkt).toBe(dpopSessionOf(manager)!.thumbprint);
     });
 
     it('later calls carry the remembered nonce and a fresh proof each: no more challenges', async () => {
       const { client } = await start();
       await lastValueFrom(client.get('/orders'));
-      api.requests.length = 0;
+      servers.api.requests.length = 0;
 
       for (const path of ['/a', '/b', '/c']) await lastValueFrom(client.get(path));
       await lastValueFrom(client.post('/d', { item: 1 }));
 
-      expect(api.requests.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-      expect(api.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'GET', 'POST']);
-      expect((await oidc.stats()).tokensIssued).toBe(1);
+      expect(servers.api.requests.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(servers.api.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'GET', 'POST']);
+      expect((await servers.oidc.stats()).tokensIssued).toBe(1);
     });
 
     it('a nonce the API rotated is picked up from its challenge, again with one retry', async () => {
       const { client } = await start();
       await lastValueFrom(client.get('/orders'));
-      api.rotateNonce();
-      api.requests.length = 0;
+      servers.api.rotateNonce();
+      servers.api.requests.length = 0;
 
       await lastValueFrom(client.get('/orders'));
 
-      expect(api.requests.map((r) => r.status)).toEqual([401, 200]);
-      expect(api.count({ error: 'use_dpop_nonce' })).toBe(1);
-      expect((await oidc.stats()).tokensIssued).toBe(1);
+      expect(servers.api.requests.map((r) => r.status)).toEqual([401, 200]);
+      expect(servers.api.count({ error: 'use_dpop_nonce' })).toBe(1);
+      expect((await servers.oidc.stats()).tokensIssued).toBe(1);
     });
 
     it('a second nonce challenge in a row is not retried again: AuthenticationException', async () => {
       const { client, manager } = await start();
       await lastValueFrom(client.get('/orders'));
       const invalidate = jest.spyOn(manager, 'invalidate');
-      api.requests.length = 0;
-      api.rotateOnEveryRequest = true;
+      servers.api.requests.length = 0;
+      servers.api.rotateOnEveryRequest = true;
 
       const error = await lastValueFrom(client.get('/orders')).catch((e: unknown) => e);
 
       expect(error).toBeInstanceOf(AuthenticationException);
       expect(error).toMatchObject({ status: 401, error: 'use_dpop_nonce', attempts: 2 });
-      expect(api.count({ error: 'use_dpop_nonce' })).toBe(2);
+      expect(servers.api.count({ error: 'use_dpop_nonce' })).toBe(2);
       expect(invalidate).not.toHaveBeenCalled();
     });
 
     it('a same-origin redirect gets a proof of its own: the next hop method and URL, same token', async () => {
       const { client } = await start();
       await lastValueFrom(client.get('/orders'));
-      api.requests.length = 0;
+      servers.api.requests.length = 0;
 
       const moved = await lastValueFrom(client.get('/moved/orders?page=2'));
       const seeOther = await lastValueFrom(client.post('/moved/receipts', { item: 1 }));
@@ -141,33 +128,33 @@ describe.each(TRANSPORTS)(
       expect(moved.data).toEqual({ ok: true, path: '/orders' });
       expect(seeOther.data).toEqual({ ok: true, path: '/receipts' });
       // 307 keeps GET, 303 turns the POST into a GET: each proof names the request it went with.
-      expect(api.requests.map((r) => [r.method, r.path, r.status])).toEqual([
+      expect(servers.api.requests.map((r) => [r.method, r.path, r.status])).toEqual([
         ['GET', '/moved/orders', 307],
         ['GET', '/orders', 200],
         ['POST', '/moved/receipts', 303],
         ['GET', '/receipts', 200],
       ]);
-      expect(api.requests[3].token).toBe(api.requests[1].token);
-      expect((await oidc.stats()).tokensIssued).toBe(1);
+      expect(servers.api.requests[3].token).toBe(servers.api.requests[1].token);
+      expect((await servers.oidc.stats()).tokensIssued).toBe(1);
     });
 
     it('a 401 invalid_token is an auth retry: the token is dropped and a new one fetched', async () => {
       const { client, manager } = await start();
       await lastValueFrom(client.get('/orders'));
-      const first = api.requests[1].token!;
-      await oidc.revoke(first);
-      api.requests.length = 0;
+      const first = servers.api.requests[1].token!;
+      await servers.oidc.revoke(first);
+      servers.api.requests.length = 0;
       const invalidate = jest.spyOn(manager, 'invalidate');
 
       await lastValueFrom(client.get('/orders'));
 
-      expect(api.requests.map((r) => [r.status, r.error])).toEqual([
+      expect(servers.api.requests.map((r) => [r.status, r.error])).toEqual([
         [401, 'invalid_token'],
         [200, undefined],
       ]);
       expect(invalidate).toHaveBeenCalledTimes(1);
-      expect(api.requests[1].token).not.toBe(first);
-      expect((await oidc.stats()).tokensIssued).toBe(2);
+      expect(servers.api.requests[1].token).not.toBe(first);
+      expect((await servers.oidc.stats()).tokensIssued).toBe(2);
     });
   },
 );

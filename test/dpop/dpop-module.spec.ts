@@ -13,8 +13,8 @@ import {
   TokenManager,
 } from '../../lib';
 import { DpopOptions } from '../../lib/auth/dpop-key';
-import { DpopProtectedApi } from '../support/dpop-protected-api';
-import { OidcTestServer, POST_CLIENT } from '../support/oidc-server';
+import { useDpopServers } from '../support/dpop-protected-api';
+import { POST_CLIENT } from '../support/oidc-server';
 import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
 import { deleteKeysUnder } from '../support/redis-keys';
 import { renderings } from '../support/secrets';
@@ -146,24 +146,11 @@ describe('auth.dpop misconfiguration fails at bootstrap, naming the client and f
 });
 
 describeRedis('DPoP tokens shared through Redis between app instances', () => {
-  let oidc: OidcTestServer;
-  let api: DpopProtectedApi;
+  const servers = useDpopServers();
   const modules: TestingModule[] = [];
   const namespace = uniqueKeyPrefix('dpop-shared');
 
-  beforeAll(async () => {
-    oidc = await OidcTestServer.start({ dpop: true, tokenTtlSeconds: 300 });
-    api = await DpopProtectedApi.start({ introspect: (token) => oidc.introspect(token) });
-  });
-  afterAll(async () => {
-    await deleteKeysUnder(namespace);
-    await api.close();
-    await oidc.close();
-  });
-  beforeEach(async () => {
-    await oidc.reset();
-    api.reset();
-  });
+  afterAll(() => deleteKeysUnder(namespace));
   afterEach(async () => {
     await Promise.all(modules.splice(0).map((m) => m.close()));
   });
@@ -179,11 +166,11 @@ describeRedis('DPoP tokens shared through Redis between app instances', () => {
         RequestForgeModule.forRoot({
           clients: {
             orders: {
-              baseUrl: api.baseUrl,
+              baseUrl: servers.api.baseUrl,
               storage: 'cache',
               auth: {
                 type: 'client-credentials',
-                tokenUrl: oidc.tokenUrl,
+                tokenUrl: servers.oidc.tokenUrl,
                 clientId: POST_CLIENT.clientId,
                 clientSecret: POST_CLIENT.clientSecret,
                 dpop,
@@ -209,8 +196,8 @@ describeRedis('DPoP tokens shared through Redis between app instances', () => {
     await lastValueFrom(second.client.get('/orders'));
 
     expect(second.manager.storageKey).toBe(first.manager.storageKey);
-    expect((await oidc.stats()).tokensIssued).toBe(1);
-    const accepted = api.requests.filter((r) => r.status === 200);
+    expect((await servers.oidc.stats()).tokensIssued).toBe(1);
+    const accepted = servers.api.requests.filter((r) => r.status === 200);
     expect(accepted).toHaveLength(2);
     expect(accepted[1].token).toBe(accepted[0].token);
   });
@@ -224,8 +211,8 @@ describeRedis('DPoP tokens shared through Redis between app instances', () => {
 
     // The key thumbprint is part of the storage key: never another instance's token.
     expect(second.manager.storageKey).not.toBe(first.manager.storageKey);
-    expect((await oidc.stats()).tokensIssued).toBe(2);
-    const accepted = api.requests.filter((r) => r.status === 200);
+    expect((await servers.oidc.stats()).tokensIssued).toBe(2);
+    const accepted = servers.api.requests.filter((r) => r.status === 200);
     expect(accepted).toHaveLength(2);
     expect(accepted[1].token).not.toBe(accepted[0].token);
   });

@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { checkDpopProof } from './dpop-proof-check';
-import type { Introspection } from './oidc-server';
+import { Introspection, OidcTestServer } from './oidc-server';
 
 export interface DpopProtectedApiOptions {
   /** Asks the authorization server about a token, e.g. `(t) => oidc.introspect(t)`. */
@@ -127,4 +127,27 @@ export class DpopProtectedApi {
     res.writeHead(200, { 'content-type': 'application/json', 'dpop-nonce': this.nonce });
     res.end(JSON.stringify({ ok: true, path }));
   }
+}
+
+/**
+ * oidc-provider with DPoP and a `DpopProtectedApi` that introspects at it, for one describe block:
+ * started before its tests, reset before each test, closed after them.
+ */
+export function useDpopServers(): { oidc: OidcTestServer; api: DpopProtectedApi } {
+  const servers = {} as { oidc: OidcTestServer; api: DpopProtectedApi };
+  beforeAll(async () => {
+    servers.oidc = await OidcTestServer.start({ dpop: true, tokenTtlSeconds: 300 });
+    servers.api = await DpopProtectedApi.start({
+      introspect: (token) => servers.oidc.introspect(token),
+    });
+  });
+  afterAll(async () => {
+    await servers.api.close();
+    await servers.oidc.close();
+  });
+  beforeEach(async () => {
+    await servers.oidc.reset();
+    servers.api.reset();
+  });
+  return servers;
 }
