@@ -7,19 +7,18 @@ import picomatch from 'picomatch';
 export function pathExclusion(
   excludedPaths: readonly string[],
   excludedPathPatterns: readonly string[],
-): (...paths: (string | undefined)[]) => boolean {
+): (absolutePath: string, relativePath?: string) => boolean {
+  if (excludedPaths.length === 0 && excludedPathPatterns.length === 0) return () => false;
   const exact = new Set(excludedPaths.map((p) => normalizePath(p)));
   const matchers = excludedPathPatterns.map((pattern) => {
     const anchored = pattern.startsWith('/');
     const isMatch = picomatch(pattern, { dot: true });
     return (path: string) => isMatch(anchored ? path : path.slice(1));
   });
-  // `paths` are candidate normalized paths (e.g. relative to the base path and absolute).
-  return (...paths) =>
-    paths.some(
-      (path) =>
-        path !== undefined && (exact.has(path) || matchers.some((matches) => matches(path))),
-    );
+  const excluded = (path: string | undefined) =>
+    path !== undefined && (exact.has(path) || matchers.some((matches) => matches(path)));
+  // Both normalized: the path relative to the base path and the absolute one.
+  return (absolutePath, relativePath) => excluded(relativePath) || excluded(absolutePath);
 }
 
 /** `/a//b/./c/../d/?x=1` → `/a/b/d`. Uses WHATWG URL so that `%2e%2e` counts as `..`. */

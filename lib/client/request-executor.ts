@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { catchError, defer, from, mergeMap, Observable, tap, throwError } from 'rxjs';
 import { stripCredentialsOnForeignRedirect } from '../auth/origin-guard';
-import { normalizePath, pathExclusion } from '../auth/path-exclusion';
+import { pathExclusion } from '../auth/path-exclusion';
 import { AppliedAuth } from '../auth/request-auth.interface';
 import { toForgeException } from '../errors/http-error.mapper';
 import { defaultRedactor, Redactor } from '../errors/redaction';
@@ -16,7 +16,7 @@ import { CallResilience } from './call-resilience';
 import { mergeHeaders } from './header-merge';
 import { HttpClientConfig } from './http-client-config';
 import { RequestLogger } from './request-logger';
-import { RequestTarget, resolveTarget } from './request-target';
+import { RequestTarget, targetResolver } from './request-target';
 
 /** One attempt, ready to send: the request exactly as it goes out. */
 interface PreparedAttempt {
@@ -33,9 +33,10 @@ interface PreparedAttempt {
 export class RequestExecutor {
   readonly redactor: Redactor;
   private readonly baseOrigin: URL;
-  /** The base URL's normalized path, worked out once rather than on every request. */
-  private readonly basePath: string;
-  private readonly isExcluded: (...paths: (string | undefined)[]) => boolean;
+  /** `baseOrigin.origin` read once (the getter builds the string on every read). */
+  private readonly origin: string;
+  private readonly resolveTarget: (url: string | undefined) => RequestTarget;
+  private readonly isExcluded: (absolutePath: string, relativePath?: string) => boolean;
   private readonly hooks: HookRunner;
   private readonly requestLogger?: RequestLogger;
   readonly resilience: CallResilience;
@@ -48,7 +49,8 @@ export class RequestExecutor {
     private readonly clientName = 'default',
   ) {
     this.baseOrigin = new URL(config.baseUrl);
-    this.basePath = normalizePath(this.baseOrigin.pathname);
+    this.origin = this.baseOrigin.origin;
+    this.resolveTarget = targetResolver(config.baseUrl);
     this.isExcluded = pathExclusion(config.excludedPaths, config.excludedPathPatterns);
     this.redactor = defaultRedactor.extend(
       [...(config.auth?.headerNames ?? []), ...(config.logging?.sensitiveKeys ?? [])],
@@ -71,14 +73,14 @@ export class RequestExecutor {
 
   /** The headers and URL a request would be sent with, credential values left as names only. */
   describe(request: AxiosRequestConfig): { url: string; headers: Record<string, unknown> } {
-    const target = resolveTarget(this.config.baseUrl, request.url, this.basePath);
+    const target = this.resolveTarget(request.url);
     const names = this.sendsCredential(target) ? (this.config.auth?.headerNames ?? []) : [];
     const masked = { headers: Object.fromEntries(names.map((name) => [name, '***'])) };
     return { url: target.url, headers: this.build(request, target, masked).axiosConfig.headers! };
   }
 
   private sendsCredential(target: RequestTarget): boolean {
-    if (!this.config.auth || target.parsed.origin !== this.baseOrigin.origin) return false;
+    if (!this.config.auth || target.origin !== this.origin) return false;
     return !this.isExcluded(target.absolutePath, target.relativePath);
   }
 
@@ -94,17 +96,13 @@ export class RequestExecutor {
       // Built on first use: only a failure, a logger or a hook needs it, not a plain success.
       let redactor: Redactor | undefined;
       const redactorNow = () => (redactor ??= this.redactorFor(prepared));
-      const sent$ = sendAttempt<T>(this.http, sent);
+      const typed = (error: unknown) => this.typedFailure(error, prepared, redactorNow(), call);
+      const sent$ = sendAttempt<T>(this.http, sent, sent.timeout, typed);
       const dpop = prepared.applied ? this.config.auth?.dpop : undefined;
       // RFC 9449 §8, §9: every answer of the origin may carry the nonce for the next proof.
-      const answered$ = dpop
+      const response$ = dpop
         ? sent$.pipe(tap((response) => dpop.rememberNonce(prepared.target.url, response.headers)))
         : sent$;
-      const response$ = answered$.pipe(
-        catchError((error: unknown) =>
-          throwError(() => this.typedFailure(error, prepared, redactorNow(), call)),
-        ),
-      );
       // Each operator costs every request; a client without logging or hooks skips them.
       if (!this.readsContext) return response$;
       return response$.pipe(
@@ -173,7 +171,7 @@ export class RequestExecutor {
   }
 
   private withCredential(request: AxiosRequestConfig): PreparedAttempt | Promise<PreparedAttempt> {
-    const target = resolveTarget(this.config.baseUrl, request.url, this.basePath);
+    const target = this.resolveTarget(request.url);
     const method = (request.method ?? 'GET').toUpperCase();
     const applied = this.sendsCredential(target)
       ? this.config.auth?.apply({ method, url: target.url })

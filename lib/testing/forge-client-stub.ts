@@ -3,7 +3,7 @@ import { defer, from, Observable } from 'rxjs';
 import { normalizePath } from '../auth/path-exclusion';
 import { ForgeClient } from '../client/forge-client';
 import { HttpClientConfigBuilder } from '../client/http-client-config.builder';
-import { resolveTarget } from '../client/request-target';
+import { targetResolver } from '../client/request-target';
 import { toForgeException } from '../errors/http-error.mapper';
 import { defaultRedactor } from '../errors/redaction';
 import { lowerCaseHeaders } from '../transport/header-values';
@@ -93,9 +93,9 @@ export class ForgeClientStub extends ForgeClient {
       ...(config.params !== undefined ? { params: config.params } : {}),
     };
     this.calls.push(call);
-    const target = resolveTarget(this.config.baseUrl, config.url);
+    const target = targetResolver(this.config.baseUrl)(config.url);
     const path = target.relativePath ?? target.absolutePath;
-    const route = this.find(method, path, `${path}${target.parsed.search}`);
+    const route = this.find(method, path, `${path}${target.search}`);
     if (!route) throw new Error(this.missMessage(method, path));
     const answer =
       typeof route.responder === 'function' ? await route.responder(call) : route.responder;

@@ -7,7 +7,7 @@ import axios, {
   AxiosResponse,
 } from 'axios';
 import { Agent as HttpsAgent } from 'node:https';
-import { Observable } from 'rxjs';
+import { catchError, Observable, Subscription, throwError } from 'rxjs';
 import { ClientCertificate, httpsAgentFor, tlsOptions } from './client-certificate';
 import { UndiciTransport } from './undici-adapter';
 
@@ -49,15 +49,19 @@ export function createClientTransport(
 }
 
 /**
- * One attempt, `timeoutMs` bounding it to the body's last byte (axios' own stops at the headers).
- * Cancelled only in flight: HttpService's unseen `CanceledError` costs 1/4 of a small call's CPU.
+ * One attempt, `timeoutMs` bounding it to the body's last byte (axios' own stops at the headers);
+ * its failures go through `mapError` once. Cancelled only in flight: HttpService's unseen
+ * `CanceledError` costs 1/4 of a small call's CPU.
  */
 export function sendAttempt<T>(
   http: HttpService,
   config: AxiosRequestConfig,
   timeoutMs: number | undefined = config.timeout,
+  mapError: (error: unknown) => unknown = (error) => error,
 ): Observable<AxiosResponse<T>> {
-  if (config.cancelToken) return http.request<T>(config);
+  if (config.cancelToken) {
+    return http.request<T>(config).pipe(catchError((error) => throwError(() => mapError(error))));
+  }
   return new Observable<AxiosResponse<T>>((subscriber) => {
     const source = axios.CancelToken.source();
     let inFlight = true;
@@ -75,23 +79,27 @@ export function sendAttempt<T>(
     };
     // Not a spread: see RequestExecutor.build.
     const sent = Object.assign({}, config, { timeout: undefined, cancelToken: source.token });
-    const subscription = http.request<T>(sent).subscribe({
-      next: (response) => {
-        // A stream's body is read by the caller, after this; its time is the caller's to bound.
-        settle();
-        subscriber.next(response);
-      },
-      error: (error: unknown) => {
-        settle();
-        subscriber.error(timedOut ? attemptTimedOut(sent, timeoutMs as number) : error);
-      },
-      complete: () => {
-        settle();
-        subscriber.complete();
-      },
-    });
+    const answered = (response: AxiosResponse<T>) => {
+      // A stream's body is read by the caller, after this; its time is the caller's to bound.
+      settle();
+      subscriber.next(response);
+      subscriber.complete();
+    };
+    const failed = (error: unknown) => {
+      settle();
+      if (subscriber.closed) return;
+      subscriber.error(mapError(timedOut ? attemptTimedOut(sent, timeoutMs as number) : error));
+    };
+    let subscription: Subscription | undefined;
+    if (http.request === HttpService.prototype.request) {
+      // What HttpService.request would do, without its Observable around the promise.
+      http.axiosRef.request<T>(sent).then(answered, failed);
+    } else {
+      // A subclass or test double that replaces `request` is still the one called.
+      subscription = http.request<T>(sent).subscribe({ next: answered, error: failed });
+    }
     return () => {
-      subscription.unsubscribe();
+      subscription?.unsubscribe();
       if (inFlight) {
         settle();
         source.cancel();

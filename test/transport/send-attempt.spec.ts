@@ -15,11 +15,10 @@ describe('sendAttempt: abort only while in flight', () => {
     server = await RecordingServer.start((_req, res) => json(res, 200, { ok: true }));
     http = new HttpService(axios.create());
     sentTokens = [];
-    // Records the cancel token each attempt hands to HttpService.
-    const request = http.request.bind(http);
-    jest.spyOn(http, 'request').mockImplementation((config) => {
+    // Records the cancel token of each request its axios instance sends.
+    http.axiosRef.interceptors.request.use((config) => {
       sentTokens.push(config.cancelToken);
-      return request(config);
+      return config;
     });
   });
   afterEach(() => server.close());
@@ -58,5 +57,27 @@ describe('sendAttempt: abort only while in flight', () => {
     const own = axios.CancelToken.source();
     await firstValueFrom(send({ url: `${server.url}/own`, cancelToken: own.token }));
     expect(sentTokens).toEqual([own.token]);
+  });
+
+  it('sends through a request method that replaces HttpService.request, answer and abort alike', async () => {
+    const calls: string[] = [];
+    class CountingHttpService extends HttpService {
+      override request<T>(config: AxiosRequestConfig) {
+        calls.push(config.url ?? '');
+        return super.request<T>(config);
+      }
+    }
+    http = new CountingHttpService(axios.create());
+    await expect(firstValueFrom(send({ url: `${server.url}/counted` }))).resolves.toMatchObject({
+      data: { ok: true },
+    });
+    server.handle(() => {
+      /* never answers */
+    });
+    const subscription = send({ url: `${server.url}/hangs` }).subscribe({ error: () => undefined });
+    await server.waitForRequests(2);
+    subscription.unsubscribe();
+    await server.waitForAbort(1);
+    expect(calls).toEqual([`${server.url}/counted`, `${server.url}/hangs`]);
   });
 });
