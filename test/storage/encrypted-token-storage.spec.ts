@@ -15,6 +15,8 @@ const K0 = randomBytes(32);
 const ACCESS = 'at-9f8e7d6c5b4a39281706-access';
 const REFRESH = 'rt-0a1b2c3d4e5f60718293-refresh';
 const SCOPE = 'orders:read orders:write';
+// Long enough that random ciphertext never contains it by chance (a 2-letter value did, 1 in 14).
+const TENANT = 'tenant-4b7e1c-extra';
 
 function token(accessToken = ACCESS): TokenData {
   return new TokenData({
@@ -23,7 +25,7 @@ function token(accessToken = ACCESS): TokenData {
     expiresAt: new Date(Date.now() + 3_600_000),
     refreshToken: REFRESH,
     scope: SCOPE,
-    extra: { tenant: 't1' },
+    extra: { tenant: TENANT },
   });
 }
 
@@ -59,7 +61,7 @@ describeRedis('EncryptedTokenStorage on Redis (Keyv + @keyv/redis)', () => {
 
     const entry = await raw('svc');
     expect(entry).not.toBeNull();
-    for (const secret of [ACCESS, REFRESH, SCOPE, 'orders:read', 't1']) {
+    for (const secret of [ACCESS, REFRESH, SCOPE, 'orders:read', TENANT]) {
       expect(entry).not.toContain(secret);
     }
     expect(sealedOf(entry)).toMatch(
