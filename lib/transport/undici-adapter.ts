@@ -134,12 +134,16 @@ function fullUrl(config: InternalAxiosRequestConfig, instance: AxiosInstance): s
 /** `auth` or the URL's userinfo becomes HTTP Basic, as in axios' Node adapter. */
 function setAuthorization(config: InternalAxiosRequestConfig, url: URL, headers: AxiosHeaders) {
   let credentials: string | undefined;
+  const userinfo = url.username !== '' || url.password !== '';
   if (config.auth) credentials = `${config.auth.username ?? ''}:${config.auth.password ?? ''}`;
-  else if (url.username || url.password) {
+  else if (userinfo) {
     credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
   }
-  url.username = '';
-  url.password = '';
+  // Only when there is one: each URL setter rebuilds the whole href.
+  if (userinfo) {
+    url.username = '';
+    url.password = '';
+  }
   if (credentials !== undefined) {
     headers.set('Authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);
   }
