@@ -1,4 +1,11 @@
-import { createSecretKey, JsonWebKey, randomUUID } from 'node:crypto';
+import {
+  createHash,
+  createSecretKey,
+  JsonWebKey,
+  KeyObject,
+  randomUUID,
+  X509Certificate,
+} from 'node:crypto';
 import { isIP } from 'node:net';
 import { DpopOptions, resolveDpopKey } from '../auth/dpop-key';
 import { DpopSession } from '../auth/dpop-session';
@@ -45,6 +52,12 @@ export interface OAuthProviderCommonOptions {
   /** The assertion's `aud`. Default: `tokenUrl`; some IdPs want their issuer. */
   assertionAudience?: string;
   /**
+   * `private_key_jwt`: the certificate (PEM) of `privateKey` as registered at the IdP. The
+   * assertion's header then names it by its thumbprints, `x5t#S256` and `x5t` (RFC 7515 §4.1.7,
+   * §4.1.8): IdPs that register certificates rather than keys (Entra ID) need one of them.
+   */
+  assertionCertificate?: string;
+  /**
    * TLS client certificate (PEM) for the token endpoint: required by `'tls_client_auth'`. A module
    * client also presents it to its API, for certificate-bound tokens (RFC 8705 §3).
    */
@@ -89,6 +102,7 @@ const COMMON_KEYS = [
   'keyId',
   'algorithm',
   'assertionAudience',
+  'assertionCertificate',
   'clientCertificate',
   'allowInsecureRequests',
   'timeout',
@@ -154,8 +168,10 @@ export function checkProviderOptions(
       check.fail(field, "applies to authMethod 'client_secret_jwt' or 'private_key_jwt' only");
     }
   }
-  if (authMethod !== 'private_key_jwt' && options.privateKey !== undefined) {
-    check.fail('privateKey', "applies to authMethod 'private_key_jwt' only");
+  for (const field of ['privateKey', 'assertionCertificate'] as const) {
+    if (authMethod !== 'private_key_jwt' && options[field] !== undefined) {
+      check.fail(field, "applies to authMethod 'private_key_jwt' only");
+    }
   }
   if (authMethod === 'private_key_jwt' && (options.privateKey ?? undefined) === undefined) {
     check.fail('privateKey', "is required with authMethod 'private_key_jwt'");
@@ -199,16 +215,44 @@ function assertionSigner(
     authMethod === 'client_secret_jwt'
       ? secretSigningKey(options.clientSecret as string, options.algorithm, check)
       : checkPrivateSigningKey(options.privateKey, options.algorithm, check);
-  const { clientId, keyId } = options;
+  const { clientId, keyId, assertionCertificate } = options;
+  const header = {
+    typ: 'JWT',
+    ...(keyId !== undefined ? { kid: keyId } : {}),
+    ...(assertionCertificate !== undefined
+      ? certificateThumbprints(assertionCertificate, signingKey.key, check)
+      : {}),
+  };
   const aud = audience ?? options.tokenUrl;
   return () => {
     const iat = Math.floor(Date.now() / 1000);
     return signJws(
-      { typ: 'JWT', ...(keyId !== undefined ? { kid: keyId } : {}) },
+      header,
       { iss: clientId, sub: clientId, aud, jti: randomUUID(), iat, nbf: iat, exp: iat + 60 },
       signingKey,
     );
   };
+}
+
+/** The `x5t#S256` and `x5t` of a certificate, checked to belong to the assertion's key. */
+function certificateThumbprints(
+  pem: unknown,
+  key: KeyObject,
+  check: OptionChecker,
+): Record<'x5t#S256' | 'x5t', string> {
+  const text = check.string('assertionCertificate', pem);
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(text);
+  } catch {
+    return check.fail('assertionCertificate', 'is not a PEM certificate');
+  }
+  if (!certificate.checkPrivateKey(key)) {
+    check.fail('assertionCertificate', 'is not the certificate of privateKey');
+  }
+  const thumbprint = (algorithm: string) =>
+    createHash(algorithm).update(certificate.raw).digest('base64url');
+  return { 'x5t#S256': thumbprint('sha256'), x5t: thumbprint('sha1') };
 }
 
 /** RFC 7518 §3.2: an HS256 key is at least 256 bits. */

@@ -138,6 +138,34 @@ describe('client authentication misconfiguration fails at bootstrap, naming the 
       "applies to authMethod 'private_key_jwt' only",
     ],
     [
+      'an assertionCertificate with a secret method',
+      () => cc({ clientSecret: 'a-s3cret-value', assertionCertificate: pki.client.cert }),
+      'auth.assertionCertificate',
+      "applies to authMethod 'private_key_jwt' only",
+    ],
+    [
+      'an assertionCertificate that does not parse',
+      () =>
+        cc({
+          authMethod: 'private_key_jwt',
+          privateKey: pki.client.key,
+          assertionCertificate: BROKEN_KEY,
+        }),
+      'auth.assertionCertificate',
+      'is not a PEM certificate',
+    ],
+    [
+      "an assertionCertificate that is not the privateKey's",
+      () =>
+        cc({
+          authMethod: 'private_key_jwt',
+          privateKey: pki.otherClient.key,
+          assertionCertificate: pki.client.cert,
+        }),
+      'auth.assertionCertificate',
+      'is not the certificate of privateKey',
+    ],
+    [
       'keyId without an assertion method',
       () => cc({ authMethod: 'header', clientSecret: 'a-s3cret-value', keyId: 'k1' }),
       'auth.keyId',

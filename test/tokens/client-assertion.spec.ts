@@ -1,5 +1,5 @@
 import { Test, TestingModule } from '@nestjs/testing';
-import { createHmac, generateKeyPairSync, KeyObject, verify } from 'node:crypto';
+import { createHmac, generateKeyPairSync, KeyObject, verify, X509Certificate } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
 import {
   ClientCredentialsTokenProvider,
@@ -9,6 +9,7 @@ import {
 } from '../../lib';
 import { useLogCapture } from '../support/log-capture';
 import { json, RecordedRequest, RecordingServer } from '../support/recording-server';
+import { createTestPki } from '../support/test-pki';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -92,6 +93,38 @@ describe('client assertions as sent (RFC 7523 §2.2, §3)', () => {
     expect(iat).toBeGreaterThanOrEqual(before);
     expect(jwt.payload.exp).toBe(iat + 60);
     expect(verify('sha256', jwt.signingInput, rsa.publicKey, jwt.signature)).toBe(true);
+  });
+
+  it('private_key_jwt with assertionCertificate: the header names the certificate by its SHA-256 and SHA-1 thumbprints', async () => {
+    server = await startServer();
+    const pki = await createTestPki('CN=orders-service');
+    const certificate = new X509Certificate(pki.client.cert);
+    const provider = new ClientCredentialsTokenProvider({
+      tokenUrl: `${server.url}/token`,
+      clientId: 'orders-service',
+      serviceName: 'orders',
+      authMethod: 'private_key_jwt',
+      privateKey: pki.client.key,
+      assertionCertificate: pki.client.cert,
+    });
+    await provider.fetchToken();
+    const jwt = decode(formOf(server.requests[0]).get('client_assertion') as string);
+    // Node prints fingerprints as colon-separated hex; the header carries them base64url.
+    const base64url = (fingerprint: string) =>
+      Buffer.from(fingerprint.replace(/:/g, ''), 'hex').toString('base64url');
+    expect(jwt.header).toEqual({
+      alg: 'ES256',
+      typ: 'JWT',
+      'x5t#S256': base64url(certificate.fingerprint256),
+      x5t: base64url(certificate.fingerprint),
+    });
+    const signedWithCertificateKey = verify(
+      'sha256',
+      jwt.signingInput,
+      { key: certificate.publicKey, dsaEncoding: 'ieee-p1363' },
+      jwt.signature,
+    );
+    expect(signedWithCertificateKey).toBe(true);
   });
 
   it('client_secret_jwt: an HS256 MAC with the secret, which itself is never sent', async () => {
