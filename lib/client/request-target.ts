@@ -41,7 +41,8 @@ export function targetResolver(baseUrl: string): (url: string | undefined) => Re
   };
 }
 
-function parseTarget(absolute: string, basePath: string): RequestTarget {
+/** The target as WHATWG URL parses it: any URL, and the reference the plain-path join agrees with. */
+export function parseTarget(absolute: string, basePath: string): RequestTarget {
   const parsed = new URL(absolute);
   const absolutePath = normalizePath(parsed.pathname);
   let relativePath: string | undefined;

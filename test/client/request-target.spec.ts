@@ -1,24 +1,10 @@
 import { normalizePath } from '../../lib/auth/path-exclusion';
-import { joinUrl, targetResolver } from '../../lib/client/request-target';
+import { joinUrl, parseTarget, targetResolver } from '../../lib/client/request-target';
 
-/** What WHATWG URL parsing makes of the joined URL: the resolver must agree on every input. */
+/** What WHATWG URL parsing makes of the joined URL: the plain-path join must agree with it. */
 function parsedReference(baseUrl: string, url: string) {
   const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : joinUrl(baseUrl, url);
-  const parsed = new URL(absolute);
-  const basePath = normalizePath(new URL(baseUrl).pathname);
-  const absolutePath = normalizePath(parsed.pathname);
-  let relativePath: string | undefined;
-  if (basePath === '/') relativePath = absolutePath;
-  else if (absolutePath === basePath) relativePath = '/';
-  else if (absolutePath.startsWith(`${basePath}/`))
-    relativePath = absolutePath.slice(basePath.length);
-  return {
-    url: absolute,
-    origin: parsed.origin,
-    search: parsed.search,
-    relativePath,
-    absolutePath,
-  };
+  return parseTarget(absolute, normalizePath(new URL(baseUrl).pathname));
 }
 
 const BASES = [
