@@ -18,7 +18,8 @@ export const PartnersModule = RequestForgeModule.forRoot({
       },
     },
     // private_key_jwt: an assertion signed with your key (PEM or JWK). RSA → RS256, EC P-256 →
-    // ES256, Ed25519 → EdDSA; ask for PS256 with `algorithm`. keyId is the JWS `kid`.
+    // ES256 (P-384, P-521 → ES384, ES512), Ed25519 → EdDSA; ask for PS256 with `algorithm`.
+    // keyId is the JWS `kid`.
     crm: {
       baseUrl: 'https://crm.example.com/api',
       auth: {

@@ -5,7 +5,7 @@ import { RequestForgeModule } from 'nestjs-request-forge';
 // carries a fresh proof; the API gets `Authorization: DPoP <token>` plus `DPoP: <proof>`.
 export const PaymentsModule = RequestForgeModule.forRoot({
   clients: {
-    // A key pair made once at bootstrap (ES256 by default; also PS256, RS256, EdDSA).
+    // A key pair made once at bootstrap (ES256 by default; also ES384, ES512, PS256, RS256, EdDSA).
     // With shared token storage each process stores its own token: the key's thumbprint is
     // part of the storage key.
     payments: {

@@ -8,12 +8,13 @@ import {
 } from '../tokens/jws';
 
 /** JWS algorithms a DPoP key may sign with (RFC 9449 §4.2: asymmetric only). */
-export type DpopAlgorithm = 'ES256' | 'PS256' | 'RS256' | 'EdDSA';
+export type DpopAlgorithm = 'ES256' | 'ES384' | 'ES512' | 'PS256' | 'RS256' | 'EdDSA';
 
 /**
  * `dpop` (RFC 9449: sender-constrained tokens). Without `privateKey` a key pair for `algorithm`
  * (default `ES256`) is generated when the client is built; with it, `algorithm` defaults to the
- * key's (EC P-256 `ES256`, RSA `RS256`, Ed25519 `EdDSA`), as for `private_key_jwt`.
+ * key's (EC P-256 `ES256`, P-384 `ES384`, P-521 `ES512`, RSA `RS256`, Ed25519 `EdDSA`), as for
+ * `private_key_jwt`.
  */
 export interface DpopOptions {
   algorithm?: DpopAlgorithm;
@@ -53,6 +54,8 @@ export function resolveDpopKey(options: unknown, check: OptionChecker): DpopKey 
 /** A new key pair for each algorithm (its private key; the public one derives from it). */
 const GENERATE: Record<DpopAlgorithm, () => KeyObject> = {
   ES256: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+  ES384: () => generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey,
+  ES512: () => generateKeyPairSync('ec', { namedCurve: 'P-521' }).privateKey,
   EdDSA: () => generateKeyPairSync('ed25519').privateKey,
   // RFC 7518 §3.3: at least 2048 bits.
   RS256: () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,

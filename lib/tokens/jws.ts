@@ -10,9 +10,16 @@ import {
 import { isRecord, OptionChecker } from '../errors/option-checker';
 
 /** JWS compact serialization (RFC 7515 §7.1) with node:crypto: `jose` would do, but is ESM-only. */
-export type JwsAlgorithm = 'HS256' | 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
+export type JwsAlgorithm = 'HS256' | 'RS256' | 'PS256' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
 
-export const ASYMMETRIC_ALGORITHMS: readonly JwsAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+export const ASYMMETRIC_ALGORITHMS: readonly JwsAlgorithm[] = [
+  'RS256',
+  'PS256',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
 
 /** A key with the algorithm it signs with: an asymmetric private key, or a secret for HS256. */
 export interface JwsSigningKey {
@@ -48,8 +55,12 @@ function signature(data: Buffer, { algorithm, key }: JwsSigningKey): Buffer {
         saltLength: 32,
       });
     case 'ES256':
-      // §3.4: R || S, 32 bytes each, not DER.
+      // §3.4: R || S (32, 48 or 66 bytes each with the curve), not DER.
       return sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
+    case 'ES384':
+      return sign('sha384', data, { key, dsaEncoding: 'ieee-p1363' });
+    case 'ES512':
+      return sign('sha512', data, { key, dsaEncoding: 'ieee-p1363' });
     case 'EdDSA':
       return sign(null, data, key);
   }
@@ -60,12 +71,14 @@ const KEY_ALGORITHMS: Readonly<Record<string, JwsAlgorithm[]>> = {
   rsa: ['RS256', 'PS256'],
   'rsa-pss': ['PS256'],
   'ec:prime256v1': ['ES256'],
+  'ec:secp384r1': ['ES384'],
+  'ec:secp521r1': ['ES512'],
   ed25519: ['EdDSA'],
 };
 
 /**
  * A `privateKey` option checked and imported: a PEM (PKCS#8, PKCS#1, SEC1) or private JWK of an RSA
- * (at least 2048 bits, RFC 7518 §3.3), EC P-256 or Ed25519 key, with `algorithm` when given (it
+ * (at least 2048 bits, RFC 7518 §3.3), EC P-256, P-384, P-521 or Ed25519 key, with `algorithm` when given (it
  * must suit the key), else the key's implied one. Problems never quote the key.
  */
 export function checkPrivateSigningKey(
@@ -89,7 +102,7 @@ export function checkPrivateSigningKey(
   const { asymmetricKeyType: type, asymmetricKeyDetails: details } = key;
   const usable = KEY_ALGORITHMS[type === 'ec' ? `ec:${details?.namedCurve}` : `${type}`] ?? [];
   if (usable.length === 0) {
-    check.fail('privateKey', `is ${describeKey(key)}; use RSA, EC P-256 or Ed25519`);
+    check.fail('privateKey', `is ${describeKey(key)}; use RSA, EC P-256, P-384, P-521 or Ed25519`);
   }
   if (type?.startsWith('rsa') && (details?.modulusLength ?? 0) < 2048) {
     check.fail('privateKey', `is ${describeKey(key)}; RSA keys must have at least 2048 bits`);

@@ -45,8 +45,8 @@ export interface OAuthProviderCommonOptions {
   /** `private_key_jwt`: the `kid` of the assertion's header (the IdP's name for the key). */
   keyId?: string;
   /**
-   * The assertion's algorithm. Default from the key: RSA → `RS256`, EC P-256 → `ES256`, Ed25519
-   * → `EdDSA`; `PS256` must be asked for. `client_secret_jwt` signs with `HS256`.
+   * The assertion's algorithm. Default from the key: RSA → `RS256`, EC P-256 / P-384 / P-521 →
+   * `ES256` / `ES384` / `ES512`, Ed25519 → `EdDSA`; `PS256` must be asked for. `client_secret_jwt` signs with `HS256`.
    */
   algorithm?: JwsAlgorithm;
   /** The assertion's `aud`. Default: `tokenUrl`; some IdPs want their issuer. */

@@ -53,7 +53,7 @@ describe('auth.dpop misconfiguration fails at bootstrap, naming the client and f
   const ec = ecPair();
   const ecPem = pemOf(ec);
   const ecJwk = ec.privateKey.export({ format: 'jwk' });
-  const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+  const k256 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
   const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const ed = generateKeyPairSync('ed25519');
@@ -64,7 +64,7 @@ describe('auth.dpop misconfiguration fails at bootstrap, naming the client and f
     String(ecJwk.d),
     pem(rsa).split('\n')[2],
     pem(ed).split('\n')[1],
-    pem(p384).split('\n')[1],
+    pem(k256).split('\n')[1],
   ];
 
   it.each([
@@ -109,9 +109,9 @@ describe('auth.dpop misconfiguration fails at bootstrap, naming the client and f
       "auth.dpop.algorithm 'PS256' does not match the privateKey (a key of type ed25519: EdDSA)",
     ],
     [
-      'an EC key on P-384',
-      { privateKey: pem(p384) },
-      'auth.dpop.privateKey is an EC key on secp384r1; use RSA, EC P-256 or Ed25519',
+      'an EC key on secp256k1',
+      { privateKey: pem(k256) },
+      'auth.dpop.privateKey is an EC key on secp256k1; use RSA, EC P-256, P-384, P-521 or Ed25519',
     ],
     [
       'a 1024-bit RSA key',
@@ -121,12 +121,12 @@ describe('auth.dpop misconfiguration fails at bootstrap, naming the client and f
     [
       'an X25519 key (for key agreement, not signatures)',
       { privateKey: generateKeyPairSync('x25519').privateKey.export({ format: 'jwk' }) },
-      'auth.dpop.privateKey is a key of type x25519; use RSA, EC P-256 or Ed25519',
+      'auth.dpop.privateKey is a key of type x25519; use RSA, EC P-256, P-384, P-521 or Ed25519',
     ],
     [
       'an algorithm DPoP does not allow',
       { algorithm: 'HS256' },
-      "auth.dpop.algorithm must be one of 'RS256', 'PS256', 'ES256', 'EdDSA'",
+      "auth.dpop.algorithm must be one of 'RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA'",
     ],
     [
       'a typo in the block',

@@ -52,6 +52,8 @@ describe('DPoP at the token endpoint against oidc-provider with nonces required 
 
   it.each([
     ['EC P-256 PEM, ES256', generateKeyPairSync('ec', { namedCurve: 'P-256' }), 'ES256'],
+    ['EC P-384 PEM, ES384', generateKeyPairSync('ec', { namedCurve: 'P-384' }), 'ES384'],
+    ['EC P-521 PEM, ES512', generateKeyPairSync('ec', { namedCurve: 'P-521' }), 'ES512'],
     ['RSA PEM, PS256', generateKeyPairSync('rsa', { modulusLength: 2048 }), 'PS256'],
     ['RSA PEM, RS256', generateKeyPairSync('rsa', { modulusLength: 2048 }), 'RS256'],
     ['Ed25519 PEM, EdDSA', generateKeyPairSync('ed25519'), 'EdDSA'],
@@ -64,6 +66,19 @@ describe('DPoP at the token endpoint against oidc-provider with nonces required 
     const jwk = pair.publicKey.export({ format: 'jwk' }) as Record<string, string>;
     expect((await oidc.introspect(token.accessToken)).cnf?.jkt).toBe(thumbprintOf(jwk));
   });
+
+  it.each(['ES384', 'ES512'] as const)(
+    'binds the token to a key pair it generated for %s',
+    async (algorithm) => {
+      const cc = provider({ algorithm });
+
+      const token = await cc.fetchToken();
+
+      const session = dpopSessionOf(cc)!;
+      expect(session.toJSON()).toMatchObject({ algorithm });
+      expect((await oidc.introspect(token.accessToken)).cnf?.jkt).toBe(session.thumbprint);
+    },
+  );
 
   it('binds the token to a provided private JWK', async () => {
     const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });

@@ -13,7 +13,7 @@ const TOKEN_URL = 'https://idp.example.com/oauth/token';
 const pem = (key: KeyObject) => key.export({ type: 'pkcs8', format: 'pem' }) as string;
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const smallRsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
-const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+const k256 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
 const ed = generateKeyPairSync('ed25519');
 /** Looks like a key, is none; its body must never be quoted. */
 const BROKEN_KEY =
@@ -102,10 +102,10 @@ describe('client authentication misconfiguration fails at bootstrap, naming the 
       "'EdDSA' does not match the privateKey (an RSA key of 2048 bits: RS256 or PS256)",
     ],
     [
-      'an EC key on a curve other than P-256',
-      () => cc({ authMethod: 'private_key_jwt', privateKey: pem(p384.privateKey) }),
+      'an EC key on a curve JWS has no algorithm for here (secp256k1)',
+      () => cc({ authMethod: 'private_key_jwt', privateKey: pem(k256.privateKey) }),
       'auth.privateKey',
-      'is an EC key on secp384r1; use RSA, EC P-256 or Ed25519',
+      'is an EC key on secp256k1; use RSA, EC P-256, P-384, P-521 or Ed25519',
     ],
     [
       'an RSA key under 2048 bits',
@@ -118,7 +118,7 @@ describe('client authentication misconfiguration fails at bootstrap, naming the 
       () =>
         cc({ authMethod: 'private_key_jwt', privateKey: pem(ed.privateKey), algorithm: 'RS512' }),
       'auth.algorithm',
-      "must be one of 'RS256', 'PS256', 'ES256', 'EdDSA'",
+      "must be one of 'RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA'",
     ],
     [
       'a client secret next to private_key_jwt',

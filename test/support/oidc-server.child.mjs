@@ -35,7 +35,20 @@ const provider = new Provider(issuer, {
       ? { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true }
       : { enabled: false },
   },
-  enabledJWA: { dPoPSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'] },
+  enabledJWA: {
+    dPoPSigningAlgValues: ['ES256', 'ES384', 'ES512', 'PS256', 'RS256', 'EdDSA'],
+    // oidc-provider's defaults plus the larger EC curves.
+    clientAuthSigningAlgValues: [
+      'HS256',
+      'RS256',
+      'PS256',
+      'ES256',
+      'ES384',
+      'ES512',
+      'Ed25519',
+      'EdDSA',
+    ],
+  },
   ttl: { ClientCredentials: config.tokenTtlSeconds },
 });
 const handle = provider.callback();

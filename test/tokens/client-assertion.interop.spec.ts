@@ -18,6 +18,8 @@ function jwkOf(key: KeyObject, kid: string) {
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const ed = generateKeyPairSync('ed25519');
+const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+const p521 = generateKeyPairSync('ec', { namedCurve: 'P-521' });
 const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const pem = (key: KeyObject) => key.export({ type: 'pkcs8', format: 'pem' }) as string;
 
@@ -46,6 +48,17 @@ const EC_CLIENT: OidcClient = {
   authMethod: 'private_key_jwt',
   metadata: { jwks: { keys: [jwkOf(ec.publicKey, 'ec-1')] } },
 };
+/** Registered for the larger curves' algorithms, which oidc-provider enables on request. */
+const P384_CLIENT: OidcClient = {
+  clientId: 'p384-client',
+  authMethod: 'private_key_jwt',
+  metadata: { jwks: { keys: [jwkOf(p384.publicKey, 'p384-1')] } },
+};
+const P521_CLIENT: OidcClient = {
+  clientId: 'p521-client',
+  authMethod: 'private_key_jwt',
+  metadata: { jwks: { keys: [jwkOf(p521.publicKey, 'p521-1')] } },
+};
 const ED_CLIENT: OidcClient = {
   clientId: 'ed-client',
   authMethod: 'private_key_jwt',
@@ -57,7 +70,15 @@ describe('client assertions against oidc-provider (RFC 7523 §2.2, OIDC Core §9
 
   beforeAll(async () => {
     oidc = await OidcTestServer.start({
-      clients: [JWT_SECRET_CLIENT, RSA_CLIENT, PS256_CLIENT, EC_CLIENT, ED_CLIENT],
+      clients: [
+        JWT_SECRET_CLIENT,
+        RSA_CLIENT,
+        PS256_CLIENT,
+        EC_CLIENT,
+        P384_CLIENT,
+        P521_CLIENT,
+        ED_CLIENT,
+      ],
     });
   });
   afterAll(() => oidc.close());
@@ -114,6 +135,23 @@ describe('client assertions against oidc-provider (RFC 7523 §2.2, OIDC Core §9
     });
     await expectActiveToken(provider, EC_CLIENT.clientId);
   });
+
+  it.each([
+    ['P-384', 'ES384', P384_CLIENT, p384.privateKey],
+    ['P-521', 'ES512', P521_CLIENT, p521.privateKey],
+  ] as const)(
+    'private_key_jwt with an EC %s key: %s implied',
+    async (_curve, _algorithm, client, privateKey) => {
+      const provider = new ClientCredentialsTokenProvider({
+        tokenUrl: oidc.tokenUrl,
+        clientId: client.clientId,
+        serviceName: client.clientId,
+        authMethod: 'private_key_jwt',
+        privateKey: pem(privateKey),
+      });
+      await expectActiveToken(provider, client.clientId);
+    },
+  );
 
   it('private_key_jwt with an Ed25519 key: EdDSA implied', async () => {
     const provider = new ClientCredentialsTokenProvider({

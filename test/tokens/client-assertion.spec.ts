@@ -127,6 +127,30 @@ describe('client assertions as sent (RFC 7523 §2.2, §3)', () => {
     expect(signedWithCertificateKey).toBe(true);
   });
 
+  it.each([
+    ['P-384', 'ES384', 'sha384', 96],
+    ['P-521', 'ES512', 'sha512', 132],
+  ] as const)(
+    'private_key_jwt with an EC %s key signs %s: R || S over %s, %i bytes',
+    async (curve, algorithm, digest, length) => {
+      server = await startServer();
+      const pair = generateKeyPairSync('ec', { namedCurve: curve });
+      const provider = new ClientCredentialsTokenProvider({
+        tokenUrl: `${server.url}/token`,
+        clientId: 'orders-service',
+        serviceName: 'orders',
+        authMethod: 'private_key_jwt',
+        privateKey: pem(pair.privateKey),
+      });
+      await provider.fetchToken();
+      const jwt = decode(formOf(server.requests[0]).get('client_assertion') as string);
+      expect(jwt.header.alg).toBe(algorithm);
+      expect(jwt.signature).toHaveLength(length);
+      const key = { key: pair.publicKey, dsaEncoding: 'ieee-p1363' as const };
+      expect(verify(digest, jwt.signingInput, key, jwt.signature)).toBe(true);
+    },
+  );
+
   it('client_secret_jwt: an HS256 MAC with the secret, which itself is never sent', async () => {
     server = await startServer();
     const secret = 'a-client-secret-of-at-least-32-bytes!';
