@@ -157,7 +157,7 @@ export class TokenEndpointClient {
       const pair = `${formEncode(clientId)}:${formEncode(clientSecret)}`;
       headers.Authorization = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
     } else {
-      // §2.3.1 client_secret_post; a public client (§2.1), tls_client_auth: only the id (§3.2.1).
+      // §2.3.1 client_secret_post; a public client (§2.1) or RFC 8705 (§2): only the id.
       form.set('client_id', clientId);
       if (clientSecret !== undefined) form.set('client_secret', clientSecret);
     }

@@ -19,13 +19,15 @@ const CLIENT_AUTH_METHODS = [
   'client_secret_jwt',
   'private_key_jwt',
   'tls_client_auth',
+  'self_signed_tls_client_auth',
 ] as const;
 
 /**
  * How the client authenticates at the token endpoint: `'body'` (client_secret_post) and
  * `'header'` (client_secret_basic, RFC 6749 §2.3.1), a signed JWT (`'client_secret_jwt'`,
- * `'private_key_jwt'`: RFC 7523 §2.2, OIDC Core §9) or its TLS certificate (`'tls_client_auth'`,
- * RFC 8705 §2.1).
+ * `'private_key_jwt'`: RFC 7523 §2.2, OIDC Core §9) or its TLS certificate (RFC 8705:
+ * `'tls_client_auth'`, §2.1, a certificate from a CA; `'self_signed_tls_client_auth'`, §2.2, one
+ * the client registered itself). Both look alike from the client: the id, and the certificate.
  */
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 
@@ -38,7 +40,7 @@ export interface OAuthProviderCommonOptions {
   scope?: string;
   /** Default `'body'`. */
   authMethod?: ClientAuthMethod;
-  /** Required unless authMethod is 'private_key_jwt', 'tls_client_auth' or a public client's. */
+  /** Required unless authMethod is 'private_key_jwt', a TLS one or a public client's. */
   clientSecret?: string;
   /** `private_key_jwt`: the signing key, PEM (PKCS#8, PKCS#1, SEC1) or a private JWK. */
   privateKey?: string | JsonWebKey;
@@ -58,7 +60,7 @@ export interface OAuthProviderCommonOptions {
    */
   assertionCertificate?: string;
   /**
-   * TLS client certificate (PEM) for the token endpoint: required by `'tls_client_auth'`. A module
+   * TLS client certificate (PEM) for the token endpoint: required by the TLS methods. A module
    * client also presents it to its API, for certificate-bound tokens (RFC 8705 §3).
    */
   clientCertificate?: ClientCertificate;
@@ -181,11 +183,12 @@ export function checkProviderOptions(
     clientCertificate === undefined
       ? undefined
       : checkClientCertificate(check, 'clientCertificate', clientCertificate);
-  if (clientCertificate === undefined && authMethod === 'tls_client_auth') {
-    check.fail('clientCertificate', "is required with authMethod 'tls_client_auth'");
+  const isTls = authMethod === 'tls_client_auth' || authMethod === 'self_signed_tls_client_auth';
+  if (clientCertificate === undefined && isTls) {
+    check.fail('clientCertificate', `is required with authMethod '${authMethod}'`);
   }
-  if (authMethod === 'tls_client_auth' && !/^https:/i.test(options.tokenUrl)) {
-    check.fail('tokenUrl', "must use https with authMethod 'tls_client_auth'");
+  if (isTls && !/^https:/i.test(options.tokenUrl)) {
+    check.fail('tokenUrl', `must use https with authMethod '${authMethod}'`);
   }
   const clientAssertion = isJwt ? assertionSigner(options, authMethod, check) : undefined;
   // A bad DPoP key fails the bootstrap, naming `dpop.privateKey`, never quoting it.

@@ -198,13 +198,19 @@ describe('client authentication misconfiguration fails at bootstrap, naming the 
       'an unknown authMethod',
       () => cc({ authMethod: 'client_secret_basic', clientSecret: 'a-s3cret-value' }),
       'auth.authMethod',
-      "must be one of 'body', 'header', 'client_secret_jwt', 'private_key_jwt', 'tls_client_auth'",
+      "must be one of 'body', 'header', 'client_secret_jwt', 'private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'",
     ],
     [
       'tls_client_auth without a clientCertificate',
       () => cc({ authMethod: 'tls_client_auth' }),
       'auth.clientCertificate',
       "is required with authMethod 'tls_client_auth'",
+    ],
+    [
+      'self_signed_tls_client_auth without a clientCertificate',
+      () => cc({ authMethod: 'self_signed_tls_client_auth' }),
+      'auth.clientCertificate',
+      "is required with authMethod 'self_signed_tls_client_auth'",
     ],
     [
       'tls_client_auth to a plain-http token endpoint',

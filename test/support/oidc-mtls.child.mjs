@@ -30,7 +30,7 @@ function dnPairs(dn) {
   );
 }
 
-/** oidc-provider's default client authentication methods, and tls_client_auth. */
+/** oidc-provider's default client authentication methods, and both of RFC 8705 §2. */
 export const MTLS_CLIENT_AUTH_METHODS = [
   'client_secret_basic',
   'client_secret_jwt',
@@ -38,6 +38,7 @@ export const MTLS_CLIENT_AUTH_METHODS = [
   'private_key_jwt',
   'none',
   'tls_client_auth',
+  'self_signed_tls_client_auth',
 ];
 
 /** `features.mTLS` of oidc-provider 9. */
@@ -45,6 +46,8 @@ export function mtlsFeature() {
   return {
     enabled: true,
     tlsClientAuth: true,
+    // §2.2: the peer certificate must be one in the client's registered jwks (x5c).
+    selfSignedTlsClientAuth: true,
     certificateBoundAccessTokens: true,
     getCertificate: (ctx) => peerCertificate(ctx.socket),
     // Verified against the CA the server was given (requestCert with rejectUnauthorized off).

@@ -5,7 +5,7 @@ import { ClientCredentialsAuthOptions } from '../../lib/tokens/token-provider.fa
 
 export interface OidcClient {
   clientId: string;
-  /** Absent for private_key_jwt and tls_client_auth clients. */
+  /** Absent for private_key_jwt and mTLS clients. */
   clientSecret?: string;
   /** The client's `token_endpoint_auth_method`. */
   authMethod:
@@ -13,7 +13,8 @@ export interface OidcClient {
     | 'client_secret_post'
     | 'client_secret_jwt'
     | 'private_key_jwt'
-    | 'tls_client_auth';
+    | 'tls_client_auth'
+    | 'self_signed_tls_client_auth';
   /** Space-separated scopes the client may ask for. */
   scope?: string;
   /**
@@ -91,6 +92,7 @@ const OUR_AUTH_METHOD = {
   client_secret_jwt: 'client_secret_jwt',
   private_key_jwt: 'private_key_jwt',
   tls_client_auth: 'tls_client_auth',
+  self_signed_tls_client_auth: 'self_signed_tls_client_auth',
 } as const;
 
 /** Used by the protected API to introspect tokens (RFC 7662). */

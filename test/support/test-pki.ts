@@ -96,6 +96,31 @@ export async function createTestPki(clientSubject = 'CN=mtls-client'): Promise<T
   };
 }
 
+/**
+ * A self-signed client certificate (RFC 8705 §2.2) and the public JWK that registers it: the key
+ * with the certificate as its `x5c`.
+ */
+export async function createSelfSignedClient(
+  subject = 'CN=self-signed-client',
+): Promise<IssuedCertificate & { jwk: Record<string, unknown> }> {
+  const keys = await generateKeys();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '05',
+    name: subject,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + 24 * 3600_000),
+    keys,
+    signingAlgorithm: SIGNING,
+    extensions: [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth])],
+  });
+  const jwk = await webcrypto.subtle.exportKey('jwk', keys.publicKey);
+  return {
+    cert: cert.toString('pem'),
+    key: pkcs8Pem(keys.privateKey),
+    jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, x5c: [cert.toString('base64')] },
+  };
+}
+
 async function generateKeys(): Promise<CryptoKeyPair> {
   return webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']);
 }

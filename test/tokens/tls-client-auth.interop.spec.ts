@@ -13,7 +13,12 @@ import {
   TokenManager,
 } from '../../lib';
 import { OidcClient, OidcTestServer } from '../support/oidc-server';
-import { createTestPki, IssuedCertificate, TestPki } from '../support/test-pki';
+import {
+  createSelfSignedClient,
+  createTestPki,
+  IssuedCertificate,
+  TestPki,
+} from '../support/test-pki';
 
 const SUBJECT = 'CN=mtls-client,O=Request Forge Tests';
 
@@ -49,10 +54,22 @@ describe('tls_client_auth against oidc-provider over mutual TLS (RFC 8705)', () 
   let pki: TestPki;
   let oidc: OidcTestServer;
   let mtlsClient: OidcClient;
+  let selfSigned: IssuedCertificate;
+  let selfSignedClient: OidcClient;
   let moduleRef: TestingModule | undefined;
 
   beforeAll(async () => {
     pki = await createTestPki(SUBJECT);
+    const registered = await createSelfSignedClient();
+    selfSigned = registered;
+    selfSignedClient = {
+      clientId: 'self-signed-client',
+      authMethod: 'self_signed_tls_client_auth',
+      metadata: {
+        jwks: { keys: [registered.jwk] },
+        tls_client_certificate_bound_access_tokens: true,
+      },
+    };
     mtlsClient = {
       clientId: 'mtls-client',
       authMethod: 'tls_client_auth',
@@ -62,7 +79,7 @@ describe('tls_client_auth against oidc-provider over mutual TLS (RFC 8705)', () 
       },
     };
     oidc = await OidcTestServer.start({
-      clients: [mtlsClient],
+      clients: [mtlsClient, selfSignedClient],
       tls: { ...pki.server, ca: pki.ca },
     });
   });
@@ -95,6 +112,28 @@ describe('tls_client_auth against oidc-provider over mutual TLS (RFC 8705)', () 
       401,
     );
     expect(await getWithToken(oidc.resourceUrl, token.accessToken, pki.ca, pki.client)).toBe(200);
+  });
+
+  it('self_signed_tls_client_auth: the registered self-signed certificate gets a token bound to it', async () => {
+    const provider = (certificate: IssuedCertificate) =>
+      new ClientCredentialsTokenProvider({
+        tokenUrl: oidc.tokenUrl,
+        clientId: selfSignedClient.clientId,
+        serviceName: 'self-signed',
+        authMethod: 'self_signed_tls_client_auth',
+        clientCertificate: { cert: certificate.cert, key: certificate.key, ca: pki.ca },
+      });
+    const token = await provider(selfSigned).fetchToken();
+    const introspection = await oidc.introspect(token.accessToken);
+    expect(introspection).toMatchObject({ active: true, client_id: selfSignedClient.clientId });
+    expect(introspection.cnf?.['x5t#S256']).toBe(x5tS256(selfSigned.cert));
+
+    // A CA-issued certificate is not the registered one: refused, not retried.
+    const refused = await provider(pki.client)
+      .fetchToken()
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AuthenticationException);
+    expect(refused).toMatchObject({ error: 'invalid_client', attempts: 1 });
   });
 
   it('a certificate with a subject other than the registered one is invalid_client', async () => {
