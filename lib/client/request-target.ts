@@ -41,7 +41,7 @@ export function targetResolver(baseUrl: string): (url: string | undefined) => Re
   };
 }
 
-/** The target as WHATWG URL parses it: any URL, and the reference the plain-path join agrees with. */
+/** The target as WHATWG URL parses it: for every URL, and the reference the plain join agrees with. */
 export function parseTarget(absolute: string, basePath: string): RequestTarget {
   const parsed = new URL(absolute);
   const absolutePath = normalizePath(parsed.pathname);
