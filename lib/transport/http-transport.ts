@@ -53,6 +53,9 @@ export function createClientTransport(
   };
 }
 
+/** HttpService's own `request`, as loaded: one replaced later (a spy on the prototype) is called. */
+const STOCK_REQUEST = HttpService.prototype.request;
+
 /**
  * One attempt, `timeoutMs` bounding it to the body's last byte (axios' own stops at the headers);
  * its failures go through `mapError` once. Cancelled only in flight: HttpService's unseen
@@ -96,11 +99,11 @@ export function sendAttempt<T>(
       subscriber.error(mapError(timedOut ? attemptTimedOut(sent, timeoutMs as number) : error));
     };
     let subscription: Subscription | undefined;
-    if (http.request === HttpService.prototype.request) {
+    if (http.request === STOCK_REQUEST) {
       // What HttpService.request would do, without its Observable around the promise.
       http.axiosRef.request<T>(sent).then(answered, failed);
     } else {
-      // A subclass or test double that replaces `request` is still the one called.
+      // A subclass, a spy or a test double that replaces `request` is still the one called.
       subscription = http.request<T>(sent).subscribe({ next: answered, error: failed });
     }
     return () => {

@@ -59,6 +59,17 @@ describe('sendAttempt: abort only while in flight', () => {
     expect(sentTokens).toEqual([own.token]);
   });
 
+  it('sends through HttpService.request when a spy replaced it on the prototype', async () => {
+    const spy = jest.spyOn(HttpService.prototype, 'request');
+    try {
+      await firstValueFrom(send({ url: `${server.url}/spied` }));
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(spy.mock.calls[0][0]).toMatchObject({ url: `${server.url}/spied` });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('sends through a request method that replaces HttpService.request, answer and abort alike', async () => {
     const calls: string[] = [];
     class CountingHttpService extends HttpService {
