@@ -23,7 +23,7 @@ import { TokenManager } from './tokens/token-manager';
 import { TokenProvider } from './tokens/token-provider.interface';
 import { createTokenProvider, OAuthAuthOptions } from './tokens/token-provider.factory';
 
-/** Every key of `ForgeClientOptions`: any other key is named as a typo at bootstrap. */
+/** Every key of `ForgeClientOptions`: a key not listed is named as a typo at bootstrap. */
 const CLIENT_OPTION_KEYS: readonly (keyof ForgeClientOptions)[] = [
   'baseUrl',
   'timeout',

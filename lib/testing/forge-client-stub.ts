@@ -3,7 +3,7 @@ import { defer, from, Observable } from 'rxjs';
 import { normalizePath } from '../auth/path-exclusion';
 import { ForgeClient } from '../client/forge-client';
 import { HttpClientConfigBuilder } from '../client/http-client-config.builder';
-import { targetResolver } from '../client/request-target';
+import { RequestTarget, targetResolver } from '../client/request-target';
 import { toForgeException } from '../errors/http-error.mapper';
 import { defaultRedactor } from '../errors/redaction';
 import { lowerCaseHeaders } from '../transport/header-values';
@@ -56,10 +56,12 @@ const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'N
 export class ForgeClientStub extends ForgeClient {
   readonly calls: ForgeClientStubCall[] = [];
   private readonly routes: Route[] = [];
+  private readonly resolveTarget: (url: string | undefined) => RequestTarget;
 
   constructor(options: ForgeClientStubOptions = {}) {
     const baseUrl = options.baseUrl ?? 'http://forge-client-stub.invalid';
     super(new HttpClientConfigBuilder().withBaseUrl(baseUrl).build(), undefined, options.name);
+    this.resolveTarget = targetResolver(baseUrl);
   }
 
   /**
@@ -93,7 +95,7 @@ export class ForgeClientStub extends ForgeClient {
       ...(config.params !== undefined ? { params: config.params } : {}),
     };
     this.calls.push(call);
-    const target = targetResolver(this.config.baseUrl)(config.url);
+    const target = this.resolveTarget(config.url);
     const path = target.relativePath ?? target.absolutePath;
     const route = this.find(method, path, `${path}${target.search}`);
     if (!route) throw new Error(this.missMessage(method, path));
