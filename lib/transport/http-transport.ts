@@ -5,9 +5,10 @@ import axios, {
   AxiosInstance,
   AxiosRequestConfig,
   AxiosResponse,
+  Cancel,
 } from 'axios';
 import { Agent as HttpsAgent } from 'node:https';
-import { catchError, Observable, Subscription, throwError } from 'rxjs';
+import { Observable, Subscription } from 'rxjs';
 import { ClientCertificate, httpsAgentFor, tlsOptions } from './client-certificate';
 import { UndiciTransport } from './undici-adapter';
 
@@ -67,11 +68,12 @@ export function sendAttempt<T>(
   timeoutMs: number | undefined = config.timeout,
   mapError: (error: unknown) => unknown = (error) => error,
 ): Observable<AxiosResponse<T>> {
-  if (config.cancelToken) {
-    return http.request<T>(config).pipe(catchError((error) => throwError(() => mapError(error))));
-  }
   return new Observable<AxiosResponse<T>>((subscriber) => {
     const source = axios.CancelToken.source();
+    // A caller's own token cancels through ours, so the timer still bounds the attempt.
+    const callerToken = config.cancelToken;
+    const callerCancelled = (cancel: Cancel) => source.cancel(cancel.message);
+    callerToken?.subscribe(callerCancelled);
     let inFlight = true;
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
@@ -84,6 +86,7 @@ export function sendAttempt<T>(
     const settle = () => {
       inFlight = false;
       if (timer) clearTimeout(timer);
+      callerToken?.unsubscribe(callerCancelled);
     };
     // Not a spread: see RequestExecutor.build.
     const sent = Object.assign({}, config, { timeout: undefined, cancelToken: source.token });

@@ -72,6 +72,31 @@ describe.each(TRANSPORTS)('ForgeClient against hostile servers (%s transport)', 
     expect(elapsed).toBeLessThan(2_500);
   });
 
+  it('ends a trickling body after the timeout when the caller passes its own cancelToken or signal', async () => {
+    api.otherwise(trickle);
+    const client = forge(builder().withBaseUrl(api.url()).withTimeout(1_000).build());
+    const cancelToken = axios.CancelToken.source().token;
+    const signal = new AbortController().signal;
+    for (const own of [{ cancelToken }, { signal }]) {
+      const started = Date.now();
+      const error = await firstValueFrom(client.get('/slow-body', own)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TimeoutException);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    }
+  });
+
+  it("cancels a call in flight when the caller's own cancelToken is cancelled", async () => {
+    api.otherwise(trickle);
+    const client = forge(builder().withBaseUrl(api.url()).withTimeout(10_000).build());
+    const own = axios.CancelToken.source();
+    const call = firstValueFrom(client.get('/slow-body', { cancelToken: own.token }));
+    await api.waitForRequests(1);
+    own.cancel('caller gave up');
+    const error = await call.catch((e: unknown) => e);
+    expect(axios.isCancel(error)).toBe(true);
+    expect((error as Error).message).toBe('caller gave up');
+  });
+
   it('reports a body cut off mid-way as a ConnectionException, retries it and counts it as a failure', async () => {
     api.reply(resetMidBody, resetMidBody).otherwise({ status: 200, body: { ok: true } });
     const client = forge(

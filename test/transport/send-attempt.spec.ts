@@ -53,10 +53,23 @@ describe('sendAttempt: abort only while in flight', () => {
     expect(sentTokens[0]?.reason).toBeUndefined();
   });
 
-  it("passes a caller's own cancelToken through as it is", async () => {
+  it("cancels through a caller's own cancelToken, which an answer leaves untouched", async () => {
     const own = axios.CancelToken.source();
     await firstValueFrom(send({ url: `${server.url}/own`, cancelToken: own.token }));
-    expect(sentTokens).toEqual([own.token]);
+    expect(own.token.reason).toBeUndefined();
+    server.handle(() => {
+      /* never answers */
+    });
+    const pending = firstValueFrom(
+      send({ url: `${server.url}/own-hangs`, cancelToken: own.token }),
+    );
+    await server.waitForRequests(2);
+    own.cancel('caller gave up');
+    const error = await pending.catch((e: unknown) => e);
+    expect(axios.isCancel(error)).toBe(true);
+    expect((error as Error).message).toBe('caller gave up');
+    await server.waitForAbort(1);
+    expect(server.aborted.map((r) => r.path)).toEqual(['/own-hangs']);
   });
 
   it('sends through HttpService.request when a spy replaced it on the prototype', async () => {
