@@ -13,8 +13,6 @@ import { TokenManagerOptions, resolveTokenManagerOptions } from './token-manager
 import { TokenProvider } from './token-provider.interface';
 import type { TokenTimes } from './token-times';
 
-export type { TokenManagerOptions } from './token-manager.options';
-
 /**
  * Gives callers a valid token without them thinking about it: cached in the storage, fetched
  * once for any number of concurrent callers, renewed in the background before it expires, and
