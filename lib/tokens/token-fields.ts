@@ -80,8 +80,7 @@ export function readTokenFields(input: TokenFieldsInput): TokenFields {
       return { problem: `${source} gives a lifetime under 1 s` };
     }
   }
-  const capped = ttlMs === undefined ? undefined : now + ttlMs;
-  const expiresAtMs = Math.min(fromResponse ?? Infinity, capped ?? Infinity);
+  const expiresAtMs = Math.min(fromResponse ?? Infinity, now + (ttlMs ?? Infinity));
   return expiresAtMs === Infinity ? {} : { expiresAt: new Date(expiresAtMs) };
 }
 
