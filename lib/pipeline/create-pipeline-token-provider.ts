@@ -34,7 +34,7 @@ export function createPipelineTokenProvider(
   dependencies: Pick<TokenFetchPipelineOptions, 'storage' | 'lock'> = {},
 ): PipelineTokenProvider {
   const check = OptionChecker.forClient(clientName, 'auth.');
-  OptionChecker.forClient(clientName).record('auth', options);
+  check.record('', options);
   check.oneOf('type', options.type, ['pipeline']);
   check.knownKeys(options, AUTH_KEYS);
   if (!Array.isArray(options.steps) || options.steps.length === 0) {

@@ -1,5 +1,5 @@
 import { isRecord, OptionChecker } from '../errors/option-checker';
-import { findPlaceholders } from './placeholders';
+import { placeholdersIn, stringsIn } from './placeholders';
 import { RequestDataValue } from './token-fetcher.options';
 
 /** Step names appear in `{{placeholders}}` and storage keys, so they stay plain. */
@@ -61,13 +61,15 @@ export function validateFetcherOptions(options: unknown, check: OptionChecker): 
     }
   }
 
-  const placeholders = [
-    ...findPlaceholders(o.requestHeaders as RequestDataValue | undefined, 'requestHeaders'),
-    ...findPlaceholders(o.requestData as RequestDataValue | undefined, 'requestData'),
+  const strings = [
+    ...stringsIn(o.requestHeaders as RequestDataValue | undefined, 'requestHeaders'),
+    ...stringsIn(o.requestData as RequestDataValue | undefined, 'requestData'),
   ];
-  for (const { path, step } of placeholders) {
-    if (!dependsOn.includes(step)) {
-      check.fail(path, `uses {{${step}}} but '${step}' is not in dependsOn`);
+  for (const { path, text } of strings) {
+    for (const step of placeholdersIn(text)) {
+      if (!dependsOn.includes(step)) {
+        check.fail(path, `uses {{${step}}} but '${step}' is not in dependsOn`);
+      }
     }
   }
 }

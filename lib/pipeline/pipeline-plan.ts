@@ -7,10 +7,7 @@ type PlannedStep = Pick<TokenFetcher, 'name' | 'dependsOn' | 'timeout'>;
  * Checks the steps' dependencies (any mistake names the step it is in) and plans the run: an order
  * (dependencies first, ties in the given order), the one final step, and each step's worst case.
  */
-export function planPipeline(
-  steps: readonly PlannedStep[],
-  check = new OptionChecker('TokenFetchPipeline'),
-) {
+export function planPipeline(steps: readonly PlannedStep[], check: OptionChecker) {
   if (steps.length === 0) check.fail('steps', 'must have at least one step');
   const indexOf = new Map<string, number>();
   steps.forEach((step, i) => {

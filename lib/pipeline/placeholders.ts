@@ -3,21 +3,24 @@ import { RequestDataValue } from './token-fetcher.options';
 /** `{{step_name}}`, spaces allowed inside the braces. */
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 
-/** Every placeholder in a request value (nested ones included), with where it was found. */
-export function findPlaceholders(
+/** Every string in a request value, nested ones included, with where it was found. */
+export function stringsIn(
   value: RequestDataValue | undefined,
-  path: string,
-): { path: string; step: string }[] {
-  if (typeof value === 'string') {
-    return [...value.matchAll(PLACEHOLDER)].map((match) => ({ path, step: match[1] }));
-  }
+  path = '',
+): { path: string; text: string }[] {
+  if (typeof value === 'string') return [{ path, text: value }];
   if (Array.isArray(value)) {
-    return value.flatMap((item: RequestDataValue, i) => findPlaceholders(item, `${path}[${i}]`));
+    return value.flatMap((item: RequestDataValue, i) => stringsIn(item, `${path}[${i}]`));
   }
   if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => findPlaceholders(item, `${path}.${key}`));
+    return Object.entries(value).flatMap(([key, item]) => stringsIn(item, `${path}.${key}`));
   }
   return [];
+}
+
+/** The steps whose tokens the placeholders of `text` ask for. */
+export function placeholdersIn(text: string): string[] {
+  return [...text.matchAll(PLACEHOLDER)].map((match) => match[1]);
 }
 
 /** `value` with every placeholder, nested ones included, replaced by that step's token. */

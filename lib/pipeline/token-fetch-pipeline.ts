@@ -22,11 +22,6 @@ export interface TokenFetchPipelineOptions {
   lock?: TokenLock;
 }
 
-export interface PipelineRunOptions {
-  /** Names the service in errors and logs. Default `'token-pipeline'`. */
-  serviceName?: string;
-}
-
 const DEFAULT_SERVICE_NAME = 'token-pipeline';
 
 /**
@@ -82,8 +77,11 @@ export class TokenFetchPipeline {
     return this.plan.worstCaseMs.get(this.finalStep) as number;
   }
 
-  /** The final step's token, fetched now; only the steps before it whose tokens are missing run. */
-  run(options: PipelineRunOptions = {}): Promise<TokenData> {
+  /**
+   * The final step's token, fetched now; only the steps before it whose tokens are missing run.
+   * `serviceName` names the service in errors and logs (default `'token-pipeline'`).
+   */
+  run(options: { serviceName?: string } = {}): Promise<TokenData> {
     return this.stepToken(options.serviceName ?? DEFAULT_SERVICE_NAME, this.finalStep);
   }
 

@@ -17,8 +17,8 @@ import {
 import { joinUrl } from '../client/request-target';
 import { stepLabel, validateFetcherOptions } from './fetcher-options.validation';
 import { PipelineContext } from './pipeline-context';
-import { fillPlaceholders } from './placeholders';
-import { RequestData, RequestDataValue, TokenFetcherOptions } from './token-fetcher.options';
+import { fillPlaceholders, stringsIn } from './placeholders';
+import { RequestData, TokenFetcherOptions } from './token-fetcher.options';
 
 /**
  * One step of a token pipeline: builds a request from its options and the tokens of the steps
@@ -92,6 +92,7 @@ export abstract class TokenFetcher {
   async fetch(context: PipelineContext): Promise<TokenData> {
     const headers = await this.buildRequestHeaders(context);
     const data = await this.buildRequestData(context);
+    const sent = [...stringsIn(headers), ...stringsIn(data)].map(({ text }) => text);
     const upstream = context.steps.map((step) => context.get(step).accessToken);
     const request: TokenRequestContext = {
       step: this.name,
@@ -99,7 +100,7 @@ export abstract class TokenFetcher {
       timeoutMs: this.timeout,
       maxResponseBytes: this.maxTokenResponseBytes,
       // Every value the request carried (passwords, upstream tokens) is scrubbed from errors.
-      redact: new Redactor([], [...stringsIn(headers), ...stringsIn(data), ...upstream]),
+      redact: new Redactor([], [...sent, ...upstream]),
     };
     const response = await lastValueFrom(
       sendTokenRequest(this.http, this.request(headers, data), request),
@@ -174,7 +175,7 @@ export abstract class TokenFetcher {
 export type StepToken = { accessToken: string; tokenType?: string } | { problem: string };
 
 /** Reads `a.b.c` from parsed JSON; undefined when any part is missing. */
-export function readDotPath(body: unknown, path: string): unknown {
+function readDotPath(body: unknown, path: string): unknown {
   let value: unknown = body;
   for (const key of path.split('.')) {
     if (typeof value !== 'object' || value === null || !(key in value)) return undefined;
@@ -191,11 +192,4 @@ export function readString(body: unknown, path: string | undefined): string | un
 
 function formEntries(data: RequestData): [string, string][] {
   return Object.entries(data).map(([key, value]) => [key, value === null ? '' : String(value)]);
-}
-
-function stringsIn(value: RequestDataValue | Record<string, string> | undefined): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap((item: RequestDataValue) => stringsIn(item));
-  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
-  return [];
 }

@@ -12,13 +12,19 @@ import { isRecord, OptionChecker } from '../errors/option-checker';
 /** JWS compact serialization (RFC 7515 §7.1) with node:crypto: `jose` would do, but is ESM-only. */
 export type JwsAlgorithm = 'HS256' | 'RS256' | 'PS256' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
 
+/** The algorithms each usable key type signs with, the implied one first. */
+const KEY_ALGORITHMS: Readonly<Record<string, JwsAlgorithm[]>> = {
+  rsa: ['RS256', 'PS256'],
+  'rsa-pss': ['PS256'],
+  'ec:prime256v1': ['ES256'],
+  'ec:secp384r1': ['ES384'],
+  'ec:secp521r1': ['ES512'],
+  ed25519: ['EdDSA'],
+};
+
+/** Every algorithm a key above signs with, in that order (messages list them so). */
 export const ASYMMETRIC_ALGORITHMS: readonly JwsAlgorithm[] = [
-  'RS256',
-  'PS256',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
+  ...new Set(Object.values(KEY_ALGORITHMS).flat()),
 ];
 
 /** A key with the algorithm it signs with: an asymmetric private key, or a secret for HS256. */
@@ -27,7 +33,7 @@ export interface JwsSigningKey {
   key: KeyObject;
 }
 
-export type JwsHeader = { alg?: never; typ?: string; kid?: string } & Record<string, unknown>;
+type JwsHeader = { alg?: never; typ?: string; kid?: string } & Record<string, unknown>;
 
 /** `<header>.<payload>.<signature>`, each base64url; `alg` comes from the key. */
 export function signJws(
@@ -65,16 +71,6 @@ function signature(data: Buffer, { algorithm, key }: JwsSigningKey): Buffer {
       return sign(null, data, key);
   }
 }
-
-/** The algorithms each usable key type signs with, the implied one first. */
-const KEY_ALGORITHMS: Readonly<Record<string, JwsAlgorithm[]>> = {
-  rsa: ['RS256', 'PS256'],
-  'rsa-pss': ['PS256'],
-  'ec:prime256v1': ['ES256'],
-  'ec:secp384r1': ['ES384'],
-  'ec:secp521r1': ['ES512'],
-  ed25519: ['EdDSA'],
-};
 
 /**
  * A `privateKey` option checked and imported: a PEM (PKCS#8, PKCS#1, SEC1) or private JWK of an RSA

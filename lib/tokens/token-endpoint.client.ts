@@ -21,7 +21,7 @@ import {
   sendTokenRequest,
 } from './token-response';
 
-export interface TokenEndpointClientOptions
+interface TokenEndpointClientOptions
   extends Omit<OAuthProviderCommonOptions, 'dpop'>, Partial<CheckedProviderOptions> {
   /** Attempts for transient failures (network, timeout, 408, 429, 5xx). Default 3. */
   maxAttempts?: number;

@@ -18,7 +18,7 @@ const RESPONSE_NAMES = {
   expiresIn: 'expires_in',
 };
 
-export interface TokenFieldsInput {
+interface TokenFieldsInput {
   accessToken: string;
   tokenType?: string;
   /** As received (RFC 6749 §5.1). */
@@ -32,7 +32,7 @@ export interface TokenFieldsInput {
 }
 
 /** An expiry (none: kept until invalidated), or why the fields cannot make a token. */
-export type TokenFields = { expiresAt?: Date } | { problem: string };
+type TokenFields = { expiresAt?: Date } | { problem: string };
 
 /**
  * The one reading of what a token endpoint or pipeline step returned: token and type sendable as
@@ -80,8 +80,7 @@ export function readTokenFields(input: TokenFieldsInput): TokenFields {
       return { problem: `${source} gives a lifetime under 1 s` };
     }
   }
-  const capped = ttlMs === undefined ? undefined : now + ttlMs;
-  const expiresAtMs = Math.min(fromResponse ?? Infinity, capped ?? Infinity);
+  const expiresAtMs = Math.min(fromResponse ?? Infinity, now + (ttlMs ?? Infinity));
   return expiresAtMs === Infinity ? {} : { expiresAt: new Date(expiresAtMs) };
 }
 

@@ -13,8 +13,6 @@ import { TokenManagerOptions, resolveTokenManagerOptions } from './token-manager
 import { TokenProvider } from './token-provider.interface';
 import type { TokenTimes } from './token-times';
 
-export type { TokenManagerOptions } from './token-manager.options';
-
 /**
  * Gives callers a valid token without them thinking about it: cached in the storage, fetched
  * once for any number of concurrent callers, renewed in the background before it expires, and
@@ -95,10 +93,7 @@ export class TokenManager {
    */
   heldToken(): TokenData | undefined {
     const held = this.lastToken;
-    if (!held || held.sameTokenAs(this.refused) || this.times.due(held)) {
-      return undefined;
-    }
-    return recordTokenCache(this.serviceName, 'hit', held);
+    return this.fresh(held) ? recordTokenCache(this.serviceName, 'hit', held) : undefined;
   }
 
   /** The unexpired token this manager holds or the storage has, without fetching one. */
@@ -218,11 +213,14 @@ export class TokenManager {
   private async pollFresh(): Promise<TokenData | undefined> {
     const stored = await this.storage.get();
     const token = stored.ok ? stored.token : undefined;
-    if (!token || token.sameTokenAs(this.refused) || this.times.due(token)) {
-      return undefined;
-    }
+    if (!this.fresh(token)) return undefined;
     this.lastToken = token;
     return token;
+  }
+
+  /** Not refused, and outside the refresh skew. */
+  private fresh(token: TokenData | undefined): token is TokenData {
+    return !!token && !token.sameTokenAs(this.refused) && !this.times.due(token);
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {

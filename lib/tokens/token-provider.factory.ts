@@ -25,7 +25,7 @@ export type OAuthAuthOptions = ClientCredentialsAuthOptions | PasswordAuthOption
 /** The provider of a client's plain OAuth2 `auth`; the client's name is its service name. */
 export function createTokenProvider(clientName: string, auth: OAuthAuthOptions): TokenProvider {
   const check = OptionChecker.forClient(clientName, 'auth.');
-  OptionChecker.forClient(clientName).record('auth', auth);
+  check.record('', auth);
   const { type, ...options } = auth;
   if (type !== 'client-credentials' && type !== 'password') {
     return check.fail('type', "must be 'client-credentials' or 'password' for a token provider");

@@ -9,7 +9,7 @@ export class TokenTimes {
   private fetched?: { token: TokenData; lifetimeMs: number };
 
   constructor(
-    readonly clock: TokenClock,
+    private readonly clock: TokenClock,
     private readonly refreshSkew: number,
     private readonly defaultTokenLifetime?: number,
   ) {}
