@@ -20,6 +20,7 @@ export class CallResilience {
     const onUnauthorized = config.auth?.onUnauthorized?.bind(config.auth);
     if (!onUnauthorized && !config.retryStrategy && !this.breaker) return;
     this.operator = resilienceLoop<AxiosResponse>(
+      'resilience',
       {
         authRetry: onUnauthorized
           ? {

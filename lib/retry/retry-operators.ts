@@ -38,9 +38,8 @@ export interface AuthRetryOptions extends DeadlineOptions {
  * a 401 from a server that never received the credential (another origin, a redirect target).
  */
 export function authRetry<T>(options: AuthRetryOptions = {}): MonoTypeOperatorFunction<T> {
-  const deadlineAt = relativeDeadline('authRetry', options.deadlineMs, options.now);
-  const decide = authRetryDecision(options);
-  return retryLoop<T>({ now: options.now, deadlineAt, start: () => decide });
+  const { deadlineMs, now } = options;
+  return resilienceLoop<T>('authRetry', { authRetry: options, deadlineMs, now });
 }
 
 /** Whether and when a 401 is retried (after invalidating the refused credential). */
@@ -101,9 +100,8 @@ export function retryRequest<T>(
   strategy: RetryStrategy,
   options: RetryRequestOptions = {},
 ): MonoTypeOperatorFunction<T> {
-  const deadlineAt = relativeDeadline('retryRequest', options.deadlineMs, options.now);
-  const decide = requestRetryDecision(strategy, options.onRetry);
-  return retryLoop<T>({ now: options.now, deadlineAt, start: () => decide });
+  const { onRetry, deadlineMs, now } = options;
+  return resilienceLoop<T>('retryRequest', { retry: strategy, onRetry, deadlineMs, now });
 }
 
 /** Whether and when a failed request is sent again, as `strategy` says. */
@@ -144,19 +142,20 @@ export interface ResilienceOptions extends DeadlineOptions {
  * counts a call once, retries included. One deadline, fixed at subscription, bounds both.
  */
 export function resilience<T>(options: ResilienceOptions): MonoTypeOperatorFunction<T> {
-  return resilienceLoop<T>(options);
+  return resilienceLoop<T>('resilience', options);
 }
 
 /**
- * `resilience`, and `finalError` maps the error the caller finally gets (a client's own use);
- * with `dpop`, the DPoP nonce retry is consulted first, and never twice in a row.
+ * Behind every operator here (`owner` names it in option errors). `finalError` maps the caller's
+ * final error (a client's own use); with `dpop`, the DPoP nonce retry comes first, never twice.
  */
 export function resilienceLoop<T>(
+  owner: string,
   options: ResilienceOptions,
   finalError?: (error: unknown) => unknown,
   dpop = false,
 ): MonoTypeOperatorFunction<T> {
-  const deadlineAt = relativeDeadline('resilience', options.deadlineMs, options.now);
+  const deadlineAt = relativeDeadline(owner, options.deadlineMs, options.now);
   const auth = options.authRetry && authRetryDecision(options.authRetry);
   const request = options.retry && requestRetryDecision(options.retry, options.onRetry);
   return retryLoop<T>({

@@ -84,12 +84,11 @@ export function createAuthRetryStrategy(
   return fromConfig(config, AUTH_RETRY_TYPES, OptionChecker.forClient(clientName, 'authRetry.'));
 }
 
-/** A `CircuitBreaker` from plain options; an instance is returned as is. */
+/** A `CircuitBreaker` from plain options. */
 export function createCircuitBreaker(
-  config: CircuitBreakerConfig | CircuitBreaker,
+  config: CircuitBreakerConfig,
   clientName?: string,
 ): CircuitBreaker {
-  if (config instanceof CircuitBreaker) return config;
   const check = OptionChecker.forClient(clientName, 'circuitBreaker.');
   check.record('', config);
   check.knownKeys(config, CIRCUIT_BREAKER_FIELDS);

@@ -15,8 +15,6 @@ export interface ClientCertificate {
   passphrase?: string;
 }
 
-const KEYS = ['cert', 'key', 'ca', 'passphrase'];
-
 /**
  * Fails a broken certificate, key or `ca` at bootstrap rather than at the first handshake, quoting
  * no value. Returns the certificate's RFC 8705 §3.1 `x5t#S256` thumbprint.
@@ -28,7 +26,7 @@ export function checkClientCertificate(
 ): string {
   const record = check.record(field, value);
   const at = check.at(field);
-  at.knownKeys(record, KEYS);
+  at.knownKeys(record, ['cert', 'key', 'ca', 'passphrase']);
   const passphrase = at.optionalString('passphrase', record.passphrase);
   let cert: X509Certificate;
   try {
