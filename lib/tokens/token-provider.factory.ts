@@ -32,7 +32,8 @@ export function createTokenProvider(clientName: string, auth: OAuthAuthOptions):
   }
   const credentials = type === 'client-credentials';
   const known = credentials ? CLIENT_CREDENTIALS_KEYS : PASSWORD_GRANT_KEYS;
-  check.knownKeys(options, ['type', ...known]);
+  // The client's name is its service name: `serviceName` here would be silently replaced.
+  check.knownKeys(options, ['type', ...known.filter((key) => key !== 'serviceName')]);
   const named = { ...options, serviceName: clientName };
   return credentials
     ? new ClientCredentialsTokenProvider(named as ClientCredentialsTokenProviderOptions, check)

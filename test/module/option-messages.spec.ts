@@ -97,6 +97,15 @@ describe('option messages name the field, say what is wrong and never quote a se
     expect(shown(error)).not.toContain('S3CRET');
   });
 
+  it.each(['client-credentials', 'password'])(
+    'refuses serviceName in a %s auth block: the client name is the service name',
+    async (type) => {
+      const auth = { type, tokenUrl: TOKEN_URL, clientId: 'id', serviceName: 'other' };
+      const error = await bootstrapError({ svc: { baseUrl: 'https://api.example.test', auth } });
+      expect(error.message).toMatch(/^Client "svc": auth\.serviceName is not a known option/);
+    },
+  );
+
   it.each([
     [
       { initial: -1 },
