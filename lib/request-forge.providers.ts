@@ -17,7 +17,8 @@ import {
   getTokenStorageToken,
 } from './request-forge.constants';
 import { checkLockOption, RequestForgeLocks } from './request-forge.locks';
-import { resolveTokenStorage, StoreCache } from './request-forge.storage';
+import { resolveTokenStorage } from './request-forge.storage';
+import type { Cache } from './storage/cache-manager-token-storage';
 import { TokenStorage } from './storage/token-storage.interface';
 import { TokenManager } from './tokens/token-manager';
 import { TokenProvider } from './tokens/token-provider.interface';
@@ -117,7 +118,7 @@ function tokenProviders(name: string, resolved: string): Provider[] {
     {
       provide: getTokenStorageToken(name),
       inject: [resolved, { token: CACHE_MANAGER_TOKEN, optional: true }],
-      useFactory: (client: ResolvedClient, cache?: StoreCache): TokenStorage | null =>
+      useFactory: (client: ResolvedClient, cache?: Cache): TokenStorage | null =>
         client instanceof HttpClientConfig || !needsTokenProviders(client)
           ? null
           : resolveTokenStorage(name, client, cache),
