@@ -133,13 +133,12 @@ function tokenProviders(name: string, resolved: string): Provider[] {
       ): TokenProvider | null => {
         const type = tokenAuthType(client);
         if (!type || !storage) return null;
-        const options = client as ForgeClientOptions;
-        if (type === 'pipeline') {
-          const auth = options.auth as PipelineAuthOptions;
-          const lock = locks.forClient(name, options.lock);
-          return createPipelineTokenProvider(name, auth, { storage, lock });
-        }
-        return createTokenProvider(name, options.auth as OAuthAuthOptions);
+        const { auth, lock } = client as ForgeClientOptions;
+        if (type !== 'pipeline') return createTokenProvider(name, auth as OAuthAuthOptions);
+        return createPipelineTokenProvider(name, auth as PipelineAuthOptions, {
+          storage,
+          lock: locks.forClient(name, lock),
+        });
       },
     },
     {
@@ -158,11 +157,10 @@ function tokenProviders(name: string, resolved: string): Provider[] {
       ): TokenManager | null => {
         if (client.auth instanceof TokenManager) return client.auth;
         if (!provider || !storage) return null;
-        const options = client as ForgeClientOptions;
-        const lock = locks.forClient(name, options.lock);
-        const { refreshSkew, failureBackoff } = options;
+        const { refreshSkew, failureBackoff, lock } = client as ForgeClientOptions;
+        const options = { refreshSkew, failureBackoff, lock: locks.forClient(name, lock) };
         return OptionChecker.forClient(name).relabel(
-          () => new TokenManager(provider, storage, { refreshSkew, failureBackoff, lock }),
+          () => new TokenManager(provider, storage, options),
         );
       },
     },
