@@ -12,6 +12,8 @@ import { TokenStorage } from './storage/token-storage.interface';
 
 const logger = new Logger('RequestForgeModule');
 let loggedMemoryFallback = false;
+/** One storage per cache: its clients share one outage log (a warning per outage, not per client). */
+const storageByCache = new WeakMap<Cache, TokenStorage>();
 
 const STORAGE_TYPES = ['memory', 'cache'] as const;
 type StorageType = (typeof STORAGE_TYPES)[number];
@@ -57,7 +59,11 @@ function plainStorage(
   cache: Cache | undefined,
 ): TokenStorage {
   if (choice === 'memory') return new InMemoryTokenStorage();
-  if (cache) return cacheStorage(cache);
+  if (cache) {
+    const storage = storageByCache.get(cache) ?? new CacheManagerTokenStorage(cache);
+    storageByCache.set(cache, storage);
+    return storage;
+  }
   if (choice === 'cache') {
     check.fail(
       'storage',
@@ -70,13 +76,4 @@ function plainStorage(
     logger.log('No CacheModule found: tokens are kept in memory, per process');
   }
   return new InMemoryTokenStorage();
-}
-
-/** One storage per cache: its clients share one outage log (a warning per outage, not per client). */
-const storageByCache = new WeakMap<Cache, TokenStorage>();
-
-function cacheStorage(cache: Cache): TokenStorage {
-  const storage = storageByCache.get(cache) ?? new CacheManagerTokenStorage(cache);
-  storageByCache.set(cache, storage);
-  return storage;
 }
