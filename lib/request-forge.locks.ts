@@ -1,6 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { OptionChecker } from './errors/option-checker';
-import { RedisLockConfig } from './storage/redis-lock-config';
 import { DEFAULT_REDIS_LOCK_KEY_PREFIX, RedisTokenLock } from './storage/redis-token-lock';
 import { TokenLock } from './storage/token-lock.interface';
 
@@ -20,11 +19,12 @@ export class RequestForgeLocks implements OnModuleDestroy {
 
   /** The lock for a client's `lock` option; fails at bootstrap on a value it cannot use. */
   forClient(clientName: string, option: unknown): TokenLock | undefined {
-    if (option === undefined) return undefined;
-    if (isTokenLock(option)) return option;
-    const config = checkRedisLockConfig(clientName, option);
-    const lock = this.redisLockFor(config.url);
-    const keyPrefix = config.keyPrefix ?? DEFAULT_REDIS_LOCK_KEY_PREFIX;
+    if (option === undefined || isTokenLock(option)) return option;
+    const { url, keyPrefix } = checkRedisLockConfig(clientName, option);
+    // Without a prefix of its own: each client's is added below, so clients with different
+    // prefixes share it.
+    const lock = this.redisLocks.get(url) ?? RedisTokenLock.fromUrl(url, { keyPrefix: '' });
+    this.redisLocks.set(url, lock);
     return { runExclusive: (key, work) => lock.runExclusive(keyPrefix + key, work) };
   }
 
@@ -33,13 +33,6 @@ export class RequestForgeLocks implements OnModuleDestroy {
     this.redisLocks.clear();
     await Promise.all(locks.map((lock) => lock.close()));
   }
-
-  private redisLockFor(url: string): RedisTokenLock {
-    // `forClient` adds each client's prefix, so clients with different prefixes share it.
-    const lock = this.redisLocks.get(url) ?? RedisTokenLock.fromUrl(url, { keyPrefix: '' });
-    this.redisLocks.set(url, lock);
-    return lock;
-  }
 }
 
 /** Checks a client's `lock` option without connecting: `{ type: 'redis', ... }` or a lock. */
@@ -47,7 +40,7 @@ export function checkLockOption(clientName: string, option: unknown): void {
   if (option !== undefined && !isTokenLock(option)) checkRedisLockConfig(clientName, option);
 }
 
-function checkRedisLockConfig(clientName: string, option: unknown): RedisLockConfig {
+function checkRedisLockConfig(clientName: string, option: unknown) {
   const check = OptionChecker.forClient(clientName);
   const config = check.record('lock', option);
   const lock = check.at('lock');
@@ -61,5 +54,5 @@ function checkRedisLockConfig(clientName: string, option: unknown): RedisLockCon
     lock.fail('url', `must use redis or rediss, got "${protocol}"`);
   }
   const keyPrefix = lock.optionalString('keyPrefix', config.keyPrefix);
-  return { type: 'redis', url, ...(keyPrefix !== undefined ? { keyPrefix } : {}) };
+  return { url, keyPrefix: keyPrefix ?? DEFAULT_REDIS_LOCK_KEY_PREFIX };
 }

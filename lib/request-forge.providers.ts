@@ -17,7 +17,8 @@ import {
   getTokenStorageToken,
 } from './request-forge.constants';
 import { checkLockOption, RequestForgeLocks } from './request-forge.locks';
-import { resolveTokenStorage, StoreCache } from './request-forge.storage';
+import { resolveTokenStorage } from './request-forge.storage';
+import type { Cache } from './storage/cache-manager-token-storage';
 import { TokenStorage } from './storage/token-storage.interface';
 import { TokenManager } from './tokens/token-manager';
 import { TokenProvider } from './tokens/token-provider.interface';
@@ -117,7 +118,7 @@ function tokenProviders(name: string, resolved: string): Provider[] {
     {
       provide: getTokenStorageToken(name),
       inject: [resolved, { token: CACHE_MANAGER_TOKEN, optional: true }],
-      useFactory: (client: ResolvedClient, cache?: StoreCache): TokenStorage | null =>
+      useFactory: (client: ResolvedClient, cache?: Cache): TokenStorage | null =>
         client instanceof HttpClientConfig || !needsTokenProviders(client)
           ? null
           : resolveTokenStorage(name, client, cache),
@@ -132,13 +133,12 @@ function tokenProviders(name: string, resolved: string): Provider[] {
       ): TokenProvider | null => {
         const type = tokenAuthType(client);
         if (!type || !storage) return null;
-        const options = client as ForgeClientOptions;
-        if (type === 'pipeline') {
-          const auth = options.auth as PipelineAuthOptions;
-          const lock = locks.forClient(name, options.lock);
-          return createPipelineTokenProvider(name, auth, { storage, lock });
-        }
-        return createTokenProvider(name, options.auth as OAuthAuthOptions);
+        const { auth, lock } = client as ForgeClientOptions;
+        if (type !== 'pipeline') return createTokenProvider(name, auth as OAuthAuthOptions);
+        return createPipelineTokenProvider(name, auth as PipelineAuthOptions, {
+          storage,
+          lock: locks.forClient(name, lock),
+        });
       },
     },
     {
@@ -157,11 +157,10 @@ function tokenProviders(name: string, resolved: string): Provider[] {
       ): TokenManager | null => {
         if (client.auth instanceof TokenManager) return client.auth;
         if (!provider || !storage) return null;
-        const options = client as ForgeClientOptions;
-        const lock = locks.forClient(name, options.lock);
-        const { refreshSkew, failureBackoff } = options;
+        const { refreshSkew, failureBackoff, lock } = client as ForgeClientOptions;
+        const options = { refreshSkew, failureBackoff, lock: locks.forClient(name, lock) };
         return OptionChecker.forClient(name).relabel(
-          () => new TokenManager(provider, storage, { refreshSkew, failureBackoff, lock }),
+          () => new TokenManager(provider, storage, options),
         );
       },
     },

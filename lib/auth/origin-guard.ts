@@ -32,14 +32,12 @@ export function stripCredentialsOnForeignRedirect(
     const target = redirectTarget(hop);
     const left = target.origin !== origin.origin;
     if (left) onLeft?.();
-    for (const header of Object.keys(hop.headers ?? {})) {
+    const headers = hop.headers ?? {};
+    for (const header of Object.keys(headers)) {
       const name = header.toLowerCase();
-      if (left && names.has(name)) delete hop.headers?.[header];
+      if (left && names.has(name)) delete headers[header];
       else if (!left && reprove && name === 'dpop') {
-        (hop.headers as Record<string, unknown>)[header] = reprove(
-          hop.method ?? 'GET',
-          target.href,
-        );
+        headers[header] = reprove(hop.method ?? 'GET', target.href);
       }
     }
     next?.(options, responseDetails, requestDetails);

@@ -1,3 +1,2 @@
 export * from './exceptions';
 export * from './redaction';
-export * from './http-error.mapper';

@@ -91,20 +91,16 @@ export class Redactor {
 
   /** Redacts a request or response body: objects, JSON text and form-encoded text. */
   body(body: unknown): unknown {
-    if (body === undefined || body === null) return body;
     if (typeof body === 'string') return this.bodyText(body);
     if (body instanceof URLSearchParams) return this.bodyText(body.toString());
     if (Buffer.isBuffer(body)) return `<${body.length} bytes>`;
-    if (typeof body === 'object') return this.value(body, 0);
-    return body;
+    return this.value(body, 0);
   }
 
   /** Scrubs free text, where servers echo URLs and Authorization headers (error bodies). */
   text(text: string): string {
     let out = text;
-    for (const secret of this.secrets) {
-      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    }
+    for (const secret of this.secrets) out = out.replaceAll(secret, REDACTED);
     out = out.replace(CREDENTIAL_IN_TEXT, (match, scheme: string, value: string) =>
       PROSE_WORD.test(value) ? match : `${scheme} ${REDACTED}`,
     );

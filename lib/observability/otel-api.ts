@@ -18,9 +18,8 @@ export function loadOtelApi(): Promise<OtelApiModule | null> {
   return loading;
 }
 
-/** The API if it has loaded, `null` without it, `undefined` while the first load runs. */
+/** The API if it has loaded, `null` without it, `undefined` until the first load has settled. */
 export function otelApiNow(): OtelApiModule | null | undefined {
-  if (api === undefined) void loadOtelApi();
   return api;
 }
 

@@ -1,5 +1,3 @@
-import type { PipelineContext } from '../pipeline/pipeline-context';
-import type { TokenData } from '../tokens/token-data';
 import { INSTRUMENTATION_NAME, instrumentsOf } from './instruments';
 import { attributesFor, recordTokenRequest } from './metrics';
 import { loadOtelApi } from './otel-api';
@@ -40,12 +38,4 @@ export async function observeTokenFetch<T>(
     instrumentsOf(api).tokenFetchDuration.record(seconds, { ...attributes, outcome });
     span.end();
   }
-}
-
-/** A pipeline step's fetch, observed as one token request. */
-export function observedStepFetch(
-  fetcher: { readonly name: string; fetch(context: PipelineContext): Promise<TokenData> },
-  context: PipelineContext,
-): Promise<TokenData> {
-  return observeTokenFetch(context.serviceName, () => fetcher.fetch(context), fetcher.name);
 }

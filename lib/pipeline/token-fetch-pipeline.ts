@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { AuthenticationException } from '../errors';
 import { OptionChecker } from '../errors/option-checker';
-import { observedStepFetch } from '../observability/token-fetch.observer';
+import { observeTokenFetch } from '../observability/token-fetch.observer';
 import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
 import { TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
@@ -156,7 +156,7 @@ export class TokenFetchPipeline {
     const context = new PipelineContext(fetcher.name, serviceName, new Map(dependencies));
     let token: TokenData;
     try {
-      token = await observedStepFetch(fetcher, context);
+      token = await observeTokenFetch(serviceName, () => fetcher.fetch(context), fetcher.name);
     } catch (error) {
       this.logger.warn(
         error instanceof Error ? error.message : `Pipeline step '${fetcher.name}' failed`,

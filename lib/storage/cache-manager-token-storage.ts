@@ -52,14 +52,11 @@ function healthOf(cache: Cache): CacheHealth {
 }
 
 export interface CacheManagerTokenStorageOptions {
-  /** Prepended to every key as `<keyPrefix>:<key>`. */
+  /** Prepended to every key as `<keyPrefix>:<key>`. Default `api_tokens`. */
   keyPrefix?: string;
-  /** A store call slower than this counts as an outage: see the class comment. */
+  /** A store call slower than this counts as an outage: see the class comment. Default 500. */
   operationTimeoutMs?: number;
 }
-
-export const DEFAULT_CACHE_KEY_PREFIX = 'api_tokens';
-export const DEFAULT_CACHE_OPERATION_TIMEOUT_MS = 500;
 
 /**
  * Tokens in Nest's cache-manager 7 (`CACHE_MANAGER`); with a Redis store every process shares
@@ -77,8 +74,8 @@ export class CacheManagerTokenStorage implements TokenStorage {
     private readonly cache: Cache,
     options: CacheManagerTokenStorageOptions = {},
   ) {
-    this.keyPrefix = options.keyPrefix ?? DEFAULT_CACHE_KEY_PREFIX;
-    this.timeoutMs = options.operationTimeoutMs ?? DEFAULT_CACHE_OPERATION_TIMEOUT_MS;
+    this.keyPrefix = options.keyPrefix ?? 'api_tokens';
+    this.timeoutMs = options.operationTimeoutMs ?? 500;
     this.health = healthOf(cache);
   }
 

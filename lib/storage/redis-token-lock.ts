@@ -126,7 +126,6 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
     return lastValueFrom(
       attempt.pipe(
         retryLoop({
-          now: Date.now,
           deadlineAt: () => giveUpAt,
           start: () => (error: unknown, retry: number) => {
             const left = giveUpAt - Date.now();

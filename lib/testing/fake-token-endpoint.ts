@@ -7,8 +7,6 @@ import {
 import { LoopbackServer, pathOf, readBody, sendJson } from './loopback-server';
 import { oauthError, TokenAnswer, TokenGrants } from './token-grants';
 
-export type { ClientAuthMethod } from './client-authentication';
-
 export interface FakeTokenEndpointOptions {
   /** Accepted clients, id to secret. Default: every client is accepted, with whatever secret, or none. */
   clients?: Record<string, string>;

@@ -14,9 +14,7 @@ export class LoopbackServer {
   private constructor(private readonly server: Server) {}
 
   static async start(handler: RequestHandler): Promise<LoopbackServer> {
-    const server = createServer();
-    const loopback = new LoopbackServer(server);
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const server = createServer((req, res) => {
       Promise.resolve()
         .then(() => handler(req, res))
         .catch(() => {
@@ -33,7 +31,7 @@ export class LoopbackServer {
         resolve();
       });
     });
-    return loopback;
+    return new LoopbackServer(server);
   }
 
   /** `http://127.0.0.1:<port>` */

@@ -128,8 +128,5 @@ export function oauthError(status: number, error: string, description: string): 
 
 function isWithin(requested: string, granted: string | undefined): boolean {
   const allowed = new Set((granted ?? '').split(' ').filter(Boolean));
-  return requested
-    .split(' ')
-    .filter(Boolean)
-    .every((scope) => allowed.has(scope));
+  return requested.split(' ').every((scope) => scope === '' || allowed.has(scope));
 }

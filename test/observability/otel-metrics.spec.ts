@@ -8,8 +8,7 @@ import {
   RequestForgeModule,
 } from '../../lib';
 import { FakeProtectedApi, FakeTokenEndpoint } from '../../lib/testing';
-import { observedStepFetch } from '../../lib/observability/token-fetch.observer';
-import { PipelineContext } from '../../lib/pipeline/pipeline-context';
+import { observeTokenFetch } from '../../lib/observability/token-fetch.observer';
 import { TokenData } from '../../lib/tokens/token-data';
 import { OtelRecorder } from '../support/otel-recorder';
 import { ScriptedServer } from '../support/scripted-server';
@@ -171,7 +170,6 @@ describe('OpenTelemetry metrics and spans', () => {
   });
 
   it('counts each pipeline step fetch once as a token request naming the step, failures with their code', async () => {
-    const context = new PipelineContext('session', 'steps', new Map());
     const refused = new AuthenticationException('step refused', {
       serviceName: 'steps',
       error: 'invalid_grant',
@@ -186,8 +184,9 @@ describe('OpenTelemetry metrics and spans', () => {
       },
     };
 
-    await expect(observedStepFetch(fetcher, context)).rejects.toBe(refused);
-    await expect(observedStepFetch(fetcher, context)).resolves.toBeInstanceOf(TokenData);
+    const fetchStep = () => observeTokenFetch('steps', fetcher.fetch, fetcher.name);
+    await expect(fetchStep()).rejects.toBe(refused);
+    await expect(fetchStep()).resolves.toBeInstanceOf(TokenData);
 
     const step = { [CLIENT]: 'steps', 'request_forge.step': 'session' };
     const requests = await otel.points('request_forge.token.requests');
