@@ -21,7 +21,8 @@ export class KeyValueTokenStorage implements TokenStorage {
   async set(key: string, token: TokenData, ttlMs?: number): Promise<void> {
     const untilExpiry = token.expiresAt ? token.expiresAt.getTime() - Date.now() : undefined;
     const ttl = ttlMs ?? untilExpiry;
-    if (ttl !== undefined && ttl <= 0) return;
+    // Nothing left to keep: the key's earlier token goes too.
+    if (ttl !== undefined && ttl <= 0) return this.delete(key);
     await this.store.write(key, JSON.stringify(token.toJSON()), ttl).catch(() => undefined);
   }
 

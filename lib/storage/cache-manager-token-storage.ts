@@ -87,7 +87,8 @@ export class CacheManagerTokenStorage implements TokenStorage {
 
   async set(key: string, token: TokenData, ttlMs?: number): Promise<void> {
     const ttl = ttlMs ?? token.expiresInMs();
-    if (ttl !== undefined && ttl <= 0) return;
+    // Nothing to keep; what the key held before is replaced all the same.
+    if (ttl !== undefined && ttl <= 0) return this.delete(key);
     await this.call('set', () => this.cache.set(this.cacheKey(key), token.toJSON(), ttl));
   }
 

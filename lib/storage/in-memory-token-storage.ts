@@ -23,8 +23,11 @@ export class InMemoryTokenStorage implements TokenStorage {
   }
 
   async set(key: string, token: TokenData, ttlMs?: number): Promise<void> {
-    const evictAt = ttlMs !== undefined && ttlMs > 0 ? Date.now() + ttlMs : undefined;
-    this.entries.set(key, { token, evictAt });
+    if (ttlMs !== undefined && ttlMs <= 0) {
+      this.entries.delete(key);
+      return;
+    }
+    this.entries.set(key, { token, evictAt: ttlMs === undefined ? undefined : Date.now() + ttlMs });
   }
 
   async delete(key: string): Promise<void> {
