@@ -66,7 +66,7 @@ export class TokenFetchPipeline {
     if (options.lock) this.lock = options.lock;
   }
 
-  /** Identifies every step's configuration (secrets redacted), for keys of caches above this. */
+  /** Identifies every step's configuration, for keys of caches above this. */
   get cacheKey(): string {
     const keys = this.stepNames.map((name) => this.keys.get(name));
     return hashCacheKey(keys, 16);

@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { lastValueFrom } from 'rxjs';
 import { defaultRedactor, Redactor } from '../errors';
-import { hashCacheKey } from '../tokens/cache-key';
+import { hashCacheKey, secretFingerprint } from '../tokens/cache-key';
 import { TokenData } from '../tokens/token-data';
 import { createHttpService } from '../transport/http-transport';
 import { OptionChecker } from '../errors/option-checker';
@@ -54,9 +54,14 @@ export abstract class TokenFetcher {
     this.maxTokenResponseBytes = options.maxTokenResponseBytes ?? DEFAULT_MAX_TOKEN_RESPONSE_BYTES;
   }
 
-  /** Identifies what this step's token depends on; secret values are redacted before hashing. */
+  /**
+   * Identifies what this step's token depends on. Secret values count too (two API keys are two
+   * tenants), through a slow fingerprint rather than in the plain hash.
+   */
   get cacheKey(): string {
     const o = this.options;
+    const shown = [defaultRedactor.headers(o.requestHeaders), defaultRedactor.body(o.requestData)];
+    const sent = [o.requestHeaders ?? {}, o.requestData];
     const identity = [
       this.constructor.name,
       this.name,
@@ -66,8 +71,8 @@ export abstract class TokenFetcher {
       o.contentType ?? 'form',
       this.dependsOn,
       this.tokenLocation(),
-      defaultRedactor.headers(o.requestHeaders),
-      defaultRedactor.body(o.requestData),
+      ...shown,
+      ...(JSON.stringify(shown) === JSON.stringify(sent) ? [] : [secretFingerprint(sent)]),
     ];
     return hashCacheKey(identity, 16);
   }
