@@ -1,12 +1,16 @@
 import { TokenClock } from './failure-backoff';
 import { TokenData } from './token-data';
 
+/** Tokens whose lifetime a manager remembers: the one it holds and a peer's replacement. */
+const KNOWN_TOKENS = 3;
+
 /**
  * How a TokenManager reads time: its clock (DESIGN: the only clock of the token code) and the
- * refresh skew, kept at most half of the lifetime of the token it fetched last.
+ * refresh skew, kept at most half of a token's known lifetime.
  */
 export class TokenTimes {
-  private fetched?: { token: TokenData; lifetimeMs: number };
+  /** Newest first: a fetched token's lifetime, or what was left of a peer's when first seen. */
+  private known: Array<{ token: TokenData; lifetimeMs: number }> = [];
 
   constructor(
     private readonly clock: TokenClock,
@@ -30,14 +34,29 @@ export class TokenTimes {
   fetchedNow(token: TokenData): { token: TokenData; ttl?: number } {
     const onClock = this.onClock(token);
     const ttl = onClock.expiresInMs(this.clock.now());
-    if (ttl !== undefined) this.fetched = { token: onClock, lifetimeMs: ttl };
+    if (ttl !== undefined) this.remember(onClock, ttl);
     return { token: onClock, ttl };
   }
 
-  /** A 60 s skew on a 30 s token would otherwise renew it on every call. */
+  /**
+   * A 60 s skew on a 30 s token would otherwise renew it on every call. A peer's token (read from
+   * a shared storage) counts from when this manager first saw it: were it due at once, every
+   * process would fetch its own instead of sharing one.
+   */
   private skewFor(token: TokenData): number {
-    if (!this.fetched?.token.sameTokenAs(token)) return this.refreshSkew;
-    return Math.min(this.refreshSkew, this.fetched.lifetimeMs / 2);
+    let known = this.known.find((entry) => entry.token.sameTokenAs(token));
+    if (!known) {
+      const left = token.expiresInMs(this.clock.now());
+      if (left === undefined) return this.refreshSkew;
+      known = this.remember(token, Math.max(0, left));
+    }
+    return Math.min(this.refreshSkew, known.lifetimeMs / 2);
+  }
+
+  private remember(token: TokenData, lifetimeMs: number) {
+    const entry = { token, lifetimeMs };
+    this.known = [entry, ...this.known.slice(0, KNOWN_TOKENS - 1)];
+    return entry;
   }
 
   private onClock(token: TokenData): TokenData {
