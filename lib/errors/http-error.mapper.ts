@@ -1,4 +1,4 @@
-import { isAxiosError } from 'axios';
+import { CanceledError, isAxiosError } from 'axios';
 import { readTransportFailure } from '../transport/transport-failure';
 import {
   ConnectionException,
@@ -24,7 +24,8 @@ export interface ErrorMappingContext {
 export function toForgeException(error: unknown, ctx: ErrorMappingContext): unknown {
   if (error instanceof RequestForgeException || !isAxiosError(error)) return error;
   const failure = readTransportFailure(error);
-  if (!failure) return error;
+  // A cancelled call stays axios' CanceledError (`axios.isCancel`), without the config it held.
+  if (!failure) return new CanceledError(error.message);
   const method = ctx.method.toUpperCase();
   const url = ctx.redactor.url(ctx.url);
   const where = `${method} ${url}`;

@@ -1,5 +1,5 @@
 import { Test } from '@nestjs/testing';
-import axios, { InternalAxiosRequestConfig } from 'axios';
+import axios, { AxiosError, InternalAxiosRequestConfig } from 'axios';
 import { ServerResponse } from 'node:http';
 import { firstValueFrom } from 'rxjs';
 import {
@@ -85,17 +85,26 @@ describe.each(TRANSPORTS)('ForgeClient against hostile servers (%s transport)', 
     }
   });
 
-  it("cancels a call in flight when the caller's own cancelToken is cancelled", async () => {
-    api.otherwise(trickle);
-    const client = forge(builder().withBaseUrl(api.url()).withTimeout(10_000).build());
-    const own = axios.CancelToken.source();
-    const call = firstValueFrom(client.get('/slow-body', { cancelToken: own.token }));
-    await api.waitForRequests(1);
-    own.cancel('caller gave up');
-    const error = await call.catch((e: unknown) => e);
-    expect(axios.isCancel(error)).toBe(true);
-    expect((error as Error).message).toBe('caller gave up');
-  });
+  it.each(['cancelToken', 'signal'])(
+    'cancels a call in flight through its own %s, the cancel holding nothing of the request',
+    async (how) => {
+      api.otherwise(trickle);
+      const client = forge(builder().withBaseUrl(api.url()).withTimeout(10_000).build());
+      const source = axios.CancelToken.source();
+      const controller = new AbortController();
+      const own = how === 'signal' ? { signal: controller.signal } : { cancelToken: source.token };
+      const call = firstValueFrom(client.get('/slow-body', own));
+      await api.waitForRequests(1);
+      source.cancel('caller gave up');
+      controller.abort();
+      const error = await call.catch((e: unknown) => e);
+      expect(axios.isCancel(error)).toBe(true);
+      if (how === 'cancelToken') expect((error as Error).message).toBe('caller gave up');
+      // The request's config holds the credential: none of it rides along.
+      expect((error as AxiosError).config).toBeUndefined();
+      expect((error as AxiosError).request).toBeUndefined();
+    },
+  );
 
   it('reports a body cut off mid-way as a ConnectionException, retries it and counts it as a failure', async () => {
     api.reply(resetMidBody, resetMidBody).otherwise({ status: 200, body: { ok: true } });

@@ -1,3 +1,4 @@
+import axios from 'axios';
 import { ForgeClientOptions } from '../../lib';
 import { StaticAuthOptions } from '../../lib/client/client-options.interface';
 import { closedPort, RecordingServer } from '../support/recording-server';
@@ -91,6 +92,25 @@ describe.each(cases)(
       expect(leaks.logs.lines.length).toBeGreaterThanOrEqual(8);
       leaks.expectHeadersAndBodiesLogged();
       leaks.expectDetects(secrets[0]);
+      leaks.expectClean();
+    });
+
+    it('through calls the caller aborted, with a signal and with a cancelToken', async () => {
+      const client = await leaks.client(`leak-${kind}-abort`, {
+        ...options(api.url),
+        timeout: 10_000,
+      });
+      const controller = new AbortController();
+      const source = axios.CancelToken.source();
+      const bySignal = leaks.failure(client, { url: '/slow', signal: controller.signal });
+      const byToken = leaks.failure(client, { url: '/slow', cancelToken: source.token });
+      await api.waitForRequests(2);
+      controller.abort();
+      source.cancel('caller gave up');
+      for (const aborted of [await bySignal, await byToken]) {
+        expect(axios.isCancel(aborted)).toBe(true);
+      }
+      for (const request of api.requests) expect(received(request)).toBe(sent);
       leaks.expectClean();
     });
   },
