@@ -55,6 +55,7 @@ export function toForgeException(error: unknown, ctx: ErrorMappingContext): unkn
         `${where} failed: the response is larger than maxContentLength (${failure.limit} bytes)`,
         { ...common, code: 'ERR_RESPONSE_TOO_LARGE' },
       );
+    case 'local':
     case 'network':
       return new ConnectionException(`${where} failed: ${failure.code ?? 'connection error'}`, {
         ...common,

@@ -134,10 +134,13 @@ export function isCircuitFailure(failure: RequestFailure | undefined): boolean {
   return failure.isNetwork || (failure.status !== undefined && failure.status >= 500);
 }
 
-/** Tells the breaker how a call that ended with `error` went (not an HTTP failure: released). */
+/**
+ * Tells the breaker how a call that ended with `error` went: released when it says nothing of the
+ * service (not an HTTP failure, or one stopped on this side).
+ */
 export function reportToPermit(permit: CircuitPermit, error: unknown): void {
   const failure = classifyFailure(error);
   if (isCircuitFailure(failure)) permit.failed();
-  else if (failure) permit.succeeded();
+  else if (failure && failure.kind !== 'local') permit.succeeded();
   else permit.released();
 }

@@ -11,9 +11,10 @@ import { readTransportFailure, TransportFailure } from '../transport/transport-f
 export interface RequestFailure {
   /**
    * `status`: the server answered; `network`: no complete answer; `timeout`: no complete answer
-   * in time; `too-large`: the body passed `maxContentLength` and was read no further.
+   * in time; `too-large`: the body passed `maxContentLength` and was read no further; `local`:
+   * stopped on this side (a redirect loop, an invalid header), the same again would stop alike.
    */
-  kind: 'status' | 'network' | 'timeout' | 'too-large';
+  kind: 'status' | 'network' | 'timeout' | 'too-large' | 'local';
   status?: number;
   /** Response headers (empty without a response). */
   headers: Record<string, string>;

@@ -2,12 +2,14 @@ import { AxiosError, AxiosResponse, isAxiosError } from 'axios';
 
 /**
  * One attempt's transport failure, read once from what axios threw. `status`: a whole answer with
- * a refused status; `network`: no complete answer (refused, reset, DNS, a body cut off mid-way).
+ * a refused status; `network`: no complete answer (refused, reset, DNS, a body cut off mid-way);
+ * `local`: stopped on this side, and another attempt would stop the same way.
  */
 export type TransportFailure =
   | { kind: 'status'; response: AxiosResponse }
   | { kind: 'timeout' }
   | { kind: 'network'; code?: string }
+  | { kind: 'local'; code: string }
   | { kind: 'too-large'; limit?: number };
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
@@ -26,6 +28,20 @@ const NETWORK_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+/** A request this side will not complete as configured: a redirect loop, an invalid header. */
+const LOCAL_CODES = new Set<string>([
+  AxiosError.ERR_FR_TOO_MANY_REDIRECTS,
+  'ERR_FR_REDIRECTION_FAILURE',
+  'ERR_FR_MAX_BODY_LENGTH_EXCEEDED',
+  AxiosError.ERR_BAD_OPTION,
+  AxiosError.ERR_BAD_OPTION_VALUE,
+  AxiosError.ERR_NOT_SUPPORT,
+  AxiosError.ERR_INVALID_URL,
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_INVALID_CHAR',
+  'UND_ERR_INVALID_ARG',
+]);
+
 /** axios' codes for an answer it rejected by status (`settle`), as opposed to a broken body. */
 const STATUS_CODES = new Set<string>([AxiosError.ERR_BAD_REQUEST, AxiosError.ERR_BAD_RESPONSE]);
 
@@ -39,6 +55,7 @@ export function readTransportFailure(error: unknown): TransportFailure | undefin
   if (tooLarge) return { kind: 'too-large', limit: Number(tooLarge[1]) };
   const code = codeOf(error);
   if (code !== undefined && TIMEOUT_CODES.has(code)) return { kind: 'timeout' };
+  if (code !== undefined && LOCAL_CODES.has(code)) return { kind: 'local', code };
   if (error.response && isStatusRejection(error, error.response)) {
     return { kind: 'status', response: error.response };
   }

@@ -106,6 +106,42 @@ describe.each(TRANSPORTS)('ForgeClient against hostile servers (%s transport)', 
     },
   );
 
+  it('fails a redirect loop once: not retried, not counted by the circuit breaker', async () => {
+    api.otherwise((_req, res) => {
+      res.writeHead(302, { location: '/again' });
+      res.end();
+    });
+    const client = forge(
+      builder()
+        .withBaseUrl(api.url())
+        .withRetryStrategy({ type: 'simple', maxRetries: 2, delay: 0 })
+        .withCircuitBreaker({ failureThreshold: 1, recoveryTimeout: 60_000 })
+        .build(),
+    );
+    const error = await firstValueFrom(client.get('/loop')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionException);
+    expect(error).toMatchObject({ code: 'ERR_FR_TOO_MANY_REDIRECTS', attempts: 1 });
+    expect(api.requests).toHaveLength(22); // the first request and axios' 21 redirects
+    // Had the breaker counted it, this call would not be sent.
+    await firstValueFrom(client.get('/loop')).catch(() => undefined);
+    expect(api.requests).toHaveLength(44);
+  });
+
+  it('fails a request whose header name is no HTTP token at once: nothing sent, not retried', async () => {
+    const client = forge(
+      builder()
+        .withBaseUrl(api.url())
+        .withRetryStrategy({ type: 'simple', maxRetries: 2, delay: 0 })
+        .build(),
+    );
+    const call = firstValueFrom(client.get('/x', { headers: { 'Bad Name': 'v' } }));
+    const error = await call.catch((e: unknown) => e);
+    // axios refuses it as Node's http does (a TypeError), undici as a ConnectionException.
+    expect((error as Error).message).toMatch(/header|token|invalid/i);
+    expect((error as { attempts?: number }).attempts ?? 1).toBe(1);
+    expect(api.requests).toHaveLength(0);
+  });
+
   it('reports a body cut off mid-way as a ConnectionException, retries it and counts it as a failure', async () => {
     api.reply(resetMidBody, resetMidBody).otherwise({ status: 200, body: { ok: true } });
     const client = forge(
