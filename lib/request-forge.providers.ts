@@ -118,8 +118,9 @@ function tokenProviders(name: string, resolved: string): Provider[] {
     {
       provide: getTokenStorageToken(name),
       inject: [resolved, { token: CACHE_MANAGER_TOKEN, optional: true }],
+      // A TokenManager given as auth reads its own storage: one built here would be a stranger.
       useFactory: (client: ResolvedClient, cache?: Cache): TokenStorage | null =>
-        client instanceof HttpClientConfig || !needsTokenProviders(client)
+        client instanceof HttpClientConfig || !tokenAuthType(client)
           ? null
           : resolveTokenStorage(name, client, cache),
     },

@@ -17,6 +17,12 @@ const STATIC_AUTH_KEYS: Record<string, readonly string[]> = {
 
 export const TOKEN_AUTH_TYPES = ['client-credentials', 'password', 'pipeline'];
 
+/**
+ * What the module hands to the TokenManager it builds. Inert on a static client (shared defaults
+ * may carry them), misleading next to a TokenManager built elsewhere.
+ */
+const MANAGER_OPTIONS = ['refreshSkew', 'failureBackoff', 'lock', 'storage'] as const;
+
 /** A client's plain options as an `HttpClientConfig`, through the checks `build()` makes. */
 export async function createClientConfig(
   clientName: string,
@@ -65,6 +71,13 @@ function authOf(
   tokenManager?: TokenManager | null,
 ): Pick<ConfigDraft, 'auths' | 'clientCertificate'> {
   const auth = options.auth;
+  const unread = MANAGER_OPTIONS.find((field) => options[field] !== undefined);
+  if (unread && auth instanceof TokenManager) {
+    check.fail(
+      unread,
+      'does not apply to a TokenManager given as auth: pass it to that TokenManager',
+    );
+  }
   if (tokenManager) {
     // The certificate of the token endpoint is the API's too: a certificate-bound token
     // (RFC 8705 §3) is accepted only over a connection with that certificate.

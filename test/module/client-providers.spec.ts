@@ -7,7 +7,9 @@ import {
   getTokenProviderToken,
   getTokenStorageToken,
   InjectTokenManager,
+  InMemoryTokenStorage,
   RequestForgeModule,
+  TokenData,
   TokenManager,
 } from '../../lib';
 
@@ -75,5 +77,24 @@ describe('the providers each client registers', () => {
     expect(moduleRef.get(NeedsLegacyTokens).manager).toBeNull();
     expect(moduleRef.get(getTokenStorageToken('legacy'))).toBeNull();
     expect(moduleRef.get(getTokenManagerToken('orders'))).toBeInstanceOf(TokenManager);
+  });
+
+  it('a TokenManager given as auth is the one injected; it has no module-built provider or storage', async () => {
+    const provider = {
+      serviceName: 'own',
+      fetchToken: async () => new TokenData({ accessToken: 'own-token' }),
+    };
+    const manager = new TokenManager(provider, new InMemoryTokenStorage());
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        RequestForgeModule.forRoot({
+          clients: { own: { baseUrl: 'https://own.example.com', auth: manager } },
+        }),
+      ],
+    }).compile();
+    expect(moduleRef.get(getTokenManagerToken('own'))).toBe(manager);
+    // A storage the module built would not be the one the manager reads: none is registered.
+    expect(moduleRef.get(getTokenStorageToken('own'))).toBeNull();
+    expect(moduleRef.get(getTokenProviderToken('own'))).toBeNull();
   });
 });
