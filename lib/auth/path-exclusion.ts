@@ -21,9 +21,18 @@ export function pathExclusion(
   return (absolutePath, relativePath) => excluded(relativePath) || excluded(absolutePath);
 }
 
-/** `/a//b/./c/../d/?x=1` → `/a/b/d`. Uses WHATWG URL so that `%2e%2e` counts as `..`. */
+/** A percent-encoded unreserved character (RFC 3986 §2.3): the same as the character itself. */
+const ENCODED_UNRESERVED = /%(?:[46][1-9A-F]|[57][0-9A]|3[0-9]|2[DE]|5F|7E)/gi;
+
+/**
+ * `/a//b/./c/../d/?x=1` → `/a/b/d`; `/%68ealth` → `/health` (§6.2.2.2). Uses WHATWG URL so that
+ * `%2e%2e` counts as `..`.
+ */
 export function normalizePath(path: string): string {
-  const withoutQuery = path.split(/[?#]/, 1)[0] ?? '';
+  const decoded = path.replace(ENCODED_UNRESERVED, (escape) =>
+    String.fromCharCode(parseInt(escape.slice(1), 16)),
+  );
+  const withoutQuery = decoded.split(/[?#]/, 1)[0] ?? '';
   const pathname = new URL(
     withoutQuery.startsWith('/') ? withoutQuery : `/${withoutQuery}`,
     'http://x',

@@ -42,6 +42,10 @@ describe.each(TRANSPORTS)('excluded paths get no credential (%s transport)', (tr
     ['/public/../private', true],
     ['/public/%2e%2e/private', true],
     ['/x/../health', false],
+    ['/%68ealth', false],
+    ['/%68EALTH', true],
+    ['/publ%69c/logo.png', false],
+    ['/public%2Flogo.png', true],
     ['//health', false],
     ['/users', true],
   ];
