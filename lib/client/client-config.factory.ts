@@ -87,7 +87,7 @@ function authOf(
   if (options.authRetry !== undefined) {
     check.fail('authRetry', 'applies to token auth only (client-credentials, password, pipeline)');
   }
-  if (auth === undefined || auth === null) return { auths: [] };
+  if (auth === undefined) return { auths: [] };
   const record = check.record('auth', auth);
   const keys = STATIC_AUTH_KEYS[String(record.type)];
   if (keys) {

@@ -46,3 +46,12 @@ describe('token options next to a TokenManager given as auth', () => {
     },
   );
 });
+
+describe('an auth left empty', () => {
+  it('fails at bootstrap instead of making a client without credentials', async () => {
+    const error = await bootstrapError({
+      svc: { baseUrl: 'https://api.example.test', auth: null },
+    });
+    expect(error.message).toBe('Client "svc": auth must be an object, got null');
+  });
+});
