@@ -137,6 +137,27 @@ describe('option messages name the field, say what is wrong and never quote a se
     expect(error.message).toBe(`Client "svc": ${message}`);
   });
 
+  it.each([
+    [{ logHeader: true }, 'logging.logHeader is not a known option (did you mean "logHeaders"?)'],
+    [{ logBody: 'S3CRET' }, 'logging.logBody must be true or false, got string'],
+    [{ logHeaders: 1 }, 'logging.logHeaders must be true or false, got number'],
+    [{ sensitiveKeys: 'S3CRET' }, 'logging.sensitiveKeys must be an array of non-empty strings'],
+    [true, 'logging must be an object, got boolean'],
+  ])('checks the module option logging %p at bootstrap', async (logging, message) => {
+    const error = await bootstrapError({ svc: { baseUrl: 'https://api.example.test', logging } });
+    expect(error.message).toBe(`Client "svc": ${message}`);
+    expect(shown(error)).not.toContain('S3CRET');
+  });
+
+  it('checks withLogging() like the module option logging', () => {
+    const builder = new HttpClientConfigBuilder('svc').withBaseUrl('https://api.example.test');
+    expect(() =>
+      builder.withLogging({ logBdy: true } as unknown as { logBody: boolean }).build(),
+    ).toThrow('Client "svc": logging.logBdy is not a known option (did you mean "logBody"?)');
+    const config = builder.withLogging({ logHeaders: true }).build();
+    expect(config.logging).toEqual({ logHeaders: true, logBody: false, sensitiveKeys: [] });
+  });
+
   it('checks failureBackoff and clock on a TokenManager built in code', () => {
     const provider = { serviceName: 'svc', fetchToken: async () => never() };
     expect(() => new TokenManager(provider, undefined, { failureBackoff: { max: -5 } })).toThrow(
