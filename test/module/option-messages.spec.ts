@@ -1,6 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { inspect } from 'node:util';
 import {
+  ClientCredentialsTokenProvider,
   ConfigurationException,
   HttpClientConfigBuilder,
   RequestForgeModule,
@@ -156,6 +157,41 @@ describe('option messages name the field, say what is wrong and never quote a se
     ).toThrow('Client "svc": logging.logBdy is not a known option (did you mean "logBody"?)');
     const config = builder.withLogging({ logHeaders: true }).build();
     expect(config.logging).toEqual({ logHeaders: true, logBody: false, sensitiveKeys: [] });
+  });
+
+  it.each(['client-credentials', 'password'])(
+    'refuses a %s defaultTokenLifetime under 1 s at bootstrap, not on every call',
+    async (type) => {
+      const auth = {
+        type,
+        tokenUrl: TOKEN_URL,
+        clientId: 'id',
+        clientSecret: 'S3CRET',
+        ...(type === 'password' ? { username: 'u', password: 'S3CRET' } : {}),
+        defaultTokenLifetime: 500,
+      };
+      const error = await bootstrapError({ svc: { baseUrl: 'https://api.example.test', auth } });
+      expect(error.message).toBe(
+        'Client "svc": auth.defaultTokenLifetime must be a number of milliseconds >= 1000, got 500',
+      );
+      expect(shown(error)).not.toContain('S3CRET');
+    },
+  );
+
+  it('refuses a defaultTokenLifetime under 1 s on a provider built in code', () => {
+    const options = {
+      tokenUrl: TOKEN_URL,
+      clientId: 'id',
+      clientSecret: 'S3CRET',
+      serviceName: 'svc',
+      defaultTokenLifetime: 999,
+    };
+    expect(() => new ClientCredentialsTokenProvider(options)).toThrow(
+      'ClientCredentialsTokenProvider: defaultTokenLifetime must be a number of milliseconds >= 1000, got 999',
+    );
+    expect(
+      new ClientCredentialsTokenProvider({ ...options, defaultTokenLifetime: 1_000 }),
+    ).toBeInstanceOf(ClientCredentialsTokenProvider);
   });
 
   it('checks failureBackoff and clock on a TokenManager built in code', () => {
