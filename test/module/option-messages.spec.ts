@@ -194,6 +194,25 @@ describe('option messages name the field, say what is wrong and never quote a se
     ).toBeInstanceOf(ClientCredentialsTokenProvider);
   });
 
+  it('refuses a CR/LF in a pipeline step request header at bootstrap, never quoting it', async () => {
+    const steps = [
+      {
+        name: 'login',
+        baseUrl: 'https://idp.example.test',
+        endpoint: '/login',
+        requestHeaders: { 'X-K': 'HDRSECRET\r\nX-Injected: 1' },
+      },
+    ];
+    const error = await bootstrapError({
+      svc: { baseUrl: 'https://api.example.test', auth: { type: 'pipeline', steps } },
+    });
+    expect(error.message).toBe(
+      'Client "svc": auth.steps[0].requestHeaders.X-K must be visible ASCII ' +
+        '(no line breaks, control or non-ASCII characters)',
+    );
+    expect(shown(error)).not.toContain('HDRSECRET');
+  });
+
   it('checks failureBackoff and clock on a TokenManager built in code', () => {
     const provider = { serviceName: 'svc', fetchToken: async () => never() };
     expect(() => new TokenManager(provider, undefined, { failureBackoff: { max: -5 } })).toThrow(
