@@ -160,10 +160,7 @@ export function buildConfig(clientName: string | undefined, draft: ConfigDraft):
   const methods = draft.auths.map((auth) => AUTH_METHODS[auth.type]);
   if (methods.length > 1) p.fail('auth', `allows one auth method, got ${methods.join(' and ')}`);
   const { retry, authRetry, circuitBreaker, clientCertificate, maxContentLength } = draft;
-  const logging =
-    draft.logging === undefined
-      ? undefined
-      : (p.record('logging', draft.logging) as LoggingOptions);
+  const logging = draft.logging === undefined ? undefined : checkLogging(p, draft.logging);
   // Constructing a breaker checks its options; each client then makes its own.
   if (circuitBreaker !== undefined) createCircuitBreaker(circuitBreaker, clientName);
   if (clientCertificate !== undefined) {
@@ -185,11 +182,23 @@ export function buildConfig(clientName: string | undefined, draft: ConfigDraft):
     maxContentLength: p.optionalPositiveInteger('maxContentLength', maxContentLength, 'bytes'),
     transport: p.oneOf('transport', draft.transport ?? 'axios', TRANSPORT_KINDS),
     clientCertificate,
-    logging: logging && {
-      ...logging,
-      sensitiveKeys: p.stringArray('logging.sensitiveKeys', logging.sensitiveKeys),
-    },
+    logging,
   });
+}
+
+const LOGGING_KEYS = ['logHeaders', 'logBody', 'sensitiveKeys'];
+
+/** The `logging` block, as `withLogging()` and the module option give it. */
+function checkLogging(p: OptionChecker, value: unknown): LoggingOptions {
+  const record = p.record('logging', value);
+  const at = p.at('logging');
+  at.knownKeys(record, LOGGING_KEYS);
+  return {
+    logHeaders:
+      record.logHeaders === undefined ? false : at.boolean('logHeaders', record.logHeaders),
+    logBody: record.logBody === undefined ? false : at.boolean('logBody', record.logBody),
+    sensitiveKeys: at.stringArray('sensitiveKeys', record.sensitiveKeys),
+  };
 }
 
 /** The builder method of each auth type, for the one-auth-method error. */

@@ -1,5 +1,5 @@
 import { isRecord, OptionChecker } from '../errors/option-checker';
-import { placeholdersIn, stringsIn } from './placeholders';
+import { fillPlaceholders, placeholdersIn, stringsIn } from './placeholders';
 import { RequestDataValue } from './token-fetcher.options';
 
 /** Step names appear in `{{placeholders}}` and storage keys, so they stay plain. */
@@ -46,7 +46,10 @@ export function validateFetcherOptions(options: unknown, check: OptionChecker): 
   const headers =
     o.requestHeaders === undefined ? {} : check.record('requestHeaders', o.requestHeaders);
   for (const [header, value] of Object.entries(headers)) {
-    if (typeof value !== 'string') check.fail(`requestHeaders.${header}`, 'must be a string');
+    check.headerName(`requestHeaders.${header}`, header);
+    // Only the literal parts are known now; a {{step}} becomes a token checked when it arrives.
+    const literal = typeof value === 'string' ? fillPlaceholders(value, () => 'token') : value;
+    check.headerValue(`requestHeaders.${header}`, literal);
   }
   const data = o.requestData === undefined ? {} : check.record('requestData', o.requestData);
   const flat = o.contentType !== 'json';

@@ -7,7 +7,7 @@ const TOKEN_TYPE_NAME = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const LATEST_EXPIRY_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** A shorter lifetime would make every call fetch a token again. */
-const SHORTEST_LIFETIME_MS = 1_000;
+export const SHORTEST_LIFETIME_MS = 1_000;
 
 /** `expires_in` as a numeric string: digits, optionally a fraction (no sign, exponent or hex). */
 const NUMERIC_SECONDS = /^\d+(\.\d+)?$/;

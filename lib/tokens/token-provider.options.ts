@@ -6,6 +6,7 @@ import { OptionChecker } from '../errors/option-checker';
 import { checkClientCertificate, ClientCertificate } from '../transport/client-certificate';
 import { assertionSigner } from './client-assertion';
 import { JwsAlgorithm } from './jws';
+import { SHORTEST_LIFETIME_MS } from './token-fields';
 
 const CLIENT_AUTH_METHODS = [
   'body',
@@ -64,7 +65,7 @@ export interface OAuthProviderCommonOptions {
   timeout?: number;
   /** Largest token response body read, in bytes; a larger one is refused. Default 65_536. */
   maxTokenResponseBytes?: number;
-  /** Lifetime of tokens whose response gives no expiry, in ms. Default 3_600_000. */
+  /** Lifetime of tokens whose response gives no expiry, in ms (>= 1000). Default 3_600_000. */
   defaultTokenLifetime?: number;
   /**
    * DPoP-bound tokens (RFC 9449): `{ algorithm: 'ES256' }` (a key pair made once, when the client
@@ -146,7 +147,13 @@ export function checkProviderOptions(
   check.string('serviceName', options.serviceName);
   check.optionalString('scope', options.scope);
   check.optionalPositiveDuration('timeout', options.timeout);
-  check.optionalPositiveDuration('defaultTokenLifetime', options.defaultTokenLifetime);
+  if (options.defaultTokenLifetime !== undefined) {
+    // A token given a lifetime under 1 s is refused when it arrives (readTokenFields): say so now.
+    check.number('defaultTokenLifetime', options.defaultTokenLifetime, {
+      min: SHORTEST_LIFETIME_MS,
+      unit: 'milliseconds',
+    });
+  }
   check.optionalPositiveInteger('maxTokenResponseBytes', options.maxTokenResponseBytes, 'bytes');
   const authMethod =
     options.authMethod === undefined

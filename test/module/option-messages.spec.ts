@@ -1,6 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { inspect } from 'node:util';
 import {
+  ClientCredentialsTokenProvider,
   ConfigurationException,
   HttpClientConfigBuilder,
   RequestForgeModule,
@@ -135,6 +136,81 @@ describe('option messages name the field, say what is wrong and never quote a se
       },
     });
     expect(error.message).toBe(`Client "svc": ${message}`);
+  });
+
+  it.each([
+    [{ logHeader: true }, 'logging.logHeader is not a known option (did you mean "logHeaders"?)'],
+    [{ logBody: 'S3CRET' }, 'logging.logBody must be true or false, got string'],
+    [{ logHeaders: 1 }, 'logging.logHeaders must be true or false, got number'],
+    [{ sensitiveKeys: 'S3CRET' }, 'logging.sensitiveKeys must be an array of non-empty strings'],
+    [true, 'logging must be an object, got boolean'],
+  ])('checks the module option logging %p at bootstrap', async (logging, message) => {
+    const error = await bootstrapError({ svc: { baseUrl: 'https://api.example.test', logging } });
+    expect(error.message).toBe(`Client "svc": ${message}`);
+    expect(shown(error)).not.toContain('S3CRET');
+  });
+
+  it('checks withLogging() like the module option logging', () => {
+    const builder = new HttpClientConfigBuilder('svc').withBaseUrl('https://api.example.test');
+    expect(() =>
+      builder.withLogging({ logBdy: true } as unknown as { logBody: boolean }).build(),
+    ).toThrow('Client "svc": logging.logBdy is not a known option (did you mean "logBody"?)');
+    const config = builder.withLogging({ logHeaders: true }).build();
+    expect(config.logging).toEqual({ logHeaders: true, logBody: false, sensitiveKeys: [] });
+  });
+
+  it.each(['client-credentials', 'password'])(
+    'refuses a %s defaultTokenLifetime under 1 s at bootstrap, not on every call',
+    async (type) => {
+      const auth = {
+        type,
+        tokenUrl: TOKEN_URL,
+        clientId: 'id',
+        clientSecret: 'S3CRET',
+        ...(type === 'password' ? { username: 'u', password: 'S3CRET' } : {}),
+        defaultTokenLifetime: 500,
+      };
+      const error = await bootstrapError({ svc: { baseUrl: 'https://api.example.test', auth } });
+      expect(error.message).toBe(
+        'Client "svc": auth.defaultTokenLifetime must be a number of milliseconds >= 1000, got 500',
+      );
+      expect(shown(error)).not.toContain('S3CRET');
+    },
+  );
+
+  it('refuses a defaultTokenLifetime under 1 s on a provider built in code', () => {
+    const options = {
+      tokenUrl: TOKEN_URL,
+      clientId: 'id',
+      clientSecret: 'S3CRET',
+      serviceName: 'svc',
+      defaultTokenLifetime: 999,
+    };
+    expect(() => new ClientCredentialsTokenProvider(options)).toThrow(
+      'ClientCredentialsTokenProvider: defaultTokenLifetime must be a number of milliseconds >= 1000, got 999',
+    );
+    expect(
+      new ClientCredentialsTokenProvider({ ...options, defaultTokenLifetime: 1_000 }),
+    ).toBeInstanceOf(ClientCredentialsTokenProvider);
+  });
+
+  it('refuses a CR/LF in a pipeline step request header at bootstrap, never quoting it', async () => {
+    const steps = [
+      {
+        name: 'login',
+        baseUrl: 'https://idp.example.test',
+        endpoint: '/login',
+        requestHeaders: { 'X-K': 'HDRSECRET\r\nX-Injected: 1' },
+      },
+    ];
+    const error = await bootstrapError({
+      svc: { baseUrl: 'https://api.example.test', auth: { type: 'pipeline', steps } },
+    });
+    expect(error.message).toBe(
+      'Client "svc": auth.steps[0].requestHeaders.X-K must be visible ASCII ' +
+        '(no line breaks, control or non-ASCII characters)',
+    );
+    expect(shown(error)).not.toContain('HDRSECRET');
   });
 
   it('checks failureBackoff and clock on a TokenManager built in code', () => {

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import {
   BodyTokenFetcher,
   ConfigurationException,
@@ -99,6 +100,39 @@ describe('invalid pipelines fail at construction, naming the step', () => {
     expect(error.message).toContain(`Pipeline step 'user_token': ${field} `);
     expect(error.field).toBe(field);
     expect(error.message).not.toContain('hunter2-secret');
+  });
+
+  it.each([
+    ['a CR/LF', 'HDRSECRET\r\nX-Injected: 1'],
+    ['a NUL', 'HDRSECRET\u0000'],
+    ['a non-ASCII character', 'HDRSECRET\u00e9'],
+    ['a line break after a placeholder', 'Bearer {{app_token}}\nHDRSECRET'],
+  ])('refuses a request header value with %s, never quoting it', (_case, value) => {
+    const options = step('user_token', ['app_token'], { requestHeaders: { 'X-K': value } });
+    const error = configError(() => new BodyTokenFetcher(options));
+    expect(error.message).toBe(
+      "Pipeline step 'user_token': requestHeaders.X-K must be visible ASCII " +
+        '(no line breaks, control or non-ASCII characters)',
+    );
+    expect(error.field).toBe('requestHeaders.X-K');
+    expect([error.message, JSON.stringify(error), inspect(error)].join('\n')).not.toContain(
+      'HDRSECRET',
+    );
+  });
+
+  it('refuses a request header name that is not an HTTP token', () => {
+    const options = step('user_token', [], { requestHeaders: { 'X K': 'v' } });
+    expect(configError(() => new BodyTokenFetcher(options)).message).toBe(
+      "Pipeline step 'user_token': requestHeaders.X K is not a valid HTTP header name",
+    );
+  });
+
+  it('accepts request header values whose placeholders are filled at run time', () => {
+    const headers = { Authorization: 'Bearer {{app_token}}', 'X-Token': '{{ app_token }}' };
+    const fetcher = new BodyTokenFetcher(
+      step('user_token', ['app_token'], { requestHeaders: headers }),
+    );
+    expect(fetcher.name).toBe('user_token');
   });
 
   it('orders steps dependencies first and ends with the one final step', () => {
