@@ -1,4 +1,3 @@
-import { Test } from '@nestjs/testing';
 import {
   AuthenticationException,
   BodyTokenFetcher,
@@ -6,13 +5,12 @@ import {
   ConfigurationException,
   HeaderTokenFetcher,
   HttpClientConfigBuilder,
-  RequestForgeModule,
-  RequestForgeModuleOptions,
   TokenData,
   TokenFetchPipeline,
 } from '../../lib';
 import { useLogCapture } from '../support/log-capture';
 import { ScriptedServer } from '../support/scripted-server';
+import { bootstrapFailure } from '../support/bootstrap-error';
 
 /** Values that are not visible ASCII, each with the secret-looking text it carries. */
 const BAD_VALUES: [string, string][] = [
@@ -186,14 +184,4 @@ describe('token values from a token endpoint or a pipeline step are visible ASCI
   });
 });
 
-async function bootstrapError(clients: Record<string, unknown>): Promise<Error> {
-  try {
-    const ref = await Test.createTestingModule({
-      imports: [RequestForgeModule.forRoot({ clients } as unknown as RequestForgeModuleOptions)],
-    }).compile();
-    await ref.close();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected bootstrap to fail');
-}
+const bootstrapError = (clients: Record<string, unknown>) => bootstrapFailure({ clients });

@@ -9,7 +9,6 @@ import {
   getForgeClientToken,
   getTokenManagerToken,
   RequestForgeModule,
-  RequestForgeModuleOptions,
   TokenManager,
 } from '../../lib';
 import { DpopOptions } from '../../lib/auth/dpop-key';
@@ -18,6 +17,7 @@ import { POST_CLIENT } from '../support/oidc-server';
 import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
 import { deleteKeysUnder } from '../support/redis-keys';
 import { renderings } from '../support/secrets';
+import { bootstrapFailure } from '../support/bootstrap-error';
 
 const ecPair = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const pemOf = (pair: ReturnType<typeof ecPair>) =>
@@ -37,16 +37,8 @@ async function bootstrapError(dpop: unknown): Promise<Error> {
         },
       },
     },
-  } as unknown as RequestForgeModuleOptions;
-  try {
-    const ref = await Test.createTestingModule({
-      imports: [RequestForgeModule.forRoot(options)],
-    }).compile();
-    await ref.close();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected bootstrap to fail');
+  };
+  return bootstrapFailure(options);
 }
 
 describe('auth.dpop misconfiguration fails at bootstrap, naming the client and field, never the key', () => {

@@ -1,21 +1,10 @@
 import { Test } from '@nestjs/testing';
-import { ConfigurationException, RequestForgeModule, RequestForgeModuleOptions } from '../../lib';
+import { RequestForgeModule } from '../../lib';
 import { PipelineStepConfig } from '../../lib/pipeline/pipeline-auth.options';
+import { configurationError } from '../support/bootstrap-error';
 
 /** The error `Test.createTestingModule(...).compile()` fails with for these client options. */
-async function bootstrapError(svc: unknown): Promise<ConfigurationException> {
-  const options = { clients: { svc } } as RequestForgeModuleOptions;
-  try {
-    const ref = await Test.createTestingModule({
-      imports: [RequestForgeModule.forRoot(options)],
-    }).compile();
-    await ref.close();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigurationException);
-    return error as ConfigurationException;
-  }
-  throw new Error('expected bootstrap to fail');
-}
+const bootstrapError = (svc: unknown) => configurationError({ svc });
 
 const baseUrl = 'http://127.0.0.1:1';
 const tokenUrl = 'http://127.0.0.1:1/token';

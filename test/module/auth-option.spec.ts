@@ -1,25 +1,5 @@
-import { Test } from '@nestjs/testing';
-import {
-  ConfigurationException,
-  InMemoryTokenStorage,
-  RequestForgeModule,
-  RequestForgeModuleOptions,
-  TokenData,
-  TokenManager,
-} from '../../lib';
-
-async function bootstrapError(clients: Record<string, unknown>): Promise<ConfigurationException> {
-  try {
-    const ref = await Test.createTestingModule({
-      imports: [RequestForgeModule.forRoot({ clients } as unknown as RequestForgeModuleOptions)],
-    }).compile();
-    await ref.close();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigurationException);
-    return error as ConfigurationException;
-  }
-  throw new Error('expected bootstrap to fail');
-}
+import { InMemoryTokenStorage, TokenData, TokenManager } from '../../lib';
+import { configurationError } from '../support/bootstrap-error';
 
 /** Options the module hands to the TokenManager it builds for a token client. */
 const MANAGER_OPTIONS: Array<[string, unknown]> = [
@@ -37,7 +17,7 @@ describe('token options next to a TokenManager given as auth', () => {
         { serviceName: 'own', fetchToken: async () => new TokenData({ accessToken: 'own' }) },
         new InMemoryTokenStorage(),
       );
-      const error = await bootstrapError({
+      const error = await configurationError({
         svc: { baseUrl: 'https://api.example.test', auth: manager, [field]: value },
       });
       expect(error.message).toBe(
@@ -49,7 +29,7 @@ describe('token options next to a TokenManager given as auth', () => {
 
 describe('an auth left empty', () => {
   it('fails at bootstrap instead of making a client without credentials', async () => {
-    const error = await bootstrapError({
+    const error = await configurationError({
       svc: { baseUrl: 'https://api.example.test', auth: null },
     });
     expect(error.message).toBe('Client "svc": auth must be an object, got null');

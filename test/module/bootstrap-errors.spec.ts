@@ -7,22 +7,7 @@ import {
   RequestForgeModule,
   RequestForgeModuleOptions,
 } from '../../lib';
-
-async function bootstrapError(
-  options: unknown,
-  extra: { providers?: never[] } = {},
-): Promise<Error> {
-  try {
-    const ref = await Test.createTestingModule({
-      imports: [RequestForgeModule.forRoot(options as RequestForgeModuleOptions)],
-      ...extra,
-    }).compile();
-    await ref.close();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected bootstrap to fail');
-}
+import { bootstrapFailure } from '../support/bootstrap-error';
 
 describe('misconfiguration fails at bootstrap, naming the client and the field', () => {
   it.each([
@@ -60,7 +45,7 @@ describe('misconfiguration fails at bootstrap, naming the client and the field',
       'excludedPath is not a known option (did you mean "excludedPaths"?)',
     ],
   ])('%s', async (_name, clients, field) => {
-    const error = await bootstrapError({ clients });
+    const error = await bootstrapFailure({ clients });
     expect(error).toBeInstanceOf(ConfigurationException);
     expect(error.message).toContain('Client "svc"');
     expect(error.message).toContain(field);

@@ -1,13 +1,8 @@
-import { Test } from '@nestjs/testing';
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
-import {
-  ClientCredentialsTokenProvider,
-  ConfigurationException,
-  RequestForgeModule,
-  RequestForgeModuleOptions,
-} from '../../lib';
+import { ClientCredentialsTokenProvider } from '../../lib';
 import { renderings } from '../support/secrets';
 import { createTestPki, TestPki } from '../support/test-pki';
+import { configurationError } from '../support/bootstrap-error';
 
 const TOKEN_URL = 'https://idp.example.com/oauth/token';
 const pem = (key: KeyObject) => key.export({ type: 'pkcs8', format: 'pem' }) as string;
@@ -24,19 +19,8 @@ function pemBody(text: string): string[] {
   return text.split('\n').filter((line) => line.length >= 16 && !line.startsWith('-----'));
 }
 
-async function bootstrapError(auth: Record<string, unknown>): Promise<ConfigurationException> {
-  const options = { clients: { svc: { baseUrl: 'https://api.example.com', auth } } };
-  try {
-    const ref = await Test.createTestingModule({
-      imports: [RequestForgeModule.forRoot(options as unknown as RequestForgeModuleOptions)],
-    }).compile();
-    await ref.close();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigurationException);
-    return e as ConfigurationException;
-  }
-  throw new Error('expected bootstrap to fail');
-}
+const bootstrapError = (auth: Record<string, unknown>) =>
+  configurationError({ svc: { baseUrl: 'https://api.example.com', auth } });
 
 describe('client authentication misconfiguration fails at bootstrap, naming the field, quoting no key', () => {
   let pki: TestPki;

@@ -1,5 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { ConfigurationException, RequestForgeModule, RequestForgeModuleOptions } from '../../lib';
+import { bootstrapFailure } from '../support/bootstrap-error';
 
 const tokenAuth = {
   type: 'client-credentials',
@@ -16,14 +17,8 @@ async function bootstrap(clientOptions: Record<string, unknown>): Promise<void> 
   await ref.close();
 }
 
-async function bootstrapError(clientOptions: Record<string, unknown>): Promise<Error> {
-  try {
-    await bootstrap(clientOptions);
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected bootstrap to fail');
-}
+const bootstrapError = (clientOptions: Record<string, unknown>) =>
+  bootstrapFailure({ clients: { svc: { baseUrl: 'http://a.test', ...clientOptions } } });
 
 describe("a client's lock option is checked at bootstrap", () => {
   it.each([

@@ -1,26 +1,6 @@
-import { Test } from '@nestjs/testing';
 import { inspect } from 'node:util';
-import {
-  ClientCredentialsTokenProvider,
-  ConfigurationException,
-  HttpClientConfigBuilder,
-  RequestForgeModule,
-  RequestForgeModuleOptions,
-  TokenManager,
-} from '../../lib';
-
-async function bootstrapError(clients: Record<string, unknown>): Promise<ConfigurationException> {
-  try {
-    const ref = await Test.createTestingModule({
-      imports: [RequestForgeModule.forRoot({ clients } as unknown as RequestForgeModuleOptions)],
-    }).compile();
-    await ref.close();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigurationException);
-    return error as ConfigurationException;
-  }
-  throw new Error('expected bootstrap to fail');
-}
+import { ClientCredentialsTokenProvider, HttpClientConfigBuilder, TokenManager } from '../../lib';
+import { configurationError } from '../support/bootstrap-error';
 
 /** Everything an error shows: message, JSON, inspect. */
 const shown = (error: Error) =>
@@ -34,7 +14,7 @@ describe('option messages name the field, say what is wrong and never quote a se
     ['that parses', 'http://u:S3CRET@example.com/', 'must not contain credentials'],
     ['with another scheme', 'ftp://u:S3CRET@example.com/', 'must use http or https, got "ftp:"'],
   ])('refuses a baseUrl with userinfo %s, never quoting it', async (_, baseUrl, problem) => {
-    const error = await bootstrapError({ svc: { baseUrl } });
+    const error = await configurationError({ svc: { baseUrl } });
     expect(error.message).toBe(`Client "svc": baseUrl ${problem}`);
     expect(shown(error)).not.toContain('S3CRET');
     const built = (() => {
@@ -49,7 +29,7 @@ describe('option messages name the field, say what is wrong and never quote a se
   });
 
   it('never quotes a token URL with userinfo', async () => {
-    const error = await bootstrapError({
+    const error = await configurationError({
       svc: {
         baseUrl: 'https://api.example.test',
         auth: {
@@ -65,7 +45,7 @@ describe('option messages name the field, say what is wrong and never quote a se
   });
 
   it('says a wrong type is a wrong type: clientSecret 12345', async () => {
-    const error = await bootstrapError({
+    const error = await configurationError({
       svc: {
         baseUrl: 'https://api.example.test',
         auth: {
@@ -91,7 +71,7 @@ describe('option messages name the field, say what is wrong and never quote a se
       'clientSecret',
     ],
   ])('gives the did-you-mean hint for a typo in a %s auth block', async (_, auth, typo, meant) => {
-    const error = await bootstrapError({ svc: { baseUrl: 'https://api.example.test', auth } });
+    const error = await configurationError({ svc: { baseUrl: 'https://api.example.test', auth } });
     expect(error.message).toBe(
       `Client "svc": auth.${typo} is not a known option (did you mean "${meant}"?)`,
     );
@@ -102,7 +82,9 @@ describe('option messages name the field, say what is wrong and never quote a se
     'refuses serviceName in a %s auth block: the client name is the service name',
     async (type) => {
       const auth = { type, tokenUrl: TOKEN_URL, clientId: 'id', serviceName: 'other' };
-      const error = await bootstrapError({ svc: { baseUrl: 'https://api.example.test', auth } });
+      const error = await configurationError({
+        svc: { baseUrl: 'https://api.example.test', auth },
+      });
       expect(error.message).toMatch(/^Client "svc": auth\.serviceName is not a known option/);
     },
   );
@@ -123,7 +105,7 @@ describe('option messages name the field, say what is wrong and never quote a se
     [{ inital: 500 }, 'failureBackoff.inital is not a known option (did you mean "initial"?)'],
     [250, 'failureBackoff must be an object, got number'],
   ])('checks the module option failureBackoff %p at bootstrap', async (failureBackoff, message) => {
-    const error = await bootstrapError({
+    const error = await configurationError({
       svc: {
         baseUrl: 'https://api.example.test',
         failureBackoff,
@@ -145,7 +127,9 @@ describe('option messages name the field, say what is wrong and never quote a se
     [{ sensitiveKeys: 'S3CRET' }, 'logging.sensitiveKeys must be an array of non-empty strings'],
     [true, 'logging must be an object, got boolean'],
   ])('checks the module option logging %p at bootstrap', async (logging, message) => {
-    const error = await bootstrapError({ svc: { baseUrl: 'https://api.example.test', logging } });
+    const error = await configurationError({
+      svc: { baseUrl: 'https://api.example.test', logging },
+    });
     expect(error.message).toBe(`Client "svc": ${message}`);
     expect(shown(error)).not.toContain('S3CRET');
   });
@@ -170,7 +154,9 @@ describe('option messages name the field, say what is wrong and never quote a se
         ...(type === 'password' ? { username: 'u', password: 'S3CRET' } : {}),
         defaultTokenLifetime: 500,
       };
-      const error = await bootstrapError({ svc: { baseUrl: 'https://api.example.test', auth } });
+      const error = await configurationError({
+        svc: { baseUrl: 'https://api.example.test', auth },
+      });
       expect(error.message).toBe(
         'Client "svc": auth.defaultTokenLifetime must be a number of milliseconds >= 1000, got 500',
       );
@@ -203,7 +189,7 @@ describe('option messages name the field, say what is wrong and never quote a se
         requestHeaders: { 'X-K': 'HDRSECRET\r\nX-Injected: 1' },
       },
     ];
-    const error = await bootstrapError({
+    const error = await configurationError({
       svc: { baseUrl: 'https://api.example.test', auth: { type: 'pipeline', steps } },
     });
     expect(error.message).toBe(
