@@ -135,6 +135,31 @@ describe.each(TRANSPORTS)('transport fidelity (%s transport)', (transport) => {
     expect((error as HttpStatusException).status).toBe(404);
   });
 
+  it.each([
+    ['302 with maxRedirects 0', '/moved', { maxRedirects: 0 }, 302],
+    ['304 with the default validateStatus', '/unchanged', {}, 304],
+    ['200 refused by validateStatus', '/ok', { validateStatus: (s: number) => s === 201 }, 200],
+  ])(
+    'fails a %s as an HttpStatusException with that status, not retried',
+    async (_case, path, options, status) => {
+      server.handle((_req, res) => {
+        res.writeHead(status, status === 302 ? { location: '/elsewhere' } : {});
+        res.end();
+      });
+      const retrying = forge(
+        builder()
+          .withBaseUrl(server.url)
+          .withRetryStrategy({ type: 'simple', maxRetries: 2, delay: 0 })
+          .build(),
+      );
+      const error = await lastValueFrom(retrying.get(path, options)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HttpStatusException);
+      expect((error as HttpStatusException).status).toBe(status);
+      expect((error as HttpStatusException).attempts).toBe(1);
+      expect(server.requests).toHaveLength(1);
+    },
+  );
+
   it('follows redirects up to maxRedirects; a 303 after a POST becomes a GET', async () => {
     server.handle((req, res, rec) => {
       if (req.url === '/loop') {
