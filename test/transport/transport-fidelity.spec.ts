@@ -160,6 +160,32 @@ describe.each(TRANSPORTS)('transport fidelity (%s transport)', (transport) => {
     },
   );
 
+  it.each([
+    ['plain', (text: string) => Buffer.from(text), {}],
+    ['gzip', (text: string) => gzipSync(text), { 'content-encoding': 'gzip' }],
+  ] as const)(
+    'fails a stream request answered 404 (%s body) at once with a placeholder body, closing the unread body',
+    async (_encoding, encode, headers) => {
+      let closed: Promise<void> | undefined;
+      server.handle((_req, res) => {
+        closed = new Promise((resolve) => res.on('close', () => resolve()));
+        res.writeHead(404, { 'content-type': 'application/json', ...headers });
+        // Never ended: only the client closing its stream ends this exchange.
+        res.write(encode('{"error":"missing"}'));
+      });
+      const started = Date.now();
+      const error = await lastValueFrom(client.get('/gone', { responseType: 'stream' })).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(HttpStatusException);
+      expect((error as HttpStatusException).status).toBe(404);
+      expect((error as HttpStatusException).response.data).toBe('<stream>');
+      await closed;
+      expect(Date.now() - started).toBeLessThan(2_000);
+    },
+    10_000,
+  );
+
   it('follows redirects up to maxRedirects; a 303 after a POST becomes a GET', async () => {
     server.handle((req, res, rec) => {
       if (req.url === '/loop') {
