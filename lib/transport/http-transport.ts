@@ -128,7 +128,10 @@ export function sendAttempt<T>(
  */
 function closeUnreadBody(error: unknown): void {
   const data: unknown = isAxiosError(error) ? error.response?.data : undefined;
-  if (data instanceof Readable && !data.readableEnded) data.destroy();
+  if (!(data instanceof Readable) || data.readableEnded) return;
+  // undici's body reports its own closing as an 'error' (RequestAbortedError); nobody listens.
+  data.on('error', () => undefined);
+  data.destroy();
 }
 
 function attemptTimedOut(config: AxiosRequestConfig, timeoutMs: number): AxiosError {
