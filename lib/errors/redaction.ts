@@ -1,3 +1,5 @@
+import { EventEmitter } from 'node:events';
+import { Stream } from 'node:stream';
 import { headerText, plainHeaders } from '../transport/header-values';
 
 /** The one place that decides what is secret: logging, errors and `toCurl` redact through here. */
@@ -89,12 +91,14 @@ export class Redactor {
     return this.text(`${base}?${params.join('&')}`);
   }
 
-  /** Redacts a request or response body: objects, JSON text and form-encoded text. */
+  /**
+   * Redacts a request or response body: data, JSON text and form-encoded text. Bytes and streams
+   * are shown as a placeholder (`<12 bytes>`, `<stream>`), never read.
+   */
   body(body: unknown): unknown {
     if (typeof body === 'string') return this.bodyText(body);
     if (body instanceof URLSearchParams) return this.bodyText(body.toString());
-    if (Buffer.isBuffer(body)) return `<${body.length} bytes>`;
-    return this.value(body, 0);
+    return this.value(body, []);
   }
 
   /** Scrubs free text, where servers echo URLs and Authorization headers (error bodies). */
@@ -113,7 +117,7 @@ export class Redactor {
     const trimmed = text.trim();
     if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
       try {
-        return JSON.stringify(this.value(JSON.parse(trimmed), 0));
+        return JSON.stringify(this.value(JSON.parse(trimmed), []));
       } catch {
         return this.text(text);
       }
@@ -124,19 +128,43 @@ export class Redactor {
     return this.text(text);
   }
 
-  private value(value: unknown, depth: number): unknown {
-    if (depth > 20) return '[deep]';
+  /**
+   * Data as JSON shows it (own enumerable fields, `toJSON`), sensitive fields hidden. A live
+   * object is not data: an unread response stream reaches its socket, agent and server, a cyclic
+   * graph that no depth limit makes small. `path` holds the objects above, to cut cycles.
+   */
+  private value(value: unknown, path: object[]): unknown {
     if (typeof value === 'string') return this.text(value);
-    if (Array.isArray(value)) return value.map((v) => this.value(v, depth + 1));
-    if (value && typeof value === 'object') {
+    if (value === null || typeof value !== 'object') return value;
+    if (path.length > 20) return '[deep]';
+    if (path.includes(value)) return '[circular]';
+    const opaque = placeholder(value);
+    if (opaque !== undefined) return opaque;
+    path.push(value);
+    try {
+      if (Array.isArray(value)) return value.map((v) => this.value(v, path));
+      const toJSON = (value as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === 'function') return this.value(toJSON.call(value), path);
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
-        out[k] = this.isSensitive(k) ? REDACTED : this.value(v, depth + 1);
+        out[k] = this.isSensitive(k) ? REDACTED : this.value(v, path);
       }
       return out;
+    } finally {
+      path.pop();
     }
-    return value;
   }
+}
+
+/** What stands for an object that is not data; `undefined` for data. */
+function placeholder(value: object): string | undefined {
+  if (ArrayBuffer.isView(value)) return `<${value.byteLength} bytes>`;
+  if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) {
+    return `<${value.byteLength} bytes>`;
+  }
+  if (value instanceof Stream || value instanceof ReadableStream) return '<stream>';
+  if (value instanceof EventEmitter) return `<${value.constructor?.name ?? 'EventEmitter'}>`;
+  return undefined;
 }
 
 function safeDecode(text: string): string {

@@ -6,8 +6,10 @@ import axios, {
   AxiosRequestConfig,
   AxiosResponse,
   Cancel,
+  isAxiosError,
 } from 'axios';
 import { Agent as HttpsAgent } from 'node:https';
+import { Readable } from 'node:stream';
 import { Observable, Subscription } from 'rxjs';
 import { ClientCertificate, httpsAgentFor, tlsOptions } from './client-certificate';
 import { UndiciTransport } from './undici-adapter';
@@ -98,6 +100,7 @@ export function sendAttempt<T>(
     };
     const failed = (error: unknown) => {
       settle();
+      closeUnreadBody(error);
       if (subscriber.closed) return;
       subscriber.error(mapError(timedOut ? attemptTimedOut(sent, timeoutMs as number) : error));
     };
@@ -117,6 +120,18 @@ export function sendAttempt<T>(
       }
     };
   });
+}
+
+/**
+ * A refused answer to `responseType: 'stream'` carries its body unread: no caller will read it
+ * (the typed error keeps a placeholder), and until it is closed it holds its socket.
+ */
+function closeUnreadBody(error: unknown): void {
+  const data: unknown = isAxiosError(error) ? error.response?.data : undefined;
+  if (!(data instanceof Readable) || data.readableEnded) return;
+  // undici's body reports its own closing as an 'error' (RequestAbortedError); nobody listens.
+  data.on('error', () => undefined);
+  data.destroy();
 }
 
 function attemptTimedOut(config: AxiosRequestConfig, timeoutMs: number): AxiosError {

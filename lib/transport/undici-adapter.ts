@@ -156,7 +156,7 @@ function settle(response: AxiosResponse): AxiosResponse {
   if (!status || !validate || validate(status)) return response;
   throw new AxiosError(
     `Request failed with status code ${status}`,
-    [AxiosError.ERR_BAD_REQUEST, AxiosError.ERR_BAD_RESPONSE][Math.floor(status / 100) - 4],
+    status >= 400 && status < 500 ? AxiosError.ERR_BAD_REQUEST : AxiosError.ERR_BAD_RESPONSE,
     response.config,
     response.request,
     response,

@@ -1,6 +1,6 @@
 import { AxiosError, AxiosHeaders, InternalAxiosRequestConfig } from 'axios';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 export type UndiciBody = string | Buffer | Uint8Array | Readable | FormData | null;
@@ -130,7 +130,6 @@ export function decodedBody(
   if (!decoder || status === 204 || status === 304) return undefined;
   delete headers['content-encoding'];
   delete headers['content-length'];
-  const decoded = decoder();
-  body.on('error', (error) => (decoded as unknown as Readable).destroy(error));
-  return body.pipe(decoded) as unknown as Readable;
+  // Either end failing or closed early (a refused stream answer nobody reads) closes both.
+  return pipeline(body, decoder(), () => undefined) as unknown as Readable;
 }

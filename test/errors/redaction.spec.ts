@@ -1,4 +1,7 @@
+import { get, IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import { Redactor } from '../../lib/errors/redaction';
+import { RecordingServer } from '../support/recording-server';
 
 describe('Redactor.text', () => {
   const redactor = new Redactor(['x-custom-secret']);
@@ -35,5 +38,59 @@ describe('Redactor.text', () => {
   it('leaves text without secrets unchanged', () => {
     const plain = 'GET http://127.0.0.1:80/users?page=2 failed with status 500 (a=b)';
     expect(redactor.text(plain)).toBe(plain);
+  });
+});
+
+describe('Redactor.body', () => {
+  const redactor = new Redactor();
+
+  it('hides sensitive fields of JSON data and JSON text, at any depth', () => {
+    const data = { user: 'alice', password: 'p', nested: [{ token: 't', page: 2 }] };
+    const shown = { user: 'alice', password: '***', nested: [{ token: '***', page: 2 }] };
+    expect(redactor.body(data)).toEqual(shown);
+    expect(redactor.body(JSON.stringify(data))).toBe(JSON.stringify(shown));
+  });
+
+  it('shows a live response stream as a placeholder at once, never walking it', async () => {
+    const server = await RecordingServer.start();
+    try {
+      const response = await new Promise<IncomingMessage>((resolve) => get(server.url, resolve));
+      const started = Date.now();
+      expect(redactor.body(response)).toBe('<stream>');
+      expect(redactor.body({ body: response })).toEqual({ body: '<stream>' });
+      expect(Date.now() - started).toBeLessThan(100);
+      response.destroy();
+    } finally {
+      await server.close();
+    }
+  }, 10_000);
+
+  it('shows bytes and streams as placeholders', () => {
+    expect(redactor.body(Buffer.from('abc'))).toBe('<3 bytes>');
+    expect(redactor.body(new ArrayBuffer(4))).toBe('<4 bytes>');
+    expect(redactor.body({ file: new Uint8Array(2) })).toEqual({ file: '<2 bytes>' });
+    expect(redactor.body(Readable.from(['x']))).toBe('<stream>');
+  });
+
+  it('cuts a cycle instead of following it', () => {
+    const node: Record<string, unknown> = { name: 'a', password: 'p' };
+    node.self = node;
+    expect(redactor.body(node)).toEqual({ name: 'a', password: '***', self: '[circular]' });
+  });
+
+  it('shows class instances and dates as JSON would send them', () => {
+    class CreateUser {
+      constructor(
+        readonly name: string,
+        readonly password: string,
+        readonly at: Date,
+      ) {}
+    }
+    const at = new Date('2024-01-02T03:04:05.000Z');
+    expect(redactor.body(new CreateUser('bob', 'p', at))).toEqual({
+      name: 'bob',
+      password: '***',
+      at: '2024-01-02T03:04:05.000Z',
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { lastValueFrom } from 'rxjs';
 import { ForgeClient, HttpClientConfigBuilder } from '../../lib';
 import { useLogCapture } from '../support/log-capture';
@@ -65,6 +66,30 @@ describe('withLogging', () => {
       'acct-777',
     ]);
   });
+
+  it('logs stream bodies as <stream>, leaving an answered stream to the caller', async () => {
+    const client = new ForgeClient(
+      new HttpClientConfigBuilder().withBaseUrl(server.url).withLogging({ logBody: true }).build(),
+    );
+    const started = Date.now();
+    const upload = Readable.from([Buffer.from('chunk')]);
+    const response = await lastValueFrom(
+      client.post('/up', upload, {
+        responseType: 'stream',
+        headers: { 'content-type': 'application/octet-stream' },
+      }),
+    );
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.data as Readable) chunks.push(chunk as Buffer);
+    expect(JSON.parse(Buffer.concat(chunks).toString())).toMatchObject({ ok: true });
+    await lastValueFrom(client.get('/fail', { responseType: 'stream' })).catch(() => undefined);
+    expect(Date.now() - started).toBeLessThan(2_000);
+
+    const [ok, failed] = logs.lines;
+    expect(ok.message).toContain('request body <stream> response body <stream>');
+    expect(failed.message).toContain('→ 503');
+    expect(failed.message).toContain('response body <stream>');
+  }, 10_000);
 
   it('logs nothing without withLogging', async () => {
     const client = new ForgeClient(new HttpClientConfigBuilder().withBaseUrl(server.url).build());

@@ -135,6 +135,85 @@ describe.each(TRANSPORTS)('transport fidelity (%s transport)', (transport) => {
     expect((error as HttpStatusException).status).toBe(404);
   });
 
+  it.each([
+    ['302 with maxRedirects 0', '/moved', { maxRedirects: 0 }, 302],
+    ['304 with the default validateStatus', '/unchanged', {}, 304],
+    ['200 refused by validateStatus', '/ok', { validateStatus: (s: number) => s === 201 }, 200],
+  ])(
+    'fails a %s as an HttpStatusException with that status, not retried',
+    async (_case, path, options, status) => {
+      server.handle((_req, res) => {
+        res.writeHead(status, status === 302 ? { location: '/elsewhere' } : {});
+        res.end();
+      });
+      const retrying = forge(
+        builder()
+          .withBaseUrl(server.url)
+          .withRetryStrategy({ type: 'simple', maxRetries: 2, delay: 0 })
+          .build(),
+      );
+      const error = await lastValueFrom(retrying.get(path, options)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HttpStatusException);
+      expect((error as HttpStatusException).status).toBe(status);
+      expect((error as HttpStatusException).attempts).toBe(1);
+      expect(server.requests).toHaveLength(1);
+    },
+  );
+
+  it.each([
+    ['a whole body', (text: string) => Buffer.from(text), {}, true],
+    ['an unfinished body', (text: string) => Buffer.from(text), {}, false],
+    ['an unfinished gzip body', gzipSync, { 'content-encoding': 'gzip' }, false],
+  ] as const)(
+    'fails a stream request answered 404 with %s at once, with a placeholder body, closing the unread stream',
+    async (_body, encode, headers, whole) => {
+      let closed: Promise<void> | undefined;
+      server.handle((req, res) => {
+        if (req.url === '/after') return json(res, 200, { ok: true });
+        closed = new Promise((resolve) => res.on('close', () => resolve()));
+        res.writeHead(404, { 'content-type': 'application/json', ...headers });
+        // Unfinished: only the client closing its stream ends this exchange.
+        if (whole) res.end(encode('{"error":"missing"}'));
+        else res.write(encode('{"error":"missing"}'));
+      });
+      const started = Date.now();
+      const error = await lastValueFrom(client.get('/gone', { responseType: 'stream' })).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(HttpStatusException);
+      expect((error as HttpStatusException).status).toBe(404);
+      expect((error as HttpStatusException).response.data).toBe('<stream>');
+      await closed;
+      expect(Date.now() - started).toBeLessThan(2_000);
+      // Closing the stream must not leave an 'error' event nobody listens to (undici emits one).
+      await new Promise((resolve) => setImmediate(resolve));
+      await lastValueFrom(client.get('/after'));
+    },
+    10_000,
+  );
+
+  it('closes the unread stream of every retried 503 answer to a stream request', async () => {
+    let closes = 0;
+    server.handle((_req, res) => {
+      res.on('close', () => (closes += 1));
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.write('busy');
+    });
+    const retrying = forge(
+      builder()
+        .withBaseUrl(server.url)
+        .withRetryStrategy({ type: 'simple', maxRetries: 2, delay: 0 })
+        .build(),
+    );
+    const error = await lastValueFrom(retrying.get('/busy', { responseType: 'stream' })).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(HttpStatusException);
+    expect((error as HttpStatusException).attempts).toBe(3);
+    expect(server.requests).toHaveLength(3);
+    while (closes < 3) await new Promise((resolve) => setImmediate(resolve));
+  }, 10_000);
+
   it('follows redirects up to maxRedirects; a 303 after a POST becomes a GET', async () => {
     server.handle((req, res, rec) => {
       if (req.url === '/loop') {
