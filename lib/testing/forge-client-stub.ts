@@ -8,7 +8,7 @@ import { toForgeException } from '../errors/http-error.mapper';
 import { defaultRedactor } from '../errors/redaction';
 import { lowerCaseHeaders } from '../transport/header-values';
 
-/** A canned answer. `status` defaults to 200; one of 400 or more fails as a real client fails. */
+/** A canned answer. `status` defaults to 200; one outside 2xx fails as a real client fails. */
 export interface StubAnswer<T = unknown> {
   status?: number;
   data?: T;
@@ -49,19 +49,21 @@ const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'N
 /**
  * A `ForgeClient` for unit tests, installed with
  * `overrideProvider(getForgeClientToken(name)).useValue(stub)`: canned answers by method and path,
- * the calls it received, and for a status of 400 or more the same `HttpStatusException` a real
- * client raises. Every method returns a cold Observable; a request nothing matches errors, naming
+ * the calls it received, and for a status outside 2xx (or one `validateStatus` refuses) the same
+ * `HttpStatusException` a real client raises. Every method returns a cold Observable; a request nothing matches errors, naming
  * it. Nothing is sent anywhere.
  */
 export class ForgeClientStub extends ForgeClient {
   readonly calls: ForgeClientStubCall[] = [];
   private readonly routes: Route[] = [];
   private readonly resolveTarget: (url: string | undefined) => RequestTarget;
+  private readonly baseOrigin: string;
 
   constructor(options: ForgeClientStubOptions = {}) {
     const baseUrl = options.baseUrl ?? 'http://forge-client-stub.invalid';
     super(new HttpClientConfigBuilder().withBaseUrl(baseUrl).build(), undefined, options.name);
     this.resolveTarget = targetResolver(baseUrl);
+    this.baseOrigin = new URL(baseUrl).origin;
   }
 
   /**
@@ -70,7 +72,11 @@ export class ForgeClientStub extends ForgeClient {
    * the path with its query. The route registered last wins.
    */
   on<T = unknown>(method: string, path: string | RegExp, answer: StubResponder<T>): this {
-    const normalized = typeof path === 'string' ? normalizePath(path) : path;
+    // Without `g`/`y`: a RegExp with them carries `lastIndex` from one call to the next.
+    const normalized =
+      typeof path === 'string'
+        ? normalizePath(path)
+        : new RegExp(path.source, path.flags.replace(/[gy]/g, ''));
     this.routes.push({ method: method.toUpperCase(), path: normalized, responder: answer });
     return this;
   }
@@ -96,20 +102,23 @@ export class ForgeClientStub extends ForgeClient {
     };
     this.calls.push(call);
     const target = this.resolveTarget(config.url);
+    // A string route is a path under the base URL: the same path elsewhere is another resource.
+    const underBase = target.origin === this.baseOrigin ? target.relativePath : undefined;
     const path = target.relativePath ?? target.absolutePath;
-    const route = this.find(method, path, `${path}${target.search}`);
-    if (!route) throw new Error(this.missMessage(method, path));
+    const route = this.find(method, underBase, `${path}${target.search}`);
+    if (!route) throw new Error(this.missMessage(method, underBase ?? target.url));
     const answer =
       typeof route.responder === 'function' ? await route.responder(call) : route.responder;
     const status = answer.status ?? 200;
     const response: AxiosResponse<T> = {
       status,
       statusText: STATUS_TEXT[status] ?? '',
-      headers: { ...answer.headers },
-      data: answer.data as T,
+      // As a real response has them: names in lower case, data parsed afresh for every call.
+      headers: lowerCaseHeaders(answer.headers),
+      data: freshCopy(answer.data) as T,
       config: { ...config, url: target.url, method, headers: new AxiosHeaders(call.headers) },
     };
-    const accepts = config.validateStatus ?? ((code: number) => code >= 200 && code < 400);
+    const accepts = config.validateStatus ?? ((code: number) => code >= 200 && code < 300);
     if (accepts(status)) return response;
     throw this.statusError(response, method, target.url);
   }
@@ -132,7 +141,7 @@ export class ForgeClientStub extends ForgeClient {
     });
   }
 
-  private find(method: string, path: string, pathAndQuery: string): Route | undefined {
+  private find(method: string, path: string | undefined, pathAndQuery: string): Route | undefined {
     return [...this.routes]
       .reverse()
       .find(
@@ -145,5 +154,14 @@ export class ForgeClientStub extends ForgeClient {
   private missMessage(method: string, path: string): string {
     const known = this.routes.map((r) => `${r.method} ${String(r.path)}`).join(', ') || 'none';
     return `ForgeClientStub${this.name ? ` "${this.name}"` : ''}: nothing answers ${method} ${path} (answers: ${known})`;
+  }
+}
+
+/** A deep copy of canned data where it can be made (plain data), else the value itself. */
+function freshCopy(data: unknown): unknown {
+  try {
+    return structuredClone(data);
+  } catch {
+    return data;
   }
 }

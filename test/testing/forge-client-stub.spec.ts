@@ -140,6 +140,49 @@ describe('ForgeClientStub', () => {
     }
   });
 
+  it('answers as a real client does: a 304 fails, header names are lower case, data is fresh', async () => {
+    const server = await RecordingServer.start((req, res) => {
+      res.writeHead(req.url === '/cached' ? 304 : 200, { 'X-Total': '5' });
+      res.end(req.url === '/cached' ? undefined : JSON.stringify({ items: [1] }));
+    });
+    try {
+      const real = new ForgeClient(new HttpClientConfigBuilder().withBaseUrl(server.url).build());
+      const stub = new ForgeClientStub({ baseUrl: server.url })
+        .on('GET', '/cached', { status: 304, headers: { 'X-Total': '5' } })
+        .on('GET', '/items', { data: { items: [1] }, headers: { 'X-Total': '5' } });
+      for (const client of [real, stub]) {
+        const notModified = await firstValueFrom(client.get('/cached')).catch((e: unknown) => e);
+        expect(notModified).toBeInstanceOf(HttpStatusException);
+        const first = await firstValueFrom(client.get<{ items: number[] }>('/items'));
+        expect(first.headers['x-total']).toBe('5');
+        first.data.items.push(2); // the code under test changing what it got
+        const second = await firstValueFrom(client.get<{ items: number[] }>('/items'));
+        expect(second.data).toEqual({ items: [1] });
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers a string route only under its base URL, and a /g RegExp on every call', async () => {
+    const stub = new ForgeClientStub({ baseUrl: 'https://orders.example.com' })
+      .on('GET', '/orders', { data: 'list' })
+      .on('GET', /^\/orders\/\d+/g, { data: 'one' });
+    for (const elsewhere of [
+      'https://evil.example.com/orders',
+      'http://orders.example.com/orders',
+      'https://orders.example.com:8443/orders',
+    ]) {
+      await expect(firstValueFrom(stub.get(elsewhere))).rejects.toThrow(
+        `nothing answers GET ${elsewhere}`,
+      );
+    }
+    expect((await firstValueFrom(stub.get('https://orders.example.com/orders'))).data).toBe('list');
+    for (let i = 0; i < 3; i++) {
+      expect((await firstValueFrom(stub.get('/orders/7'))).data).toBe('one');
+    }
+  });
+
   it('computes an answer with a function, sync or async, and fails the call when it throws', async () => {
     let n = 0;
     const stub = new ForgeClientStub()
