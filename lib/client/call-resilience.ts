@@ -65,9 +65,12 @@ function toFinalAuthError(error: unknown, clientName: string): unknown {
   const challenge = parseWwwAuthenticate(error.response.headers['www-authenticate']);
   const attempts = error.attempts;
   const detail = challenge.error ? ` (${challenge.error})` : '';
+  // A nonce challenge keeps the token (RFC 9449 §9): what was fresh on each attempt is the proof.
+  const fresh =
+    challenge.error === 'use_dpop_nonce' ? 'a new DPoP nonce each time' : 'fresh tokens';
   return new AuthenticationException(
     `${error.method ?? 'GET'} ${error.url ?? ''} was refused with 401${detail} after ` +
-      `${attempts ?? 1} attempt(s) with fresh tokens`,
+      `${attempts ?? 1} attempt(s) with ${fresh}`,
     { serviceName: clientName, clientName, status: 401, attempts, ...challenge, cause: error },
   );
 }

@@ -11,7 +11,9 @@ export function toCurlCommand(
   redactor: Redactor,
 ): string {
   const target = quote(redactor.url(withParams(url, params)));
-  const parts = ['curl', '-X', (method ?? 'GET').toUpperCase(), target];
+  const verb = (method ?? 'GET').toUpperCase();
+  // Quoted unless plain letters: the line is meant to be pasted into a shell.
+  const parts = ['curl', '-X', /^[A-Z]+$/.test(verb) ? verb : quote(verb), target];
   const safeHeaders = redactor.headers(headers);
   let body: string | undefined;
   if (data !== undefined && data !== null) {

@@ -132,6 +132,7 @@ export interface RequestManyOptions {
   failFast?: boolean;
 }
 
+/** A slot holds an Error; a thrown non-Error (a hook's) is kept as its `cause`, not lost. */
 function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error('request failed');
+  return error instanceof Error ? error : new Error('request failed', { cause: error });
 }

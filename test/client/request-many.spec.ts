@@ -60,6 +60,28 @@ describe.each(TRANSPORTS)('requestMany (%s transport)', (transport) => {
     expect(results.filter((r) => !(r instanceof Error))).toHaveLength(5);
   });
 
+  it('keeps what a hook threw that is no Error as the cause of the Error in its slot', async () => {
+    const thrown = { code: 'QUOTA', retryInMs: 500 };
+    const hooked = forge(
+      builder()
+        .withBaseUrl(server.url)
+        .withHooks({
+          beforeRequest: [
+            (config) => {
+              if (config.url?.includes('n=1')) throw thrown;
+              return config;
+            },
+          ],
+        })
+        .build(),
+    );
+    const results = await lastValueFrom(
+      hooked.requestMany([{ url: '/item?n=0' }, { url: '/item?n=1' }]),
+    );
+    expect(results[1]).toMatchObject({ message: 'request failed', cause: thrown });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('failFast: the first failure aborts requests in flight and sends no more', async () => {
     server.handle((req, res) => {
       const n = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('n'));

@@ -37,4 +37,16 @@ describe('toCurl', () => {
       "curl -X GET 'https://api.example.test/y' -H 'X-Key: ***'",
     );
   });
+
+  it('quotes a method that is not plain letters, so the line is safe to paste into a shell', () => {
+    const client = new ForgeClient(
+      new HttpClientConfigBuilder().withBaseUrl('https://api.example.test').build(),
+    );
+    expect(client.toCurl({ method: 'GET;id', url: '/x' })).toBe(
+      "curl -X 'GET;ID' 'https://api.example.test/x'",
+    );
+    expect(client.toCurl({ method: "it's", url: '/x' })).toBe(
+      "curl -X 'IT'\\''S' 'https://api.example.test/x'",
+    );
+  });
 });

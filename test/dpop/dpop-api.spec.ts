@@ -113,6 +113,9 @@ describe.each(TRANSPORTS)(
 
       expect(error).toBeInstanceOf(AuthenticationException);
       expect(error).toMatchObject({ status: 401, error: 'use_dpop_nonce', attempts: 2 });
+      expect((error as Error).message).toMatch(
+        /after 2 attempt\(s\) with a new DPoP nonce each time$/,
+      );
       expect(servers.api.count({ error: 'use_dpop_nonce' })).toBe(2);
       expect(invalidate).not.toHaveBeenCalled();
     });
