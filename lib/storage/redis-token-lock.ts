@@ -39,6 +39,13 @@ const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then
   return redis.call('del', KEYS[1])
 end
 return 0`;
+// A key without expiry (a `SET` without PX by a crashed or older writer) would hold the lock for
+// ever, each fetch waiting `maxWaitMs` for nothing: it gets one lease and lapses like a dead
+// holder's. A holder's key always has an expiry, so no live lease is touched.
+const EXPIRE_IF_PERMANENT = `if redis.call('pttl', KEYS[1]) == -1 then
+  return redis.call('pexpire', KEYS[1], ARGV[1])
+end
+return 0`;
 
 type Acquired = 'acquired' | 'held-by-peer' | 'redis-unavailable';
 
@@ -51,10 +58,11 @@ class PeerHoldsLock extends Error {}
 
 /**
  * Cross-process single flight on Redis: `SET key owner NX PX lease`, the lease renewed while the
- * holder fetches, released by compare-and-delete. The others retry the lock with jittered backoff,
- * reading the storage for its token between tries, and fetch directly after `maxWaitMs`. Redis
- * trouble never fails a fetch: without Redis every caller fetches on its own (logged once per
- * outage). The TokenManager lets one caller per process in.
+ * holder fetches, released by compare-and-delete; a lock key without expiry is given one lease.
+ * The others retry the lock with jittered backoff, reading the storage for its token between
+ * tries, and fetch directly after `maxWaitMs`. Redis trouble never fails a fetch: without Redis
+ * every caller fetches on its own (logged once per outage). The TokenManager lets one caller per
+ * process in.
  */
 export class RedisTokenLock implements TokenLock, OnModuleDestroy {
   private readonly logger = new Logger(RedisTokenLock.name);
@@ -177,7 +185,22 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
     );
     if (!sent) return 'redis-unavailable';
     this.outage.succeeded();
-    return sent.reply === 'OK' ? 'acquired' : 'held-by-peer';
+    if (sent.reply === 'OK') return 'acquired';
+    await this.expireIfPermanent(lockKey);
+    return 'held-by-peer';
+  }
+
+  /** A failure is left to the next try: the wait is bounded by `maxWaitMs` all the same. */
+  private async expireIfPermanent(lockKey: string): Promise<void> {
+    const sent = await this.command('Redis lock expiry', (client) =>
+      client.eval(EXPIRE_IF_PERMANENT, { keys: [lockKey], arguments: [String(this.leaseMs)] }),
+    );
+    if (sent?.reply === 1) {
+      this.logger.warn(
+        `Lock key "${lockKey}" had no expiry (left by a crashed or older writer); ` +
+          `it now expires in ${this.leaseMs} ms`,
+      );
+    }
   }
 
   /** False once the lock is no longer ours; a Redis failure keeps trying (the lease may hold). */

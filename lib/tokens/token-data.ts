@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { AuthenticationException } from '../errors';
 import { isRecord, OptionChecker } from '../errors/option-checker';
-import { readTokenFields } from './token-fields';
+import { nonStringField, readTokenFields } from './token-fields';
 
 /** One hour, the common default of authorization servers (RFC 6749 §5.1 leaves it to them). */
 export const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000;
@@ -52,6 +52,10 @@ export class TokenData {
     if (init.expiresAt !== undefined && Number.isNaN(new Date(init.expiresAt).getTime())) {
       new OptionChecker('TokenData').fail('expiresAt', 'must be a valid Date');
     }
+    // A storage entry another writer left (`fromJSON`) may hold anything; a non-string type would
+    // only fail later, on every request, when the Authorization header is built.
+    const notString = nonStringField({ ...init }, ['tokenType', 'refreshToken', 'scope']);
+    if (notString) new OptionChecker('TokenData').fail(notString, 'must be a string');
     this.#accessToken = init.accessToken;
     this.#refreshToken = init.refreshToken || undefined;
     this.tokenType = init.tokenType || 'Bearer';
@@ -129,11 +133,8 @@ export class TokenData {
     if (typeof body.token_type !== 'string' || body.token_type.trim() === '') {
       throw invalid('token_type is missing or not a string');
     }
-    for (const field of ['refresh_token', 'scope']) {
-      const value = body[field];
-      if (value !== undefined && typeof value !== 'string')
-        throw invalid(`${field} is not a string`);
-    }
+    const notString = nonStringField(body, ['refresh_token', 'scope']);
+    if (notString) throw invalid(`${notString} is not a string`);
     const expiry = readTokenFields({
       accessToken: body.access_token,
       tokenType: body.token_type,

@@ -31,6 +31,17 @@ interface TokenFieldsInput {
   names?: typeof RESPONSE_NAMES;
 }
 
+/**
+ * The first of `fields` that `record` holds as something other than a string (absent is fine).
+ * Token fields come from token responses and from storages other processes write to.
+ */
+export function nonStringField(
+  record: Record<string, unknown>,
+  fields: readonly string[],
+): string | undefined {
+  return fields.find((field) => record[field] !== undefined && typeof record[field] !== 'string');
+}
+
 /** An expiry (none: kept until invalidated), or why the fields cannot make a token. */
 type TokenFields = { expiresAt?: Date } | { problem: string };
 

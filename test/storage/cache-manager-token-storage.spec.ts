@@ -2,7 +2,13 @@ import { createKeyv } from '@keyv/redis';
 import { CACHE_MANAGER, CacheModule } from '@nestjs/cache-manager';
 import { Test } from '@nestjs/testing';
 import { Cache, createCache } from 'cache-manager';
-import { CacheManagerTokenStorage, TokenData } from '../../lib';
+import {
+  CacheManagerTokenStorage,
+  ClientCredentialsTokenProvider,
+  TokenData,
+  TokenManager,
+} from '../../lib';
+import { FakeTokenEndpoint } from '../../lib/testing';
 import { describeRedis, redisUrl, uniqueKeyPrefix } from '../support/redis';
 import { deleteKeysUnder, keysUnder, withRedisClient } from '../support/redis-keys';
 
@@ -118,6 +124,45 @@ describeRedis('CacheManagerTokenStorage on Redis (createKeyv)', () => {
       expect((await other.get('nest'))?.accessToken).toBe('via-nest');
     } finally {
       await moduleRef.close(); // CacheModule disconnects its own stores
+    }
+  });
+
+  // Another writer (a foreign or older version) left an unexpired entry whose token type is not a
+  // string: before, every request in every process failed with a TypeError until it expired.
+  it('reads a foreign entry whose tokenType is not a string as a miss: the manager fetches a new token', async () => {
+    const endpoint = await FakeTokenEndpoint.start({ clients: { orders: 'orders-s3cret' } });
+    try {
+      const provider = new ClientCredentialsTokenProvider({
+        tokenUrl: endpoint.tokenUrl,
+        clientId: 'orders',
+        clientSecret: 'orders-s3cret',
+        serviceName: 'orders',
+      });
+      const storage = new CacheManagerTokenStorage(redisCache());
+      const manager = new TokenManager(provider, storage);
+      const redisKey = `${namespace}::api_tokens:${manager.storageKey}`;
+      const foreign = {
+        accessToken: 'foreign-token',
+        tokenType: 5,
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      };
+      await withRedisClient((c) =>
+        c.set(redisKey, JSON.stringify({ value: foreign }), {
+          expiration: { type: 'EX', value: 3600 },
+        }),
+      );
+      expect(await storage.get(manager.storageKey)).toBeUndefined();
+
+      const fresh = await manager.getToken();
+      expect(fresh.accessToken).not.toBe('foreign-token');
+      expect(endpoint.isValid(fresh.accessToken)).toBe(true);
+      expect(fresh.authorizationHeader).toBe(`Bearer ${fresh.accessToken}`);
+      expect(endpoint.tokenRequests).toBe(1);
+      // The fresh token replaced the entry, so every other process reads it too.
+      const other = new CacheManagerTokenStorage(redisCache());
+      expect((await other.get(manager.storageKey))?.accessToken).toBe(fresh.accessToken);
+    } finally {
+      await endpoint.close();
     }
   });
 

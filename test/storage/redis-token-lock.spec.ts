@@ -226,6 +226,44 @@ describeRedis('RedisTokenLock', () => {
     expect(polls).toBeGreaterThanOrEqual(1);
   });
 
+  // A crashed or older writer's `SET` without PX used to make every fetch wait the full maxWaitMs
+  // (fetch timeout + 2 leases, ~50 s by default), for ever.
+  const leftWithoutExpiry: [string, (c: TestRedisClient, lockKey: string) => Promise<unknown>][] = [
+    ['string', (c, lockKey) => c.set(lockKey, 'ghost-owner')],
+    ['hash', (c, lockKey) => c.hSet(lockKey, 'owner', 'ghost')],
+  ];
+  it.each(leftWithoutExpiry)(
+    'gives a lock key without expiry (a %s) one lease: the fetch waits about one lease, not maxWaitMs',
+    async (kind, leave) => {
+      const key = `no-expiry-${kind}`;
+      const lockKey = `${prefix}lock:${key}`;
+      const leaseMs = 300;
+      await withRedisClient((c) => leave(c, lockKey));
+      expect(await withRedisClient((c) => c.pTTL(lockKey))).toBe(-1);
+      const { lock } = simulatedProcess({ leaseMs });
+      let fetches = 0;
+      const started = Date.now();
+      const run = lock.runExclusive(key, {
+        fetchTimeoutMs: 10_000, // maxWaitMs 10.6 s: only the stale key's expiry ends the wait sooner
+        fetch: async () => {
+          fetches += 1;
+          return newToken('after-stale-lock');
+        },
+        poll: async () => undefined,
+      });
+      await sleep(50);
+      const pttl = await withRedisClient((c) => c.pTTL(lockKey));
+      expect(pttl).toBeGreaterThan(0);
+      expect(pttl).toBeLessThanOrEqual(leaseMs);
+      const token = await run;
+      expect(token.accessToken).toBe('after-stale-lock');
+      expect(fetches).toBe(1);
+      expect(Date.now() - started).toBeLessThan(2 * leaseMs + 250);
+      expect(logs.count('warn', 'RedisTokenLock')).toBe(1);
+      expect(await withRedisClient((c) => c.exists(lockKey))).toBe(0);
+    },
+  );
+
   it('fetches directly when Redis is unreachable, logging one warning for many calls', async () => {
     const lock = RedisTokenLock.fromUrl('redis://127.0.0.1:1', { commandTimeoutMs: 200 });
     const work: ExclusiveWork<TokenData> = {

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { AuthenticationException, TokenData } from '../../lib';
+import { AuthenticationException, ConfigurationException, TokenData } from '../../lib';
 import { DEFAULT_TOKEN_LIFETIME_MS } from '../../lib/tokens/token-data';
 
 function jwtWithExp(expSeconds: number): string {
@@ -101,6 +101,40 @@ describe('TokenData', () => {
     expect(copy.expiresAt?.getTime()).toBe(now);
     expect(copy.sameTokenAs(token)).toBe(true);
     expect(copy.refreshToken).toBe('r');
+  });
+
+  // Storages hold what other processes (or versions) wrote: a token type that is not a string
+  // used to be accepted and then broke every request when the Authorization header was built.
+  it.each([
+    ['tokenType', { tokenType: 5 }],
+    ['refreshToken', { refreshToken: { nested: 'sekrit-refresh' } }],
+    ['scope', { scope: ['read'] }],
+  ])(
+    'fromJSON rejects a stored %s that is not a string, without quoting the entry',
+    (field, bad) => {
+      const stored = {
+        accessToken: 'sekrit-token',
+        expiresAt: new Date(now).toISOString(),
+        ...bad,
+      };
+      for (const json of [stored, JSON.stringify(stored)]) {
+        let error: unknown;
+        try {
+          TokenData.fromJSON(json as never);
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(ConfigurationException);
+        expect((error as Error).message).toBe(`TokenData: ${field} must be a string`);
+        expect(JSON.stringify(error)).not.toContain('sekrit');
+      }
+    },
+  );
+
+  it('fromJSON still defaults a missing token type to Bearer', () => {
+    const token = TokenData.fromJSON({ accessToken: 'abc' } as never);
+    expect(token.tokenType).toBe('Bearer');
+    expect(token.authorizationHeader).toBe('Bearer abc');
   });
 
   it('never shows its token in toString, templates or inspect', () => {
