@@ -22,10 +22,12 @@ export interface ErrorMappingContext {
  * credentials). A body that broke off mid-way is a `ConnectionException`, whatever its status.
  */
 export function toForgeException(error: unknown, ctx: ErrorMappingContext): unknown {
-  if (error instanceof RequestForgeException || !isAxiosError(error)) return error;
+  if (error instanceof RequestForgeException) return error;
   const failure = readTransportFailure(error);
+  // Node's http refuses an invalid header with a plain TypeError, which axios passes on as it is.
+  if (!isAxiosError(error) && failure?.kind !== 'local') return error;
   // A cancelled call stays axios' CanceledError (`axios.isCancel`), without the config it held.
-  if (!failure) return new CanceledError(error.message);
+  if (!failure) return new CanceledError((error as Error).message);
   const method = ctx.method.toUpperCase();
   const url = ctx.redactor.url(ctx.url);
   const where = `${method} ${url}`;

@@ -1,4 +1,5 @@
 import { AxiosError, AxiosResponse, isAxiosError } from 'axios';
+import { types } from 'node:util';
 
 /**
  * One attempt's transport failure, read once from what axios threw. `status`: a whole answer with
@@ -83,10 +84,17 @@ function codeOf(error: AxiosError): string | undefined {
   return error.code ?? undefined;
 }
 
-/** A bare Node error with a network or timeout code (a socket error outside axios). */
+/**
+ * A bare Node error with a known code: a socket error outside axios, or Node's http refusing a
+ * header before anything is sent (axios passes that TypeError on as it is).
+ */
 function fromNodeError(error: unknown): TransportFailure | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  if (!(error instanceof Error) || typeof code !== 'string') return undefined;
+  // isNativeError: Node's own errors come from another realm under test runners' vm contexts.
+  if (!(error instanceof Error || types.isNativeError(error)) || typeof code !== 'string') {
+    return undefined;
+  }
   if (TIMEOUT_CODES.has(code)) return { kind: 'timeout' };
+  if (LOCAL_CODES.has(code)) return { kind: 'local', code };
   return NETWORK_CODES.has(code) ? { kind: 'network', code } : undefined;
 }
