@@ -7,6 +7,7 @@ import {
   resolveFailureBackoff,
   TokenClock,
 } from './failure-backoff';
+import { SHORTEST_LIFETIME_MS } from './token-fields';
 import { TokenTimes } from './token-times';
 import { TokenProvider } from './token-provider.interface';
 
@@ -38,7 +39,13 @@ export function resolveTokenManagerOptions(provider: TokenProvider, options: Tok
   }
   const { refreshSkew = 60_000, defaultTokenLifetime, lock, storageKey, clock = Date } = options;
   check.duration('refreshSkew', refreshSkew);
-  check.optionalPositiveDuration('defaultTokenLifetime', defaultTokenLifetime);
+  if (defaultTokenLifetime !== undefined) {
+    // A lifetime under 1 s would mean a fetch on nearly every call, as a token response's would.
+    check.number('defaultTokenLifetime', defaultTokenLifetime, {
+      min: SHORTEST_LIFETIME_MS,
+      unit: 'milliseconds',
+    });
+  }
   const failureBackoff = resolveFailureBackoff(check, options.failureBackoff);
   check.func('clock.now', (clock as Partial<TokenClock> | undefined)?.now);
   const worstCase = provider.fetchTimeoutMs;

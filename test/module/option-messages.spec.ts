@@ -199,7 +199,7 @@ describe('option messages name the field, say what is wrong and never quote a se
     expect(shown(error)).not.toContain('HDRSECRET');
   });
 
-  it('checks failureBackoff and clock on a TokenManager built in code', () => {
+  it('checks failureBackoff, clock and defaultTokenLifetime on a TokenManager built in code', () => {
     const provider = { serviceName: 'svc', fetchToken: async () => never() };
     expect(() => new TokenManager(provider, undefined, { failureBackoff: { max: -5 } })).toThrow(
       'TokenManager: failureBackoff.max must be a non-negative number of milliseconds, got -5',
@@ -207,6 +207,12 @@ describe('option messages name the field, say what is wrong and never quote a se
     expect(
       () => new TokenManager(provider, undefined, { clock: {} as unknown as { now(): number } }),
     ).toThrow('TokenManager: clock.now must be a function, got undefined');
+    expect(() => new TokenManager(provider, undefined, { defaultTokenLifetime: 500 })).toThrow(
+      'TokenManager: defaultTokenLifetime must be a number of milliseconds >= 1000, got 500',
+    );
+    expect(new TokenManager(provider, undefined, { defaultTokenLifetime: 1_000 })).toBeInstanceOf(
+      TokenManager,
+    );
   });
 });
 
