@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { AuthenticationException } from '../errors';
 import { isRecord, OptionChecker } from '../errors/option-checker';
-import { nonStringField, readTokenFields } from './token-fields';
+import { nonStringField, readTokenFields, unsendableField } from './token-fields';
 
 /** One hour, the common default of authorization servers (RFC 6749 §5.1 leaves it to them). */
 export const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000;
@@ -14,6 +14,9 @@ export interface TokenResponseOptions {
   /** Named in the errors thrown for an invalid response. */
   serviceName?: string;
 }
+
+/** How TokenData's own checks name its fields. */
+const FIELD_NAMES = { accessToken: 'accessToken', tokenType: 'tokenType' };
 
 /** Fields of a token response (RFC 6749 §5.1) that TokenData keeps apart from `extra`. */
 const STANDARD_FIELDS = ['access_token', 'token_type', 'expires_in', 'refresh_token', 'scope'];
@@ -56,6 +59,10 @@ export class TokenData {
     // only fail later, on every request, when the Authorization header is built.
     const notString = nonStringField({ ...init }, ['tokenType', 'refreshToken', 'scope']);
     if (notString) new OptionChecker('TokenData').fail(notString, 'must be a string');
+    // A fetched token passed this already; a stored one with a line break would go out mangled
+    // on every request until the entry expires.
+    const unsendable = unsendableField(init.accessToken, init.tokenType || undefined, FIELD_NAMES);
+    if (unsendable) new OptionChecker('TokenData').fail(unsendable.field, unsendable.problem);
     this.#accessToken = init.accessToken;
     this.#refreshToken = init.refreshToken || undefined;
     this.tokenType = init.tokenType || 'Bearer';

@@ -42,6 +42,32 @@ export function nonStringField(
   return fields.find((field) => record[field] !== undefined && typeof record[field] !== 'string');
 }
 
+/**
+ * Why a token and type cannot go in an `Authorization` header as they are (axios would strip a
+ * line break and send a mangled credential), or `undefined`. Names the field, never the value.
+ */
+export function unsendableField(
+  accessToken: string,
+  tokenType: string | undefined,
+  names: { accessToken: string; tokenType: string } = RESPONSE_NAMES,
+): { field: string; problem: string } | undefined {
+  if (!isVisibleHeaderValue(accessToken)) {
+    return {
+      field: names.accessToken,
+      problem:
+        'is not a valid header value ' +
+        '(visible ASCII only: no line breaks, control or non-ASCII characters)',
+    };
+  }
+  if (tokenType !== undefined && !TOKEN_TYPE_NAME.test(tokenType)) {
+    return {
+      field: names.tokenType,
+      problem: 'is not an RFC 6749 token type name (visible ASCII, no spaces)',
+    };
+  }
+  return undefined;
+}
+
 /** An expiry (none: kept until invalidated), or why the fields cannot make a token. */
 type TokenFields = { expiresAt?: Date } | { problem: string };
 
@@ -54,18 +80,8 @@ type TokenFields = { expiresAt?: Date } | { problem: string };
  */
 export function readTokenFields(input: TokenFieldsInput): TokenFields {
   const names = input.names ?? RESPONSE_NAMES;
-  if (!isVisibleHeaderValue(input.accessToken)) {
-    return {
-      problem:
-        `${names.accessToken} is not a valid header value ` +
-        '(visible ASCII only: no line breaks, control or non-ASCII characters)',
-    };
-  }
-  if (input.tokenType !== undefined && !TOKEN_TYPE_NAME.test(input.tokenType)) {
-    return {
-      problem: `${names.tokenType} is not an RFC 6749 token type name (visible ASCII, no spaces)`,
-    };
-  }
+  const unsendable = unsendableField(input.accessToken, input.tokenType, names);
+  if (unsendable) return { problem: `${unsendable.field} ${unsendable.problem}` };
   const { now, ttlMs } = input;
   const field = names.expiresIn;
   let fromResponse: number | undefined;

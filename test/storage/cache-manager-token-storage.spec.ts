@@ -127,44 +127,50 @@ describeRedis('CacheManagerTokenStorage on Redis (createKeyv)', () => {
     }
   });
 
-  // Another writer (a foreign or older version) left an unexpired entry whose token type is not a
-  // string: before, every request in every process failed with a TypeError until it expired.
-  it('reads a foreign entry whose tokenType is not a string as a miss: the manager fetches a new token', async () => {
-    const endpoint = await FakeTokenEndpoint.start({ clients: { orders: 'orders-s3cret' } });
-    try {
-      const provider = new ClientCredentialsTokenProvider({
-        tokenUrl: endpoint.tokenUrl,
-        clientId: 'orders',
-        clientSecret: 'orders-s3cret',
-        serviceName: 'orders',
-      });
-      const storage = new CacheManagerTokenStorage(redisCache());
-      const manager = new TokenManager(provider, storage);
-      const redisKey = `${namespace}::api_tokens:${manager.storageKey}`;
-      const foreign = {
-        accessToken: 'foreign-token',
-        tokenType: 5,
-        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-      };
-      await withRedisClient((c) =>
-        c.set(redisKey, JSON.stringify({ value: foreign }), {
-          expiration: { type: 'EX', value: 3600 },
-        }),
-      );
-      expect(await storage.get(manager.storageKey)).toBeUndefined();
+  // Another writer (a foreign or older version) left an unexpired entry that cannot be sent: before,
+  // every request in every process failed (a TypeError) or went out with the line break stripped.
+  it.each([
+    ['a tokenType that is not a string', { accessToken: 'foreign-token', tokenType: 5 }],
+    ['a line break in its access token', { accessToken: 'foreign-token\r\nX-Evil: 1' }],
+    ['a space in its token type', { accessToken: 'foreign-token', tokenType: 'Bearer x' }],
+  ])(
+    'reads a foreign entry with %s as a miss: the manager fetches a new token',
+    async (_what, entry) => {
+      const endpoint = await FakeTokenEndpoint.start({ clients: { orders: 'orders-s3cret' } });
+      try {
+        const provider = new ClientCredentialsTokenProvider({
+          tokenUrl: endpoint.tokenUrl,
+          clientId: 'orders',
+          clientSecret: 'orders-s3cret',
+          serviceName: 'orders',
+        });
+        const storage = new CacheManagerTokenStorage(redisCache());
+        const manager = new TokenManager(provider, storage);
+        const redisKey = `${namespace}::api_tokens:${manager.storageKey}`;
+        const foreign = {
+          ...entry,
+          expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        };
+        await withRedisClient((c) =>
+          c.set(redisKey, JSON.stringify({ value: foreign }), {
+            expiration: { type: 'EX', value: 3600 },
+          }),
+        );
+        expect(await storage.get(manager.storageKey)).toBeUndefined();
 
-      const fresh = await manager.getToken();
-      expect(fresh.accessToken).not.toBe('foreign-token');
-      expect(endpoint.isValid(fresh.accessToken)).toBe(true);
-      expect(fresh.authorizationHeader).toBe(`Bearer ${fresh.accessToken}`);
-      expect(endpoint.tokenRequests).toBe(1);
-      // The fresh token replaced the entry, so every other process reads it too.
-      const other = new CacheManagerTokenStorage(redisCache());
-      expect((await other.get(manager.storageKey))?.accessToken).toBe(fresh.accessToken);
-    } finally {
-      await endpoint.close();
-    }
-  });
+        const fresh = await manager.getToken();
+        expect(fresh.accessToken).not.toBe('foreign-token');
+        expect(endpoint.isValid(fresh.accessToken)).toBe(true);
+        expect(fresh.authorizationHeader).toBe(`Bearer ${fresh.accessToken}`);
+        expect(endpoint.tokenRequests).toBe(1);
+        // The fresh token replaced the entry, so every other process reads it too.
+        const other = new CacheManagerTokenStorage(redisCache());
+        expect((await other.get(manager.storageKey))?.accessToken).toBe(fresh.accessToken);
+      } finally {
+        await endpoint.close();
+      }
+    },
+  );
 
   it('never disconnects the cache it was given', async () => {
     const cache = redisCache();

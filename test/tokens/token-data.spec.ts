@@ -131,6 +131,34 @@ describe('TokenData', () => {
     },
   );
 
+  it.each([
+    [
+      'accessToken',
+      { accessToken: 'sekrit-token\r\nX-Injected: 1' },
+      'is not a valid header value',
+    ],
+    ['accessToken', { accessToken: 'sekrit-tökén' }, 'is not a valid header value'],
+    [
+      'tokenType',
+      { accessToken: 'sekrit-token', tokenType: 'Bearer\r\nX-Injected: 1' },
+      'is not an RFC 6749 token type name',
+    ],
+  ])(
+    'fromJSON rejects a stored %s that cannot go in a header as it is, without quoting it',
+    (field, stored, problem) => {
+      let error: unknown;
+      try {
+        TokenData.fromJSON(JSON.stringify(stored));
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigurationException);
+      expect((error as Error).message).toContain(`TokenData: ${field} ${problem}`);
+      expect(JSON.stringify(error)).not.toContain('sekrit');
+      expect(inspect(error)).not.toContain('sekrit');
+    },
+  );
+
   it('fromJSON still defaults a missing token type to Bearer', () => {
     const token = TokenData.fromJSON({ accessToken: 'abc' } as never);
     expect(token.tokenType).toBe('Bearer');
