@@ -1,5 +1,5 @@
 import { AuthenticationException } from '../errors';
-import { readTransportFailure } from '../transport/transport-failure';
+import { isTimeoutCode } from '../transport/transport-failure';
 
 /**
  * Error codes of the token protocols (RFC 6749 §5.2 and §4.1.2.1, RFC 6750 §3.1, RFC 8628 §3.5,
@@ -34,6 +34,6 @@ export function tokenFailureCode(error: unknown): string {
     return error.status >= 300 ? `http_${error.status}` : 'invalid_response';
   }
   if (error.cause === undefined) return 'other';
-  // The cause kept on our exceptions is a scrubbed copy that still has the Node / axios code.
-  return readTransportFailure(error.cause)?.kind === 'timeout' ? 'timeout' : 'network';
+  // The cause kept on our exceptions is a summary that still has the Node / axios code.
+  return isTimeoutCode(error.cause.code) ? 'timeout' : 'network';
 }

@@ -15,6 +15,11 @@ export type TransportFailure =
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 
+/** Whether a Node or axios error code says no answer came in time. */
+export function isTimeoutCode(code: string | undefined): boolean {
+  return code !== undefined && TIMEOUT_CODES.has(code);
+}
+
 /** Socket-level codes of an exchange that got no answer, thrown outside axios. */
 const NETWORK_CODES = new Set([
   'ECONNRESET',

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { Test, TestingModule } from '@nestjs/testing';
 import { lastValueFrom } from 'rxjs';
@@ -167,6 +169,49 @@ describe('OpenTelemetry metrics and spans', () => {
 
     expect(recorded).toContain('request_forge.token.fetch');
     for (const secret of secrets) expect(recorded).not.toContain(secret);
+  });
+
+  it('records a token endpoint that never answers as a timeout, one that is not there as network', async () => {
+    const silent = createServer(() => undefined); // takes each request and never answers it
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/token`;
+    await new Promise((resolve) => closed.close(resolve));
+    try {
+      for (const [name, tokenUrl] of [
+        ['silent', `http://127.0.0.1:${(silent.address() as AddressInfo).port}/token`],
+        ['absent', closedUrl],
+      ]) {
+        const client = await clientNamed(name, {
+          auth: {
+            type: 'client-credentials',
+            tokenUrl,
+            clientId: 'c',
+            clientSecret: SECRET,
+            timeout: 200,
+          },
+        });
+        await expect(lastValueFrom(client.get('/orders'))).rejects.toBeInstanceOf(
+          AuthenticationException,
+        );
+        await moduleRef?.close();
+        moduleRef = undefined;
+      }
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+
+    const requests = await otel.points('request_forge.token.requests');
+    const codes = (client: string) =>
+      requests.filter((p) => p.attributes[CLIENT] === client).map((p) => p.attributes.error);
+    expect(codes('silent')).toEqual(['timeout']);
+    expect(codes('absent')).toEqual(['network']);
+    const status = (client: string) =>
+      otel.spans().find((s) => s.attributes[CLIENT] === client)?.status;
+    expect(status('silent')).toEqual({ code: SpanStatusCode.ERROR, message: 'timeout' });
+    expect(status('absent')).toEqual({ code: SpanStatusCode.ERROR, message: 'network' });
   });
 
   it('counts each pipeline step fetch once as a token request naming the step, failures with their code', async () => {
