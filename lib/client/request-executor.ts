@@ -52,10 +52,15 @@ export class RequestExecutor {
     this.origin = this.baseOrigin.origin;
     this.resolveTarget = targetResolver(config.baseUrl);
     this.isExcluded = pathExclusion(config.excludedPaths, config.excludedPathPatterns);
-    this.redactor = defaultRedactor.extend(
+    const keys = defaultRedactor.extend(
       [...(config.auth?.headerNames ?? []), ...(config.logging?.sensitiveKeys ?? [])],
-      config.auth?.secrets ?? [],
+      [],
     );
+    // A default header under a sensitive name is a credential too, wherever an API echoes it.
+    const sensitiveHeaders = Object.entries(config.headers)
+      .filter(([name]) => keys.isSensitive(name))
+      .map(([, value]) => value);
+    this.redactor = keys.extend([], [...(config.auth?.secrets ?? []), ...sensitiveHeaders]);
     const logger = new Logger(`RequestForge:${this.clientName}`);
     this.hooks = new HookRunner(config.hooks, logger);
     if (config.logging) this.requestLogger = new RequestLogger(logger, config.logging);

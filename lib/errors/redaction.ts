@@ -39,23 +39,27 @@ const PAIR_IN_TEXT = /(?<=^|[?&;\s"'(,])([A-Za-z0-9_.\-[\]%]+)=(?!\*\*\*)[^&\s"'
 
 export class Redactor {
   private readonly keys: ReadonlySet<string>;
+  /** The secrets as given; `secrets` adds the forms they are sent and echoed in. */
+  private readonly given: readonly string[];
   private readonly secrets: readonly string[];
 
   /**
    * @param extraKeys names (case-insensitive) to treat as sensitive besides the defaults
-   * @param secrets literal values (credentials the caller knows) scrubbed from any text
+   * @param secrets literal values (credentials the caller knows) scrubbed from any text, also
+   *   percent-, form- and JSON-encoded (as a form body or a JSON echo carries them)
    */
   constructor(extraKeys: readonly string[] = [], secrets: readonly (string | undefined)[] = []) {
     this.keys = new Set([...DEFAULT_SENSITIVE_KEYS, ...extraKeys].map((k) => k.toLowerCase()));
+    this.given = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
     // Longest first so a secret that contains another is replaced whole.
-    this.secrets = secrets
-      .filter((s): s is string => typeof s === 'string' && s.length >= 4)
-      .sort((a, b) => b.length - a.length);
+    this.secrets = [...new Set(this.given.flatMap(encodedForms))].sort(
+      (a, b) => b.length - a.length,
+    );
   }
 
   /** A redactor with more keys or secrets; this one is left unchanged. */
   extend(extraKeys: readonly string[], secrets: readonly (string | undefined)[]): Redactor {
-    return new Redactor([...this.keys, ...extraKeys], [...this.secrets, ...secrets]);
+    return new Redactor([...this.keys, ...extraKeys], [...this.given, ...secrets]);
   }
 
   isSensitive(key: string): boolean {
@@ -165,6 +169,16 @@ function placeholder(value: object): string | undefined {
   if (value instanceof Stream || value instanceof ReadableStream) return '<stream>';
   if (value instanceof EventEmitter) return `<${value.constructor?.name ?? 'EventEmitter'}>`;
   return undefined;
+}
+
+/** A secret as written, and as a URL, a form body and a JSON string would carry it. */
+function encodedForms(secret: string): string[] {
+  return [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams([['', secret]]).toString().slice(1),
+    JSON.stringify(secret).slice(1, -1),
+  ];
 }
 
 function safeDecode(text: string): string {

@@ -1,5 +1,5 @@
 import { isRecord, OptionChecker } from '../errors/option-checker';
-import { fillPlaceholders, placeholdersIn, stringsIn } from './placeholders';
+import { fillPlaceholders, placeholdersIn, textsIn } from './placeholders';
 import { RequestDataValue } from './token-fetcher.options';
 
 /** Step names appear in `{{placeholders}}` and storage keys, so they stay plain. */
@@ -64,11 +64,11 @@ export function validateFetcherOptions(options: unknown, check: OptionChecker): 
     }
   }
 
-  const strings = [
-    ...stringsIn(o.requestHeaders as RequestDataValue | undefined, 'requestHeaders'),
-    ...stringsIn(o.requestData as RequestDataValue | undefined, 'requestData'),
+  const texts = [
+    ...textsIn(o.requestHeaders as RequestDataValue | undefined, 'requestHeaders'),
+    ...textsIn(o.requestData as RequestDataValue | undefined, 'requestData'),
   ];
-  for (const { path, text } of strings) {
+  for (const { path, text } of texts) {
     for (const step of placeholdersIn(text)) {
       if (!dependsOn.includes(step)) {
         check.fail(path, `uses {{${step}}} but '${step}' is not in dependsOn`);

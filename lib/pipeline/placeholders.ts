@@ -3,17 +3,21 @@ import { RequestDataValue } from './token-fetcher.options';
 /** `{{step_name}}`, spaces allowed inside the braces. */
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 
-/** Every string in a request value, nested ones included, with where it was found. */
-export function stringsIn(
+/**
+ * Every string and number in a request value as the text it is sent as, nested ones included,
+ * with where it was found.
+ */
+export function textsIn(
   value: RequestDataValue | undefined,
   path = '',
 ): { path: string; text: string }[] {
   if (typeof value === 'string') return [{ path, text: value }];
+  if (typeof value === 'number') return [{ path, text: String(value) }];
   if (Array.isArray(value)) {
-    return value.flatMap((item: RequestDataValue, i) => stringsIn(item, `${path}[${i}]`));
+    return value.flatMap((item: RequestDataValue, i) => textsIn(item, `${path}[${i}]`));
   }
   if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => stringsIn(item, `${path}.${key}`));
+    return Object.entries(value).flatMap(([key, item]) => textsIn(item, `${path}.${key}`));
   }
   return [];
 }

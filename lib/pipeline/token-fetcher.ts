@@ -17,7 +17,7 @@ import {
 import { joinUrl } from '../client/request-target';
 import { stepLabel, validateFetcherOptions } from './fetcher-options.validation';
 import { PipelineContext } from './pipeline-context';
-import { fillPlaceholders, stringsIn } from './placeholders';
+import { fillPlaceholders, textsIn } from './placeholders';
 import { RequestData, TokenFetcherOptions } from './token-fetcher.options';
 
 /**
@@ -97,7 +97,7 @@ export abstract class TokenFetcher {
   async fetch(context: PipelineContext): Promise<TokenData> {
     const headers = await this.buildRequestHeaders(context);
     const data = await this.buildRequestData(context);
-    const sent = [...stringsIn(headers), ...stringsIn(data)].map(({ text }) => text);
+    const sent = [...textsIn(headers), ...textsIn(data)].map(({ text }) => text);
     const upstream = context.steps.map((step) => context.get(step).accessToken);
     const request: TokenRequestContext = {
       step: this.name,

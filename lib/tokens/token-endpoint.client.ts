@@ -50,7 +50,8 @@ export class TokenEndpointClient {
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
     this.timeout = options.timeout ?? 10_000;
     this.backoff = jitteredBackoff(options.retryBaseDelay ?? 250, options.maxRetryDelay ?? 5_000);
-    this.redactor = new Redactor([], [options.clientSecret]);
+    // §2.3.1 client_secret_basic: a server may echo the header's base64 value without its scheme.
+    this.redactor = new Redactor([], [options.clientSecret, basicCredentials(options)]);
     // RFC 8705 §2: the certificate is presented in the TLS handshake with the token endpoint.
     const { clientCertificate: certificate } = options;
     this.http = createHttpService(undefined, certificate && httpsAgentFor(certificate, false));
@@ -153,9 +154,7 @@ export class TokenEndpointClient {
       form.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
       form.set('client_assertion', signed(clientAssertion()));
     } else if (this.options.authMethod === 'header' && clientSecret !== undefined) {
-      // §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded.
-      const pair = `${formEncode(clientId)}:${formEncode(clientSecret)}`;
-      headers.Authorization = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+      headers.Authorization = `Basic ${basicCredentials(this.options)}`;
     } else {
       // §2.3.1 client_secret_post; a public client (§2.1) or RFC 8705 (§2): only the id.
       form.set('client_id', clientId);
@@ -171,6 +170,13 @@ function settle(outcome: AttemptOutcome, serviceName: string): Observable<TokenD
   if (outcome.kind === 'token') return of(outcome.token);
   if (outcome.transient) transientFailures.set(outcome.error, { retryAfter: outcome.retryAfter });
   return throwError(() => outcome.error);
+}
+
+/** §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded. */
+function basicCredentials({ authMethod, clientId, clientSecret }: TokenEndpointClientOptions) {
+  if (authMethod !== 'header' || clientSecret === undefined) return undefined;
+  const pair = `${formEncode(clientId)}:${formEncode(clientSecret)}`;
+  return Buffer.from(pair, 'utf8').toString('base64');
 }
 
 /** application/x-www-form-urlencoded encoding of one value. */

@@ -35,6 +35,20 @@ describe('Redactor.text', () => {
     expect(redactor.text('x-custom-secret=abc, ok=1')).toBe('x-custom-secret=***, ok=1');
   });
 
+  it('scrubs a known secret also as a URL, a form body or a JSON string carries it', () => {
+    const secret = 'p@ss w0rd+"é"/&';
+    const scrub = new Redactor([], [secret]).extend([], ['other-secret']);
+    for (const form of [
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams([['', secret]]).toString().slice(1),
+      JSON.stringify(secret).slice(1, -1),
+    ]) {
+      expect(scrub.text(`was <${form}>`)).toBe('was <***>');
+    }
+    expect(scrub.text('other-secret')).toBe('***');
+  });
+
   it('leaves text without secrets unchanged', () => {
     const plain = 'GET http://127.0.0.1:80/users?page=2 failed with status 500 (a=b)';
     expect(redactor.text(plain)).toBe(plain);

@@ -5,6 +5,7 @@ import { lastValueFrom } from 'rxjs';
 import {
   ForgeClient,
   ForgeClientOptions,
+  ForgeClientRegistry,
   getForgeClientToken,
   RequestForgeModule,
 } from '../../lib';
@@ -87,6 +88,13 @@ export class LeakHarness {
     this.texts.push(...renderings(error));
     this.texts.push(client.toCurl(config));
     return error as Error & Record<string, unknown>;
+  }
+
+  /** Records what every client's `health()` shows (a readiness route serves it as it is). */
+  recordHealth(): void {
+    for (const moduleRef of this.modules) {
+      this.texts.push(JSON.stringify(moduleRef.get(ForgeClientRegistry).health()));
+    }
   }
 
   /** Proves that debug and verbose lines reach the capture, so their absence means something. */

@@ -138,6 +138,27 @@ describe('no secret leaks with a two-step token pipeline', () => {
       await broken.close();
     }
 
+    // A number is a secret too when a step sends it (a PIN): a refusal echoes it as digits.
+    const pin = 98_765_432;
+    leaks.addSecrets(String(pin));
+    const refusing = await RecordingServer.start((_req, res, recorded) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'invalid_request', error_description: recorded.body }));
+    });
+    try {
+      const requestData = { ...appStepOptions(servers).requestData, pin };
+      const withPin = await leaks.client(
+        'leak-step-pin',
+        options(api.url, steps({ baseUrl: refusing.url, requestData })),
+      );
+      expect(await leaks.failure(withPin, { method: 'GET', url: '/ok' })).toMatchObject({
+        error: 'invalid_request',
+      });
+      expect(refusing.requests[0].body).toContain(`pin=${pin}`);
+    } finally {
+      await refusing.close();
+    }
+
     // Control: the user step received the wrong password (and echoed it), the app step the secret.
     expect(servers.counts.user).toBeGreaterThanOrEqual(1);
     expect(servers.counts.app).toBeGreaterThanOrEqual(2);

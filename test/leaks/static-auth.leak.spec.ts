@@ -176,3 +176,43 @@ describe('no secret leaks from request bodies and query strings', () => {
     leaks.expectClean();
   });
 });
+
+describe('no leak of a default header the user marked sensitive', () => {
+  const SESSION = 'partner-session-5m6n7o';
+  let api: RecordingServer;
+  let leaks: LeakHarness;
+
+  beforeEach(async () => {
+    // Careless error pages dump the request headers as plain text.
+    api = await RecordingServer.start((req, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(
+        Object.entries(req.headers)
+          .map(([k, v]) => `${k}: ${String(v)}`)
+          .join('\n'),
+      );
+    });
+    leaks = new LeakHarness();
+    leaks.addSecrets(SESSION, API_KEY);
+  });
+  afterEach(async () => {
+    await leaks.close();
+    await api.close();
+  });
+
+  it('echoed back in a text body: hidden in the error and the logged body like the credential', async () => {
+    const client = await leaks.client('leak-default-header', {
+      baseUrl: api.url,
+      auth: { type: 'api-key', key: API_KEY },
+      headers: { 'X-Partner-Session': SESSION },
+      logging: { logHeaders: true, logBody: true, sensitiveKeys: ['x-partner-session'] },
+    });
+    const error = await leaks.failure(client, { url: '/dump' });
+
+    // Control: the API got the header, and its answer showed it.
+    expect(api.requests[0].headers['x-partner-session']).toBe(SESSION);
+    expect((error.response as { data: string }).data).toContain('x-partner-session: ***');
+    leaks.expectDetects(SESSION);
+    leaks.expectClean();
+  });
+});

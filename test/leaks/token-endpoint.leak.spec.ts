@@ -102,6 +102,49 @@ describe('no secret leaks from a misbehaving token endpoint', () => {
     30_000,
   );
 
+  it('secrets with characters a form or base64 encodes: echoed as sent, in errors, logs and health()', async () => {
+    const secret = 'Sup3r$ecret+/=&% é-client';
+    const password = 'P@ss w0rd+é-user';
+    const pair = `cc:${new URLSearchParams([['', secret]]).toString().slice(1)}`;
+    const basic = Buffer.from(pair).toString('base64');
+    // How the server saw them: form-encoded in the body, base64 in the Basic header.
+    leaks.addSecrets(secret, password, basic, encodeURIComponent(secret));
+    for (const value of [secret, password]) {
+      leaks.addSecrets(new URLSearchParams([['', value]]).toString().slice(1));
+    }
+    const common = { tokenUrl: `${endpoint.server.url}/token`, clientId: 'cc' };
+    const viaBody = await leaks.client('leak-te-form', {
+      ...clientOptions('password'),
+      auth: { type: 'password', ...common, clientSecret: secret, username: 'bob', password },
+    });
+    const viaHeader = await leaks.client('leak-te-basic', {
+      ...clientOptions('client-credentials'),
+      auth: { type: 'client-credentials', ...common, clientSecret: secret, authMethod: 'header' },
+    });
+    endpoint.queue.push(
+      (request, res) =>
+        send(401, { error: 'invalid_client', error_description: `got ${request.body}` })(
+          request,
+          res,
+        ),
+      (request, res) =>
+        send(401, {
+          error: 'invalid_client',
+          error_description: `got ${request.headers.authorization?.slice('Basic '.length)}`,
+        })(request, res),
+    );
+    expect(await leaks.failure(viaBody, { url: '/ok' })).toMatchObject({ status: 401 });
+    expect(await leaks.failure(viaHeader, { url: '/ok' })).toMatchObject({ status: 401 });
+    leaks.recordHealth();
+
+    // Control: the endpoint got them in exactly the forms the harness looks for.
+    const [form, header] = endpoint.server.requests;
+    expect(form.body).toContain(new URLSearchParams([['', password]]).toString().slice(1));
+    expect(header.headers.authorization).toBe(`Basic ${basic}`);
+    leaks.expectDetects(basic);
+    leaks.expectClean();
+  });
+
   it('no secret leaks from the background refresh warning', async () => {
     const options = clientOptions('client-credentials');
     // A 2 s token: half its lifetime is the skew, so after 1 s calls refresh it in the background.
