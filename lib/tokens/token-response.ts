@@ -91,6 +91,16 @@ export interface TokenRequestContext {
 }
 
 const MAX_DESCRIPTION = 200;
+/** §5.2 codes are a word or two; a longer one is the server's text, bounded like a description. */
+const MAX_ERROR_CODE = 64;
+
+/**
+ * Text the server chose, as messages and log lines show it: redacted, on one line (a line break
+ * could forge a log line), bounded.
+ */
+function serverText(redact: Redactor, text: string, maxLength: number): string {
+  return redact.text(text).replace(/\p{Cc}+/gu, ' ').slice(0, maxLength);
+}
 
 /**
  * The one mapper of token request failures: `<subject> failed: <why> (status N)`, with the RFC 6749
@@ -152,9 +162,9 @@ export function refusal(
   const { redact, step } = context;
   const found = serverError(body, step ? headers['www-authenticate'] : undefined);
   const said = found && {
-    error: redact.text(found.error),
+    error: serverText(redact, found.error, MAX_ERROR_CODE),
     ...(found.errorDescription !== undefined
-      ? { errorDescription: redact.text(found.errorDescription).slice(0, MAX_DESCRIPTION) }
+      ? { errorDescription: serverText(redact, found.errorDescription, MAX_DESCRIPTION) }
       : {}),
   };
   const why =

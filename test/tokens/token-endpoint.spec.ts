@@ -241,6 +241,26 @@ describe('token endpoint faults (fake token endpoint)', () => {
     },
   );
 
+  it("keeps the server's error text on one line and bounded, in the error and the retry warning", async () => {
+    const forged = 'down\n[Nest] 1  - LOG [Auth] admin logged in\r\nmore';
+    server.failNext(1, {
+      status: 503,
+      headers: { 'retry-after': '0' },
+      body: { error: 'temporarily_unavailable', error_description: forged },
+    });
+    server.failNext(1, { status: 400, body: { error: `invalid_${'x'.repeat(60_000)}` } });
+    const error = await failure(() =>
+      client({ maxAttempts: 2 }).requestToken({ grant_type: 'client_credentials' }),
+    );
+    expect(error.error).toBe(`invalid_${'x'.repeat(56)}`);
+    expect(error.message.length).toBeLessThan(300);
+    const warning = logs.lines.find((line) => line.message.includes('retrying'));
+    expect(warning?.message).toContain(
+      'temporarily_unavailable (down [Nest] 1  - LOG [Auth] admin logged in more)',
+    );
+    for (const line of logs.lines) expect(line.message).not.toMatch(/[\r\n]/);
+  });
+
   it('honours Retry-After on 429, capped by maxRetryDelay', async () => {
     server.failNext(1, { status: 429, headers: { 'retry-after': '100' }, body: '' });
     const started = Date.now();
