@@ -136,6 +136,9 @@ export function checkProviderOptions(
   check.optionalString('clientSecret', options.clientSecret);
   const url = check.httpUrl('tokenUrl', options.tokenUrl);
   if (url.username || url.password) check.fail('tokenUrl', 'must not carry credentials in the URL');
+  // RFC 6749 §3.2; an assertion's aud would carry it while the request does not.
+  if (url.hash || options.tokenUrl.includes('#'))
+    check.fail('tokenUrl', 'must not have a fragment');
   // RFC 6749 §3.2: the credentials need TLS, unless on this machine or the user opted out.
   if (url.protocol === 'http:' && !options.allowInsecureRequests && !isLoopback(url.hostname)) {
     check.fail(

@@ -164,6 +164,21 @@ describe('option messages name the field, say what is wrong and never quote a se
     },
   );
 
+  it.each(['#frag', '#'])('refuses a token URL with a fragment (%s) at bootstrap', async (hash) => {
+    const error = await configurationError({
+      svc: {
+        baseUrl: 'https://api.example.test',
+        auth: {
+          type: 'client-credentials',
+          tokenUrl: `${TOKEN_URL}?tenant=x${hash}`,
+          clientId: 'id',
+          clientSecret: 'S3CRET',
+        },
+      },
+    });
+    expect(error.message).toBe('Client "svc": auth.tokenUrl must not have a fragment');
+  });
+
   it('refuses a defaultTokenLifetime under 1 s on a provider built in code', () => {
     const options = {
       tokenUrl: TOKEN_URL,
