@@ -45,6 +45,11 @@ export class PipelineTokenProvider implements TokenProvider {
     return this.pipeline.run({ serviceName: this.serviceName });
   }
 
+  /** Nest's shutdown: a step request under way stops now, not at its timeout. */
+  onModuleDestroy(): void {
+    this.pipeline.close();
+  }
+
   async onUnauthorized(): Promise<void> {
     // The final token is not cached in the pipeline: dropping it is the manager's job.
     if (this.refreshFromStep === this.pipeline.finalStep) return;

@@ -45,6 +45,8 @@ export class TokenFetchPipeline {
   private readonly runs = new Map<string, Map<string, TokenManager>>();
   // When a step's token was fetched here, to tell a token fetched for this run from a cached one.
   private readonly fetchedAt = new WeakMap<TokenData, number>();
+  /** After `close()` a stopped step is no failure worth a warning. */
+  private closed = false;
 
   constructor(options: TokenFetchPipelineOptions) {
     const check = this.check;
@@ -95,6 +97,15 @@ export class TokenFetchPipeline {
   dependentsOf(step: string): readonly string[] {
     this.assertStep(step);
     return this.plan.dependentsOf(step);
+  }
+
+  /** Stops every step request under way, releasing its waiters; none starts after it. */
+  close(): void {
+    this.closed = true;
+    for (const fetcher of this.fetchers.values()) fetcher.close();
+    for (const managers of this.runs.values()) {
+      for (const manager of managers.values()) manager.onModuleDestroy();
+    }
   }
 
   /** Drops the token of `step` and of every step that depends on it; returns their names. */
@@ -158,6 +169,7 @@ export class TokenFetchPipeline {
     try {
       token = await observeTokenFetch(serviceName, () => fetcher.fetch(context), fetcher.name);
     } catch (error) {
+      if (this.closed) throw error;
       this.logger.warn(
         error instanceof Error ? error.message : `Pipeline step '${fetcher.name}' failed`,
       );

@@ -4,6 +4,7 @@ import { defaultRedactor, Redactor } from '../errors';
 import { hashCacheKey, secretFingerprint } from '../tokens/cache-key';
 import { TokenData } from '../tokens/token-data';
 import { createHttpService } from '../transport/http-transport';
+import { stopOnAbort } from '../transport/stop-on-abort';
 import { OptionChecker } from '../errors/option-checker';
 import { readTokenFields } from '../tokens/token-fields';
 import {
@@ -35,6 +36,7 @@ export abstract class TokenFetcher {
   protected readonly options: Readonly<TokenFetcherOptions>;
   // Its own instance: interceptors an app adds to the global axios never see step credentials.
   private readonly http: HttpService = createHttpService();
+  private readonly closing = new AbortController();
 
   /** @param check names the step in errors; the module passes one naming the client and field */
   constructor(
@@ -93,6 +95,11 @@ export abstract class TokenFetcher {
     return data && (fillPlaceholders(data, (step) => context.get(step).accessToken) as RequestData);
   }
 
+  /** Stops a request under way and refuses new ones (Nest's shutdown, through the pipeline). */
+  close(): void {
+    this.closing.abort();
+  }
+
   /** Fetches this step's token; failures are `AuthenticationException`s naming step and service. */
   async fetch(context: PipelineContext): Promise<TokenData> {
     const headers = await this.buildRequestHeaders(context);
@@ -108,7 +115,11 @@ export abstract class TokenFetcher {
       redact: new Redactor([], [...sent, ...upstream]),
     };
     const response = await lastValueFrom(
-      sendTokenRequest(this.http, this.request(headers, data), request),
+      sendTokenRequest(this.http, this.request(headers, data), request).pipe(
+        stopOnAbort(this.closing.signal, () =>
+          tokenRequestFailed(request, 'the application is shutting down'),
+        ),
+      ),
     );
     if ('kind' in response) throw response.error;
     const { status, data: body } = response;

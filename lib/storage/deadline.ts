@@ -24,6 +24,23 @@ export async function withTimeLimit<T>(
   }
 }
 
+/** Settles like `promise`, or rejects with `reason()` once `signal` aborts (a late result is handled). */
+export function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  reason: () => Error,
+): Promise<T> {
+  if (signal.aborted) return Promise.reject(reason());
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(reason());
+    signal.addEventListener('abort', abort, { once: true });
+    promise
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', abort))
+      .catch(() => undefined);
+  });
+}
+
 /**
  * A storage or Redis call bounded by `ms`. A dead Redis does not fail calls: node-redis queues
  * them until it reconnects, so without a deadline a request would hang for the outage.

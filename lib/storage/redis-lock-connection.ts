@@ -36,6 +36,11 @@ export class RedisLockConnection {
     else this.client = Promise.resolve(connection as RedisLockClient);
   }
 
+  /** Closed by `close()`: calls after it fail, and are no outage. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   connected(): Promise<RedisLockClient> {
     if (this.closed) return Promise.reject(new Error('RedisTokenLock is closed'));
     this.client ??= this.openOwnClient();

@@ -227,7 +227,8 @@ export class RedisTokenLock implements TokenLock, OnModuleDestroy {
       const client = await this.connection.connected();
       return { reply: await withDeadline(run(client), this.commandTimeoutMs, what) };
     } catch (error) {
-      this.outage.failed(error);
+      // After close (shutdown), a holder's release just fails: the lease frees the key.
+      if (!this.connection.isClosed) this.outage.failed(error);
       return undefined;
     }
   }

@@ -40,4 +40,9 @@ export abstract class OAuthTokenProvider implements TokenProvider {
   fetchToken(): Promise<TokenData> {
     return this.endpoint.requestToken(this.grant);
   }
+
+  /** Nest's shutdown: a token request under way stops now, not after its retries. */
+  onModuleDestroy(): void {
+    this.endpoint.close();
+  }
 }

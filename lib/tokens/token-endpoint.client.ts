@@ -10,6 +10,7 @@ import { parseRetryAfter } from '../retry/retry-strategy';
 import { retryLoop, RetryStep } from '../retry/retry-loop';
 import { httpsAgentFor } from '../transport/client-certificate';
 import { createHttpService } from '../transport/http-transport';
+import { stopOnAbort } from '../transport/stop-on-abort';
 import { TokenData } from './token-data';
 import type { CheckedProviderOptions, OAuthProviderCommonOptions } from './token-provider.options';
 import {
@@ -43,6 +44,7 @@ export class TokenEndpointClient {
   private readonly maxAttempts: number;
   private readonly timeout: number;
   private readonly backoff: BackoffSettings;
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: TokenEndpointClientOptions) {
     // Checked by the provider that owns this client, with the names the user wrote.
@@ -55,6 +57,11 @@ export class TokenEndpointClient {
     // RFC 8705 §2: the certificate is presented in the TLS handshake with the token endpoint.
     const { clientCertificate: certificate } = options;
     this.http = createHttpService(undefined, certificate && httpsAgentFor(certificate, false));
+  }
+
+  /** Stops every request under way (its waiters get an error) and refuses new ones. */
+  close(): void {
+    this.closing.abort();
   }
 
   get worstCaseDurationMs(): number {
@@ -89,6 +96,7 @@ export class TokenEndpointClient {
       }),
       mergeMap((outcome) => settle(outcome, context.serviceName)),
       retryLoop<TokenData>({ start: () => (error, retry) => this.nextStep(error, retry) }),
+      stopOnAbort(this.closing.signal, () => shutDown(context.serviceName)),
     );
     return observeTokenFetch(context.serviceName, () => lastValueFrom(attempts));
   }
@@ -162,6 +170,13 @@ export class TokenEndpointClient {
     }
     return { url: this.tokenUrl, method: 'POST', data: form.toString(), headers };
   }
+}
+
+function shutDown(serviceName: string): AuthenticationException {
+  return new AuthenticationException(
+    `Token request for "${serviceName}" stopped: the application is shutting down`,
+    { serviceName },
+  );
 }
 
 /** Each attempt is one request to the token endpoint, counted as it settles. */

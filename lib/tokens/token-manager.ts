@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { bindDpopSession, dpopSessionOf } from '../auth/dpop-session';
 import { AuthenticationException } from '../errors';
-import { withTimeLimit } from '../storage/deadline';
+import { untilAborted, withTimeLimit } from '../storage/deadline';
 import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
 import { SafeTokenStorage } from '../storage/safe-token-storage';
 import { ExclusiveWork, TokenLock } from '../storage/token-lock.interface';
@@ -37,6 +37,8 @@ export class TokenManager {
   private refusal?: { token: TokenData; done: Promise<void> };
   /** Serializes compare-and-delete against storing a new token (see `invalidate`). */
   private writes: Promise<unknown> = Promise.resolve();
+  /** Aborted by Nest's shutdown: waiters are released and no fetch starts. */
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly provider: TokenProvider,
@@ -138,10 +140,19 @@ export class TokenManager {
     await this.serialized(() => this.storage.delete());
   }
 
+  /**
+   * Nest's shutdown: every caller waiting for a fetch gets an error at once, and none starts (an
+   * OAuth2 provider stops its own request in its hook); a held token is still served.
+   */
+  onModuleDestroy(): void {
+    this.closing.abort();
+  }
+
   private refreshInBackground(): void {
     // The failure backoff also paces background refreshes: one failing refresh per pause.
     if (this.inFlight || this.backoff.active) return;
     this.fetchShared().catch(() => {
+      if (this.closing.signal.aborted) return;
       this.logger.warn(
         `Background token refresh for "${this.serviceName}" failed (${this.backoff.state.lastError}); ` +
           `serving the current token until it expires`,
@@ -160,6 +171,7 @@ export class TokenManager {
   /** The single flight of this process; a lock adds the other processes. */
   private fetchShared(): Promise<TokenData> {
     if (this.inFlight) return this.inFlight;
+    if (this.closing.signal.aborted) return Promise.reject(this.shutDown());
     // Fail closed: during the pause every caller without a valid token gets the last failure.
     if (this.backoff.active) return Promise.reject(this.backoff.rejection());
     const generation = this.generation;
@@ -168,8 +180,9 @@ export class TokenManager {
       poll: () => this.pollFresh(),
       fetchTimeoutMs: this.fetchTimeoutMs,
     };
+    const exclusive = this.lock ? this.lock.runExclusive(this.storageKey, work) : work.fetch();
     const fetching = this.backoff
-      .track(this.lock ? this.lock.runExclusive(this.storageKey, work) : work.fetch())
+      .track(untilAborted(exclusive, this.closing.signal, () => this.shutDown()))
       // `invalidate()` may have dropped this fetch and started another: leave that one alone.
       .finally(() => {
         if (this.inFlight === fetching) this.inFlight = undefined;
@@ -183,7 +196,8 @@ export class TokenManager {
     // A refusal being handled may be dropping what the provider fetches from (a pipeline step).
     await this.refusal?.done.catch(() => undefined);
     const { token, ttl } = this.times.fetchedNow(await this.boundedFetch(this.lastToken));
-    if (generation !== this.generation) return token;
+    // After shutdown the storage may be closed: a late token is not written to it.
+    if (generation !== this.generation || this.closing.signal.aborted) return token;
     // Some servers hand out the same token until it expires: if they vouch for it, serve it.
     if (token.sameTokenAs(this.refused)) this.refused = undefined;
     this.refusal = undefined;
@@ -207,6 +221,13 @@ export class TokenManager {
           `Token fetch for "${this.serviceName}" did not finish within ${this.fetchTimeoutMs} ms`,
           { serviceName: this.serviceName },
         ),
+    );
+  }
+
+  private shutDown(): AuthenticationException {
+    return new AuthenticationException(
+      `Token fetch for "${this.serviceName}" stopped: the application is shutting down`,
+      { serviceName: this.serviceName },
     );
   }
 
