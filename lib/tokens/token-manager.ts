@@ -175,12 +175,19 @@ export class TokenManager {
     // Fail closed: during the pause every caller without a valid token gets the last failure.
     if (this.backoff.active) return Promise.reject(this.backoff.rejection());
     const generation = this.generation;
+    // DESIGN "Bounded waits": the provider's worst case bounds the wait for a peer's lock and
+    // this process's own fetch together; a fetch the lock starts later gets what is left.
+    const deadline = Date.now() + this.fetchTimeoutMs;
     const work: ExclusiveWork<TokenData> = {
-      fetch: () => this.fetchAndStore(generation),
+      fetch: () => this.fetchAndStore(generation, deadline - Date.now()),
       poll: () => this.pollFresh(),
       fetchTimeoutMs: this.fetchTimeoutMs,
     };
-    const exclusive = this.lock ? this.lock.runExclusive(this.storageKey, work) : work.fetch();
+    const exclusive = this.lock
+      ? withTimeLimit(this.lock.runExclusive(this.storageKey, work), this.fetchTimeoutMs, () =>
+          this.tooSlow(),
+        )
+      : work.fetch();
     const fetching = this.backoff
       .track(untilAborted(exclusive, this.closing.signal, () => this.shutDown()))
       // `invalidate()` may have dropped this fetch and started another: leave that one alone.
@@ -192,10 +199,11 @@ export class TokenManager {
   }
 
   /** Runs under the lock, if any. */
-  private async fetchAndStore(generation: number): Promise<TokenData> {
+  private async fetchAndStore(generation: number, budgetMs: number): Promise<TokenData> {
     // A refusal being handled may be dropping what the provider fetches from (a pipeline step).
     await this.refusal?.done.catch(() => undefined);
-    const { token, ttl } = this.times.fetchedNow(await this.boundedFetch(this.lastToken));
+    const fetched = await this.boundedFetch(this.lastToken, budgetMs);
+    const { token, ttl } = this.times.fetchedNow(fetched);
     // After shutdown the storage may be closed: a late token is not written to it.
     if (generation !== this.generation || this.closing.signal.aborted) return token;
     // Some servers hand out the same token until it expires: if they vouch for it, serve it.
@@ -208,19 +216,22 @@ export class TokenManager {
     return token;
   }
 
-  /** The provider's fetch or refresh, bounded by its worst case (DESIGN "Bounded waits"). */
-  private boundedFetch(basis: TokenData | undefined): Promise<TokenData> {
+  /**
+   * The provider's fetch or refresh within `budgetMs`, what is left of its worst case; none
+   * starts when nothing is left (the token endpoint is not called for a caller already gone).
+   */
+  private boundedFetch(basis: TokenData | undefined, budgetMs: number): Promise<TokenData> {
+    if (budgetMs <= 0) return Promise.reject(this.tooSlow());
     const refresh = this.provider.refreshToken?.bind(this.provider);
     const fetching = (async () =>
       basis && refresh ? refresh(basis) : this.provider.fetchToken())();
-    return withTimeLimit(
-      fetching,
-      this.fetchTimeoutMs,
-      () =>
-        new AuthenticationException(
-          `Token fetch for "${this.serviceName}" did not finish within ${this.fetchTimeoutMs} ms`,
-          { serviceName: this.serviceName },
-        ),
+    return withTimeLimit(fetching, budgetMs, () => this.tooSlow());
+  }
+
+  private tooSlow(): AuthenticationException {
+    return new AuthenticationException(
+      `Token fetch for "${this.serviceName}" did not finish within ${this.fetchTimeoutMs} ms`,
+      { serviceName: this.serviceName },
     );
   }
 

@@ -106,6 +106,38 @@ describeRedis('RedisTokenLock', () => {
     expect(results.every((t) => t.accessToken === 'shared-in-process')).toBe(true);
   });
 
+  it("bounds every process's callers by the provider's worst case when the token endpoint hangs", async () => {
+    const key = 'hanging-endpoint';
+    const worstCaseMs = 600;
+    let fetches = 0;
+    const managers = Array.from({ length: 3 }, () => {
+      const { lock, storage } = simulatedProcess({ leaseMs: 300 });
+      const hanging = {
+        serviceName: key,
+        fetchTimeoutMs: worstCaseMs,
+        fetchToken: () => {
+          fetches += 1;
+          return new Promise<TokenData>(() => undefined); // an endpoint that never answers
+        },
+      };
+      return new TokenManager(hanging, storage, { lock, storageKey: key });
+    });
+    const waits = await Promise.all(
+      managers.map(async (manager, i) => {
+        await sleep(i * 100); // the processes' callers arrive one after the other
+        const started = Date.now();
+        const error = await manager.getToken().catch((e: unknown) => e);
+        return { error, waitedMs: Date.now() - started };
+      }),
+    );
+    for (const { error, waitedMs } of waits) {
+      expect((error as Error).message).toMatch(/did not finish within 600 ms/);
+      // Before, a waiter waited for the holder's whole fetch and then ran one of its own.
+      expect(waitedMs).toBeLessThan(worstCaseMs + 250);
+    }
+    expect(fetches).toBeLessThanOrEqual(2);
+  });
+
   it('lets a waiter take over when the holder never releases before the lock expires', async () => {
     const key = 'takeover';
     const crashed = simulatedProcess({ leaseMs: 100 });
