@@ -43,5 +43,27 @@ export function describeError(error: unknown): string {
         : error.name
       : 'Error';
   const code = (error as { code?: unknown } | null | undefined)?.code;
-  return typeof code === 'string' ? `${name} ${code}` : name;
+  const reply = redisErrorCode(error);
+  return typeof code === 'string' ? `${name} ${code}` : reply ? `${name} ${reply}` : name;
+}
+
+/** Redis error replies (RESP simple errors) begin with one of these codes; the rest is prose. */
+const REDIS_ERROR_CODES = new Set([
+  'WRONGPASS',
+  'NOAUTH',
+  'NOPERM',
+  'READONLY',
+  'LOADING',
+  'MISCONF',
+  'OOM',
+  'BUSY',
+  'MASTERDOWN',
+  'CLUSTERDOWN',
+]);
+
+/** The code a Redis error reply begins with (`WRONGPASS`), when it is a known one. */
+export function redisErrorCode(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : undefined;
+  const first = message?.split(' ', 1)[0];
+  return first !== undefined && REDIS_ERROR_CODES.has(first) ? first : undefined;
 }

@@ -1,4 +1,8 @@
-import { withDeadline } from './deadline';
+import { DeadlineExceededError, withDeadline } from './deadline';
+import { describeError, redisErrorCode } from './outage-log';
+
+/** Redis refusing the login: another try gets the same answer. */
+const REFUSED_LOGIN = new Set(['WRONGPASS', 'NOAUTH', 'NOPERM']);
 
 /**
  * The part of a node-redis v5 client (`createClient` from `@redis/client`, re-exported by
@@ -25,6 +29,7 @@ export class RedisLockConnection {
   private connecting?: Promise<unknown>;
   private clientUsed = false;
   private closed = false;
+  private lastError?: unknown;
 
   /** @param onFailure hears of a failed connect (node-redis keeps retrying in the background) */
   constructor(
@@ -66,12 +71,20 @@ export class RedisLockConnection {
         disableOfflineQueue: true,
         socket: {
           connectTimeout: 2_000,
-          reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000),
+          // Refused credentials will not change by trying again: stop, and say why (the lock
+          // then lets callers fetch directly, as in an outage).
+          reconnectStrategy: (retries: number, cause: Error) =>
+            REFUSED_LOGIN.has(redisErrorCode(cause) ?? '')
+              ? cause
+              : Math.min(50 * 2 ** retries, 2_000),
         },
       });
       // Without a listener an idle reconnect error would crash the process; outages are logged
-      // when a lock call fails (an idle lock has nothing to add to the storage's warning).
-      client.on('error', () => undefined);
+      // when a lock call fails (an idle lock has nothing to add to the storage's warning). The
+      // last one says why a connect is slow.
+      client.on('error', (error: unknown) => {
+        this.lastError = error;
+      });
       return client;
     });
   }
@@ -86,9 +99,16 @@ export class RedisLockConnection {
     }
     this.clientUsed = true;
     if (this.connecting) {
-      await withDeadline(this.connecting, this.commandTimeoutMs, 'Redis connect').finally(() => {
-        this.connecting = undefined;
-      });
+      await withDeadline(this.connecting, this.commandTimeoutMs, 'Redis connect')
+        .catch((error: unknown) => {
+          if (!(error instanceof DeadlineExceededError) || this.lastError === undefined)
+            throw error;
+          const why = `Redis connect (last error: ${describeError(this.lastError)})`;
+          throw new DeadlineExceededError(why, this.commandTimeoutMs);
+        })
+        .finally(() => {
+          this.connecting = undefined;
+        });
     }
     return client;
   }

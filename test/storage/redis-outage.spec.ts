@@ -1,4 +1,4 @@
-import KeyvRedis, { createKeyv } from '@keyv/redis';
+import KeyvRedis, { createClient, createKeyv } from '@keyv/redis';
 import { Cache, createCache } from 'cache-manager';
 import {
   CacheManagerTokenStorage,
@@ -144,5 +144,51 @@ applyDecision(
         await Promise.all(locks.map((lock) => lock.close()));
       }
     });
+
+    it('says why the lock cannot log in, and stops trying: the refused password is no outage to wait out', async () => {
+      const guarded = await ThrowawayRedis.start('right-pa55word');
+      const wrong = `redis://default:wr0ng-pa55word@127.0.0.1:${guarded.port}`;
+      const lock = RedisTokenLock.fromUrl(wrong, { commandTimeoutMs: 1_000 });
+      const work = (token: string): ExclusiveWork<TokenData> => ({
+        fetch: async () => newToken(token),
+        poll: async () => undefined,
+        fetchTimeoutMs: 1_000,
+      });
+      try {
+        logs.clear();
+        // The caller still gets its token: the lock lets it fetch directly.
+        expect((await lock.runExclusive('svc', work('direct-1'))).accessToken).toBe('direct-1');
+        expect((await lock.runExclusive('svc', work('direct-2'))).accessToken).toBe('direct-2');
+        const warnings = logs.lines.filter((line) => line.level === 'warn');
+        expect(warnings.map((line) => line.message)).toEqual([
+          expect.stringMatching(/^Redis token lock unavailable \(\w+ WRONGPASS\)/),
+        ]);
+        expect(logs.text).not.toContain('wr0ng-pa55word');
+        // No reconnect loop: nothing more connects once the login was refused.
+        const clients = await withRedisInfo(guarded, 'stats');
+        await sleep(500);
+        const after = await withRedisInfo(guarded, 'stats');
+        // Only the second INFO's own connection came in since the first.
+        expect(totalConnections(after)).toBe(totalConnections(clients) + 1);
+      } finally {
+        await lock.close();
+        await guarded.stop();
+      }
+    });
   },
 );
+
+/** INFO `section` of a password-protected throwaway server, read with the right password. */
+async function withRedisInfo(server: ThrowawayRedis, section: string): Promise<string> {
+  const client = createClient({ url: `redis://default:right-pa55word@127.0.0.1:${server.port}` });
+  await client.connect();
+  try {
+    return await client.info(section);
+  } finally {
+    await client.close();
+  }
+}
+
+function totalConnections(info: string): number {
+  return Number(/total_connections_received:(\d+)/.exec(info)?.[1]);
+}

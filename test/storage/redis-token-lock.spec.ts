@@ -309,6 +309,10 @@ describeRedis('RedisTokenLock', () => {
     expect(tokens.every((t) => t.accessToken === 'no-redis')).toBe(true);
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(logs.count('warn', 'RedisTokenLock')).toBe(1);
+    // The slow connect says what its tries ran into, not only that it was slow.
+    expect(logs.text).toMatch(
+      /Redis connect \(last error: \w+ ECONNREFUSED\) took longer than 200 ms/,
+    );
     await lock.close();
   });
 

@@ -13,10 +13,14 @@ export function redisServerInstalled(): boolean {
 export class ThrowawayRedis {
   private process?: ChildProcess;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly password?: string,
+  ) {}
 
-  static async start(): Promise<ThrowawayRedis> {
-    const server = new ThrowawayRedis(await freePort());
+  /** @param password makes the server ask for it (`requirepass`) */
+  static async start(password?: string): Promise<ThrowawayRedis> {
+    const server = new ThrowawayRedis(await freePort(), password);
     await server.start();
     return server;
   }
@@ -36,6 +40,7 @@ export class ThrowawayRedis {
       '',
       '--appendonly',
       'no',
+      ...(this.password === undefined ? [] : ['--requirepass', this.password]),
     ];
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     this.process = child;
