@@ -65,12 +65,18 @@ function toFinalAuthError(error: unknown, clientName: string): unknown {
   const challenge = parseWwwAuthenticate(error.response.headers['www-authenticate']);
   const attempts = error.attempts;
   const detail = challenge.error ? ` (${challenge.error})` : '';
-  // A nonce challenge keeps the token (RFC 9449 §9): what was fresh on each attempt is the proof.
-  const fresh =
-    challenge.error === 'use_dpop_nonce' ? 'a new DPoP nonce each time' : 'fresh tokens';
+  // A nonce challenge keeps the token (RFC 9449 §9): what was new on each attempt is the proof.
+  // Otherwise the refused token was dropped before each retry (the next may be a peer's).
+  const retried = (attempts ?? 1) > 1;
+  const renewed =
+    challenge.error === 'use_dpop_nonce'
+      ? ' with a new DPoP nonce each time'
+      : retried
+        ? ', the token replaced before each retry'
+        : '';
   return new AuthenticationException(
     `${error.method ?? 'GET'} ${error.url ?? ''} was refused with 401${detail} after ` +
-      `${attempts ?? 1} attempt(s) with ${fresh}`,
+      `${attempts ?? 1} attempt(s)${renewed}`,
     { serviceName: clientName, clientName, status: 401, attempts, ...challenge, cause: error },
   );
 }

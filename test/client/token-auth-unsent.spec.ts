@@ -53,6 +53,11 @@ describe.each(TRANSPORTS)(
     it('control: a refused token is retried with a new one, then an AuthenticationException', async () => {
       const error = await lastValueFrom(client.get('/private')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AuthenticationException);
+      // Says what happened without claiming the token was new: a peer's may have replaced it.
+      expect((error as Error).message).toBe(
+        `GET ${server.url}/private was refused with 401 after 2 attempt(s), ` +
+          'the token replaced before each retry',
+      );
       expect(server.requests.map((r) => r.headers.authorization)).toEqual([
         'Bearer unsent-token-1',
         'Bearer unsent-token-2',
