@@ -1,4 +1,4 @@
-import { Type } from '@nestjs/common';
+import { Logger, Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { OptionChecker } from '../errors/option-checker';
 import { appendHooks, ForgeHook, ForgeHooks, NO_HOOKS, NormalizedHooks } from '../hooks/hook.types';
@@ -18,8 +18,8 @@ const STATIC_AUTH_KEYS: Record<string, readonly string[]> = {
 export const TOKEN_AUTH_TYPES = ['client-credentials', 'password', 'pipeline'];
 
 /**
- * What the module hands to the TokenManager it builds. Inert on a static client (shared defaults
- * may carry them), misleading next to a TokenManager built elsewhere.
+ * What the module hands to the TokenManager it builds. Accepted with a warning on a static client
+ * (shared defaults may carry them), refused next to a TokenManager built elsewhere.
  */
 const MANAGER_OPTIONS = ['refreshSkew', 'failureBackoff', 'lock', 'storage'] as const;
 
@@ -37,6 +37,8 @@ export async function createClientConfig(
     ...authOf(check, options, tokenManager),
   });
 }
+
+const logger = new Logger('RequestForgeModule');
 
 /** The hooks in order, each class from Nest's DI: the app's provider, else a new instance. */
 async function resolveHooks(
@@ -86,6 +88,12 @@ function authOf(
   }
   if (options.authRetry !== undefined) {
     check.fail('authRetry', 'applies to token auth only (client-credentials, password, pipeline)');
+  }
+  if (unread) {
+    const inert = MANAGER_OPTIONS.filter((field) => options[field] !== undefined).join(', ');
+    logger.warn(
+      `${check.owner}: ${inert} ignored (token auth only: client-credentials, password, pipeline)`,
+    );
   }
   if (auth === undefined) return { auths: [] };
   const record = check.record('auth', auth);
