@@ -19,10 +19,12 @@ import {
 import { checkLockOption, RequestForgeLocks } from './request-forge.locks';
 import { resolveTokenStorage } from './request-forge.storage';
 import type { Cache } from './storage/cache-manager-token-storage';
+import { loadRedisClient } from './storage/redis-lock-connection';
 import { TokenStorage } from './storage/token-storage.interface';
 import { TokenManager } from './tokens/token-manager';
 import { TokenProvider } from './tokens/token-provider.interface';
 import { createTokenProvider, OAuthAuthOptions } from './tokens/token-provider.factory';
+import { loadUndici } from './transport/undici-adapter';
 
 /** Every key of `ForgeClientOptions`: a key not listed is named as a typo at bootstrap. */
 const CLIENT_OPTION_KEYS: readonly (keyof ForgeClientOptions)[] = [
@@ -106,12 +108,21 @@ export function createClientProviders(
         client instanceof HttpClientConfig
           ? client
           : await createClientConfig(name, client, moduleRef, tokenManager);
+      // An optional peer that is missing fails here, naming the client, not on its first call.
+      if (config.transport === 'undici') {
+        await loadUndici().catch(() =>
+          OptionChecker.forClient(name).fail('transport', MISSING_PEER('undici', 'undici@^7')),
+        );
+      }
       return new ForgeClient(config, undefined, name);
     },
   };
   if (!needsTokenProviders(staticOptions)) return [resolved, client];
   return [resolved, ...tokenProviders(name, resolvedToken), client];
 }
+
+const MISSING_PEER = (peer: string, install: string) =>
+  `needs the ${peer} package, which could not be loaded (npm install ${install})`;
 
 function tokenProviders(name: string, resolved: string): Provider[] {
   return [
@@ -150,15 +161,23 @@ function tokenProviders(name: string, resolved: string): Provider[] {
         getTokenStorageToken(name),
         RequestForgeLocks,
       ],
-      useFactory: (
+      useFactory: async (
         client: ResolvedClient,
         provider: TokenProvider | null,
         storage: TokenStorage | null,
         locks: RequestForgeLocks,
-      ): TokenManager | null => {
+      ): Promise<TokenManager | null> => {
         if (client.auth instanceof TokenManager) return client.auth;
         if (!provider || !storage) return null;
         const { refreshSkew, failureBackoff, lock } = client as ForgeClientOptions;
+        if (isRecord(lock) && lock.type === 'redis') {
+          await loadRedisClient().catch(() =>
+            OptionChecker.forClient(name).fail(
+              'lock',
+              MISSING_PEER('@keyv/redis', '@keyv/redis@^5'),
+            ),
+          );
+        }
         const options = { refreshSkew, failureBackoff, lock: locks.forClient(name, lock) };
         return OptionChecker.forClient(name).relabel(
           () => new TokenManager(provider, storage, options),

@@ -61,9 +61,8 @@ export class RedisLockConnection {
     if (client?.isOpen) await (client as RedisLockClient & { close(): Promise<unknown> }).close();
   }
 
-  /** `@keyv/redis` is loaded only here, so apps that never use the Redis lock need not install it. */
   private openOwnClient(): Promise<RedisLockClient> {
-    return import('@keyv/redis').then(({ createClient }) => {
+    return loadRedisClient().then(({ createClient }) => {
       const client = createClient({
         url: this.url,
         // While Redis is down, commands fail at once instead of queueing until it is back: the
@@ -112,4 +111,9 @@ export class RedisLockConnection {
     }
     return client;
   }
+}
+
+/** `@keyv/redis` is loaded only here, so apps that never use the Redis lock need not install it. */
+export function loadRedisClient(): Promise<typeof import('@keyv/redis')> {
+  return import('@keyv/redis');
 }

@@ -188,7 +188,7 @@ function toAxiosError(
 let loading: Promise<typeof Undici> | undefined;
 
 /** undici is an optional peer: loaded on first use, so an app that never uses it needs none. */
-function loadUndici(): Promise<typeof Undici> {
+export function loadUndici(): Promise<typeof Undici> {
   loading ??= import('undici').catch((cause: unknown) => {
     loading = undefined;
     throw new ConfigurationException(
