@@ -14,6 +14,13 @@ export interface SafeCause {
   message: string;
 }
 
+/**
+ * The classes an exception is an instance of, by name, under a key both builds share: an app that
+ * loads the CommonJS and the ESM build (a CommonJS library next to ESM code) has two copies of
+ * each class, and `instanceof` would otherwise fail across them.
+ */
+const CLASS_NAMES = Symbol.for('nestjs-request-forge.exception-classes');
+
 /** Base of every error request-forge throws. */
 export class RequestForgeException extends Error {
   clientName?: string;
@@ -24,7 +31,15 @@ export class RequestForgeException extends Error {
     // Error keeps `cause` as a non-enumerable own property, as toJSON and inspect expect.
     super(message, options.cause === undefined ? {} : { cause: summarizeCause(options.cause) });
     this.name = new.target.name;
+    Object.defineProperty(this, CLASS_NAMES, { value: classNames(new.target) });
     this.assignDefined(options, ['clientName', 'attempts']);
+  }
+
+  /** `instanceof` by class name, so an exception of the other build's copy is recognised too. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    const names = (value as { [CLASS_NAMES]?: unknown } | null | undefined)?.[CLASS_NAMES];
+    return Array.isArray(names) && names.includes(this.name);
   }
 
   /** Copies the `keys` `init` gives a value (not `undefined` or `''`); others stay out of `toJSON`. */
@@ -51,6 +66,19 @@ export class RequestForgeException extends Error {
     const stack = this.stack ?? `${this.name}: ${this.message}`;
     return fields.length ? `${stack} {\n${fields.join(',\n')}\n}` : stack;
   }
+}
+
+/** `HttpStatusException`, `RequestForgeException`: the class and those it extends, up to Error. */
+function classNames(target: abstract new (...args: never[]) => unknown): readonly string[] {
+  const names: string[] = [];
+  for (
+    let c: unknown = target;
+    typeof c === 'function' && c !== Error;
+    c = Object.getPrototypeOf(c)
+  ) {
+    names.push((c as { name: string }).name);
+  }
+  return Object.freeze(names);
 }
 
 function summarizeCause(cause: unknown): SafeCause {
