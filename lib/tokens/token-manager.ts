@@ -118,7 +118,9 @@ export class TokenManager {
     this.refused = token;
     const done = this.serialized(async () => {
       const stored = await this.storage.get();
-      if (stored.ok && stored.token && !stored.token.sameTokenAs(token)) return;
+      // Unread (the storage failed) is not known to be the refused token: a peer's replacement
+      // may be there. Only the token read is compared and deleted.
+      if (!stored.ok || (stored.token && !stored.token.sameTokenAs(token))) return;
       await this.provider.onUnauthorized?.(token);
       await this.storage.delete();
     });

@@ -108,7 +108,7 @@ describeRedis('RedisTokenLock', () => {
 
   it("bounds every process's callers by the provider's worst case when the token endpoint hangs", async () => {
     const key = 'hanging-endpoint';
-    const worstCaseMs = 600;
+    const worstCaseMs = 800;
     let fetches = 0;
     const managers = Array.from({ length: 3 }, () => {
       const { lock, storage } = simulatedProcess({ leaseMs: 300 });
@@ -131,9 +131,10 @@ describeRedis('RedisTokenLock', () => {
       }),
     );
     for (const { error, waitedMs } of waits) {
-      expect((error as Error).message).toMatch(/did not finish within 600 ms/);
-      // Before, a waiter waited for the holder's whole fetch and then ran one of its own.
-      expect(waitedMs).toBeLessThan(worstCaseMs + 250);
+      expect((error as Error).message).toMatch(/did not finish within 800 ms/);
+      // Before, a waiter waited for the holder's whole fetch and then ran one of its own
+      // (about 2.2 s here); the margin is for a loaded machine.
+      expect(waitedMs).toBeLessThan(worstCaseMs + 500);
     }
     expect(fetches).toBeLessThanOrEqual(2);
   });

@@ -171,6 +171,32 @@ describe('TokenManager (fake token endpoint)', () => {
     expect(server.tokenRequests).toBe(1);
   });
 
+  it("invalidate(token) deletes nothing it could not read: a peer's replacement survives a failed read", async () => {
+    let issued = 0;
+    const numbered = {
+      serviceName: 'shared',
+      fetchToken: async () => new TokenData({ accessToken: `shared-token-${++issued}` }),
+    };
+    const shared = new InMemoryTokenStorage();
+    let readsFail = false;
+    const flaky: TokenStorage = {
+      get: (key) => (readsFail ? Promise.reject(new Error('read timed out')) : shared.get(key)),
+      set: (key, token, ttl) => shared.set(key, token, ttl),
+      delete: (key) => shared.delete(key),
+    };
+    const a = new TokenManager(numbered, shared);
+    const b = new TokenManager(numbered, flaky);
+    const first = await a.getToken();
+    expect((await b.getToken()).sameTokenAs(first)).toBe(true);
+
+    await a.invalidate(first); // A got the 401 first and stores its replacement
+    const replacement = await a.getToken();
+    readsFail = true; // B's storage read fails just as its late 401 arrives
+    await b.invalidate(first);
+
+    expect((await shared.get(a.storageKey))?.sameTokenAs(replacement)).toBe(true);
+  });
+
   it('serves a refused token again when the server hands out that same token', async () => {
     let fetches = 0;
     const sameEveryTime = new TokenData({
