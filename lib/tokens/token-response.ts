@@ -99,7 +99,10 @@ const MAX_ERROR_CODE = 64;
  * could forge a log line), bounded.
  */
 function serverText(redact: Redactor, text: string, maxLength: number): string {
-  return redact.text(text).replace(/\p{Cc}+/gu, ' ').slice(0, maxLength);
+  return redact
+    .text(text)
+    .replace(/\p{Cc}+/gu, ' ')
+    .slice(0, maxLength);
 }
 
 /**

@@ -48,7 +48,8 @@ describe('typed exceptions when both builds are loaded', () => {
     const lookAlike = Object.assign(new Error('x'), { name: 'HttpStatusException', status: 404 });
     expect(lookAlike instanceof HttpStatusException).toBe(false);
     expect(new Error('x') instanceof RequestForgeException).toBe(false);
-    expect(null instanceof RequestForgeException).toBe(false);
+    const nothing: unknown = null;
+    expect(nothing instanceof RequestForgeException).toBe(false);
   });
 
   it('keep the mark out of JSON and inspect', () => {

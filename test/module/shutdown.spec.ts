@@ -60,6 +60,30 @@ function complaintsAfter(logs: LogCapture, from: number): string[] {
     .map((line) => line.message);
 }
 
+/**
+ * Starts `count` calls, closes the app once the token endpoint has the first token request, and
+ * checks that every call failed at once; returns how many lines were logged before the close.
+ */
+async function closeDuringFetch(
+  moduleRef: TestingModule,
+  endpoint: RecordingServer,
+  logs: LogCapture,
+  count: number,
+): Promise<number> {
+  const client = moduleRef.get<ForgeClient>(getForgeClientToken('orders'));
+  const settled = settleAll(Array.from({ length: count }, () => lastValueFrom(client.get('/x'))));
+  await endpoint.waitForRequests(1);
+  const closedAt = Date.now();
+  const logged = logs.lines.length;
+  await moduleRef.close();
+  for (const { error, at } of await settled) {
+    expect(error).toBeInstanceOf(AuthenticationException);
+    expect((error as Error).message).toMatch(/shutting down/);
+    expect(at - closedAt).toBeLessThan(1_000);
+  }
+  return logged;
+}
+
 /** Settles every call, recording how long each took. */
 function settleAll(calls: Promise<unknown>[]): Promise<{ error: unknown; at: number }[]> {
   return Promise.all(
@@ -85,21 +109,8 @@ describe('closing the app while a token fetch is under way', () => {
 
   it('rejects every waiting call at once, aborts the token request and sends no retry', async () => {
     const { moduleRef, logs } = await startApp(endpoint);
-    const client = moduleRef.get<ForgeClient>(getForgeClientToken('orders'));
-    const calls = Array.from({ length: 5 }, () => lastValueFrom(client.get('/orders')));
-    const settled = settleAll(calls);
-    await endpoint.waitForRequests(1);
+    const logged = await closeDuringFetch(moduleRef, endpoint, logs, 5);
 
-    const closedAt = Date.now();
-    const logged = logs.lines.length;
-    await moduleRef.close();
-    const results = await settled;
-
-    for (const { error, at } of results) {
-      expect(error).toBeInstanceOf(AuthenticationException);
-      expect((error as Error).message).toMatch(/shutting down/);
-      expect(at - closedAt).toBeLessThan(1_000);
-    }
     // The request under way was cancelled, not left to its 5 s timeout.
     await endpoint.waitForAbort(1, 2_000);
     // A retry would have followed within its backoff (at most 5 s after a 5 s timeout); give the
@@ -126,17 +137,7 @@ describe('closing the app while a token fetch is under way', () => {
         ],
       },
     });
-    const client = moduleRef.get<ForgeClient>(getForgeClientToken('orders'));
-    const settled = settleAll(Array.from({ length: 3 }, () => lastValueFrom(client.get('/x'))));
-    await endpoint.waitForRequests(1);
-
-    const closedAt = Date.now();
-    const logged = logs.lines.length;
-    await moduleRef.close();
-    for (const { error, at } of await settled) {
-      expect(error).toBeInstanceOf(AuthenticationException);
-      expect(at - closedAt).toBeLessThan(1_000);
-    }
+    const logged = await closeDuringFetch(moduleRef, endpoint, logs, 3);
     await endpoint.waitForAbort(1, 2_000);
     expect(endpoint.requests.map((r) => r.path)).toEqual(['/login']);
     expect(complaintsAfter(logs, logged)).toEqual([]);
@@ -173,17 +174,7 @@ describeRedis('closing the app while a token fetch holds the Redis lock', () => 
       storage: 'memory',
       lock: { type: 'redis', url: redisUrl(), keyPrefix: `${prefix}:lock:` },
     });
-    const client = moduleRef.get<ForgeClient>(getForgeClientToken('orders'));
-    const settled = settleAll(Array.from({ length: 3 }, () => lastValueFrom(client.get('/x'))));
-    await endpoint.waitForRequests(1);
-
-    const closedAt = Date.now();
-    const logged = logs.lines.length;
-    await moduleRef.close();
-    for (const { error, at } of await settled) {
-      expect((error as Error).message).toMatch(/shutting down/);
-      expect(at - closedAt).toBeLessThan(1_000);
-    }
+    const logged = await closeDuringFetch(moduleRef, endpoint, logs, 3);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(endpoint.requests).toHaveLength(1);
     expect(complaintsAfter(logs, logged)).toEqual([]);
