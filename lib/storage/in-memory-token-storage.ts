@@ -7,7 +7,11 @@ interface Entry {
   evictAt?: number;
 }
 
-/** Per-process storage. Entries past their TTL or their token's expiry are not returned. */
+/**
+ * Per-process storage. Entries past their TTL are not returned; without a TTL, past their token's
+ * expiry. The TTL wins: a TokenManager computes it on its own clock (a test clock set in the past
+ * dates tokens in the past), and the manager still judges expiry on that clock.
+ */
 export class InMemoryTokenStorage implements TokenStorage {
   private readonly entries = new Map<string, Entry>();
 
@@ -15,7 +19,8 @@ export class InMemoryTokenStorage implements TokenStorage {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     const now = Date.now();
-    if ((entry.evictAt !== undefined && now >= entry.evictAt) || entry.token.isExpired(0, now)) {
+    const gone = entry.evictAt !== undefined ? now >= entry.evictAt : entry.token.isExpired(0, now);
+    if (gone) {
       this.entries.delete(key);
       return undefined;
     }

@@ -165,6 +165,26 @@ describe('fail closed without hammering the IdP (failureBackoff)', () => {
     expect(api.requests.length).toBe(sent);
   });
 
+  it.each([
+    ['two hours behind real time', -2 * 3_600_000],
+    ['a year ahead of real time', 365 * 86_400_000],
+  ])(
+    'serves the held token inside the skew while a refresh fails, on a test clock %s',
+    async (_where, offsetMs) => {
+      idp.reply(TOKEN).otherwise(INVALID_CLIENT);
+      const clock = new ManualClock(Date.now() + offsetMs);
+      const start = clock.now();
+      const { manager } = setUp(clock);
+      const held = await manager.getToken();
+
+      // 90 s into the 120 s token, by the test clock: within the skew, not expired.
+      clock.set(start + 90_000);
+      expect((await manager.getToken()).sameTokenAs(held)).toBe(true);
+      await waitFor(() => logs.count('warn', 'TokenManager') === 1, 5_000);
+      expect(idp.requests).toHaveLength(2); // the fetch, then one background refresh that failed
+    },
+  );
+
   it('does not let invalidate() skip the backoff', async () => {
     idp.reply(TOKEN, INVALID_CLIENT).otherwise(TOKEN);
     const clock = new OffsetClock();
