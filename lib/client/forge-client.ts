@@ -19,18 +19,22 @@ export class ForgeClient implements OnModuleDestroy {
   /** The transport this client made for itself (none when given an HttpService). */
   private readonly transport?: ClientTransport;
 
+  /** The client name used in errors, logs, hooks and metrics. */
+  readonly name?: string;
+
   /**
    * @param http sent through as it is (`config.transport` then does not apply)
-   * @param name the client name used in errors and logs
+   * @param name the client name; default the builder's (`new HttpClientConfigBuilder('orders')`)
    */
   constructor(
     readonly config: HttpClientConfig,
     http?: HttpService,
-    readonly name?: string,
+    name?: string,
   ) {
+    this.name = name ?? config.clientName;
     if (!http) this.transport = createClientTransport(config.transport, config.clientCertificate);
     const send = http ?? (this.transport as ClientTransport).http;
-    this.executor = new RequestExecutor(config, send, name);
+    this.executor = new RequestExecutor(config, send, this.name);
     registerCircuit(this, () => this.executor.resilience.circuitState);
   }
 

@@ -39,7 +39,7 @@ export interface ConfigDraft extends Partial<Omit<ForgeClientOptions, 'auth' | '
 export class HttpClientConfigBuilder {
   private readonly draft: ConfigDraft = { auths: [], hooks: NO_HOOKS };
 
-  /** @param clientName named in validation errors */
+  /** @param clientName named in validation errors, and by the client made from the config */
   constructor(private readonly clientName?: string) {}
 
   withBaseUrl(url: string): this {
@@ -183,6 +183,7 @@ export function buildConfig(clientName: string | undefined, draft: ConfigDraft):
     transport: p.oneOf('transport', draft.transport ?? 'axios', TRANSPORT_KINDS),
     clientCertificate,
     logging,
+    clientName,
   });
 }
 

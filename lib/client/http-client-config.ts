@@ -31,6 +31,8 @@ export class HttpClientConfig {
   /** `'axios'` (default): axios' Node adapter; `'undici'`: our axios adapter on undici. */
   readonly transport!: TransportKind;
   readonly clientCertificate?: Readonly<ClientCertificate>;
+  /** The builder's name: a ForgeClient made from this config names itself so (errors, metrics). */
+  readonly clientName?: string;
 
   constructor(init: HttpClientConfig) {
     Object.assign(this, init, {

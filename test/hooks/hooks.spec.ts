@@ -59,6 +59,22 @@ describe('hooks', () => {
     expect(contexts[0].requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("names a client by its builder's name, in hook contexts and errors, unless given another", async () => {
+    const seen: string[] = [];
+    const named = new HttpClientConfigBuilder('orders')
+      .withBaseUrl(server.url)
+      .withHooks({ beforeRequest: [(_config, ctx) => void seen.push(ctx.clientName)] })
+      .build();
+    server.handle((_req, res) => json(res, 500, { error: 'boom' }));
+
+    const error = await lastValueFrom(new ForgeClient(named).get('/a')).catch((e: unknown) => e);
+    expect(seen).toEqual(['orders']);
+    expect(error).toMatchObject({ clientName: 'orders' });
+    expect(new ForgeClient(named).name).toBe('orders');
+    expect(new ForgeClient(named, undefined, 'billing').name).toBe('billing');
+    expect(new ForgeClient(builder().build()).name).toBeUndefined();
+  });
+
   it('a throwing beforeRequest aborts the call with its error and sends nothing', async () => {
     const refusal = new Error('not allowed today');
     const client = new ForgeClient(
