@@ -58,7 +58,7 @@ export function unseal(keyring: EncryptionKeyring, storageKey: string, value: st
     return { ok: true, plaintext: plaintext.toString('utf8') };
   } catch {
     // GCM's tag check failed: another key under this kid, a tampered value, or another key's value.
-    return { ok: false, cause: 'decrypt' };
+    return { ok: false, cause: 'decrypt', kid };
   }
 }
 

@@ -111,7 +111,8 @@ describeRedis('EncryptedTokenStorage on Redis (Keyv + @keyv/redis)', () => {
 
     expect(await encrypted.get('payments')).toBeUndefined();
     expect((await encrypted.get('orders'))?.accessToken).toBe(ACCESS);
-    expect(logs.text).toMatch(/"payments": it does not decrypt/);
+    // Named with its key id, so an operator rotating keys sees which key failed.
+    expect(logs.text).toMatch(/"payments": it does not decrypt.*\(key id "k1"\)/);
   });
 
   it('after rotating activeKid reads the old values and writes new ones with the new kid', async () => {
