@@ -104,7 +104,7 @@ export class TokenFetchPipeline {
     this.closed = true;
     for (const fetcher of this.fetchers.values()) fetcher.close();
     for (const managers of this.runs.values()) {
-      for (const manager of managers.values()) manager.onModuleDestroy();
+      for (const manager of managers.values()) void manager.onModuleDestroy();
     }
   }
 

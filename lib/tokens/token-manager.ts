@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { bindDpopSession, dpopSessionOf } from '../auth/dpop-session';
 import { AuthenticationException } from '../errors';
 import { untilAborted, withTimeLimit } from '../storage/deadline';
@@ -76,6 +76,8 @@ export class TokenManager {
   async getToken(): Promise<TokenData> {
     const held = this.heldToken();
     if (held) return held;
+    // After shutdown the storage may be closed: reading it would reopen its connection.
+    if (this.closing.signal.aborted) throw this.shutDown();
     const current = await this.readCurrent();
     if (current && !this.times.due(current)) {
       return recordTokenCache(this.serviceName, 'hit', current);
@@ -146,8 +148,17 @@ export class TokenManager {
    * Nest's shutdown: every caller waiting for a fetch gets an error at once, and none starts (an
    * OAuth2 provider stops its own request in its hook); a held token is still served.
    */
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
+    if (this.closing.signal.aborted) return;
     this.closing.abort();
+    // A provider built in code is no Nest provider: Nest would never tell it. Its hook stops a
+    // fetch under way (the OAuth2 and pipeline providers' hooks may then run twice: harmless).
+    try {
+      await (this.provider as Partial<OnModuleDestroy>).onModuleDestroy?.();
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'error';
+      this.logger.warn(`Token provider for "${this.serviceName}" failed to stop (${name})`);
+    }
   }
 
   private refreshInBackground(): void {

@@ -2,12 +2,16 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { lastValueFrom } from 'rxjs';
 import {
   AuthenticationException,
+  ClientCredentialsTokenProvider,
   ForgeClient,
   ForgeClientOptions,
   getForgeClientToken,
   getTokenManagerToken,
+  InMemoryTokenStorage,
   RequestForgeModule,
+  TokenData,
   TokenManager,
+  TokenStorage,
 } from '../../lib';
 import { LogCapture } from '../support/log-capture';
 import { RecordingServer } from '../support/recording-server';
@@ -141,6 +145,49 @@ describe('closing the app while a token fetch is under way', () => {
     await endpoint.waitForAbort(1, 2_000);
     expect(endpoint.requests.map((r) => r.path)).toEqual(['/login']);
     expect(complaintsAfter(logs, logged)).toEqual([]);
+  });
+
+  it('stops a TokenManager built in code: its OAuth2 provider and a custom provider hear of it', async () => {
+    const provider = new ClientCredentialsTokenProvider({
+      tokenUrl: `${endpoint.url}/token`,
+      clientId: 'orders',
+      clientSecret: 'orders-s3cret',
+      serviceName: 'orders',
+      timeout: 5_000,
+    });
+    const { moduleRef, logs } = await startApp(endpoint, { auth: new TokenManager(provider) });
+    const logged = await closeDuringFetch(moduleRef, endpoint, logs, 3);
+    await endpoint.waitForAbort(1, 2_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(endpoint.requests).toHaveLength(1);
+    expect(complaintsAfter(logs, logged)).toEqual([]);
+
+    let stopped = 0;
+    const custom = {
+      serviceName: 'custom',
+      fetchToken: () => new Promise<TokenData>(() => undefined),
+      onModuleDestroy: () => void (stopped += 1),
+    };
+    const second = await startApp(endpoint, { auth: new TokenManager(custom) });
+    await second.moduleRef.close();
+    expect(stopped).toBe(1);
+  });
+
+  it('reads no storage after close: a closed Redis store would reconnect', async () => {
+    const reads: string[] = [];
+    const storage = new InMemoryTokenStorage();
+    const counting: TokenStorage = {
+      get: (key) => (reads.push(key), storage.get(key)),
+      set: (key, token, ttl) => storage.set(key, token, ttl),
+      delete: (key) => storage.delete(key),
+    };
+    const manager = new TokenManager(
+      { serviceName: 'closed', fetchToken: async () => new TokenData({ accessToken: 'never' }) },
+      counting,
+    );
+    await manager.onModuleDestroy();
+    await expect(manager.getToken()).rejects.toThrow(/shutting down/);
+    expect(reads).toEqual([]);
   });
 
   it('starts no token fetch after close', async () => {
