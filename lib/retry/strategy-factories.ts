@@ -91,6 +91,10 @@ export function createCircuitBreaker(
 ): CircuitBreaker {
   const check = OptionChecker.forClient(clientName, 'circuitBreaker.');
   check.record('', config);
+  if ((config as unknown) instanceof CircuitBreaker) {
+    // A breaker's state is its client's own: two clients sharing one would trip each other.
+    check.fail('', 'takes options, not a CircuitBreaker: each client builds its own from them');
+  }
   check.knownKeys(config, CIRCUIT_BREAKER_FIELDS);
   return check.relabel(() => new CircuitBreaker({ ...config, name: clientName }));
 }

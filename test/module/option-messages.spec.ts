@@ -1,5 +1,10 @@
 import { inspect } from 'node:util';
-import { ClientCredentialsTokenProvider, HttpClientConfigBuilder, TokenManager } from '../../lib';
+import {
+  CircuitBreaker,
+  ClientCredentialsTokenProvider,
+  HttpClientConfigBuilder,
+  TokenManager,
+} from '../../lib';
 import { configurationError } from '../support/bootstrap-error';
 
 /** Everything an error shows: message, JSON, inspect. */
@@ -177,6 +182,18 @@ describe('option messages name the field, say what is wrong and never quote a se
       },
     });
     expect(error.message).toBe('Client "svc": auth.tokenUrl must not have a fragment');
+  });
+
+  it('refuses a CircuitBreaker instance as circuitBreaker: each client builds its own', async () => {
+    const error = await configurationError({
+      svc: {
+        baseUrl: 'https://api.example.test',
+        circuitBreaker: new CircuitBreaker({ failureThreshold: 2 }),
+      },
+    });
+    expect(error.message).toBe(
+      'Client "svc": circuitBreaker takes options, not a CircuitBreaker: each client builds its own from them',
+    );
   });
 
   it('refuses a defaultTokenLifetime under 1 s on a provider built in code', () => {
