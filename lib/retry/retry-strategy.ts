@@ -121,6 +121,16 @@ export class ExponentialBackoffRetryStrategy extends ExponentialBackoff implemen
   }
 }
 
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** RFC 9110 §5.6.7: IMF-fixdate, the obsolete RFC 850 form, asctime. */
+const HTTP_DATE = new RegExp(
+  `^(?:${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT` +
+    `|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT` +
+    `|${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4})$`,
+);
+
 /**
  * Milliseconds the server asked us to wait (RFC 9110 §10.2.3: delay-seconds or an HTTP-date), or
  * `undefined` when the header is absent or unreadable. A date in the past means "now" (0).
@@ -129,8 +139,9 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  // Every HTTP-date form starts with a day name; Date.parse alone would read '-5' as a year.
-  if (!/^[A-Za-z]{3}/.test(text)) return undefined;
+  // Only the three HTTP-date forms: Date.parse alone reads '-5' as a year and 'Mon 2' or
+  // 'Retry later 2' as dates long past, which would remove the backoff.
+  if (!HTTP_DATE.test(text)) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

@@ -95,11 +95,18 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(' 7 ', now)).toBe(7_000);
     expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000);
     expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
+    // RFC 9110 §5.6.7: the obsolete RFC 850 and asctime forms are read too.
+    expect(parseRetryAfter('Thursday, 01-Jan-26 00:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Thu Jan  1 00:00:30 2026', now)).toBe(30_000);
   });
 
   it('ignores what it cannot read', () => {
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter('-5', now)).toBeUndefined();
+    // Date.parse reads these as dates long past, which would mean "retry now".
+    for (const junk of ['Mon 2', 'Retry later 2', 'garbage, 1', '1, 30', 'Thu, 01 Jan 2026']) {
+      expect(parseRetryAfter(junk, now)).toBeUndefined();
+    }
   });
 });
