@@ -171,13 +171,23 @@ function placeholder(value: object): string | undefined {
   return undefined;
 }
 
-/** A secret as written, and as a URL, a form body and a JSON string would carry it. */
+/**
+ * A secret as written, and as servers echo it: percent-encoded (either hex case, or twice), as a
+ * form body, as a JSON string (also with `\/` and `\uXXXX` escapes), in base64.
+ */
 function encodedForms(secret: string): string[] {
+  const percent = encodeURIComponent(secret);
+  const json = JSON.stringify(secret).slice(1, -1);
   return [
     secret,
-    encodeURIComponent(secret),
+    percent,
+    percent.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
+    encodeURIComponent(percent),
     new URLSearchParams([['', secret]]).toString().slice(1),
-    JSON.stringify(secret).slice(1, -1),
+    json,
+    json.replaceAll('/', '\\/'),
+    json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    Buffer.from(secret, 'utf8').toString('base64'),
   ];
 }
 

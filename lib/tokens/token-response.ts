@@ -99,9 +99,11 @@ const MAX_ERROR_CODE = 64;
  * could forge a log line), bounded.
  */
 function serverText(redact: Redactor, text: string, maxLength: number): string {
+  // Control characters, line and paragraph separators (U+2028/9) and bidi controls (which can
+  // make a log line read backwards): each run becomes one space.
   return redact
     .text(text)
-    .replace(/\p{Cc}+/gu, ' ')
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]+/gu, ' ')
     .slice(0, maxLength);
 }
 

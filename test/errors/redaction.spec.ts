@@ -35,14 +35,19 @@ describe('Redactor.text', () => {
     expect(redactor.text('x-custom-secret=abc, ok=1')).toBe('x-custom-secret=***, ok=1');
   });
 
-  it('scrubs a known secret also as a URL, a form body or a JSON string carries it', () => {
+  it('scrubs a known secret also as a URL, a form body, a JSON string or base64 carries it', () => {
     const secret = 'p@ss w0rd+"é"/&';
     const scrub = new Redactor([], [secret]).extend([], ['other-secret']);
     for (const form of [
       secret,
       encodeURIComponent(secret),
+      'p%40ss%20w0rd%2b%22%c3%a9%22%2f%26', // lower-case hex
+      encodeURIComponent(encodeURIComponent(secret)),
       new URLSearchParams([['', secret]]).toString().slice(1),
       JSON.stringify(secret).slice(1, -1),
+      'p@ss w0rd+\\"é\\"\\/&', // JSON with an escaped slash (PHP)
+      'p@ss w0rd+\\"\\u00e9\\"/&', // JSON with \u escapes (Python, Go)
+      Buffer.from(secret).toString('base64'),
     ]) {
       expect(scrub.text(`was <${form}>`)).toBe('was <***>');
     }

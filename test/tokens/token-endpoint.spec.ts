@@ -242,7 +242,7 @@ describe('token endpoint faults (fake token endpoint)', () => {
   );
 
   it("keeps the server's error text on one line and bounded, in the error and the retry warning", async () => {
-    const forged = 'down\n[Nest] 1  - LOG [Auth] admin logged in\r\nmore';
+    const forged = 'down\n[Nest] 1  - LOG [Auth] admin\u2028logged\u202E in\r\nmore';
     server.failNext(1, {
       status: 503,
       headers: { 'retry-after': '0' },
@@ -256,9 +256,9 @@ describe('token endpoint faults (fake token endpoint)', () => {
     expect(error.message.length).toBeLessThan(300);
     const warning = logs.lines.find((line) => line.message.includes('retrying'));
     expect(warning?.message).toContain(
-      'temporarily_unavailable (down [Nest] 1  - LOG [Auth] admin logged in more)',
+      'temporarily_unavailable (down [Nest] 1  - LOG [Auth] admin logged  in more)',
     );
-    for (const line of logs.lines) expect(line.message).not.toMatch(/[\r\n]/);
+    for (const line of logs.lines) expect(line.message).not.toMatch(/[\r\n\u2028\u202E]/);
   });
 
   it('honours Retry-After on 429, capped by maxRetryDelay', async () => {
