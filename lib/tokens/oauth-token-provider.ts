@@ -37,8 +37,8 @@ export abstract class OAuthTokenProvider implements TokenProvider {
     return this.endpoint.worstCaseDurationMs;
   }
 
-  fetchToken(): Promise<TokenData> {
-    return this.endpoint.requestToken(this.grant);
+  fetchToken(options?: { signal?: AbortSignal }): Promise<TokenData> {
+    return this.endpoint.requestToken(this.grant, options?.signal);
   }
 
   /** Nest's shutdown: a token request under way stops now, not after its retries. */

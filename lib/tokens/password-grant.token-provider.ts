@@ -31,21 +31,24 @@ export class PasswordGrantTokenProvider extends OAuthTokenProvider {
   }
 
   /** §6; a refused refresh (`invalid_grant` and the like) falls back to the password grant. */
-  async refreshToken(current: TokenData): Promise<TokenData> {
-    if (!current.refreshToken) return this.fetchToken();
+  async refreshToken(current: TokenData, options?: { signal?: AbortSignal }): Promise<TokenData> {
+    if (!current.refreshToken) return this.fetchToken(options);
     let renewed: TokenData;
     try {
-      renewed = await this.endpoint.requestToken({
-        grant_type: 'refresh_token',
-        refresh_token: current.refreshToken,
-        scope: this.grant.scope,
-      });
+      renewed = await this.endpoint.requestToken(
+        {
+          grant_type: 'refresh_token',
+          refresh_token: current.refreshToken,
+          scope: this.grant.scope,
+        },
+        options?.signal,
+      );
     } catch (error) {
       if (!isRefusal(error)) throw error;
       this.logger.log(
         `Refresh for "${this.serviceName}" refused (${error.error ?? error.status}); using the password grant`,
       );
-      return this.fetchToken();
+      return this.fetchToken(options);
     }
     // §6: the server may keep the refresh token it issued before.
     if (renewed.refreshToken) return renewed;

@@ -69,7 +69,11 @@ export class TokenEndpointClient {
   }
 
   /** POSTs the grant parameters (§4.3.2, §4.4.2, §6) and returns the issued token (§5.1). */
-  requestToken(grant: Record<string, string | undefined>): Promise<TokenData> {
+  /** @param signal stops the request under way and its retries (its caller stopped waiting) */
+  requestToken(
+    grant: Record<string, string | undefined>,
+    signal?: AbortSignal,
+  ): Promise<TokenData> {
     const context: TokenRequestContext = {
       serviceName: this.options.serviceName,
       timeoutMs: this.timeout,
@@ -98,7 +102,10 @@ export class TokenEndpointClient {
       retryLoop<TokenData>({ start: () => (error, retry) => this.nextStep(error, retry) }),
       stopOnAbort(this.closing.signal, () => shutDown(context.serviceName)),
     );
-    return observeTokenFetch(context.serviceName, () => lastValueFrom(attempts));
+    const waited = signal
+      ? attempts.pipe(stopOnAbort(signal, () => noLongerWaited(context.serviceName)))
+      : attempts;
+    return observeTokenFetch(context.serviceName, () => lastValueFrom(waited));
   }
 
   /** Another attempt after a transient failure, until `maxAttempts`; never after a refusal. */
@@ -170,6 +177,13 @@ export class TokenEndpointClient {
     }
     return { url: this.tokenUrl, method: 'POST', data: form.toString(), headers };
   }
+}
+
+function noLongerWaited(serviceName: string): AuthenticationException {
+  return new AuthenticationException(
+    `Token request for "${serviceName}" stopped: no caller waits for it any more`,
+    { serviceName },
+  );
 }
 
 function shutDown(serviceName: string): AuthenticationException {

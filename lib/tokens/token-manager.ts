@@ -233,12 +233,19 @@ export class TokenManager {
    * The provider's fetch or refresh within `budgetMs`, what is left of its worst case; none
    * starts when nothing is left (the token endpoint is not called for a caller already gone).
    */
-  private boundedFetch(basis: TokenData | undefined, budgetMs: number): Promise<TokenData> {
-    if (budgetMs <= 0) return Promise.reject(this.tooSlow());
+  private async boundedFetch(basis: TokenData | undefined, budgetMs: number): Promise<TokenData> {
+    if (budgetMs <= 0) throw this.tooSlow();
+    // Aborted once no caller waits (the budget passed, or shutdown): the provider may stop.
+    const stop = new AbortController();
+    const options = { signal: AbortSignal.any([stop.signal, this.closing.signal]) };
     const refresh = this.provider.refreshToken?.bind(this.provider);
     const fetching = (async () =>
-      basis && refresh ? refresh(basis) : this.provider.fetchToken())();
-    return withTimeLimit(fetching, budgetMs, () => this.tooSlow());
+      basis && refresh ? refresh(basis, options) : this.provider.fetchToken(options))();
+    try {
+      return await withTimeLimit(fetching, budgetMs, () => this.tooSlow());
+    } finally {
+      stop.abort();
+    }
   }
 
   private tooSlow(): AuthenticationException {

@@ -2,6 +2,7 @@ import {
   AuthenticationException,
   ClientCredentialsTokenProvider,
   ConfigurationException,
+  TokenManager,
 } from '../../lib';
 import { FakeTokenEndpoint } from '../../lib/testing';
 import { TokenEndpointClient } from '../../lib/tokens/token-endpoint.client';
@@ -259,6 +260,39 @@ describe('token endpoint faults (fake token endpoint)', () => {
       'temporarily_unavailable (down [Nest] 1  - LOG [Auth] admin logged  in more)',
     );
     for (const line of logs.lines) expect(line.message).not.toMatch(/[\r\n\u2028\u202E]/);
+  });
+
+  it('stops its request and retries once the manager no longer waits (a late turn of a lock)', async () => {
+    const silent = await RecordingServer.start(() => undefined);
+    try {
+      const provider = new ClientCredentialsTokenProvider({
+        tokenUrl: `${silent.url}/token`,
+        clientId: 'scripted-client',
+        clientSecret: SECRET,
+        serviceName: 'late',
+        timeout: 5_000,
+      });
+      // The worst case the manager allows, and a peer's lock that lets this process in late.
+      const bounded = {
+        serviceName: 'late',
+        fetchTimeoutMs: 600,
+        fetchToken: provider.fetchToken.bind(provider),
+      };
+      const lateTurn = {
+        runExclusive: async <T>(_key: string, work: { fetch(): Promise<T> }) => {
+          await new Promise((resolve) => setTimeout(resolve, 450));
+          return work.fetch();
+        },
+      };
+      const manager = new TokenManager(bounded, undefined, { lock: lateTurn });
+      await expect(manager.getToken()).rejects.toThrow(/did not finish within 600 ms/);
+      // The one request sent with what was left is cancelled, and none follows it.
+      await silent.waitForAbort(1, 1_000);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(silent.requests).toHaveLength(1);
+    } finally {
+      await silent.close();
+    }
   });
 
   it('honours Retry-After on 429, capped by maxRetryDelay', async () => {

@@ -14,8 +14,12 @@ class ControlledProvider implements TokenProvider {
 
   constructor(readonly fetchTimeoutMs?: number) {}
 
-  fetchToken(): Promise<TokenData> {
+  /** The signal of each fetch, as the manager handed it over. */
+  signals: (AbortSignal | undefined)[] = [];
+
+  fetchToken(options?: { signal?: AbortSignal }): Promise<TokenData> {
     this.fetches += 1;
+    this.signals.push(options?.signal);
     return new Promise((resolve) => this.pending.push(resolve));
   }
 
@@ -86,6 +90,8 @@ describe('TokenManager: one fetch per process, never an endless wait', () => {
       expect((outcome as Error).message).toContain('"controlled-svc"');
     }
     expect(provider.fetches).toBe(1);
+    // The provider is told that nobody waits any more, so it can stop its requests.
+    expect(provider.signals[0]?.aborted).toBe(true);
 
     // The stuck fetch is not reused: once the failure backoff (at most 1 s) has passed, the next
     // call starts its own, which can succeed.
