@@ -136,7 +136,8 @@ describeRedis('RedisTokenLock', () => {
       // (about 2.2 s here); the margin is for a loaded machine.
       expect(waitedMs).toBeLessThan(worstCaseMs + 500);
     }
-    expect(fetches).toBeLessThanOrEqual(2);
+    // A failure is not shared across processes: each may take its late turn, but none twice.
+    expect(fetches).toBeLessThanOrEqual(managers.length);
   });
 
   it('lets a waiter take over when the holder never releases before the lock expires', async () => {
