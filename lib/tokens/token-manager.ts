@@ -1,6 +1,5 @@
-import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { bindDpopSession, dpopSessionOf } from '../auth/dpop-session';
-import { AuthenticationException } from '../errors';
 import { untilAborted, withTimeLimit } from '../storage/deadline';
 import { InMemoryTokenStorage } from '../storage/in-memory-token-storage';
 import { SafeTokenStorage } from '../storage/safe-token-storage';
@@ -8,6 +7,7 @@ import { ExclusiveWork, TokenLock } from '../storage/token-lock.interface';
 import { TokenStorage } from '../storage/token-storage.interface';
 import { recordTokenCache } from '../observability/metrics';
 import type { FailureBackoff, TokenManagerState } from './failure-backoff';
+import { ProviderCalls } from './provider-calls';
 import { TokenData } from './token-data';
 import { TokenManagerOptions, resolveTokenManagerOptions } from './token-manager.options';
 import { TokenProvider } from './token-provider.interface';
@@ -37,8 +37,8 @@ export class TokenManager {
   private refusal?: { token: TokenData; done: Promise<void> };
   /** Serializes compare-and-delete against storing a new token (see `invalidate`). */
   private writes: Promise<unknown> = Promise.resolve();
-  /** Aborted by Nest's shutdown: waiters are released and no fetch starts. */
-  private readonly closing = new AbortController();
+  /** The provider, called within bounds; its `closing` releases waiters at shutdown. */
+  private readonly calls: ProviderCalls;
 
   constructor(
     private readonly provider: TokenProvider,
@@ -53,6 +53,7 @@ export class TokenManager {
       storageKey: this.storageKey,
     } = resolveTokenManagerOptions(provider, options));
     this.storage = new SafeTokenStorage(storage, this.storageKey);
+    this.calls = new ProviderCalls(provider, this.fetchTimeoutMs);
     // Token auth signs API requests with the key the provider's tokens are bound to.
     bindDpopSession(this, dpopSessionOf(provider));
   }
@@ -77,7 +78,7 @@ export class TokenManager {
     const held = this.heldToken();
     if (held) return held;
     // After shutdown the storage may be closed: reading it would reopen its connection.
-    if (this.closing.signal.aborted) throw this.shutDown();
+    if (this.calls.closed) throw this.calls.shutDown();
     const current = await this.readCurrent();
     if (current && !this.times.due(current)) {
       return recordTokenCache(this.serviceName, 'hit', current);
@@ -148,24 +149,15 @@ export class TokenManager {
    * Nest's shutdown: every caller waiting for a fetch gets an error at once, and none starts (an
    * OAuth2 provider stops its own request in its hook); a held token is still served.
    */
-  async onModuleDestroy(): Promise<void> {
-    if (this.closing.signal.aborted) return;
-    this.closing.abort();
-    // A provider built in code is no Nest provider: Nest would never tell it. Its hook stops a
-    // fetch under way (the OAuth2 and pipeline providers' hooks may then run twice: harmless).
-    try {
-      await (this.provider as Partial<OnModuleDestroy>).onModuleDestroy?.();
-    } catch (error) {
-      const name = error instanceof Error ? error.name : 'error';
-      this.logger.warn(`Token provider for "${this.serviceName}" failed to stop (${name})`);
-    }
+  onModuleDestroy(): Promise<void> {
+    return this.calls.close();
   }
 
   private refreshInBackground(): void {
     // The failure backoff also paces background refreshes: one failing refresh per pause.
     if (this.inFlight || this.backoff.active) return;
     this.fetchShared().catch(() => {
-      if (this.closing.signal.aborted) return;
+      if (this.calls.closed) return;
       this.logger.warn(
         `Background token refresh for "${this.serviceName}" failed (${this.backoff.state.lastError}); ` +
           `serving the current token until it expires`,
@@ -184,7 +176,7 @@ export class TokenManager {
   /** The single flight of this process; a lock adds the other processes. */
   private fetchShared(): Promise<TokenData> {
     if (this.inFlight) return this.inFlight;
-    if (this.closing.signal.aborted) return Promise.reject(this.shutDown());
+    if (this.calls.closed) return Promise.reject(this.calls.shutDown());
     // Fail closed: during the pause every caller without a valid token gets the last failure.
     if (this.backoff.active) return Promise.reject(this.backoff.rejection());
     const generation = this.generation;
@@ -198,11 +190,11 @@ export class TokenManager {
     };
     const exclusive = this.lock
       ? withTimeLimit(this.lock.runExclusive(this.storageKey, work), this.fetchTimeoutMs, () =>
-          this.tooSlow(),
+          this.calls.tooSlow(),
         )
       : work.fetch();
     const fetching = this.backoff
-      .track(untilAborted(exclusive, this.closing.signal, () => this.shutDown()))
+      .track(untilAborted(exclusive, this.calls.closing.signal, () => this.calls.shutDown()))
       // `invalidate()` may have dropped this fetch and started another: leave that one alone.
       .finally(() => {
         if (this.inFlight === fetching) this.inFlight = undefined;
@@ -215,10 +207,10 @@ export class TokenManager {
   private async fetchAndStore(generation: number, budgetMs: number): Promise<TokenData> {
     // A refusal being handled may be dropping what the provider fetches from (a pipeline step).
     await this.refusal?.done.catch(() => undefined);
-    const fetched = await this.boundedFetch(this.lastToken, budgetMs);
+    const fetched = await this.calls.fetch(this.lastToken, budgetMs);
     const { token, ttl } = this.times.fetchedNow(fetched);
     // After shutdown the storage may be closed: a late token is not written to it.
-    if (generation !== this.generation || this.closing.signal.aborted) return token;
+    if (generation !== this.generation || this.calls.closed) return token;
     // Some servers hand out the same token until it expires: if they vouch for it, serve it.
     if (token.sameTokenAs(this.refused)) this.refused = undefined;
     this.refusal = undefined;
@@ -227,39 +219,6 @@ export class TokenManager {
       await this.serialized(() => this.storage.set(token, ttl));
     }
     return token;
-  }
-
-  /**
-   * The provider's fetch or refresh within `budgetMs`, what is left of its worst case; none
-   * starts when nothing is left (the token endpoint is not called for a caller already gone).
-   */
-  private async boundedFetch(basis: TokenData | undefined, budgetMs: number): Promise<TokenData> {
-    if (budgetMs <= 0) throw this.tooSlow();
-    // Aborted once no caller waits (the budget passed, or shutdown): the provider may stop.
-    const stop = new AbortController();
-    const options = { signal: AbortSignal.any([stop.signal, this.closing.signal]) };
-    const refresh = this.provider.refreshToken?.bind(this.provider);
-    const fetching = (async () =>
-      basis && refresh ? refresh(basis, options) : this.provider.fetchToken(options))();
-    try {
-      return await withTimeLimit(fetching, budgetMs, () => this.tooSlow());
-    } finally {
-      stop.abort();
-    }
-  }
-
-  private tooSlow(): AuthenticationException {
-    return new AuthenticationException(
-      `Token fetch for "${this.serviceName}" did not finish within ${this.fetchTimeoutMs} ms`,
-      { serviceName: this.serviceName },
-    );
-  }
-
-  private shutDown(): AuthenticationException {
-    return new AuthenticationException(
-      `Token fetch for "${this.serviceName}" stopped: the application is shutting down`,
-      { serviceName: this.serviceName },
-    );
   }
 
   private async pollFresh(): Promise<TokenData | undefined> {
