@@ -45,6 +45,8 @@ export class TokenEndpointClient {
   private readonly timeout: number;
   private readonly backoff: BackoffSettings;
   private readonly closing = new AbortController();
+  /** The `client_secret_basic` credentials, made once (the id and secret do not change). */
+  private readonly basic?: string;
 
   constructor(private readonly options: TokenEndpointClientOptions) {
     // Checked by the provider that owns this client, with the names the user wrote.
@@ -53,7 +55,8 @@ export class TokenEndpointClient {
     this.timeout = options.timeout ?? 10_000;
     this.backoff = jitteredBackoff(options.retryBaseDelay ?? 250, options.maxRetryDelay ?? 5_000);
     // §2.3.1 client_secret_basic: a server may echo the header's base64 value without its scheme.
-    this.redactor = new Redactor([], [options.clientSecret, basicCredentials(options)]);
+    this.basic = basicCredentials(options);
+    this.redactor = new Redactor([], [options.clientSecret, this.basic]);
     // RFC 8705 §2: the certificate is presented in the TLS handshake with the token endpoint.
     const { clientCertificate: certificate } = options;
     this.http = createHttpService(undefined, certificate && httpsAgentFor(certificate, false));
@@ -168,8 +171,8 @@ export class TokenEndpointClient {
       form.set('client_id', clientId);
       form.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
       form.set('client_assertion', signed(clientAssertion()));
-    } else if (this.options.authMethod === 'header' && clientSecret !== undefined) {
-      headers.Authorization = `Basic ${basicCredentials(this.options)}`;
+    } else if (this.basic !== undefined) {
+      headers.Authorization = `Basic ${this.basic}`;
     } else {
       // §2.3.1 client_secret_post; a public client (§2.1) or RFC 8705 (§2): only the id.
       form.set('client_id', clientId);
